@@ -1,0 +1,166 @@
+"""Application assembly: builds every part from the config and runs them together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
+
+from bot.channels import DeliveryError, RateLimitedError
+from bot.config import Config, ConfigError
+from bot.dispatcher import Dispatcher
+from bot.errors import PLAIN_SORRY, error_handler
+from bot.i18n import Catalogs
+from bot.scheduler import Scheduler
+from bot.telegram import TelegramChannel, event_of
+from handlers import registry
+from handlers.engine import Engine
+from handlers.events import Event
+from handlers.replies import Reply
+from storage.database import Database
+from storage.migrate import upgrade
+from village.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+POLL_TIMEOUT_SECONDS = 10
+
+
+class UpdateTracker:
+    """Counts handled updates, so tests and the demo can wait for the bot to finish one."""
+
+    def __init__(self) -> None:
+        self._done: set[int] = set()
+        self._changed = asyncio.Condition()
+
+    async def mark(self, update_id: int) -> None:
+        """Record that `update_id` was handled (or failed)."""
+        async with self._changed:
+            self._done.add(update_id)
+            self._changed.notify_all()
+
+    async def wait_for(self, update_id: int, within: float = 30) -> None:
+        """Wait until `update_id` has been handled."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: update_id in self._done), within)
+
+
+@dataclass
+class Runtime:
+    """Every running part of the bot."""
+
+    config: Config
+    clock: Clock
+    database: Database
+    catalogs: Catalogs
+    application: Application[Any, Any, Any, Any, Any, Any]
+    channel: TelegramChannel
+    engine: Engine
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    tracker: UpdateTracker = field(default_factory=UpdateTracker)
+
+    async def start(self) -> None:
+        """Migrate, then start the dispatcher, the scheduler and the update intake."""
+        await upgrade(self.config.database.url)
+        await self.application.initialize()
+        await self.dispatcher.start()
+        await self.scheduler.catch_up()
+        self.scheduler.start()
+        await self.application.start()
+        updater = self.application.updater
+        assert updater is not None
+        telegram = self.config.telegram
+        if telegram.mode == "webhook":
+            hook = telegram.webhook
+            await updater.start_webhook(
+                listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url or None,
+                secret_token=hook.secret.get_secret_value() or None, allowed_updates=ALLOWED_UPDATES)
+        else:
+            await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
+        log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
+
+    async def stop(self) -> None:
+        """Stop taking updates, finish what is in flight, and close everything."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.dispatcher.stop()
+        self.scheduler.shutdown()
+        await self.application.shutdown()
+        await self.database.close()
+
+    async def serve_forever(self) -> None:
+        """Run until SIGINT or SIGTERM, then stop gracefully."""
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()
+
+    async def on_update(self, update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        """Handle one update: answer the button press, run the engine, send the replies."""
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            event = event_of(update)
+            if event is not None:
+                await self.reply(event, await self.engine.handle(event))
+        finally:
+            await self.tracker.mark(update.update_id)
+
+    async def reply(self, event: Event, replies: list[Reply]) -> None:
+        """Send direct replies in order; wait once if Telegram asks us to slow down."""
+        for reply in replies:
+            try:
+                await self.channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
+            except RateLimitedError as error:
+                await asyncio.sleep(error.retry_after.total_seconds())
+                await self.channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
+            except DeliveryError as error:
+                log.warning("reply to update %s not delivered: %s", event.update_ref, error)
+                return
+
+
+def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
+    """Assemble the bot from its configuration."""
+    token = config.telegram.token.get_secret_value()
+    if not token:
+        raise ConfigError("telegram.token is empty: set it in the config file or HEMEI_TELEGRAM__TOKEN "
+                          "(or try `hemei demo`, which needs none)")
+    clock = clock or SystemClock()
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=0))  # RetryAfter goes to the dispatcher, which reschedules
+        .defaults(Defaults(tzinfo=config.timezone))
+        .job_queue(None)  # our own APScheduler runs the jobs
+        .build()
+    )
+    database = Database.open(config.database.url)
+    catalogs = Catalogs.load(config.locale)
+    channel = TelegramChannel(application)
+    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
+    engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
+                    stranger_flow=registry.STRANGER_FLOW, downloader=channel, on_queued=dispatcher.wake)
+    scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
+                          menu=engine.menu, on_queued=dispatcher.wake)
+    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler)
+    application.add_handler(TypeHandler(Update, runtime.on_update))
+    fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
+    application.add_error_handler(error_handler(engine, channel, lambda: fallback))
+    return runtime

@@ -1,0 +1,42 @@
+"""What the dispatcher needs from a channel, and how a channel reports a failed delivery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol
+
+from handlers.replies import Reply
+
+
+class DeliveryError(Exception):
+    """A send did not go through."""
+
+
+class UnreachableError(DeliveryError):
+    """The person blocked the bot or deleted their account: stop sending."""
+
+
+class RateLimitedError(DeliveryError):
+    """The channel asked us to wait before sending again."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"retry after {retry_after.total_seconds():.0f}s")
+        self.retry_after = retry_after
+
+
+class TemporaryError(DeliveryError):
+    """A network hiccup or server error: try again later."""
+
+
+class PermanentError(DeliveryError):
+    """The request itself is wrong (bad chat, bad file): retrying will not help."""
+
+
+class Channel(Protocol):
+    """Sends rendered replies to a chat on one channel."""
+
+    name: str
+
+    async def send(self, chat_ref: str, reply: Reply) -> None:
+        """Send one rendered reply; raise a `DeliveryError` subclass on failure."""
+        ...

@@ -1,0 +1,178 @@
+"""Configuration: a TOML file, every key overridable by `HEMEI_SECTION__KEY` variables.
+
+`load_config(path, environ)` takes the environment as an argument so tests pass a
+dict; nothing is read at import time. A bad value raises `ConfigError` naming
+the key; the CLI prints it and exits with status 2. Secrets never appear in it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources.utils import parse_env_vars
+
+from village.settings import VillageSettings
+
+ENV_PREFIX = "HEMEI_"
+DEFAULT_DB_FILE = "hemei.db"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names each bad key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WebhookSettings(_Section):
+    """Where Telegram posts updates in webhook mode."""
+
+    listen: str = "0.0.0.0"
+    port: int = Field(default=8443, ge=1, le=65535)
+    url: str = ""
+    path: str = "telegram"
+    secret: SecretStr = SecretStr("")
+
+
+class TelegramSettings(_Section):
+    """The bot's account and the Bot API server it talks to."""
+
+    token: SecretStr = SecretStr("")
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    bot_username: str = ""
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: WebhookSettings = WebhookSettings()
+
+
+class DatabaseSettings(_Section):
+    """Where the data lives; empty means a SQLite file beside the config file."""
+
+    url: str = ""
+
+
+class OutboxSettings(_Section):
+    """Pacing of queued messages; keep the rate under Telegram's 30/s so replies have room."""
+
+    rate_per_second: float = Field(default=20, gt=0, le=30)
+    max_in_flight: int = Field(default=8, ge=1, le=100)
+    max_attempts: int = Field(default=6, ge=1, le=50)
+    poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+
+class SchedulerSettings(_Section):
+    """How late a missed run may still be caught up (after downtime), in hours."""
+
+    misfire_grace_hours: float = Field(default=12, gt=0, le=24 * 7)
+
+
+class LoggingSettings(_Section):
+    """Log verbosity."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(BaseSettings, VillageSettings):
+    """The whole configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", frozen=True, extra="forbid", case_sensitive=False,
+    )
+
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    logging: LoggingSettings = LoggingSettings()
+    schedules: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("schedules")
+    @classmethod
+    def _check_schedules(cls, value: dict[str, str]) -> dict[str, str]:
+        from handlers.registry import job_names  # the registry imports every feature; load it late
+
+        for name, cron in value.items():
+            if name not in job_names():
+                raise ValueError(f"unknown job {name!r}; known jobs: {', '.join(sorted(job_names()))}")
+            try:
+                CronTrigger.from_crontab(cron)
+            except ValueError as error:
+                raise ValueError(f"{name}: bad cron string {cron!r} ({error})") from None
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Read the given environment (not os.environ) over the file's values."""
+        return (_GivenEnvironment(settings_cls), init_settings)
+
+
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("hemei_environ", default=None)
+
+
+class _GivenEnvironment(EnvSettingsSource):
+    """pydantic-settings' environment source, reading the mapping passed to `load_config`."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(_ENVIRON.get() or {}, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str)
+
+
+def load_config(path: str | Path | None, environ: Mapping[str, str]) -> Config:
+    """Load the configuration from `path` (or `$HEMEI_CONFIG`), overridden by `environ`.
+
+    Raises:
+        ConfigError: the file cannot be read, or a key is invalid.
+    """
+    path = path or environ.get("HEMEI_CONFIG") or None
+    data = _read_toml(Path(path)) if path else {}
+    overrides = {k: v for k, v in environ.items() if k.upper() != "HEMEI_CONFIG"}
+    token = _ENVIRON.set(overrides)
+    try:
+        config = Config(**data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, path)) from None
+    finally:
+        _ENVIRON.reset(token)
+    if not config.database.url:
+        folder = Path(path).resolve().parent if path else Path.cwd()
+        config = config.model_copy(update={"database": DatabaseSettings(url=sqlite_url(folder / DEFAULT_DB_FILE))})
+    return config
+
+
+def sqlite_url(path: Path) -> str:
+    """Return the async SQLAlchemy URL of a SQLite file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _describe(error: ValidationError, path: str | Path | None) -> str:
+    """List each bad key and why, never the value (it may be a secret)."""
+    where = f" in {path}" if path else ""
+    lines = [f"invalid configuration{where}:"]
+    for problem in error.errors(include_input=False, include_url=False):
+        key = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        lines.append(f"  {key}: {problem['msg']}")
+    return "\n".join(lines)

@@ -1,0 +1,343 @@
+"""The emulated Bot API: getUpdates from a queue; sent messages recorded per chat.
+
+It speaks enough of the real protocol for python-telegram-bot's own HTTP layer:
+getMe, getUpdates (long polling), the send and edit methods, callback answers,
+getFile and file downloads. Failures can be injected: a user who blocked the
+bot (403), a flood wait (429 with retry_after), or a per-second send limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+from bot.emulator.messages import message_json, photo_sizes
+
+DEFAULT_TOKEN = "123456789:EMULATOR-TOKEN-for-local-use"
+SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation"}
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "chat_id", "message_id", "offset", "limit", "timeout",
+                "latitude", "longitude", "show_alert", "cache_time", "duration"}
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, description and optional parameters."""
+
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.status, self.description, self.parameters = status, description, parameters
+
+
+@dataclass
+class FakeUser:
+    """A person on the emulated Telegram."""
+
+    id: int
+    first_name: str
+    phone: str = ""
+    language_code: str = "zh-hans"
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the user as the Bot API shows it."""
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name, "language_code": self.language_code}
+
+
+@dataclass
+class Sent:
+    """A message the bot sent (edits update it in place and bump `seq`)."""
+
+    message_id: int
+    chat_id: int
+    method: str
+    text: str
+    reply_markup: dict[str, Any] | None
+    seq: int
+    at: float
+    file: bytes | None = None
+    file_name: str | None = None
+    edits: list[str] = field(default_factory=list)
+
+    @property
+    def inline_labels(self) -> list[str]:
+        """Return the labels of the message's inline buttons."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button["text"] for row in rows for button in row]
+
+    @property
+    def keyboard_labels(self) -> list[str]:
+        """Return the labels of the reply keyboard this message set."""
+        rows = (self.reply_markup or {}).get("keyboard", [])
+        return [button["text"] for row in rows for button in row]
+
+
+class FakeBotApi:
+    """The emulator's state and its HTTP server."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN, username: str = "hemei_demo_bot") -> None:
+        self.token = token
+        self.bot_user = {"id": int(token.split(":")[0]), "is_bot": True, "first_name": "和美", "username": username,
+                         "can_join_groups": False, "can_read_all_group_messages": False,
+                         "supports_inline_queries": False}
+        self.username = username
+        self.sent: dict[int, list[Sent]] = {}
+        self.blocked: set[int] = set()
+        self.flood_once: dict[int, int] = {}
+        self.max_sends_per_second: float | None = None
+        self.files: dict[str, bytes] = {}
+        self.calls: list[tuple[str, float]] = []
+        self._updates: deque[dict[str, Any]] = deque()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._seq = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._recent_sends: deque[float] = deque()
+        self._server: HTTPServer | None = None
+        self.port = 0
+        self.acknowledged = 0  # the highest update id the bot confirmed by asking for the next ones
+
+    # --- lifecycle -------------------------------------------------------
+
+    async def start(self, port: int = 0) -> None:
+        """Listen on 127.0.0.1 (a random free port unless given)."""
+        app = Application([
+            (r"/bot([^/]+)/(\w+)", _MethodHandler, {"api": self}),
+            (r"/file/bot([^/]+)/(.+)", _FileHandler, {"api": self}),
+        ])
+        sockets = bind_sockets(port, address="127.0.0.1")
+        self.port = sockets[0].getsockname()[1]
+        self._server = HTTPServer(app)
+        self._server.add_sockets(sockets)
+
+    async def stop(self) -> None:
+        """Stop listening; waiting long polls end."""
+        self._new_update.set()
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the value for `telegram.base_url`."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """Return the value for `telegram.base_file_url`."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # --- what users do ---------------------------------------------------
+
+    def push(self, body: dict[str, Any]) -> int:
+        """Queue an update (its id is assigned here) and return the id."""
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **body})
+        self._new_update.set()
+        return update_id
+
+    def new_message_id(self) -> int:
+        """Return a fresh message id (messages from users and from the bot share the sequence)."""
+        return next(self._message_ids)
+
+    def store_file(self, data: bytes) -> str:
+        """Keep a file a user sends and return its file id."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
+
+    # --- what the bot sees ---------------------------------------------
+
+    def messages_to(self, chat_id: int) -> list[Sent]:
+        """Return everything the bot sent to a chat, oldest first."""
+        return self.sent.get(chat_id, [])
+
+    def current_keyboard(self, chat_id: int) -> list[str]:
+        """Return the reply-keyboard labels the chat shows now."""
+        for sent in reversed(self.messages_to(chat_id)):
+            markup = sent.reply_markup or {}
+            if "keyboard" in markup:
+                return sent.keyboard_labels
+            if markup.get("remove_keyboard"):
+                return []
+        return []
+
+    def send_times(self) -> list[float]:
+        """Return when each successful send happened (monotonic seconds)."""
+        return sorted(s.at for messages in self.sent.values() for s in messages)
+
+    # --- the Bot API -----------------------------------------------------
+
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
+        """Answer one Bot API call."""
+        self.calls.append((method, time.monotonic()))
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        if method in SEND_METHODS:
+            return self._send(method, params, files)
+        simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
+                  "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,
+                  "deleteMessage": lambda: True, "getWebhookInfo": lambda: {"url": "", "has_custom_certificate": False,
+                                                                            "pending_update_count": 0},
+                  "logOut": lambda: True, "close": lambda: True}
+        if method in simple:
+            return simple[method]()
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            return self._edit(method, params)
+        if method == "getFile":
+            return self._get_file(params)
+        raise ApiError(404, "Not Found: method not found")
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self.acknowledged = max(self.acknowledged, offset - 1)
+        while self._updates and self._updates[0]["update_id"] < offset:
+            self._updates.popleft()
+        if not self._updates:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
+            except TimeoutError:
+                return []
+        limit = int(params.get("limit") or 100)
+        return list(itertools.islice(self._updates, limit))
+
+    def _send(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self._refuse_if_needed(chat_id)
+        text = str(params.get("text") or params.get("caption") or "")
+        if method == "sendMessage" and not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > (4096 if method == "sendMessage" else 1024):
+            raise ApiError(400, "Bad Request: message is too long")
+        name, data = _attachment(method, params, files, self.files)
+        sent = Sent(self.new_message_id(), chat_id, method, text, params.get("reply_markup"), next(self._seq),
+                    time.monotonic(), data, name)
+        self.sent.setdefault(chat_id, []).append(sent)
+        self._recent_sends.append(sent.at)
+        extra = _media_json(method, data, params, self.store_file)
+        return message_json(sent.message_id, chat_id, self.bot_user, text=text, reply_markup=sent.reply_markup,
+                            caption=method != "sendMessage", extra=extra)
+
+    def _refuse_if_needed(self, chat_id: int) -> None:
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.flood_once:
+            retry = self.flood_once.pop(chat_id)
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        if self.max_sends_per_second is not None:
+            now = time.monotonic()
+            while self._recent_sends and self._recent_sends[0] < now - 1:
+                self._recent_sends.popleft()
+            if len(self._recent_sends) >= self.max_sends_per_second:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+
+    def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        found = next((m for m in self.messages_to(chat_id) if m.message_id == message_id), None)
+        if found is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if method == "editMessageText":
+            if params.get("text") == found.text and params.get("reply_markup") == found.reply_markup:
+                raise ApiError(400, "Bad Request: message is not modified")
+            found.edits.append(found.text)
+            found.text = str(params.get("text", ""))
+        found.reply_markup = params.get("reply_markup")
+        found.seq = next(self._seq)
+        return message_json(found.message_id, chat_id, self.bot_user, text=found.text, reply_markup=found.reply_markup)
+
+    def _get_file(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files[file_id]),
+                "file_path": f"files/{file_id}"}
+
+
+def _attachment(method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
+                known: dict[str, bytes]) -> tuple[str | None, bytes | None]:
+    field_name = {"sendPhoto": "photo", "sendDocument": "document", "sendVoice": "voice"}.get(method)
+    if field_name is None:
+        return None, None
+    if field_name in files:
+        return files[field_name]
+    reference = str(params.get(field_name, ""))
+    if reference.startswith("attach://") and reference[9:] in files:
+        return files[reference[9:]]
+    if reference in known:
+        return None, known[reference]
+    raise ApiError(400, f"Bad Request: wrong file identifier for {field_name}")
+
+
+def _media_json(method: str, data: bytes | None, params: dict[str, Any], store: Any) -> dict[str, Any]:
+    if method == "sendPhoto":
+        return {"photo": photo_sizes(store(data or b""), len(data or b""))}
+    if method == "sendDocument":
+        file_id = store(data or b"")
+        return {"document": {"file_id": file_id, "file_unique_id": file_id, "file_size": len(data or b"")}}
+    if method == "sendVoice":
+        file_id = store(data or b"")
+        return {"voice": {"file_id": file_id, "file_unique_id": file_id, "duration": 1}}
+    if method == "sendLocation":
+        return {"location": {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}}
+    return {}
+
+
+class _MethodHandler(RequestHandler):  # type: ignore[misc]
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    async def post(self, token: str, method: str) -> None:
+        await self._answer(token, method)
+
+    async def get(self, token: str, method: str) -> None:
+        await self._answer(token, method)
+
+    async def _answer(self, token: str, method: str) -> None:
+        if token != self.api.token:
+            return self._write_error(ApiError(401, "Unauthorized"))
+        params = {k: _decode(k, v[-1].decode()) for k, v in self.request.body_arguments.items()}
+        params.update({k: _decode(k, v[-1].decode()) for k, v in self.request.query_arguments.items()})
+        files = {k: (f[0].filename, f[0].body) for k, f in self.request.files.items()}
+        try:
+            result = await self.api.call(method, params, files)
+        except ApiError as error:
+            return self._write_error(error)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"ok": True, "result": result}))
+
+    def _write_error(self, error: ApiError) -> None:
+        self.set_status(error.status)
+        body: dict[str, Any] = {"ok": False, "error_code": error.status, "description": error.description}
+        if error.parameters:
+            body["parameters"] = error.parameters
+        self.finish(json.dumps(body))
+
+
+class _FileHandler(RequestHandler):  # type: ignore[misc]
+    def initialize(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    def get(self, token: str, path: str) -> None:
+        file_id = path.rsplit("/", 1)[-1]
+        if token != self.api.token or file_id not in self.api.files:
+            self.set_status(404)
+            self.finish()
+            return
+        self.finish(self.api.files[file_id])
+
+
+def _decode(key: str, value: str) -> Any:
+    if key in _JSON_FIELDS:
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

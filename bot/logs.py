@@ -1,0 +1,42 @@
+"""Logging set-up: readable lines, httpx quiet, and no bot token in any record."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# A Telegram token looks like 123456789:AA... ; it also appears inside request URLs.
+_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+# Phone numbers are personal data: keep only the last four digits in logs.
+_PHONE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d{5})(\d{4})(?!\d)")
+
+
+class RedactTokens(logging.Filter):
+    """Replace anything shaped like a bot token with a placeholder, and mask phone numbers."""
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message in place; always keep the record."""
+        message = record.getMessage()
+        cleaned = _PHONE.sub(r"***\3", _TOKEN.sub("<token>", message))
+        for secret in self._secrets:
+            cleaned = cleaned.replace(secret, "<secret>")
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
+    """Configure the root logger once; quiet the libraries that log URLs."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactTokens(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # httpx logs every request URL at INFO, and the URL carries the token.
+    for noisy in ("httpx", "httpcore", "apscheduler", "tornado.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

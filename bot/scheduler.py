@@ -1,0 +1,131 @@
+"""The scheduler: APScheduler cron triggers that run jobs in one transaction each.
+
+APScheduler keeps jobs in memory, so a run missed while the bot was down is not
+seen by it. At start we compare each job's latest due time with the last run
+recorded in the database and run it once for that time if it is within the
+grace period; `coalesce` and the misfire grace cover the bot being busy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import Config
+from handlers.context import Notifier, Renderer
+from handlers.jobs import JobContext, JobSpec
+from handlers.menu import Menu
+from storage.database import Database
+from village.clock import Clock
+from village.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobInfo:
+    """A job as `hemei jobs` lists it."""
+
+    name: str
+    cron: str
+    description: str
+    next_run: datetime | None
+    last_run: datetime | None
+
+
+class Scheduler:
+    """Runs the configured jobs at their cron times and catches up missed runs."""
+
+    def __init__(self, jobs: Sequence[JobSpec], config: Config, *, database: Database, clock: Clock,
+                 renderer: Renderer, menu: Menu, on_queued: Callable[[], None] = lambda: None) -> None:
+        self._jobs = {job.name: job for job in jobs}
+        self._crons = {job.name: config.schedules.get(job.name, job.cron) for job in jobs}
+        self._config = config
+        self._database = database
+        self._clock = clock
+        self._renderer = renderer
+        self._menu = menu
+        self._on_queued = on_queued
+        self._grace = timedelta(hours=config.scheduler.misfire_grace_hours)
+        self._aps: AsyncIOScheduler | None = None
+
+    def trigger(self, name: str) -> CronTrigger:
+        """Return the job's cron trigger in the configured timezone."""
+        return CronTrigger.from_crontab(self._crons[name], timezone=self._config.timezone)
+
+    def start(self) -> None:
+        """Register every job under its fixed id and start the APScheduler loop."""
+        grace = int(self._grace.total_seconds())
+        self._aps = AsyncIOScheduler(
+            timezone=self._config.timezone,
+            job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
+        )
+        for name in self._jobs:
+            self._aps.add_job(self._fire, self.trigger(name), args=[name], id=name, name=name, replace_existing=True)
+        self._aps.start()
+
+    def shutdown(self) -> None:
+        """Stop the loop; a run in progress finishes its transaction first or rolls back."""
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+
+    async def catch_up(self) -> list[str]:
+        """Run once each job whose latest due time passed unrun while we were down."""
+        caught = []
+        async with self._database.transaction() as store:
+            last_runs = await store.job_runs.all_runs()
+        now = self._clock.now()
+        for name in self._jobs:
+            due = self.latest_due(name, now)
+            if due is not None and (name not in last_runs or last_runs[name] < due):
+                log.info("catching up job %s due at %s", name, due.isoformat())
+                await self.run(name, due)
+                caught.append(name)
+        return caught
+
+    def latest_due(self, name: str, now: datetime) -> datetime | None:
+        """Return the latest cron time within the grace period up to `now`."""
+        trigger, latest = self.trigger(name), None
+        moment = trigger.get_next_fire_time(None, now - self._grace)
+        while moment is not None and moment <= now:
+            latest = moment
+            moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+        return latest
+
+    async def run(self, name: str, at: datetime, *, clock: Clock | None = None) -> str:
+        """Run job `name` for the time `at` in one transaction and record the run."""
+        job = self._jobs[name]
+        clock = clock or self._clock
+        async with self._database.transaction() as store:
+            services = Services(store, clock, self._config)
+            notifier = Notifier(services, self._renderer, self._config.locale)
+            summary = await job.run(JobContext(at, services, notifier, self._menu))
+            await store.job_runs.record_run(name, at, self._clock.now())
+        log.info("job %s for %s: %s", name, at.isoformat(), summary)
+        if notifier.queued:
+            self._on_queued()
+        return summary
+
+    async def _fire(self, name: str) -> None:
+        due = self.latest_due(name, self._clock.now()) or self._clock.now()
+        try:
+            await self.run(name, due)
+        except Exception:  # APScheduler would only log it less clearly; the next run tries again
+            log.exception("job %s failed", name)
+
+    async def table(self) -> list[JobInfo]:
+        """Return every job with its schedule, next run and last run."""
+        async with self._database.transaction() as store:
+            last_runs = await store.job_runs.all_runs()
+        now = self._clock.now()
+        return [
+            JobInfo(name, self._crons[name], job.description, self.trigger(name).get_next_fire_time(None, now),
+                    last_runs.get(name))
+            for name, job in self._jobs.items()
+        ]

@@ -1,0 +1,187 @@
+"""The Telegram adapter: Update → Event, and rendered Reply → Bot API calls. Nothing else knows Telegram."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application
+
+from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
+from handlers.events import Contact, Event, EventKind, Location, Media
+from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
+CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def event_of(update: Update) -> Event | None:
+    """Translate an update from a private chat into an event; None for anything we ignore."""
+    if update.callback_query is not None:
+        return _button_event(update)
+    message = update.message
+    if message is None or message.from_user is None or message.chat.type != ChatType.PRIVATE:
+        return None
+    kind, fields = _message_fields(message)
+    return Event(
+        channel=CHANNEL, external_id=str(message.from_user.id), chat_ref=str(message.chat.id), kind=kind,
+        display_name=message.from_user.full_name, update_ref=str(update.update_id), **fields,
+    )
+
+
+def _button_event(update: Update) -> Event | None:
+    query = update.callback_query
+    assert query is not None
+    message = query.message
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        return None
+    return Event(
+        channel=CHANNEL, external_id=str(query.from_user.id), chat_ref=str(message.chat.id), kind=EventKind.BUTTON,
+        payload=query.data or "", display_name=query.from_user.full_name, update_ref=str(update.update_id),
+        message_ref=str(message.message_id),
+    )
+
+
+def _message_fields(message: Message) -> tuple[EventKind, dict[str, Any]]:
+    text = message.text or message.caption or ""
+    if message.text and message.text.startswith("/"):
+        head, _, argument = message.text[1:].partition(" ")
+        return EventKind.COMMAND, {"command": head.split("@")[0].lower(), "text": argument.strip()}
+    if message.contact:
+        own = message.from_user is not None and message.contact.user_id == message.from_user.id
+        name = " ".join(filter(None, [message.contact.first_name, message.contact.last_name]))
+        return EventKind.CONTACT, {"contact": Contact(message.contact.phone_number, own, name)}
+    if message.location:
+        return EventKind.LOCATION, {"location": Location(message.location.latitude, message.location.longitude)}
+    if message.photo:
+        largest = message.photo[-1]
+        return EventKind.PHOTO, {"text": text, "media": Media(largest.file_id, largest.file_size, "image/jpeg")}
+    if message.voice:
+        voice = message.voice
+        media = Media(voice.file_id, voice.file_size, voice.mime_type, duration=int(voice.duration.total_seconds()))
+        return EventKind.VOICE, {"text": text, "media": media}
+    if message.document:
+        doc = message.document
+        return EventKind.DOCUMENT, {"text": text, "media": Media(doc.file_id, doc.file_size, doc.mime_type,
+                                                                   doc.file_name)}
+    if message.text:
+        return EventKind.TEXT, {"text": message.text}
+    return EventKind.OTHER, {"text": text}
+
+
+class TelegramChannel:
+    """Sends rendered replies through PTB's bot (and its rate limiter); fetches files people send."""
+
+    name = CHANNEL
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._bot = application.bot
+
+    async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
+        """Send one reply; Telegram errors become the channel's delivery errors."""
+        try:
+            await self._send(int(chat_ref), reply, edit_ref)
+        except Forbidden as error:
+            raise UnreachableError(str(error)) from error
+        except RetryAfter as error:
+            retry = error.retry_after
+            raise RateLimitedError(retry if isinstance(retry, timedelta) else timedelta(seconds=retry)) from error
+        except BadRequest as error:  # a subclass of NetworkError, but retrying will not help
+            raise PermanentError(str(error)) from error
+        except (TimedOut, NetworkError) as error:
+            raise TemporaryError(str(error)) from error
+        except TelegramError as error:
+            raise PermanentError(str(error)) from error
+
+    async def download(self, file_ref: str) -> bytes:
+        """Return the bytes of a file a person sent."""
+        file = await self._bot.get_file(file_ref)
+        return bytes(await file.download_as_bytearray())
+
+    async def _send(self, chat_id: int, reply: Reply, edit_ref: str | None) -> None:
+        text = reply.text if isinstance(reply.text, str) else ""
+        if reply.edit and edit_ref is not None:
+            await self._edit(chat_id, int(edit_ref), text, reply)
+            return
+        if reply.location is not None:
+            await self._bot.send_location(chat_id, latitude=reply.location[0], longitude=reply.location[1])
+        if reply.attachment is not None:
+            if len(text) <= CAPTION_LIMIT:  # the text fits as the caption: one message
+                await self._send_attachment(chat_id, reply.attachment, text or None, _markup(reply))
+                return
+            await self._send_attachment(chat_id, reply.attachment, None, None)
+        chunks = split_text(text)
+        for chunk in chunks[:-1]:
+            await self._bot.send_message(chat_id, chunk)
+        if chunks:
+            await self._bot.send_message(chat_id, chunks[-1], reply_markup=_markup(reply))
+
+    async def _edit(self, chat_id: int, message_id: int, text: str, reply: Reply) -> None:
+        markup = _markup(reply)
+        inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        try:
+            await self._bot.edit_message_text(text[:TEXT_LIMIT], chat_id=chat_id, message_id=message_id,
+                                              reply_markup=inline)
+        except BadRequest as error:
+            if "not modified" not in str(error).lower():
+                raise
+
+    async def _send_attachment(self, chat_id: int, attachment: Attachment, caption: str | None,
+                               markup: Markup) -> None:
+        content: Any = attachment.file_ref or attachment.data or Path(attachment.path or "")
+        senders: dict[AttachmentKind, Callable[..., Awaitable[Message]]] = {
+            AttachmentKind.PHOTO: self._bot.send_photo,
+            AttachmentKind.DOCUMENT: self._bot.send_document,
+            AttachmentKind.VOICE: self._bot.send_voice,
+        }
+        extra = {"filename": attachment.file_name} if attachment.kind is AttachmentKind.DOCUMENT else {}
+        await senders[attachment.kind](chat_id, content, caption=caption, reply_markup=markup, **extra)
+
+
+def _markup(reply: Reply) -> Markup:
+    if reply.buttons:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(str(b.label), callback_data=b.data) for b in row]
+                                     for row in reply.buttons])
+    if reply.keyboard is not None:
+        rows = [[_key_button(str(k.label), k.request) for k in row] for row in reply.keyboard]
+        return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+    if reply.remove_keyboard:
+        return ReplyKeyboardRemove()
+    return None
+
+
+def _key_button(label: str, request: KeyRequest) -> KeyboardButton:
+    return KeyboardButton(label, request_contact=request is KeyRequest.CONTACT or None,
+                          request_location=request is KeyRequest.LOCATION or None)
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split text over Telegram's limit into parts, at line breaks where possible; nothing is dropped."""
+    parts: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        parts.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    if text:
+        parts.append(text)
+    return parts

@@ -1,0 +1,1 @@
+"""Conversations per feature, channel-neutral: events in, replies out. No Telegram here."""

@@ -1,0 +1,63 @@
+"""Button data: `flow:action[:arg...]`, at most 64 bytes, parsed without trusting it.
+
+Whatever the data says, the service called checks permissions again: a client
+can send any data it likes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64  # Telegram's limit for callback data
+SEPARATOR = ":"
+
+
+class BadCallbackError(ValueError):
+    """The data is not ours or not in the expected shape."""
+
+
+@dataclass(frozen=True)
+class Callback:
+    """Parsed button data."""
+
+    flow: str
+    action: str
+    args: tuple[str, ...] = ()
+
+    def int_arg(self, index: int = 0) -> int:
+        """Return argument `index` as a non-negative integer."""
+        try:
+            value = int(self.args[index])
+        except (IndexError, ValueError):
+            raise BadCallbackError(self) from None
+        if value < 0:
+            raise BadCallbackError(self)
+        return value
+
+    def arg(self, index: int = 0) -> str:
+        """Return argument `index`."""
+        try:
+            return self.args[index]
+        except IndexError:
+            raise BadCallbackError(self) from None
+
+
+def pack(flow: str, action: str, *args: str | int) -> str:
+    """Encode button data."""
+    parts = [flow, action, *(str(a) for a in args)]
+    if any(SEPARATOR in p or not p for p in parts[:2]) or any(SEPARATOR in p for p in parts[2:]):
+        raise ValueError(f"bad callback parts: {parts}")
+    data = SEPARATOR.join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data}")
+    return data
+
+
+def unpack(data: str | None) -> Callback | None:
+    """Decode button data; None when it is not in our shape."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    parts = data.split(SEPARATOR)
+    if len(parts) < 2 or not all(parts[:2]):
+        return None
+    return Callback(parts[0], parts[1], tuple(parts[2:]))

@@ -1,0 +1,108 @@
+"""What a conversation step gets: the event, who sent it, the services, and a way to notify others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from handlers.events import Event
+from handlers.menu import Menu
+from handlers.replies import Reply, to_payload
+from handlers.texts import Content
+from village.errors import NotBoundError
+from village.outbox import NewMessage, Priority
+from village.people import Actor, Identity, Person
+from village.services import Services
+
+
+class Renderer(Protocol):
+    """Turns translatable replies into text in one language (bot/i18n.py)."""
+
+    def render(self, reply: Reply, locale: str) -> Reply:
+        """Return `reply` with every text rendered in `locale`."""
+        ...
+
+    def text(self, content: Content, locale: str) -> str:
+        """Return `content` rendered in `locale`."""
+        ...
+
+
+class Downloader(Protocol):
+    """Fetches a file a person sent, by the channel's reference."""
+
+    async def download(self, file_ref: str) -> bytes:
+        """Return the file's bytes."""
+        ...
+
+
+class Notifier:
+    """Queues messages to other people in the current transaction, rendered in their language."""
+
+    def __init__(self, services: Services, renderer: Renderer, default_locale: str) -> None:
+        self._services = services
+        self._renderer = renderer
+        self._default_locale = default_locale
+        self.queued = 0
+
+    async def to_person(
+        self, person_id: int, key: str, reply: Reply, *,
+        optional: bool = False, priority: Priority = Priority.NORMAL, batch: str | None = None,
+    ) -> int:
+        """Queue `reply` for every account of the person; return how many were newly queued.
+
+        `key` makes it idempotent: queueing the same key again does nothing.
+        """
+        identities = await self._services.store.identities.of_person(person_id)
+        return await self.to_identities(identities, key, reply, optional=optional, priority=priority, batch=batch)
+
+    async def to_people(self, person_ids: Iterable[int], key: str, reply: Reply, **options: Any) -> int:
+        """Queue `reply` for several people; `key` is made per person."""
+        identities = await self._services.store.identities.of_people(sorted(set(person_ids)))
+        return await self.to_identities(identities, key, reply, **options)
+
+    async def to_identities(
+        self, identities: Iterable[Identity], key: str, reply: Reply, *,
+        optional: bool = False, priority: Priority = Priority.NORMAL, batch: str | None = None,
+    ) -> int:
+        """Queue `reply` for each identity, keyed `key>identity`."""
+        queued = 0
+        for identity in identities:
+            rendered = self._renderer.render(reply, identity.locale or self._default_locale)
+            message = NewMessage(key=f"{key}>i{identity.id}", identity_id=identity.id,
+                                 payload=to_payload(rendered), priority=priority, batch=batch)
+            queued += await self._services.outbox.enqueue(message, optional=optional)
+        self.queued += queued
+        return queued
+
+
+@dataclass
+class Context:
+    """Everything one step may use; built by the engine for each event."""
+
+    event: Event
+    identity: Identity
+    person: Person | None
+    services: Services
+    notify: Notifier
+    locale: str
+    menu: Menu
+    renderer: Renderer
+    draft: dict[str, Any] = field(default_factory=dict)
+    downloader: Downloader | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Return the acting person; refuse if they have not joined."""
+        return Actor.of(self.member)
+
+    @property
+    def member(self) -> Person:
+        """Return the person writing; refuse if they have not joined."""
+        if self.person is None:
+            raise NotBoundError()
+        return self.person
+
+    def render(self, content: Content) -> str:
+        """Render text in the language of the person writing."""
+        return self.renderer.text(content, self.locale)

@@ -1,0 +1,297 @@
+"""The conversation engine: one event in, replies out, state kept in the database.
+
+For each event it opens one transaction, finds who is writing and where they
+are in a conversation, routes the event (navigation, command, button, menu,
+current state), runs the step inside a savepoint, and saves the new state.
+A refusal from the domain rolls back the step's writes and re-asks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from handlers.callback_data import Callback, unpack
+from handlers.context import Context, Downloader, Notifier, Renderer
+from handlers.conversations import KEEP, Flow, Turn
+from handlers.errors import error_reply
+from handlers.events import Event, EventKind
+from handlers.keyboards import (
+    BACK,
+    BACK_LABEL,
+    CANCEL,
+    CANCEL_LABEL,
+    MENU,
+    MENU_LABEL,
+    NAV,
+    NAV_WORDS,
+    nav_keyboard,
+    nav_row,
+)
+from handlers.menu import Menu
+from handlers.replies import Reply
+from handlers.texts import Text, _
+from village.clock import Clock
+from village.conversations import ConversationRecord
+from village.errors import VillageError
+from village.ports import Store
+from village.services import Services
+from village.settings import VillageSettings
+
+log = logging.getLogger(__name__)
+
+BUTTON_EXPIRED = _("This button is no longer valid.")
+NOT_UNDERSTOOD = _("Sorry, I did not understand that. Please use the buttons below.")
+CANCELLED = _("Cancelled.")
+SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
+
+
+class Transactions(Protocol):
+    """Opens one transaction and hands over its store."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Store]:
+        """Return the transaction's context manager."""
+        ...
+
+
+class Engine:
+    """Routes events to flows; knows no channel."""
+
+    def __init__(
+        self,
+        flows: Sequence[Flow],
+        *,
+        database: Transactions,
+        clock: Clock,
+        settings: VillageSettings,
+        renderer: Renderer,
+        stranger_flow: str,
+        downloader: Downloader | None = None,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._flows = {f.name: f for f in flows}
+        self._commands = {c: f for f in flows for c in f.commands}
+        self._menu = Menu(flows)
+        self._database = database
+        self._clock = clock
+        self._settings = settings
+        self._renderer = renderer
+        self._stranger = self._flows[stranger_flow]
+        self._downloader = downloader
+        self._on_queued = on_queued
+
+    @property
+    def menu(self) -> Menu:
+        """The main menu."""
+        return self._menu
+
+    async def handle(self, event: Event) -> list[Reply]:
+        """Handle one event and return the replies, rendered in the person's language."""
+        now = self._clock.now()
+        async with self._database.transaction() as store:
+            if event.update_ref and not await store.updates.first_time(event.channel, event.update_ref, now):
+                log.info("dropping redelivered update %s", event.update_ref)
+                return []
+            ctx, record, lapsed = await self._context(store, event, now)
+            replies = [Reply(lapsed)] if lapsed else []
+            replies += await self._guarded(ctx, record)
+        if ctx.notify.queued:
+            self._on_queued()
+        return [self._renderer.render(r, ctx.locale) for r in replies]
+
+    async def apology(self, event: Event) -> Reply:
+        """Return the apology for an unexpected failure, in the person's language, with the menu."""
+        locale, person = self._settings.locale, None
+        async with self._database.transaction() as store:
+            identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
+                                                   display_name=event.display_name, now=self._clock.now())
+            locale = identity.locale or locale
+            person = await store.people.get(identity.person_id) if identity.person_id else None
+        return self._renderer.render(self._menu.reply(person, SORRY), locale)
+
+    async def _context(
+        self, store: Store, event: Event, now: datetime
+    ) -> tuple[Context, ConversationRecord | None, Text | None]:
+        identity = await store.identities.seen(
+            event.channel, event.external_id, chat_ref=event.chat_ref, display_name=event.display_name, now=now)
+        if identity.unreachable_since is not None:
+            await store.identities.set_unreachable(identity.id, None)  # they write again: reachable again
+        person = await store.people.get(identity.person_id) if identity.person_id else None
+        services = Services(store, self._clock, self._settings)
+        locale = identity.locale or self._settings.locale
+        record = await store.conversations.get(identity.id)
+        lapsed = None
+        if record is not None and (record.expires_at <= now or record.flow not in self._flows):
+            await store.conversations.delete(identity.id)
+            lapsed = self._flows[record.flow].expired if record.flow in self._flows else None
+            record = None
+        notifier = Notifier(services, self._renderer, self._settings.locale)
+        draft = dict(record.draft) if record else {}
+        ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
+                      self._downloader)
+        return ctx, record, lapsed
+
+    async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
+        try:
+            async with ctx.services.store.savepoint():
+                return await self._route(ctx, record)
+        except VillageError as error:
+            log.info("refused: %s", error.code)
+            ctx.draft = dict(record.draft) if record else {}
+            return [error_reply(error), *await self._resume(ctx, record)]
+
+    async def _route(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
+        event = ctx.event
+        callback = unpack(event.payload) if event.kind is EventKind.BUTTON else None
+        nav = self._navigation(ctx, callback)
+        if nav in (CANCEL, MENU):
+            await ctx.services.store.conversations.delete(ctx.identity.id)
+            return self._with_menu(ctx, [Reply(CANCELLED)] if record and nav == CANCEL else [])
+        if nav == BACK:
+            return await self._back(ctx, record)
+        if event.kind is EventKind.COMMAND:
+            return await self._command(ctx, record)
+        if event.kind is EventKind.BUTTON:
+            return await self._button(ctx, record, callback)
+        if record is not None:
+            return await self._receive(ctx, record)
+        flow = self._menu_choice(ctx)
+        if flow is not None:
+            return await self._begin(ctx, flow, record)
+        if ctx.person is None:
+            return await self._begin(ctx, self._stranger, record)
+        return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)])
+
+    def _navigation(self, ctx: Context, callback: Callback | None) -> str | None:
+        if callback is not None:
+            return callback.action if callback.flow == NAV else None
+        if ctx.event.kind is EventKind.COMMAND:
+            command = f"/{ctx.event.command}"
+            return next((nav for nav, words in NAV_WORDS.items() if command in words), None)
+        if ctx.event.kind is not EventKind.TEXT:
+            return None
+        typed = ctx.event.text.strip().lower()
+        for nav, words in NAV_WORDS.items():
+            label = self._renderer.text(_NAV_LABELS[nav], ctx.locale).lower()
+            if typed in words or typed == label:
+                return nav
+        return None
+
+    async def _command(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
+        flow = self._commands.get(ctx.event.command or "")
+        if flow is None:
+            return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)]) if ctx.person else await self._begin(
+                ctx, self._stranger, record)
+        return await self._begin(ctx, flow, record)
+
+    async def _button(self, ctx: Context, record: ConversationRecord | None, callback: Callback | None) -> list[Reply]:
+        if callback is not None and record is not None and callback.flow == record.flow:
+            return await self._receive(ctx, record)
+        flow = self._flows.get(callback.flow) if callback else None
+        action = flow.actions.get(callback.action) if flow and callback else None
+        if flow is None or action is None:
+            return [Reply(BUTTON_EXPIRED), *await self._resume(ctx, record)]
+        if ctx.person is None and not flow.public:
+            return await self._begin(ctx, self._stranger, record)
+        if record is None or record.flow != flow.name:
+            ctx.draft = {}
+        turn = await action(ctx)
+        if turn.next_state is KEEP or turn.next_state is None:
+            keep = record if record is not None and record.flow != flow.name else None
+            return list(turn.replies) if keep else self._finish_replies(ctx, turn)
+        return await self._apply(ctx, flow, None, turn)
+
+    async def _begin(self, ctx: Context, flow: Flow, record: ConversationRecord | None) -> list[Reply]:
+        if ctx.person is None and not flow.public:
+            flow = self._stranger
+        ctx.draft = {}
+        return await self._apply(ctx, flow, None, await flow.begin(ctx))
+
+    async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
+        flow = self._flows[record.flow]
+        state = flow.state(record.state)
+        if state is None:
+            await ctx.services.store.conversations.delete(ctx.identity.id)
+            return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)])
+        turn = await flow.states[state].receive(ctx)
+        return await self._apply(ctx, flow, record, turn)
+
+    async def _apply(self, ctx: Context, flow: Flow, record: ConversationRecord | None, turn: Turn) -> list[Reply]:
+        """Carry out a step's decision: save or end the conversation, and collect the replies."""
+        store = ctx.services.store
+        if turn.next_state is None:
+            await store.conversations.delete(ctx.identity.id)
+            return self._finish_replies(ctx, turn)
+        if turn.next_state is KEEP:
+            if record is None:
+                return list(turn.replies)
+            await store.conversations.save(replace(record, draft=ctx.draft, expires_at=self._expiry()))
+            asked = await self._ask(ctx, flow, record.state) if turn.ask_again else []
+            return [*turn.replies, *asked]
+        assert isinstance(turn.next_state, Enum)
+        history = (*record.history, record.state) if record is not None else ()
+        await store.conversations.save(ConversationRecord(
+            ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history))
+        return [*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)]
+
+    async def _back(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
+        if record is None or not record.history:
+            await ctx.services.store.conversations.delete(ctx.identity.id)
+            return self._with_menu(ctx, [])
+        previous = record.history[-1]
+        await ctx.services.store.conversations.save(
+            replace(record, state=previous, history=record.history[:-1], expires_at=self._expiry()))
+        return await self._ask(ctx, self._flows[record.flow], previous)
+
+    async def _resume(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
+        """After a refusal or a stale button: ask the current question again, or show the menu."""
+        if record is None:
+            return [self._menu.reply(ctx.person)]
+        return await self._ask(ctx, self._flows[record.flow], record.state)
+
+    async def _ask(self, ctx: Context, flow: Flow, state_name: str) -> list[Reply]:
+        state = flow.state(state_name)
+        assert state is not None, f"{flow.name} has no state {state_name}"
+        return _with_navigation(list(await flow.states[state].ask(ctx)))
+
+    def _finish_replies(self, ctx: Context, turn: Turn) -> list[Reply]:
+        return self._with_menu(ctx, list(turn.replies)) if turn.show_menu else list(turn.replies)
+
+    def _with_menu(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+        """Attach the menu keyboard to the last reply if it has room, else add a menu message."""
+        menu = self._menu.reply(ctx.person)
+        if replies and not replies[-1].buttons and replies[-1].keyboard is None and not replies[-1].edit:
+            return [*replies[:-1], replace(replies[-1], keyboard=menu.keyboard, remove_keyboard=False)]
+        return [*replies, menu]
+
+    def _menu_choice(self, ctx: Context) -> Flow | None:
+        if ctx.event.kind is not EventKind.TEXT:
+            return None
+        typed = ctx.event.text.strip()
+        for flow in self._menu.flows_for(ctx.person):
+            if flow.menu and self._renderer.text(flow.menu.label, ctx.locale) == typed:
+                return flow
+        return None
+
+    def _expiry(self) -> datetime:
+        return self._clock.now() + self._settings.conversations.timeout
+
+
+_NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
+
+
+def _with_navigation(replies: list[Reply]) -> list[Reply]:
+    """Give a question Back and Cancel: inline under its buttons, or as the reply keyboard."""
+    if not replies:
+        return replies
+    last = replies[-1]
+    if last.buttons:
+        return [*replies[:-1], replace(last, buttons=(*last.buttons, nav_row()))]
+    if any(r.keyboard is not None for r in replies):
+        return replies
+    return [*replies[:-1], replace(last, keyboard=nav_keyboard())]

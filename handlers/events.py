@@ -1,0 +1,72 @@
+"""What a person did, in any channel: the input of every conversation step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """The kinds of input the bot understands."""
+
+    TEXT = "text"
+    COMMAND = "command"
+    BUTTON = "button"
+    CONTACT = "contact"
+    LOCATION = "location"
+    PHOTO = "photo"
+    VOICE = "voice"
+    DOCUMENT = "document"
+    OTHER = "other"  # stickers, videos, polls: things we answer with a hint
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A shared phone contact; `is_own` when it is the sender's own (not forwarded)."""
+
+    phone: str
+    is_own: bool
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A shared point."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo, voice message or file, by the channel's reference."""
+
+    file_ref: str
+    size: int | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+    duration: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One input from one person.
+
+    `text` holds typed text, a caption, or a command's argument; `payload` a
+    pressed button's data. `update_ref` lets the engine drop a redelivered update,
+    and `message_ref` names the message whose button was pressed (for edits).
+    """
+
+    channel: str
+    external_id: str
+    chat_ref: str
+    kind: EventKind
+    text: str = ""
+    command: str | None = None
+    payload: str | None = None
+    contact: Contact | None = None
+    location: Location | None = None
+    media: Media | None = None
+    display_name: str = ""
+    update_ref: str | None = None
+    message_ref: str | None = None

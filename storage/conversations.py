@@ -1,0 +1,45 @@
+"""Conversation state per identity, so a restart loses nobody's half-finished flow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from storage.repository import Repository
+from storage.tables import conversations
+from village.conversations import ConversationRecord
+
+
+class ConversationRepository(Repository):
+    """One row per identity in a conversation."""
+
+    async def get(self, identity_id: int) -> ConversationRecord | None:
+        """Return the identity's conversation, expired or not."""
+        query = select(conversations).where(conversations.c.identity_id == identity_id)
+        row = (await self._db.execute(query)).first()
+        return _record(row) if row else None
+
+    async def save(self, record: ConversationRecord) -> None:
+        """Store the conversation, replacing the identity's previous one."""
+        await self.delete(record.identity_id)
+        await self._db.execute(conversations.insert().values(
+            identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
+            history=list(record.history), expires_at=record.expires_at))
+
+    async def delete(self, identity_id: int) -> None:
+        """End the identity's conversation."""
+        await self._db.execute(delete(conversations).where(conversations.c.identity_id == identity_id))
+
+    async def expired(self, now: datetime, limit: int) -> list[ConversationRecord]:
+        """Return conversations whose time ran out."""
+        query = select(conversations).where(conversations.c.expires_at <= now).limit(limit)
+        return [_record(r) for r in await self._db.execute(query)]
+
+
+def _record(row: Any) -> ConversationRecord:
+    return ConversationRecord(
+        identity_id=row.identity_id, flow=row.flow, state=row.state, expires_at=row.expires_at,
+        draft=row.draft, history=tuple(row.history),
+    )

@@ -1,0 +1,79 @@
+"""Channel identities: who wrote to us from where, and whom they are bound to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from storage.repository import Repository
+from storage.tables import identities
+from village.people import Identity
+
+
+class IdentityRepository(Repository):
+    """Identities keyed by (channel, external id)."""
+
+    async def get(self, identity_id: int) -> Identity | None:
+        """Return the identity with this id."""
+        row = (await self._db.execute(select(identities).where(identities.c.id == identity_id))).first()
+        return _identity(row) if row else None
+
+    async def seen(
+        self, channel: str, external_id: str, *, chat_ref: str, display_name: str, now: datetime
+    ) -> Identity:
+        """Record that the identity wrote to us now, creating it on first contact."""
+        key = (identities.c.channel == channel, identities.c.external_id == external_id)
+        await self._insert_ignore(identities, {
+            "channel": channel, "external_id": external_id, "chat_ref": chat_ref,
+            "display_name": display_name[:100], "first_seen": now, "last_seen": now,
+        })
+        await self._db.execute(update(identities).where(*key).values(
+            chat_ref=chat_ref, display_name=display_name[:100], last_seen=now))
+        row = (await self._db.execute(select(identities).where(*key))).one()
+        return _identity(row)
+
+    async def of_person(self, person_id: int) -> list[Identity]:
+        """Return the person's identities on every channel."""
+        query = select(identities).where(identities.c.person_id == person_id).order_by(identities.c.id)
+        return [_identity(r) for r in await self._db.execute(query)]
+
+    async def of_people(self, person_ids: Sequence[int]) -> list[Identity]:
+        """Return the identities bound to any of `person_ids`."""
+        found: list[Identity] = []
+        ids = list(person_ids)
+        for start in range(0, len(ids), 500):
+            query = select(identities).where(identities.c.person_id.in_(ids[start:start + 500]))
+            found += [_identity(r) for r in await self._db.execute(query.order_by(identities.c.id))]
+        return found
+
+    async def bind(self, identity_id: int, person_id: int | None) -> None:
+        """Bind the identity to a person, or unbind it with None."""
+        await self._set(identity_id, person_id=person_id)
+
+    async def set_locale(self, identity_id: int, locale: str) -> None:
+        """Store the identity's language."""
+        await self._set(identity_id, locale=locale)
+
+    async def set_unreachable(self, identity_id: int, since: datetime | None) -> None:
+        """Mark the identity as having blocked us, or clear that with None."""
+        await self._set(identity_id, unreachable_since=since)
+
+    async def count_bound(self, person_ids: Sequence[int]) -> int:
+        """Count how many of `person_ids` have joined on some channel."""
+        query = select(func.count(func.distinct(identities.c.person_id))).where(
+            identities.c.person_id.in_(list(person_ids)))
+        return int((await self._db.execute(query)).scalar() or 0)
+
+    async def _set(self, identity_id: int, **values: Any) -> None:
+        await self._db.execute(update(identities).where(identities.c.id == identity_id).values(**values))
+
+
+def _identity(row: Any) -> Identity:
+    return Identity(
+        id=row.id, channel=row.channel, external_id=row.external_id, chat_ref=row.chat_ref,
+        person_id=row.person_id, locale=row.locale, display_name=row.display_name,
+        unreachable_since=row.unreachable_since,
+    )

@@ -1,0 +1,66 @@
+"""Applying Alembic migrations from code: `hemei db upgrade` and at every start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from storage.database import open_engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class MigrationError(RuntimeError):
+    """The schema could not be brought up to date."""
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Return an Alembic config pointing at our migrations, sharing `connection` if given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+async def upgrade(url: str, revision: str = "head") -> str | None:
+    """Bring the database at `url` to `revision`; return the revision it is at.
+
+    Foreign keys are off while migrating: SQLite's batch mode copies and drops
+    tables, and a drop with foreign keys on would cascade. They are checked after.
+    """
+    engine = open_engine(url, foreign_keys=False)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+            if engine.dialect.name == "sqlite":
+                broken = (await connection.execute(text("PRAGMA foreign_key_check"))).fetchall()
+                if broken:
+                    raise MigrationError(f"foreign key violations after migrating: {broken[:5]}")
+            return await connection.run_sync(_current)
+    finally:
+        await engine.dispose()
+
+
+async def current_revision(url: str) -> str | None:
+    """Return the revision the database is at, None when it was never migrated."""
+    engine = open_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_current)
+    finally:
+        await engine.dispose()
+
+
+def head_revision() -> str | None:
+    """Return the newest revision the code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,104 @@
+"""The outbox table: queue, claim, and record the outcome of each message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+
+from storage.repository import Repository
+from storage.tables import identities, outbox
+from village.outbox import BatchProgress, NewMessage, OutboxItem, OutboxStatus
+
+_PENDING = OutboxStatus.PENDING.value
+
+
+class OutboxRepository(Repository):
+    """Rows move pending → sending → sent | failed | blocked; a crash leaves them in sending."""
+
+    async def add(self, message: NewMessage, now: datetime) -> bool:
+        """Queue a message; return False when its key was queued before (nothing changes)."""
+        return await self._insert_ignore(outbox, {
+            "key": message.key, "identity_id": message.identity_id, "payload": dict(message.payload),
+            "priority": int(message.priority), "status": _PENDING, "not_before": message.not_before or now,
+            "attempts": 0, "resent": False, "batch": message.batch, "created_at": now,
+        })
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboxItem]:
+        """Take up to `limit` due messages, most urgent first, and mark them as being sent."""
+        query = (
+            select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
+            .join(identities, identities.c.id == outbox.c.identity_id)
+            .where(outbox.c.status == _PENDING, outbox.c.not_before <= now)
+            .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
+            .limit(limit)
+        )
+        rows = (await self._db.execute(query)).fetchall()
+        if rows:
+            await self._db.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
+                status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))
+        return [_item(r, attempts=r.attempts + 1) for r in rows]
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        """Record a delivery."""
+        await self._set(item_id, status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+
+    async def mark_blocked(self, item_id: int, now: datetime, error: str) -> None:
+        """Record that the person blocked the bot."""
+        await self._set(item_id, status=OutboxStatus.BLOCKED.value, sent_at=now, last_error=error[:500])
+
+    async def mark_failed(self, item_id: int, now: datetime, error: str) -> None:
+        """Record a permanent failure."""
+        await self._set(item_id, status=OutboxStatus.FAILED.value, sent_at=now, last_error=error[:500])
+
+    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
+        """Put a message back in the queue until `not_before`."""
+        await self._set(item_id, status=_PENDING, not_before=not_before, last_error=error[:500])
+
+    async def release_in_flight(self) -> int:
+        """Requeue messages a dead process was sending; flag them as possibly sent twice."""
+        statement = (update(outbox).where(outbox.c.status == OutboxStatus.SENDING.value)
+                     .values(status=_PENDING, resent=True))
+        return int((await self._db.execute(statement)).rowcount)
+
+    async def block_pending_of_identity(self, identity_id: int, now: datetime) -> int:
+        """Give up on everything still queued for an identity that blocked us."""
+        statement = update(outbox).where(outbox.c.identity_id == identity_id, outbox.c.status == _PENDING).values(
+            status=OutboxStatus.BLOCKED.value, sent_at=now, last_error="unreachable")
+        return int((await self._db.execute(statement)).rowcount)
+
+    async def next_due(self) -> datetime | None:
+        """Return when the earliest pending message becomes due."""
+        query = select(func.min(outbox.c.not_before)).where(outbox.c.status == _PENDING)
+        result: datetime | None = (await self._db.execute(query)).scalar()
+        return result
+
+    async def progress(self, batch: str | None, now: datetime) -> BatchProgress:
+        """Count a batch's messages (all messages when `batch` is None) by outcome."""
+        def count(condition: Any) -> Any:
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        status = outbox.c.status
+        query = select(
+            func.count(), count(status == OutboxStatus.SENT.value), count(status == OutboxStatus.FAILED.value),
+            count(status == OutboxStatus.BLOCKED.value), count(status.in_([_PENDING, OutboxStatus.SENDING.value])),
+            count((status == _PENDING) & (outbox.c.not_before > now)),
+            count((outbox.c.resent.is_(True)) & (status == OutboxStatus.SENT.value)),
+        )
+        if batch is not None:
+            query = query.where(outbox.c.batch == batch)
+        row = (await self._db.execute(query)).one()
+        return BatchProgress(*(int(v) for v in row))
+
+    async def _set(self, item_id: int, **values: Any) -> None:
+        await self._db.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+
+def _item(row: Any, *, attempts: int) -> OutboxItem:
+    return OutboxItem(
+        id=row.id, key=row.key, identity_id=row.identity_id, payload=row.payload, priority=row.priority,
+        status=OutboxStatus.SENDING, not_before=row.not_before, attempts=attempts, created_at=row.created_at,
+        batch=row.batch, resent=row.resent, channel=row.channel, chat_ref=row.chat_ref,
+        unreachable=row.unreachable_since is not None,
+    )

@@ -1,0 +1,24 @@
+"""The base of every repository: a connection in a transaction, and portable upsert helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+class Repository:
+    """Queries over one connection; the caller owns the transaction."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._db = connection
+
+    async def _insert_ignore(self, table: Table, values: Mapping[str, Any]) -> bool:
+        """Insert unless a unique key already exists; return whether a row was inserted."""
+        module = postgresql if self._db.dialect.name == "postgresql" else sqlite
+        statement = module.insert(table).values(**values).on_conflict_do_nothing()
+        result = await self._db.execute(statement)
+        return bool(result.rowcount)

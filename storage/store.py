@@ -1,0 +1,40 @@
+"""The store: every repository bound to one connection, i.e. one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.audit import AuditRepository
+from storage.conversations import ConversationRepository
+from storage.identities import IdentityRepository
+from storage.jobs import JobRunRepository, UpdateLog
+from storage.joining import InviteRepository, JoinRequestRepository
+from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
+from storage.places import PlaceRepository
+
+
+class SqlStore:
+    """Implements `village.ports.Store` over SQLAlchemy Core."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.places = PlaceRepository(connection)
+        self.people = PeopleRepository(connection)
+        self.identities = IdentityRepository(connection)
+        self.invites = InviteRepository(connection)
+        self.join_requests = JoinRequestRepository(connection)
+        self.audit = AuditRepository(connection)
+        self.outbox = OutboxRepository(connection)
+        self.conversations = ConversationRepository(connection)
+        self.job_runs = JobRunRepository(connection)
+        self.updates = UpdateLog(connection)
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Run a block whose writes roll back alone if it raises."""
+        async with self.connection.begin_nested():
+            yield

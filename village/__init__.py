@@ -1,0 +1,1 @@
+"""The village domain: people, places, rules and services. No Telegram, no SQL."""

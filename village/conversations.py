@@ -1,0 +1,20 @@
+"""A person's place in a multi-step conversation, kept in the database to survive restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """The flow and state an identity is in, the draft so far, and when it lapses."""
+
+    identity_id: int
+    flow: str
+    state: str
+    expires_at: datetime
+    draft: Mapping[str, Any] = field(default_factory=dict)
+    history: tuple[str, ...] = ()
