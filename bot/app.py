@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -16,6 +17,7 @@ from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, error_handler
 from bot.i18n import Catalogs
+from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from handlers import registry
@@ -155,8 +157,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     catalogs = Catalogs.load(config.locale)
     channel = TelegramChannel(application)
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
+    media = MediaKeeper(Path(config.media.dir), config.media, channel)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
-                    stranger_flow=registry.STRANGER_FLOW, downloader=channel, on_queued=dispatcher.wake)
+                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
                           menu=engine.menu, on_queued=dispatcher.wake)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler)

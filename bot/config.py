@@ -22,6 +22,7 @@ from village.settings import VillageSettings
 
 ENV_PREFIX = "HEMEI_"
 DEFAULT_DB_FILE = "hemei.db"
+DEFAULT_MEDIA_DIR = "media"
 
 
 class ConfigError(Exception):
@@ -74,6 +75,12 @@ class SchedulerSettings(_Section):
     misfire_grace_hours: float = Field(default=12, gt=0, le=24 * 7)
 
 
+class FontSettings(_Section):
+    """A font file able to draw Chinese, for images; empty means search the system."""
+
+    cjk_path: str = ""
+
+
 class LoggingSettings(_Section):
     """Log verbosity."""
 
@@ -92,6 +99,7 @@ class Config(BaseSettings, VillageSettings):
     outbox: OutboxSettings = OutboxSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
+    fonts: FontSettings = FontSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("schedules")
@@ -147,10 +155,17 @@ def load_config(path: str | Path | None, environ: Mapping[str, str]) -> Config:
         raise ConfigError(_describe(error, path)) from None
     finally:
         _ENVIRON.reset(token)
+    return _with_default_paths(config, Path(path).resolve().parent if path else Path.cwd())
+
+
+def _with_default_paths(config: Config, folder: Path) -> Config:
+    """Put the database file and the media folder beside the config file unless configured."""
+    updates: dict[str, Any] = {}
     if not config.database.url:
-        folder = Path(path).resolve().parent if path else Path.cwd()
-        config = config.model_copy(update={"database": DatabaseSettings(url=sqlite_url(folder / DEFAULT_DB_FILE))})
-    return config
+        updates["database"] = DatabaseSettings(url=sqlite_url(folder / DEFAULT_DB_FILE))
+    if not config.media.dir:
+        updates["media"] = config.media.model_copy(update={"dir": str(folder / DEFAULT_MEDIA_DIR)})
+    return config.model_copy(update=updates) if updates else config
 
 
 def sqlite_url(path: Path) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
-from handlers.events import Event
+from handlers.events import Event, Media
 from handlers.menu import Menu
 from handlers.replies import Reply, to_payload
 from handlers.texts import Content
 from village.errors import NotBoundError
+from village.media import MediaKind, StoredMedia
 from village.outbox import NewMessage, Priority
 from village.people import Actor, Identity, Person
 from village.services import Services
@@ -33,6 +35,18 @@ class Downloader(Protocol):
 
     async def download(self, file_ref: str) -> bytes:
         """Return the file's bytes."""
+        ...
+
+
+class MediaKeeping(Protocol):
+    """Keeps files people send (bot/media.py): downloaded, size-checked, saved on disk."""
+
+    async def keep(self, media: Media, kind: MediaKind) -> StoredMedia:
+        """Download and store the file; raise `InvalidInputError` when it is too large."""
+        ...
+
+    def save(self, data: bytes, kind: MediaKind, extension: str) -> Path:
+        """Store bytes we made ourselves (an image, an export) and return the path."""
         ...
 
 
@@ -89,7 +103,7 @@ class Context:
     menu: Menu
     renderer: Renderer
     draft: dict[str, Any] = field(default_factory=dict)
-    downloader: Downloader | None = None
+    media: MediaKeeping | None = None
 
     @property
     def actor(self) -> Actor:

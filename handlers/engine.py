@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Protocol
 
 from handlers.callback_data import Callback, unpack
-from handlers.context import Context, Downloader, Notifier, Renderer
+from handlers.context import Context, MediaKeeping, Notifier, Renderer
 from handlers.conversations import KEEP, Flow, Turn
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
@@ -71,7 +71,7 @@ class Engine:
         settings: VillageSettings,
         renderer: Renderer,
         stranger_flow: str,
-        downloader: Downloader | None = None,
+        media: MediaKeeping | None = None,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self._flows = {f.name: f for f in flows}
@@ -82,7 +82,7 @@ class Engine:
         self._settings = settings
         self._renderer = renderer
         self._stranger = self._flows[stranger_flow]
-        self._downloader = downloader
+        self._media = media
         self._on_queued = on_queued
 
     @property
@@ -133,7 +133,7 @@ class Engine:
         notifier = Notifier(services, self._renderer, self._settings.locale)
         draft = dict(record.draft) if record else {}
         ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
-                      self._downloader)
+                      self._media)
         return ctx, record, lapsed
 
     async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
@@ -237,7 +237,7 @@ class Engine:
         history = (*record.history, record.state) if record is not None else ()
         await store.conversations.save(ConversationRecord(
             ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history))
-        return [*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)]
+        return _fresh_keyboard([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)])
 
     async def _back(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
         if record is None or not record.history:
@@ -283,6 +283,17 @@ class Engine:
 
 
 _NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
+
+
+def _fresh_keyboard(replies: list[Reply]) -> list[Reply]:
+    """When a question has inline buttons, replace the old reply keyboard (say, a share-phone button)
+    with Back and Cancel, on an earlier message of the same turn that has room for it."""
+    if not replies or not replies[-1].buttons or any(r.keyboard is not None or r.remove_keyboard for r in replies):
+        return replies
+    for index in range(len(replies) - 2, -1, -1):
+        if not replies[index].buttons and not replies[index].edit:
+            return [*replies[:index], replace(replies[index], keyboard=nav_keyboard()), *replies[index + 1:]]
+    return replies
 
 
 def _with_navigation(replies: list[Reply]) -> list[Reply]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,9 +14,9 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # before anything imports telegram
 
-from storage.database import Database, sqlite_url  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from village.clock import ManualClock  # noqa: E402
+from storage.database import Database, sqlite_url
+from storage.migrate import upgrade
+from village.clock import ManualClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Monday morning in Shanghai: working hours, outside quiet hours.
@@ -55,6 +55,6 @@ async def database(db_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def clock() -> Iterator[ManualClock]:
+def clock() -> ManualClock:
     """A clock that stands still until a test moves it."""
-    yield ManualClock(START)
+    return ManualClock(START)

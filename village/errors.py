@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
     ROW_HOUSEHOLD_REQUIRED = "row_household_required"
     ROW_GRID_REQUIRED = "row_grid_required"
     ROW_STAFF_PHONE_REQUIRED = "row_staff_phone_required"
+    MEDIA_TOO_LARGE = "media_too_large"
+    MEDIA_UNSUPPORTED = "media_unsupported"
     BAD_HEADER = "bad_header"
     EMPTY_FILE = "empty_file"
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from village.media import MediaPolicy
 from village.outbox import QuietHours
 
 Locale = Literal["zh_CN", "en"]
@@ -60,3 +61,4 @@ class VillageSettings(_Section):
     invites: InvitePolicy = InvitePolicy()
     conversations: ConversationPolicy = ConversationPolicy()
     reports: ReportPolicy = ReportPolicy()
+    media: MediaPolicy = MediaPolicy()

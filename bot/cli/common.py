@@ -1,0 +1,126 @@
+"""What every subcommand shares: options, configuration, services, and printing."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, TypeAlias, TypeVar
+
+from bot.config import Config, ConfigError, load_config
+from bot.i18n import Catalogs
+from bot.spreadsheets import SpreadsheetError
+from handlers.errors import error_text, row_error_text
+from handlers.texts import Content
+from storage.database import Database
+from storage.migrate import upgrade
+from village.clock import Clock, SystemClock
+from village.errors import ImportRejectedError, VillageError
+from village.people import Actor
+from village.services import Services
+
+T = TypeVar("T")
+USAGE_ERROR = 2  # bad arguments or configuration
+REFUSED = 1  # the data or the rules said no
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A problem to print and exit with `status`."""
+
+    def __init__(self, message: str, status: int = USAGE_ERROR) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """Add `--config PATH` (default: $HEMEI_CONFIG, then built-in defaults)."""
+    parser.add_argument("--config", metavar="PATH", help="config file (default: $HEMEI_CONFIG)")
+
+
+def command(handler: Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]) -> Handler:
+    """Wrap an async subcommand: load the config, run it, and turn errors into messages and statuses."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            config = load_config(args.config, os.environ)
+            return asyncio.run(handler(args, config))
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return USAGE_ERROR
+        except CliError as error:
+            print(error, file=sys.stderr)
+            return error.status
+        except SpreadsheetError as error:
+            print(error, file=sys.stderr)
+            return REFUSED
+
+    return run
+
+
+def operator() -> Actor:
+    """Return the operator at this terminal, as the audit log will name them."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return Actor.operator(name)
+
+
+@asynccontextmanager
+async def services(config: Config, clock: Clock | None = None) -> AsyncIterator[Services]:
+    """Bring the database up to date and yield services in one transaction (all or nothing)."""
+    await upgrade(config.database.url)
+    database = Database.open(config.database.url)
+    try:
+        async with database.transaction() as store:
+            yield Services(store, clock or SystemClock(), config)
+    finally:
+        await database.close()
+
+
+class Printer:
+    """Prints translated messages in the configured language."""
+
+    def __init__(self, config: Config) -> None:
+        self._catalogs = Catalogs.load(config.locale)
+        self._locale = config.locale
+
+    def text(self, content: Content) -> str:
+        """Render content in the CLI's language."""
+        return self._catalogs.text(content, self._locale)
+
+    def out(self, content: Content) -> None:
+        """Print to standard output."""
+        print(self.text(content))
+
+    def refusal(self, error: VillageError) -> CliError:
+        """Return a CliError describing a domain refusal, every bad row listed."""
+        lines = [self.text(error_text(error))]
+        if isinstance(error, ImportRejectedError):
+            lines += [self.text(row_error_text(row)) for row in error.errors]
+        return CliError("\n".join(lines), REFUSED)
+
+
+async def refuse_on_domain_error(printer: Printer, work: Awaitable[T]) -> T:
+    """Await `work`, turning a domain refusal into a CliError."""
+    try:
+        return await work
+    except VillageError as error:
+        raise printer.refusal(error) from None
+
+
+def parse_moment(text: str, config: Config) -> datetime:
+    """Parse a date or datetime typed at the command line, in the configured timezone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"not a date or time: {text!r} (use e.g. 2026-11-01 or 2026-11-01T09:00)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=config.timezone)

@@ -1,0 +1,85 @@
+"""`hemei demo`: the real bot against the built-in emulator, on a generated dataset, in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TextIO
+
+from bot.cli.common import Subparsers
+from bot.demo.dataset import demo_roster
+from bot.demo.terminal import DemoChat
+from bot.emulator.harness import running_bot
+from storage.database import Database, sqlite_url
+from storage.migrate import upgrade
+from village.clock import SystemClock
+from village.people import Actor
+from village.services import Services
+from village.settings import VillageSettings
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add `hemei demo`."""
+    parser = subparsers.add_parser("demo", help="chat with the bot in the terminal; no token needed")
+    parser.add_argument("--script", type=Path, help="read the lines to type from a file instead of the keyboard")
+    parser.add_argument("--keep", type=Path, help="keep the demo database in this folder")
+    parser.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    source: TextIO = args.script.open(encoding="utf-8") if args.script else sys.stdin
+    try:
+        return asyncio.run(_session(source, args.keep, echo=args.script is not None or not sys.stdin.isatty()))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if args.script:
+            source.close()
+
+
+async def _session(source: TextIO, keep: Path | None, *, echo: bool) -> int:
+    folder = keep or Path(tempfile.mkdtemp(prefix="hemei-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    url = sqlite_url(str(folder / "demo.db"))
+    print(f"Preparing the demo database in {folder} ...", flush=True)
+    started = time.monotonic()
+    await _load_dataset(url)
+    print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
+    async with running_bot(url, environ={"HEMEI_MEDIA__DIR": str(folder / "media")}) as harness:
+        chat = DemoChat(harness, lambda text: print(text, flush=True))
+        chat.welcome()
+        while True:
+            line = await asyncio.to_thread(_read_line, source, echo)
+            if line is None or not await chat.handle(line):
+                break
+    print("Bye! 再见！")
+    return 0
+
+
+async def _load_dataset(url: str) -> None:
+    await upgrade(url)
+    database = Database.open(url)
+    try:
+        async with database.transaction() as store:
+            services = Services(store, SystemClock(), VillageSettings())
+            if not await store.places.villages():
+                await services.roster.import_table(Actor.operator("demo"), demo_roster())
+    finally:
+        await database.close()
+
+
+def _read_line(source: TextIO, echo: bool) -> str | None:
+    if source is sys.stdin and not echo:
+        try:
+            return input("> ")
+        except EOFError:
+            return None
+    line = source.readline()
+    if not line:
+        return None
+    print(f"> {line.rstrip()}", flush=True)
+    return line

@@ -1,0 +1,41 @@
+"""`hemei roles grant|revoke PHONE ROLE [--village CODE]`."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Printer, Subparsers, add_config_option, command, operator, refuse_on_domain_error, services
+from bot.config import Config
+from handlers.texts import _
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add `hemei roles`."""
+    parser = subparsers.add_parser("roles", help="grant or revoke a role")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, helptext in (("grant", "give a person a role"), ("revoke", "take a role away")):
+        sub = actions.add_parser(action, help=helptext)
+        add_config_option(sub)
+        sub.add_argument("phone", help="the person's phone number as in the roster")
+        sub.add_argument("role", help="resident, household_head, representative, group_leader, grid_worker, "
+                                      "cadre[:title], supervisor or admin")
+        sub.add_argument("--village", help="village code (admin without it: every village)")
+        sub.set_defaults(handler=command(_grant if action == "grant" else _revoke))
+
+
+async def _grant(args: argparse.Namespace, config: Config) -> int:
+    printer = Printer(config)
+    async with services(config) as village:
+        person = await refuse_on_domain_error(
+            printer, village.memberships.grant(operator(), args.phone, args.role, args.village))
+    printer.out(_("Granted {role} to {name}.", role=args.role, name=person.name))
+    return 0
+
+
+async def _revoke(args: argparse.Namespace, config: Config) -> int:
+    printer = Printer(config)
+    async with services(config) as village:
+        person = await refuse_on_domain_error(
+            printer, village.memberships.revoke(operator(), args.phone, args.role, args.village))
+    printer.out(_("Revoked {role} from {name}.", role=args.role, name=person.name))
+    return 0

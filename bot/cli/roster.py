@@ -1,0 +1,51 @@
+"""`hemei roster import FILE` and `hemei roster export`: the village roster as CSV or XLSX."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from bot.cli.common import Printer, Subparsers, add_config_option, command, operator, refuse_on_domain_error, services
+from bot.config import Config
+from bot.spreadsheets import read_table, write_table
+from handlers.texts import _
+
+
+def register(subparsers: Subparsers) -> None:
+    """Add `hemei roster`."""
+    parser = subparsers.add_parser("roster", help="import or export the roster")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importing = actions.add_parser("import", help="import a roster (all rows are checked first)")
+    add_config_option(importing)
+    importing.add_argument("file", type=Path, help="a .csv or .xlsx file with a header row")
+    importing.set_defaults(handler=command(_import))
+    exporting = actions.add_parser("export", help="write the roster in the import format")
+    add_config_option(exporting)
+    exporting.add_argument("--village", help="village code (default: every village)")
+    exporting.add_argument("--out", type=Path, help=".csv or .xlsx file (default: CSV on standard output)")
+    exporting.set_defaults(handler=command(_export))
+
+
+async def _import(args: argparse.Namespace, config: Config) -> int:
+    printer = Printer(config)
+    table = read_table(args.file)
+    async with services(config) as village:
+        summary = await refuse_on_domain_error(printer, village.roster.import_table(operator(), table))
+    printer.out(_("Imported {villages} village(s), {households} household(s): {added} people added, "
+                  "{updated} updated.", villages=summary.villages, households=summary.households,
+                  added=summary.added, updated=summary.updated))
+    return 0
+
+
+async def _export(args: argparse.Namespace, config: Config) -> int:
+    printer = Printer(config)
+    async with services(config) as village:
+        table = await refuse_on_domain_error(printer, village.roster.export_table(operator(), args.village))
+    if args.out is None:
+        csv.writer(sys.stdout).writerows(table)
+    else:
+        write_table(args.out, table, title="roster")
+        printer.out(_("Wrote {count} people to {path}.", count=len(table) - 1, path=str(args.out)))
+    return 0
