@@ -31,11 +31,15 @@ class Catalogs:
 
     @classmethod
     def load(cls, default: str = "zh_CN", directory: Path = LOCALE_DIR) -> Catalogs:
-        """Read the .po files (fuzzy entries are skipped) into memory."""
+        """Read every .po file of each language (one per feature; fuzzy entries skipped) into memory."""
         translations: dict[str, gettext.NullTranslations] = {}
         for locale in LOCALES:
-            path = directory / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-            translations[locale] = _compile(path) if path.exists() else gettext.NullTranslations()
+            chain: gettext.NullTranslations = gettext.NullTranslations()
+            for path in sorted(catalog_files(directory, locale), reverse=True):
+                compiled = _compile(path)
+                compiled.add_fallback(chain)
+                chain = compiled
+            translations[locale] = chain
         return cls(translations, default)
 
     def text(self, content: Content, locale: str) -> str:
@@ -71,6 +75,11 @@ class Catalogs:
 class _Blank(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def catalog_files(directory: Path, locale: str) -> list[Path]:
+    """Return a language's catalogs: messages.po (the foundation's) and one per feature."""
+    return sorted((directory / locale / "LC_MESSAGES").glob("*.po"))
 
 
 def _compile(path: Path) -> gettext.GNUTranslations:

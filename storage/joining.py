@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from storage.repository import Repository
+from storage.repository import Repository, new_id
 from storage.tables import invites, join_requests
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
@@ -32,7 +32,7 @@ class InviteRepository(Repository):
         """Store a new code."""
         values = {"code": code, "household_id": household_id, "village_id": village_id, "expires_at": expires_at}
         result = await self._db.execute(invites.insert().values(**values))
-        return Invite(result.inserted_primary_key[0], code, household_id, village_id, expires_at)
+        return Invite(new_id(result), code, household_id, village_id, expires_at)
 
 
 class JoinRequestRepository(Repository):
@@ -62,7 +62,7 @@ class JoinRequestRepository(Repository):
         result = await self._db.execute(join_requests.insert().values(
             identity_id=identity_id, village_id=village_id, name=name, phone=phone,
             status=RequestStatus.PENDING.value, created_at=now))
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     async def decide(
         self, request_id: int, status: RequestStatus, decided_by: int | None, person_id: int | None, now: datetime

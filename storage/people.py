@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.sql import Select
 
-from storage.repository import Repository
+from storage.repository import Repository, new_id
 from storage.tables import people, roles
 from village.people import Person, PersonFields
 from village.roles import Role, RoleGrant, RoleSource
@@ -49,7 +49,7 @@ class PeopleRepository(Repository):
     async def add(self, fields: PersonFields) -> int:
         """Insert a person and return the new id."""
         result = await self._db.execute(people.insert().values(**_values(fields)))
-        return int(result.inserted_primary_key[0])
+        return new_id(result)
 
     async def update(self, person_id: int, fields: PersonFields) -> None:
         """Overwrite a person's roster facts."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from storage.repository import Repository
+from storage.repository import Repository, new_id
 from storage.tables import grids, groups, households, villages
 from village.places import Grid, Group, Household, Village
 
@@ -32,7 +32,7 @@ class PlaceRepository(Repository):
         existing = await self.village_by_code(code)
         if existing is None:
             result = await self._db.execute(villages.insert().values(code=code, name=name))
-            return Village(result.inserted_primary_key[0], code, name)
+            return Village(new_id(result), code, name)
         if existing.name != name:
             await self._db.execute(update(villages).where(villages.c.id == existing.id).values(name=name))
         return Village(existing.id, code, name)
@@ -43,7 +43,7 @@ class PlaceRepository(Repository):
         grid_id = (await self._db.execute(query)).scalar()
         if grid_id is None:
             result = await self._db.execute(grids.insert().values(village_id=village_id, name=name))
-            grid_id = result.inserted_primary_key[0]
+            grid_id = new_id(result)
         return Grid(grid_id, village_id, name)
 
     async def save_group(self, village_id: int, grid_id: int, name: str) -> Group:
@@ -52,7 +52,7 @@ class PlaceRepository(Repository):
         row = (await self._db.execute(query)).first()
         if row is None:
             values = {"village_id": village_id, "grid_id": grid_id, "name": name}
-            group_id = (await self._db.execute(groups.insert().values(**values))).inserted_primary_key[0]
+            group_id = new_id(await self._db.execute(groups.insert().values(**values)))
         else:
             group_id = row.id
             if row.grid_id != grid_id:
@@ -66,7 +66,7 @@ class PlaceRepository(Repository):
         row = (await self._db.execute(query)).first()
         if row is None:
             values = {"village_id": village_id, "group_id": group_id, "label": label}
-            household_id = (await self._db.execute(households.insert().values(**values))).inserted_primary_key[0]
+            household_id = new_id(await self._db.execute(households.insert().values(**values)))
         else:
             household_id = row.id
             if row.group_id != group_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import CursorResult, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,3 +22,10 @@ class Repository:
         statement = module.insert(table).values(**values).on_conflict_do_nothing()
         result = await self._db.execute(statement)
         return bool(result.rowcount)
+
+
+def new_id(result: CursorResult[Any]) -> int:
+    """Return the primary key of the row an INSERT just created."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

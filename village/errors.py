@@ -61,7 +61,7 @@ class VillageError(Exception):
 
     default_code = ErrorCode.CONFLICT
 
-    def __init__(self, code: ErrorCode | None = None, **params: Any) -> None:
+    def __init__(self, code: ErrorCode | None = None, /, **params: Any) -> None:
         self.code = code or self.default_code
         self.params: Mapping[str, Any] = params
         super().__init__(f"{self.code}: {params}" if params else str(self.code))
