@@ -148,7 +148,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         .token(token)
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=0))  # RetryAfter goes to the dispatcher, which reschedules
+        # Telegram's overall limit; RetryAfter goes to the dispatcher, which reschedules the message.
+        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_per_second, max_retries=0))
         .defaults(Defaults(tzinfo=config.timezone))
         .job_queue(None)  # our own APScheduler runs the jobs
         .build()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
@@ -50,6 +50,7 @@ class TelegramSettings(_Section):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
     bot_username: str = ""
+    max_per_second: float = Field(default=30, gt=0, le=1000)
     mode: Literal["polling", "webhook"] = "polling"
     webhook: WebhookSettings = WebhookSettings()
 
@@ -63,7 +64,7 @@ class DatabaseSettings(_Section):
 class OutboxSettings(_Section):
     """Pacing of queued messages; keep the rate under Telegram's 30/s so replies have room."""
 
-    rate_per_second: float = Field(default=20, gt=0, le=30)
+    rate_per_second: float = Field(default=20, gt=0, le=1000)
     max_in_flight: int = Field(default=8, ge=1, le=100)
     max_attempts: int = Field(default=6, ge=1, le=50)
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -101,6 +102,13 @@ class Config(BaseSettings, VillageSettings):
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _leave_room_for_replies(self) -> Config:
+        if self.outbox.rate_per_second >= self.telegram.max_per_second:
+            raise ValueError("outbox.rate_per_second must stay below telegram.max_per_second, "
+                             "or replies to residents would queue behind broadcasts")
+        return self
 
     @field_validator("schedules")
     @classmethod
