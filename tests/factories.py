@@ -50,3 +50,13 @@ async def person_by_phone(database: Database, phone: str) -> Person:
         person = await store.people.by_phone("+86" + phone)
     assert person is not None, phone
     return person
+
+
+async def bind_telegram(database: Database, clock: Clock, phone: str, tg_user_id: int) -> int:
+    """Bind a Telegram account to the roster person with `phone`, as joining would; return the identity id."""
+    person = await person_by_phone(database, phone)
+    async with database.transaction() as store:
+        identity = await store.identities.seen("telegram", str(tg_user_id), chat_ref=str(tg_user_id),
+                                               display_name=person.name, now=clock.now())
+        await store.identities.bind(identity.id, person.id)
+    return identity.id

@@ -90,7 +90,9 @@ class FakeBotApi:
         self.sent: dict[int, list[Sent]] = {}
         self.blocked: set[int] = set()
         self.flood_once: dict[int, int] = {}
+        self.fail_once: dict[int, int] = {}  # chat id -> HTTP status of one failed send (e.g. 502)
         self.max_sends_per_second: float | None = None
+        self.send_delay = 0.0  # seconds each send takes, to catch a process mid-batch
         self.files: dict[str, bytes] = {}
         self.calls: list[tuple[str, float]] = []
         self._updates: deque[dict[str, Any]] = deque()
@@ -98,6 +100,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
+        self._sent_signal = asyncio.Event()
         self._recent_sends: deque[float] = deque()
         self._server: HTTPServer | None = None
         self.port = 0
@@ -169,6 +172,11 @@ class FakeBotApi:
                 return []
         return []
 
+    async def wait_for_send(self, within: float = 10) -> None:
+        """Wait until the bot sends something new."""
+        self._sent_signal.clear()
+        await asyncio.wait_for(self._sent_signal.wait(), within)
+
     def send_times(self) -> list[float]:
         """Return when each successful send happened (monotonic seconds)."""
         return sorted(s.at for messages in self.sent.values() for s in messages)
@@ -181,6 +189,8 @@ class FakeBotApi:
         if method == "getUpdates":
             return await self._get_updates(params)
         if method in SEND_METHODS:
+            if self.send_delay:
+                await asyncio.sleep(self.send_delay)
             return self._send(method, params, files)
         simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
                   "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,
@@ -222,6 +232,7 @@ class FakeBotApi:
                     time.monotonic(), data, name)
         self.sent.setdefault(chat_id, []).append(sent)
         self._recent_sends.append(sent.at)
+        self._sent_signal.set()
         extra = _media_json(method, data, params, self.store_file)
         return message_json(sent.message_id, chat_id, self.bot_user, text=text, reply_markup=sent.reply_markup,
                             caption=method != "sendMessage", extra=extra)
@@ -229,6 +240,8 @@ class FakeBotApi:
     def _refuse_if_needed(self, chat_id: int) -> None:
         if chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.fail_once:
+            raise ApiError(self.fail_once.pop(chat_id), "Bad Gateway")
         if chat_id in self.flood_once:
             retry = self.flood_once.pop(chat_id)
             raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
