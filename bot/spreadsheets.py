@@ -19,6 +19,8 @@ class SpreadsheetError(Exception):
 def read_table(path: Path) -> list[list[str]]:
     """Return the rows of the first sheet (XLSX) or of the CSV file, every cell as text."""
     suffix = path.suffix.lower()
+    if not path.is_file():
+        raise SpreadsheetError(f"cannot read {path}: no such file")
     try:
         if suffix == ".csv":
             return _read_csv(path.read_bytes())

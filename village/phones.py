@@ -6,7 +6,10 @@ import re
 
 _SEPARATORS = re.compile(r"[\s\-().·]")
 _MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
-_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
+_INTERNATIONAL = re.compile(r"\+[1-9]\d{7,14}")
+# Telegram sends contacts' numbers without the plus sign; a bare foreign number is at least 10 digits.
+# A bare number starting with 1 is a mainland mobile or a typo, never accepted as North American.
+_BARE_INTERNATIONAL = re.compile(r"[2-9]\d{9,14}")
 
 
 def normalise_phone(raw: str) -> str:
@@ -29,8 +32,7 @@ def normalise_phone(raw: str) -> str:
         return "+86" + digits
     if _INTERNATIONAL.fullmatch(digits) and not digits.startswith("+86"):
         return digits
-    if digits.isdigit() and not digits.startswith("0") and 7 <= len(digits) <= 15 and len(digits) != 11:
-        # Telegram sends contacts' numbers without the plus sign.
+    if _BARE_INTERNATIONAL.fullmatch(digits):
         return "+" + digits
     raise ValueError(raw)
 

@@ -1,0 +1,163 @@
+"""The `hemei` command: roster import/export, roles, audit, invites, jobs, and its errors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from PIL import Image
+
+from bot.cli import main
+from tests.factories import HEADER, ROSTER
+
+TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text('[telegram]\nbot_username = "hemei_test_bot"\n', encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def test_roster_import_from_csv_and_export_round_trip(config: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path / "roster.csv", [HEADER, *ROSTER])
+
+    status = run("roster", "import", str(source), "--config", str(config))
+    imported = capsys.readouterr().out
+    run("roster", "export", "--village", "FX01", "--config", str(config))
+    exported = list(csv.reader(capsys.readouterr().out.splitlines()))
+
+    assert status == 0
+    assert "已导入 2 个村、5 户：新增 11 人，更新 0 人。" in imported
+    assert exported[0] == HEADER
+    assert len(exported) == 1 + 9
+
+
+def test_roster_import_from_gb18030_csv_and_xlsx(config: Path, tmp_path: Path) -> None:
+    gbk = write_csv(tmp_path / "gbk.csv", [HEADER, *ROSTER[:3]], encoding="gb18030")
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in [HEADER, *ROSTER[3:]]:
+        sheet.append([int(c) if c.isdigit() and len(c) == 11 else c for c in row])  # phones typed as numbers
+    workbook.save(tmp_path / "rest.xlsx")
+
+    first = run("roster", "import", str(gbk), "--config", str(config))
+    second = run("roster", "import", str(tmp_path / "rest.xlsx"), "--config", str(config))
+
+    assert (first, second) == (0, 0)
+
+
+def test_roster_with_bad_rows_lists_each_and_changes_nothing(config: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [list(r) for r in ROSTER]
+    rows[2][6] = "1380000"
+    rows[4][7] = "mayor"
+    source = write_csv(tmp_path / "bad.csv", [HEADER, *rows])
+
+    status = run("roster", "import", str(source), "--config", str(config))
+    error = capsys.readouterr().err
+    run("roster", "export", "--config", str(config))
+    exported = capsys.readouterr().out.splitlines()
+
+    assert status == 1
+    assert "文件中有 2 处问题，未做任何修改。" in error
+    assert "第 4 行：手机号 1380000 不正确" in error
+    assert "第 6 行：未知身份 mayor" in error
+    assert len(exported) == 1  # only the header: nothing was imported
+
+
+def test_roles_grant_and_revoke_are_audited(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run("roster", "import", str(write_csv(tmp_path / "r.csv", [HEADER, *ROSTER])), "--config", str(config))
+
+    granted = run("roles", "grant", "138 0000 0001", "representative", "--village", "FX01", "--config", str(config))
+    revoked = run("roles", "revoke", "13800000001", "representative", "--village", "FX01", "--config", str(config))
+    unknown = run("roles", "grant", "13899999999", "cadre", "--config", str(config))
+    capsys.readouterr()
+    run("audit", "--village", "FX01", "--config", str(config))
+    log = capsys.readouterr().out
+
+    assert (granted, revoked, unknown) == (0, 0, 1)
+    assert "role.grant\tperson:1" in log
+    assert "role.revoke\tperson:1" in log
+
+
+def test_invites_write_printable_cards(config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run("roster", "import", str(write_csv(tmp_path / "r.csv", [HEADER, *ROSTER])), "--config", str(config))
+
+    pdf = run("invites", "--village", "FX01", "--out", str(tmp_path / "cards.pdf"), "--config", str(config))
+    png = run("invites", "--village", "FX01", "--out", str(tmp_path / "cards.png"), "--config", str(config))
+    output = capsys.readouterr().out
+
+    assert (pdf, png) == (0, 0)
+    assert (tmp_path / "cards.pdf").read_bytes().startswith(b"%PDF")
+    with Image.open(tmp_path / "cards.png") as page:
+        assert page.size == (1654, 2339)
+    assert "已生成 4 张卡片" in output
+
+
+def test_jobs_lists_every_job_with_its_next_run(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = run("jobs", "--config", str(config))
+    listing = capsys.readouterr().out
+
+    assert status == 0
+    assert "expire_conversations" in listing
+    assert "prune_updates" in listing
+    assert "next 20" in listing
+
+
+def test_jobs_run_runs_one_job_as_if_at_a_time(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = run("jobs", "run", "prune_updates", "--at", "2026-12-01T09:00", "--config", str(config))
+
+    assert status == 0
+    assert "prune_updates: 0 old update id(s) forgotten" in capsys.readouterr().out
+
+
+def test_a_bad_config_names_the_key_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'[telegram]\ntoken = "{TOKEN}"\nmode = "carrier-pigeon"\n[outbox]\nmax_in_flight = "many"\n',
+                   encoding="utf-8")
+
+    status = run("jobs", "--config", str(bad))
+    error = capsys.readouterr().err
+
+    assert status == 2
+    assert "telegram.mode" in error
+    assert "outbox.max_in_flight" in error
+    assert TOKEN not in error
+
+
+def test_run_without_a_token_explains_and_exits_2(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = run("run", "--config", str(config))
+
+    assert status == 2
+    assert "hemei demo" in capsys.readouterr().err
+
+
+def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run("roster", "import")
+
+    assert caught.value.code == 2
+    assert "file" in capsys.readouterr().err
+
+
+def test_a_missing_file_is_a_clear_error(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = run("roster", "import", "/nonexistent/roster.xlsx", "--config", str(config))
+
+    assert status == 1
+    assert "cannot read" in capsys.readouterr().err
