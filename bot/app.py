@@ -15,7 +15,7 @@ from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults,
 from bot.channels import DeliveryError, RateLimitedError
 from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
-from bot.errors import PLAIN_SORRY, error_handler
+from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
@@ -66,6 +66,7 @@ class Runtime:
     engine: Engine
     dispatcher: Dispatcher
     scheduler: Scheduler
+    errors: ErrorReporter
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
 
     async def start(self) -> None:
@@ -120,6 +121,8 @@ class Runtime:
             event = event_of(update)
             if event is not None:
                 await self.reply(event, await self.engine.handle(event))
+        except Exception as error:  # everything unexpected goes to the one reporter, before we move on
+            await self.errors.report(update, error)
         finally:
             await self.tracker.mark(update.update_id)
 
@@ -163,8 +166,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
                           menu=engine.menu, on_queued=dispatcher.wake)
-    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler)
-    application.add_handler(TypeHandler(Update, runtime.on_update))
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
-    application.add_error_handler(error_handler(engine, channel, lambda: fallback))
+    errors = ErrorReporter(engine, channel, lambda: fallback)
+    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors)
+    application.add_handler(TypeHandler(Update, runtime.on_update))
+    application.add_error_handler(errors.on_ptb_error)
     return runtime

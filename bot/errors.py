@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -19,26 +19,32 @@ log = logging.getLogger(__name__)
 
 PLAIN_SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
 
-ErrorHandler = Callable[[object, CallbackContext[Any, Any, Any, Any]], Awaitable[None]]
 
+class ErrorReporter:
+    """Logs an unexpected error (no token, no phone numbers) and tells the person politely."""
 
-def error_handler(engine: Engine, channel: TelegramChannel, fallback: Callable[[], Reply]) -> ErrorHandler:
-    """Return PTB's error handler: log the failure (no token, no phone) and tell the person."""
+    def __init__(self, engine: Engine, channel: TelegramChannel, fallback: Callable[[], Reply]) -> None:
+        self._engine = engine
+        self._channel = channel
+        self._fallback = fallback
 
-    async def on_error(update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+    async def report(self, update: object, error: BaseException | None) -> None:
+        """Log the failure with the update's id and apologise to its sender, with the menu if possible."""
         update_id = update.update_id if isinstance(update, Update) else None
-        log.error("unexpected error while handling update %s", update_id, exc_info=context.error)
+        log.error("unexpected error while handling update %s", update_id, exc_info=error)
         event = event_of(update) if isinstance(update, Update) else None
         if event is None:
             return
         try:
-            reply = await engine.apology(event)
+            reply = await self._engine.apology(event)
         except Exception:  # the database may be what failed; apologise without the menu
             log.exception("could not build the apology for update %s", update_id)
-            reply = fallback()
+            reply = self._fallback()
         try:
-            await channel.send(event.chat_ref, reply)
+            await self._channel.send(event.chat_ref, reply)
         except DeliveryError:
             log.warning("could not deliver the apology for update %s", update_id)
 
-    return on_error
+    async def on_ptb_error(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        """PTB's error handler, for failures outside our update handler (e.g. while polling)."""
+        await self.report(update, context.error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TextIO
 
 # A Telegram token looks like 123456789:AA... ; it also appears inside request URLs.
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
@@ -29,9 +30,9 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> None:
+def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None) -> None:
     """Configure the root logger once; quiet the libraries that log URLs."""
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens(secrets))
     root = logging.getLogger()

@@ -12,6 +12,7 @@ everything that was due, so a test reads the results right after.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.emulator.api import FakeBotApi, FakeUser, Sent
@@ -145,4 +146,5 @@ class Driver:
         update_id = self.api.push(body)
         await self._wait_handled(update_id)
         await self._settle()
-        return [s for s in self.api.messages_to(user.id) if s.seq > before]
+        # Snapshots: a later edit must not change what this action showed.
+        return [replace(s, edits=list(s.edits)) for s in self.api.messages_to(user.id) if s.seq > before]

@@ -118,3 +118,33 @@ async def test_leave_unbinds_after_confirmation(bot: Harness) -> None:
 
     assert "已解除绑定" in bot.tg.replies_to(MING)[-2].text or "已解除绑定" in "".join(bot.tg.texts_to(MING))
     assert "请按下面的按钮分享您的手机号" in after[-1].text
+
+
+async def test_cadre_decides_from_the_pending_list_and_each_decision_is_audited(bot: Harness) -> None:
+    await bot.tg.user_says(OUTSIDER, "/start")
+    await bot.tg.user_taps(OUTSIDER, "📱 分享我的手机号")
+    await bot.tg.user_taps(OUTSIDER, "和美村")
+    await bot.tg.user_says(OUTSIDER, "刘新来")
+    await join(bot, SECRETARY)
+
+    listed = await bot.tg.user_taps(SECRETARY, "📝 入村申请")
+    await bot.tg.user_taps(SECRETARY, "❌ 拒绝")
+    again = await bot.tg.user_taps(SECRETARY, "📝 入村申请")
+    async with bot.runtime.database.transaction() as store:
+        audit = [(e.action, e.actor_label) for e in await store.audit.entries(None, None)]
+
+    assert "有 1 个申请等待审核" in listed[0].text
+    assert "新的入村申请：刘新来" in listed[1].text
+    assert "村里暂时无法确认您的申请" in bot.tg.last_text(OUTSIDER)
+    assert "目前没有待审核的申请" in again[0].text
+    assert ("join_request.rejected", "person:7") in audit
+
+
+async def test_menu_command_brings_the_menu_back_from_anywhere(bot: Harness) -> None:
+    await join(bot, ALICE)
+    await bot.tg.user_says(ALICE, "/lang")
+
+    replies = await bot.tg.user_says(ALICE, "/menu")
+
+    assert replies[-1].text == "请选择您要办理的事项："
+    assert "👤 我的信息" in replies[-1].keyboard_labels

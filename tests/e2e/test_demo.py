@@ -1,0 +1,23 @@
+"""`hemei demo`, the README's first command, run as a new user would: it answers in Chinese."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = "/start\n:contact\n👤 我的信息\n:as 4\n/start\n:contact\n:quit\n"
+
+
+def test_demo_runs_a_scripted_chat_with_no_token(tmp_path: Path) -> None:
+    script = tmp_path / "script.txt"
+    script.write_text(SCRIPT, encoding="utf-8")
+
+    result = subprocess.run([sys.executable, "-m", "bot", "demo", "--script", str(script), "--keep", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert "2 villages, 1,000 households loaded" in result.stdout
+    assert "欢迎您，奉贤区青村镇和美村的张阿婆" in result.stdout
+    assert "户号：1-001" in result.stdout
+    assert "📝 入村申请" in result.stdout  # the cadre's own menu

@@ -1,0 +1,61 @@
+"""The database: migrations from empty match the tables; SQLite runs in WAL with foreign keys on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database, sqlite_url
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.tables import metadata
+
+
+async def test_upgrade_from_empty_reaches_head_and_is_idempotent(tmp_path: Path) -> None:
+    url = sqlite_url(str(tmp_path / "new.db"))
+
+    first = await upgrade(url)
+    second = await upgrade(url)
+
+    assert first == second == head_revision() == await current_revision(url)
+
+
+async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
+    async with database.connection() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+
+    assert differences == []
+
+
+async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(database: Database) -> None:
+    async with database.connection() as connection:
+        journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
+        foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar()
+        busy = (await connection.execute(text("PRAGMA busy_timeout"))).scalar()
+
+    assert (journal, foreign_keys, busy) == ("wal", 1, 10_000)
+
+
+async def test_foreign_keys_are_enforced(database: Database) -> None:
+    async with database.connection() as connection:
+        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+            await connection.execute(text("INSERT INTO grids (village_id, name) VALUES (999, 'x')"))
+
+
+async def write_then_crash(database: Database) -> None:
+    async with database.transaction() as store:
+        await store.places.save_village("FX09", "半途村")
+        raise RuntimeError("crash mid-way")
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(database: Database) -> None:
+    with pytest.raises(RuntimeError, match="crash mid-way"):
+        await write_then_crash(database)
+
+    async with database.transaction() as store:
+        assert await store.places.village_by_code("FX09") is None
