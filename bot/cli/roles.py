@@ -24,18 +24,20 @@ def register(subparsers: Subparsers) -> None:
 
 
 async def _grant(args: argparse.Namespace, config: Config) -> int:
-    printer = Printer(config)
-    async with services(config) as village:
-        person = await refuse_on_domain_error(
-            printer, village.memberships.grant(operator(), args.phone, args.role, args.village))
-    printer.out(_("Granted {role} to {name}.", role=args.role, name=person.name))
-    return 0
+    return await _change(args, config, grant=True)
 
 
 async def _revoke(args: argparse.Namespace, config: Config) -> int:
+    return await _change(args, config, grant=False)
+
+
+async def _change(args: argparse.Namespace, config: Config, *, grant: bool) -> int:
     printer = Printer(config)
     async with services(config) as village:
-        person = await refuse_on_domain_error(
-            printer, village.memberships.revoke(operator(), args.phone, args.role, args.village))
-    printer.out(_("Revoked {role} from {name}.", role=args.role, name=person.name))
+        change = village.memberships.grant if grant else village.memberships.revoke
+        person = await refuse_on_domain_error(printer, change(operator(), args.phone, args.role, args.village))
+    if grant:
+        printer.out(_("Granted {role} to {name}.", role=args.role, name=person.name))
+    else:
+        printer.out(_("Revoked {role} from {name}.", role=args.role, name=person.name))
     return 0

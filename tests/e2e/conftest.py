@@ -37,3 +37,11 @@ async def join(bot: Harness, user: FakeUser) -> None:
     """Join by sharing one's own phone number."""
     await bot.tg.user_says(user, "/start")
     await bot.tg.user_taps(user, "📱 分享我的手机号")
+
+
+async def request_to_join(bot: Harness, user: FakeUser, village: str = "和美村", name: str = "刘新来") -> None:
+    """As someone not on the roster: share the phone, pick the village, type the name."""
+    await bot.tg.user_says(user, "/start")
+    await bot.tg.user_taps(user, "📱 分享我的手机号")
+    await bot.tg.user_taps(user, village)
+    await bot.tg.user_says(user, name)

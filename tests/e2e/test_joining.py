@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.harness import Harness
-from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, OUTSIDER, SECRETARY, join
+from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, OUTSIDER, SECRETARY, join, request_to_join
 
 
 async def test_start_greets_in_chinese_with_a_share_phone_button(bot: Harness) -> None:
@@ -64,10 +64,7 @@ async def test_unmatched_person_is_approved_by_the_village_cadre(bot: Harness) -
 async def test_cadre_of_another_village_cannot_approve(bot: Harness) -> None:
     await join(bot, SECRETARY)
     await join(bot, CM_SECRETARY)
-    await bot.tg.user_says(OUTSIDER, "/start")
-    await bot.tg.user_taps(OUTSIDER, "📱 分享我的手机号")
-    await bot.tg.user_taps(OUTSIDER, "和美村")
-    await bot.tg.user_says(OUTSIDER, "刘新来")
+    await request_to_join(bot, OUTSIDER)
     data = next(b["callback_data"] for row in bot.tg.replies_to(SECRETARY)[-1].reply_markup["inline_keyboard"]
                 for b in row if b["text"] == "✅ 批准")
 
@@ -121,10 +118,7 @@ async def test_leave_unbinds_after_confirmation(bot: Harness) -> None:
 
 
 async def test_cadre_decides_from_the_pending_list_and_each_decision_is_audited(bot: Harness) -> None:
-    await bot.tg.user_says(OUTSIDER, "/start")
-    await bot.tg.user_taps(OUTSIDER, "📱 分享我的手机号")
-    await bot.tg.user_taps(OUTSIDER, "和美村")
-    await bot.tg.user_says(OUTSIDER, "刘新来")
+    await request_to_join(bot, OUTSIDER)
     await join(bot, SECRETARY)
 
     listed = await bot.tg.user_taps(SECRETARY, "📝 入村申请")

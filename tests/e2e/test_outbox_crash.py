@@ -57,20 +57,24 @@ async def outbox_counts(database: Database) -> tuple[int, int]:
     return int(sent), int(resent)
 
 
-async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flight(
-    api: FakeBotApi, database: Database, db_url: str, clock: ManualClock, tmp_path: Path
-) -> None:
-    await queue_messages(database, clock)
-    config = write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT)
+async def interrupt_midway(api: FakeBotApi, config: Path, stop: str) -> None:
+    """Start the bot, stop it (`kill` or `terminate`) a third of the way in, start it again, let it finish."""
     bot = BotProcess(config)
     await bot.start()
     await wait_until(lambda: sum(delivered(api).values()) >= 40, api)
-
-    await bot.kill()
+    await getattr(bot, stop)()
     restarted = BotProcess(config)
     await restarted.start()
     await wait_until(lambda: len(delivered(api)) == MESSAGES, api)
     await restarted.terminate()
+
+
+async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flight(
+    api: FakeBotApi, database: Database, db_url: str, clock: ManualClock, tmp_path: Path
+) -> None:
+    await queue_messages(database, clock)
+
+    await interrupt_midway(api, write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT), "kill")
 
     counts = delivered(api)
     duplicates = sum(n - 1 for n in counts.values())
@@ -85,16 +89,9 @@ async def test_sigterm_mid_batch_sends_every_message_exactly_once(
     api: FakeBotApi, database: Database, db_url: str, clock: ManualClock, tmp_path: Path
 ) -> None:
     await queue_messages(database, clock)
-    config = write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT)
-    bot = BotProcess(config)
-    await bot.start()
-    await wait_until(lambda: sum(delivered(api).values()) >= 40, api)
 
-    await bot.terminate()
-    restarted = BotProcess(config)
-    await restarted.start()
-    await wait_until(lambda: len(delivered(api)) == MESSAGES, api)
-    await restarted.terminate()
+    await interrupt_midway(api, write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT),
+                           "terminate")
 
     assert set(delivered(api).values()) == {1}
     assert await outbox_counts(database) == (MESSAGES, 0)
