@@ -35,6 +35,11 @@ class ReportFiling(ReportBase):
         if await self._store.reports.count_filed_since(reporter.id, since) >= self._policy.max_per_day:
             raise ReportLimitError(limit=self._policy.max_per_day)
 
+    def require_on_behalf(self, actor: Actor) -> None:
+        """Refuse anyone but the village's grid workers and cadres from filing for others (代报)."""
+        person = self._member(actor)
+        require_role(actor, person.village_id, *ON_BEHALF)
+
     def check_description(self, text: str) -> str:
         """Return the description tidied; refuse it when empty or too long."""
         return clean_text(text, self._policy.max_text_chars)

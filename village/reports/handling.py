@@ -20,6 +20,7 @@ from village.reports.model import (
     StatusChange,
 )
 from village.reports.rules import add_working_days, clean_text
+from village.reports.transitions import next_status
 from village.reports.views import ReportChange, ReportQuery
 from village.roles import Role
 
@@ -28,6 +29,16 @@ MERGE_CANDIDATES = 8
 
 class ReportHandling(ReportBase):
     """What the assignee and the village's cadres do with a report, and the reporter's rating."""
+
+    async def prepare(self, actor: Actor, report_id: int, action: ReportAction) -> Report:
+        """Return the report if the actor may do `action` to it now (before asking for its details)."""
+        report = await self._handled(actor, report_id)
+        next_status(report.status, action)
+        return report
+
+    def check_note(self, text: str) -> str:
+        """Return a handler's note tidied; refuse it when empty or too long."""
+        return clean_text(text, self._policy.max_note_chars)
 
     async def accept(self, actor: Actor, report_id: int) -> ReportChange:
         """Accept (受理): the resolve deadline starts; a cadre accepting an unassigned report takes it."""
