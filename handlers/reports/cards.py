@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from handlers.callback_data import pack
 from handlers.replies import Button, Reply, Rows
 from handlers.texts import Content, Text, _, lines
+from village.media import MediaKind
 from village.reports import (
     Board,
+    MediaPurpose,
     Milestone,
     Rating,
     Report,
@@ -83,14 +85,15 @@ def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
     """Return the report as staff see it: anonymous reporters as 匿名."""
     r = view.report
     reporter = _("Anonymous") if view.reporter is None else view.reporter.name
+    sent = [m for m in view.media if m.purpose is MediaPurpose.REPORT]
+    photos = sum(1 for m in sent if m.media.kind is MediaKind.PHOTO)
     return lines(
         _("📋 Report {code}", code=r.code),
         _("Category: {category}", category=r.category),
         _("Status: {status}", status=STATUS[r.status]),
         _("Description: {text}", text=r.text) if r.text else None,
-        _("🎤 With a voice message") if any(m.media.kind.value == "voice" for m in view.media) else None,
-        _("📷 Photos: {count}", count=sum(1 for m in view.media if m.media.kind.value == "photo"))
-        if any(m.media.kind.value == "photo" for m in view.media) else None,
+        _("🎤 With a voice message") if any(m.media.kind is MediaKind.VOICE for m in sent) else None,
+        _("📷 Photos: {count}", count=photos) if photos else None,
         _("Address: {address}", address=r.address) if r.address else None,
         _("📍 Location attached") if r.point else None,
         _("Reported by: {name}", name=reporter),
@@ -203,9 +206,7 @@ def board_text(board: Board) -> Content:
         rows.append(_("[{category}] {count} item(s)", category=category, count=len(reports)))
         for report in reports:
             if shown < BOARD_SHOWN:
-                rows.append(_("  · {code} {status}, {days} day(s): {excerpt}", code=report.code,
-                              status=STATUS[report.status], days=age_days(report, board.now),
-                              excerpt=excerpt(report.text) or "—"))
+                rows.append(_board_line(report, board.now))
             shown += 1
     if not board.open:
         rows.append(_("No open problems at the moment."))
@@ -213,3 +214,12 @@ def board_text(board: Board) -> Content:
         rows.append(_("… and {count} more.", count=shown - BOARD_SHOWN))
     rows.append(_("Resolved this month: {count}", count=board.closed_this_month))
     return lines(*rows)
+
+
+def _board_line(report: Report, now: datetime) -> Content:
+    days, text = age_days(report, now), excerpt(report.text) or "—"
+    if days == 0:
+        return _("  · {code} {status}, reported today: {excerpt}", code=report.code, status=STATUS[report.status],
+                 excerpt=text)
+    return _("  · {code} {status}, {days} day(s) ago: {excerpt}", code=report.code, status=STATUS[report.status],
+             days=days, excerpt=text)

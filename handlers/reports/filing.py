@@ -169,6 +169,10 @@ class FilingSteps:
             return goto(FilingState.LOCATION)
         if ctx.event.kind is EventKind.DOCUMENT:
             return reask(Reply(_("Please send pictures as photos, not as files.")))
+        if ctx.event.kind is EventKind.VOICE and not ctx.draft.get("voice"):
+            ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
+            return stay(Reply(_("🎤 Voice message received. Send photos, or tap ➡️ Next."),
+                              buttons=((Button(NEXT, pack(self.flow, "next")),),)))
         if ctx.event.kind is not EventKind.PHOTO:
             return reask(Reply(_("Please send a photo, or tap ➡️ Next.")))
         count = await self._add_photo(ctx)
@@ -193,18 +197,21 @@ class FilingSteps:
             return await self._after_location(ctx, GeoPoint(point.latitude, point.longitude))
         if ctx.event.kind is not EventKind.TEXT:
             return reask(Reply(_("Please tap 📍 Send my location, type the address, or tap ⏭ Skip.")))
-        if ctx.event.text.strip() != ctx.render(SKIP):
-            ctx.draft["address"] = ctx.services.reports.check_address(ctx.event.text)
-        return goto(FilingState.ANONYMITY)
+        if ctx.event.text.strip() == ctx.render(SKIP):
+            return goto(FilingState.ANONYMITY, Reply(_("All right, no location.")))
+        ctx.draft["address"] = ctx.services.reports.check_address(ctx.event.text)
+        return goto(FilingState.ANONYMITY, Reply(_("📍 Address noted.")))
 
     async def _after_location(self, ctx: Context, point: GeoPoint) -> Turn:
+        # The acknowledgement also takes the location keyboard away (the engine puts Back/Cancel on it).
+        received = Reply(_("📍 Location received."))
         if self.on_behalf:
-            return goto(FilingState.ANONYMITY)
+            return goto(FilingState.ANONYMITY, received)
         nearby = await ctx.services.reports.nearby(ctx.actor, ctx.draft["category"], point)
         if not nearby:
-            return goto(FilingState.ANONYMITY)
+            return goto(FilingState.ANONYMITY, received)
         ctx.draft["nearby"] = [r.id for r in nearby]
-        return goto(FilingState.NEARBY)
+        return goto(FilingState.NEARBY, received)
 
     async def ask_nearby(self, ctx: Context) -> Sequence[Reply]:
         """Show open reports of the same kind close by: is it one of these?"""
