@@ -15,7 +15,7 @@ from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows
+from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
 from handlers.replies import Button, KeyButton, KeyRequest, Reply
 from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
@@ -172,7 +172,7 @@ class FilingSteps:
         if ctx.event.kind is EventKind.VOICE and not ctx.draft.get("voice"):
             ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
             return stay(Reply(_("🎤 Voice message received. Send photos, or tap ➡️ Next."),
-                              buttons=((Button(NEXT, pack(self.flow, "next")),),)))
+                              buttons=self._next_buttons()))
         if ctx.event.kind is not EventKind.PHOTO:
             return reask(Reply(_("Please send a photo, or tap ➡️ Next.")))
         count = await self._add_photo(ctx)
@@ -180,7 +180,11 @@ class FilingSteps:
         if count >= limit:
             return goto(FilingState.LOCATION, Reply(_("📷 {count} photo(s) received.", count=count)))
         return stay(Reply(_("📷 Photo {count} received. Send more, or tap ➡️ Next.", count=count),
-                          buttons=((Button(NEXT, pack(self.flow, "next")),),)))
+                          buttons=self._next_buttons()))
+
+    def _next_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        """Next, with Back and Cancel: a reply that stays in the photo step shows them again."""
+        return ((Button(NEXT, pack(self.flow, "next")),), nav_row())
 
     async def ask_location(self, ctx: Context) -> Sequence[Reply]:
         """Ask where: the phone's location button, a typed address, or skip."""
