@@ -245,8 +245,11 @@ class FilingSteps:
 
     async def ask_anonymity(self, ctx: Context) -> Sequence[Reply]:
         """Ask whether the name may be shown."""
-        return [Reply(_("Should your name be shown with the report? If anonymous, only the village cadres and "
-                        "supervisors can see who reported it."),
+        question = (_("Should the resident's name be shown with the report? If anonymous, only the village cadres "
+                      "and supervisors can see who reported it.") if self.on_behalf else
+                    _("Should your name be shown with the report? If anonymous, only the village cadres and "
+                      "supervisors can see who reported it."))
+        return [Reply(question,
                       buttons=((Button(_("👤 Show my name"), pack(self.flow, "anon", 0)),
                                 Button(_("🙈 Anonymous"), pack(self.flow, "anon", 1))),))]
 

@@ -429,3 +429,17 @@ async def test_export_hides_anonymous_reporters(village: Database, clock: Manual
     rows = await act(village, clock, lambda s: s.reports.export(OPERATOR, "FX01", 2026, 11))
 
     assert [r.reporter for r in rows] == [None, "王大伯"]
+
+
+async def test_queue_pages_through_many_reports(village: Database, clock: ManualClock) -> None:
+    for _ in range(9):
+        await file(village, clock)
+    secretary = await actor(village, "13800000009")
+
+    first = await act(village, clock, lambda s: s.reports.queue(secretary, QueueFilter(), 0, 4))
+    last = await act(village, clock, lambda s: s.reports.queue(secretary, QueueFilter(), 2, 4))
+    beyond = await act(village, clock, lambda s: s.reports.queue(secretary, QueueFilter(), 7, 4))
+
+    assert (first.total, first.pages, len(first.reports)) == (9, 3, 4)
+    assert [r.code for r in last.reports] == ["FX01-2611-0009"]
+    assert beyond.page == 2

@@ -44,13 +44,15 @@ def last_with(bot: Harness, user: FakeUser, label: str) -> Sent:
 
 async def file_report(bot: Harness, user: FakeUser, *, text: str = "路边垃圾堆了三天，没人清理",
                       category: str = "垃圾/环境卫生", photo: bool = True, location: bool = True,
-                      anonymous: bool = False) -> list[Sent]:
+                      anonymous: bool = False, voice: bool = False) -> list[Sent]:
     """Go through 我要反映 with buttons, as a villager would; return the last replies."""
     await bot.tg.user_taps(user, "📣 我要反映")
     await bot.tg.user_taps(user, category)
     await bot.tg.user_says(user, text)
     if photo:
         await bot.tg.user_sends_photo(user, PHOTO)
+    if voice:
+        await bot.tg.user_sends_voice(user, VOICE)
     await bot.tg.user_taps(user, "➡️ 下一步")
     if location:
         await bot.tg.user_taps(user, "📍 发送我的位置")

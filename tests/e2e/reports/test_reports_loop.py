@@ -49,7 +49,7 @@ async def test_media_is_kept_in_the_media_folder(bot: Harness, tmp_path: Path) -
 async def test_grid_worker_handles_and_resident_rates_satisfied(bot: Harness) -> None:
     await join(bot, ALICE)
     await join(bot, GRID_WORKER)
-    await file_report(bot, ALICE)
+    await file_report(bot, ALICE, photo=True, voice=True, location=True)
 
     accepted = (await bot.tg.user_taps(GRID_WORKER, "✅ 受理"))[-1].text  # the card, edited in place
     told_accepted = bot.tg.last_text(ALICE)
@@ -62,6 +62,7 @@ async def test_grid_worker_handles_and_resident_rates_satisfied(bot: Harness) ->
     rated = await bot.tg.user_taps(ALICE, "😊 满意")
     finished = await bot.tg.user_taps(ALICE, "不用了")
 
+    assert "🎤 附有语音" in accepted
     assert "✅ 已受理" in accepted
     assert "状态：已受理" in accepted
     assert "已受理" in told_accepted
