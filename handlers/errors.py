@@ -41,6 +41,20 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.MEDIA_UNSUPPORTED: _("Sorry, that kind of file cannot be used here."),
     ErrorCode.BAD_HEADER: _("the header row lacks the column(s): {columns}"),
     ErrorCode.EMPTY_FILE: _("the file has no rows"),
+    ErrorCode.REPORT_WRONG_STATE: _("Sorry, that cannot be done in the report's present state. It may have "
+                                    "just been changed by someone else."),
+    ErrorCode.REPORT_TEXT_EMPTY: _("Please type a few words."),
+    ErrorCode.REPORT_TEXT_TOO_LONG: _("That is too long ({length} characters). Please keep it within {limit} "
+                                      "characters."),
+    ErrorCode.REPORT_DAILY_LIMIT: _("You have already sent {limit} reports today, the most allowed in one day. "
+                                    "Please try again tomorrow, or call the village office if it is urgent."),
+    ErrorCode.REPORT_TOO_MANY_PHOTOS: _("At most {limit} photos can be added to one report."),
+    ErrorCode.REPORT_UNKNOWN_CATEGORY: _("Please choose a kind of problem from the buttons."),
+    ErrorCode.REPORT_NO_DESCRIPTION: _("Please describe the problem in words or with a voice message."),
+    ErrorCode.REPORT_NOT_OPEN: _("That report is already finished."),
+    ErrorCode.REPORT_MERGE_SELF: _("A report cannot be merged into itself."),
+    ErrorCode.REPORT_BAD_ASSIGNEE: _("Please choose a grid worker or cadre of this village from the list."),
+    ErrorCode.REPORT_UNKNOWN_CODE: _("There is no report {code} in this village."),
 }
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, joining, settings
+from handlers import approvals, joining, reports, settings
 from handlers.conversations import Flow
 from handlers.housekeeping import PRUNE_UPDATES, expire_job
 from handlers.jobs import JobSpec
+from handlers.reports.jobs import JOBS as REPORT_JOBS
 
 STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 
@@ -15,13 +16,13 @@ STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 @cache
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
-    return (joining.build(), approvals.build(), *settings.build())
+    return (joining.build(), approvals.build(), *settings.build(), *reports.build())
 
 
 @cache
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
-    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES)
+    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS)
 
 
 def job_names() -> frozenset[str]:

@@ -15,6 +15,7 @@ from storage.joining import InviteRepository, JoinRequestRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.places import PlaceRepository
+from storage.reports import ReportRepository
 
 
 class SqlStore:
@@ -32,6 +33,7 @@ class SqlStore:
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
+        self.reports = ReportRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@
     ├── NotFoundError            the thing does not exist (or is in another village)
     ├── InvalidInputError        a value broke a rule; `field` names it
     ├── ConflictError            the thing is in a state that forbids this
+    │   └── ReportLimitError     a person filed the most reports allowed in a day
     └── ImportRejectedError      a bulk import had bad rows; nothing was written
 """
 
@@ -54,6 +55,18 @@ class ErrorCode(StrEnum):
     MEDIA_UNSUPPORTED = "media_unsupported"
     BAD_HEADER = "bad_header"
     EMPTY_FILE = "empty_file"
+    # --- reports ---
+    REPORT_WRONG_STATE = "report_wrong_state"
+    REPORT_TEXT_EMPTY = "report_text_empty"
+    REPORT_TEXT_TOO_LONG = "report_text_too_long"
+    REPORT_DAILY_LIMIT = "report_daily_limit"
+    REPORT_TOO_MANY_PHOTOS = "report_too_many_photos"
+    REPORT_UNKNOWN_CATEGORY = "report_unknown_category"
+    REPORT_NO_DESCRIPTION = "report_no_description"
+    REPORT_NOT_OPEN = "report_not_open"
+    REPORT_MERGE_SELF = "report_merge_self"
+    REPORT_BAD_ASSIGNEE = "report_bad_assignee"
+    REPORT_UNKNOWN_CODE = "report_unknown_code"
 
 
 class VillageError(Exception):
@@ -114,3 +127,9 @@ class ImportRejectedError(VillageError):
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors = tuple(errors)
         super().__init__(count=len(self.errors))
+
+
+class ReportLimitError(ConflictError):
+    """The person has filed as many reports today as allowed."""
+
+    default_code = ErrorCode.REPORT_DAILY_LIMIT

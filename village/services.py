@@ -11,6 +11,7 @@ from village.joining import JoiningService
 from village.memberships import MembershipService
 from village.outbox import OutboxService
 from village.ports import Store
+from village.reports import ReportService
 from village.roster import RosterService
 from village.settings import VillageSettings
 
@@ -52,3 +53,8 @@ class Services:
     def invites(self) -> InviteService:
         """Household invite cards."""
         return InviteService(self.store, self.clock, self.audit, self.settings.invites)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """Problem reports: filing, handling, views, reminders and monthly figures."""
+        return ReportService(self.store, self.clock, self.audit, self.settings.reports, self.settings.timezone)

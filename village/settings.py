@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from village.media import MediaPolicy
 from village.outbox import QuietHours
@@ -46,10 +46,54 @@ DEFAULT_REPORT_CATEGORIES = (
 )
 
 
+# Working days to resolve a report once accepted, per category; others get `default_resolve_days`.
+DEFAULT_RESOLVE_DAYS = {
+    "违法建筑(五违)": 15, "群租/房屋出租": 10, "垃圾/环境卫生": 3, "河道/水环境": 5, "绿化": 5,
+    "乡风民风/邻里纠纷": 10, "养老助老": 5, "医疗卫生": 5, "道路/设施": 10, "治安/安全": 3, "其他": 10,
+}
+
+
 class ReportPolicy(_Section):
-    """Problem reports: the categories residents choose from."""
+    """Problem reports: categories, deadlines, duplicate detection, limits and the feedback period."""
 
     categories: tuple[str, ...] = Field(default=DEFAULT_REPORT_CATEGORIES, min_length=1)
+    accept_working_days: int = Field(default=1, ge=1, le=30)
+    resolve_days: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_RESOLVE_DAYS))
+    default_resolve_days: int = Field(default=10, ge=1, le=365)
+    nearby_meters: float = Field(default=200, ge=0, le=10_000)
+    max_per_day: int = Field(default=10, ge=1, le=1000)
+    max_photos: int = Field(default=5, ge=0, le=10)
+    max_text_chars: int = Field(default=500, ge=10, le=3000)
+    max_note_chars: int = Field(default=300, ge=10, le=3000)
+    max_address_chars: int = Field(default=100, ge=10, le=500)
+    feedback_reminder_days: float = Field(default=3, gt=0, le=60)
+    auto_close_days: float = Field(default=7, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _check(self) -> ReportPolicy:
+        if "resolve_days" in self.model_fields_set:
+            unknown = sorted(set(self.resolve_days) - set(self.categories))
+            if unknown:
+                raise ValueError(f"resolve_days names categories that are not in categories: {unknown}")
+        if any(days < 1 for days in self.resolve_days.values()):
+            raise ValueError("resolve_days must be at least 1 working day")
+        if self.feedback_reminder_days >= self.auto_close_days:
+            raise ValueError("feedback_reminder_days must come before auto_close_days")
+        return self
+
+    def resolve_working_days(self, category: str) -> int:
+        """Return the working days allowed to resolve a report of `category` after acceptance."""
+        return self.resolve_days.get(category, self.default_resolve_days)
+
+    @property
+    def feedback_reminder(self) -> timedelta:
+        """Return how long after resolution the reporter is reminded to rate."""
+        return timedelta(days=self.feedback_reminder_days)
+
+    @property
+    def auto_close(self) -> timedelta:
+        """Return how long after resolution an unrated report closes itself."""
+        return timedelta(days=self.auto_close_days)
 
 
 class VillageSettings(_Section):

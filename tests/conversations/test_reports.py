@@ -1,0 +1,101 @@
+"""The report conversation without Telegram: every step has Back and Cancel, drafts lapse, nothing half-filed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.engine import Engine
+from handlers.events import EventKind, Location, Media
+from storage.database import Database
+from tests.conversations.conftest import Chat, labels
+from village.clock import ManualClock
+
+NAVIGATION = {"⬅️ 返回", "❌ 取消"}
+
+
+async def joined(engine: Engine, external_id: str = "6001", phone: str = "+8613800000001") -> Chat:
+    chat = Chat(engine, external_id)
+    await chat.says("/start")
+    await chat.shares_contact(phone)
+    return chat
+
+
+async def count_reports(database: Database) -> int:
+    async with database.transaction() as store:
+        alice = await store.people.by_phone("+8613800000001")
+        assert alice is not None
+        return len(await store.reports.of_person(alice.id, 100))
+
+
+async def test_every_report_question_offers_back_and_cancel(engine: Engine) -> None:
+    chat = await joined(engine)
+    steps = [
+        chat.taps("📣 我要反映"),
+        chat.taps("绿化"),
+        chat.says("大树倒在路上"),
+        chat.send(EventKind.PHOTO, media=Media("photo-1", 100)),
+        chat.taps("➡️ 下一步"),
+        chat.send(EventKind.LOCATION, location=Location(30.92, 121.47)),
+        chat.taps("🙈 匿名"),
+    ]
+    seen = []
+    for step in steps:
+        await step
+        seen.append(set(labels(chat.replies)) >= NAVIGATION)
+
+    assert seen == [True] * len(steps)
+    assert "署名：匿名" in chat.texts()[0]
+
+
+async def test_cancel_discards_the_draft_and_files_nothing(engine: Engine, database: Database) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+    await chat.says("大树倒在路上")
+
+    await chat.taps("❌ 取消")
+
+    assert chat.texts()[0] == "已取消。"
+    assert await count_reports(database) == 0
+
+
+async def test_a_draft_older_than_a_day_is_dropped_with_a_message(engine: Engine, clock: ManualClock) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+
+    clock.advance(timedelta(hours=25))
+    await chat.says("大树倒在路上")
+
+    assert chat.texts()[0] == "您没写完的反映超过24小时没有提交，已经作废。要反映的话请重新点「📣 我要反映」。"
+
+
+async def test_five_photos_move_on_to_the_location_by_themselves(engine: Engine) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+    await chat.says("大树倒在路上")
+
+    for number in range(5):
+        await chat.send(EventKind.PHOTO, media=Media(f"photo-{number}", 100))
+
+    assert chat.texts()[0] == "📷 收到 5 张照片。"
+    assert "📍 发送我的位置" in labels(chat.replies)
+
+
+async def test_a_filed_report_is_in_my_reports_with_its_progress(engine: Engine, database: Database) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("其他")
+    await chat.says("井盖丢了")
+    await chat.taps("➡️ 下一步")
+    await chat.taps("⏭ 跳过")
+    await chat.taps("👤 公开姓名")
+    await chat.taps("✅ 确认提交")
+
+    await chat.taps("📂 我的反映")
+    await chat.taps("FX01-2611-0001 其他 · 已上报")
+
+    assert await count_reports(database) == 1
+    assert "处理进展：" in chat.texts()[0]
+    assert "11-02 10:00 上报" in chat.texts()[0]

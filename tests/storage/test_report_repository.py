@@ -1,0 +1,94 @@
+"""The reports schema and repository: the migration matches the tables, and the database keeps the invariants."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database, open_engine
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade
+from storage.tables import metadata, reports
+from tests.factories import load_roster, person_by_phone
+from village.clock import ManualClock
+from village.reports import ReportDraft, ReportStatus
+from village.reports.model import NewEvent, NewReport, StatusChange
+
+
+def _differences(connection: Connection) -> list[object]:
+    return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+
+async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
+    async with database.connection() as connection:
+        differences = await connection.run_sync(_differences)
+
+    assert differences == []
+
+
+async def test_downgrade_to_the_foundation_and_back(db_url: str) -> None:
+    engine = open_engine(db_url, foreign_keys=False)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0001"))
+    await engine.dispose()
+
+    assert await current_revision(db_url) == "0001"
+    assert await upgrade(db_url) == head_revision()
+
+
+async def new_report(database: Database, clock: ManualClock) -> NewReport:
+    await load_roster(database, clock)
+    alice = await person_by_phone(database, "13800000001")
+    return NewReport(village_id=alice.village_id, village_code="FX01", month="2611",
+                     draft=ReportDraft("其他", "问题"), reporter_id=alice.id, filed_by_id=alice.id,
+                     grid_id=alice.grid_id, assignee_id=None, created_at=clock.now(),
+                     accept_due_at=clock.now() + timedelta(days=1))
+
+
+async def test_the_same_number_twice_in_a_village_and_month_is_refused(database: Database,
+                                                                       clock: ManualClock) -> None:
+    new = await new_report(database, clock)
+    async with database.transaction() as store:
+        first = await store.reports.add(new)
+
+    with pytest.raises(IntegrityError):
+        async with database.connection() as connection:
+            await connection.execute(insert(reports).values(
+                village_id=first.village_id, month="2611", seq=1, code="FX01-2611-9999", category="其他", text="",
+                status="submitted", reporter_id=first.reporter_id, filed_by_id=first.reporter_id, anonymous=False,
+                address="", created_at=clock.now(), accept_due_at=clock.now(), resolution_note="", reopened=0))
+
+
+async def test_a_change_applies_only_from_the_expected_status(database: Database, clock: ManualClock) -> None:
+    new = await new_report(database, clock)
+    async with database.transaction() as store:
+        report = await store.reports.add(new)
+        accepted = await store.reports.change(report.id, ReportStatus.SUBMITTED,
+                                              StatusChange(ReportStatus.ACCEPTED, accepted_at=clock.now()))
+        stale = await store.reports.change(report.id, ReportStatus.SUBMITTED, StatusChange(ReportStatus.REJECTED))
+        after = await store.reports.get(report.id)
+
+    assert accepted is True
+    assert stale is False
+    assert after is not None
+    assert after.status is ReportStatus.ACCEPTED
+
+
+async def test_a_keyed_event_is_recorded_once(database: Database, clock: ManualClock) -> None:
+    new = await new_report(database, clock)
+    async with database.transaction() as store:
+        report = await store.reports.add(new)
+        event = NewEvent(report.id, report.village_id, clock.now(), "overdue", None, key="report:1:accept:1:remind")
+        first = await store.reports.add_event(event)
+        again = await store.reports.add_event(event)
+        timeline = await store.reports.events(report.id)
+
+    assert first is not None
+    assert again is None
+    assert [e.kind for e in timeline] == ["overdue"]
