@@ -8,7 +8,8 @@ in-flight sends to be recorded: nothing is sent twice.
 
 The pace (`rate_per_second`, default 20) stays under Telegram's 30 msg/s so that
 direct replies to residents, which share the bot's rate limiter, never queue
-behind a broadcast; urgent rows go first.
+behind a broadcast; urgent rows go first. One person's messages go one at a time,
+in the order queued (a report's photos, then its card).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Dispatcher:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._busy: set[int] = set()  # identities with a message in flight: theirs go one at a time
         self._paused_until = 0.0
         self.resent_after_crash = 0
 
@@ -91,17 +93,26 @@ class Dispatcher:
             free = self._settings.max_in_flight - len(self._in_flight)
             claimed = await self._claim(free) if free > 0 else []
             for item in claimed:
-                task = asyncio.create_task(self._deliver(item))
-                self._in_flight.add(task)
-                task.add_done_callback(self._in_flight.discard)
+                self._start(item)
             if not claimed:
                 await self._wait()
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
+    def _start(self, item: OutboxItem) -> None:
+        self._busy.add(item.identity_id)
+        task = asyncio.create_task(self._deliver(item))
+        self._in_flight.add(task)
+
+        def finished(done: asyncio.Task[None]) -> None:
+            self._in_flight.discard(done)
+            self._busy.discard(item.identity_id)
+
+        task.add_done_callback(finished)
+
     async def _claim(self, limit: int) -> list[OutboxItem]:
         async with self._database.transaction() as store:
-            return await store.outbox.claim(self._clock.now(), limit)
+            return await store.outbox.claim(self._clock.now(), limit, self._busy)
 
     async def _wait(self) -> None:
         """Sleep until woken, a send finishes, or the poll interval passes."""

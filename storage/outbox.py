@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,8 @@ from storage.tables import identities, outbox
 from village.outbox import BatchProgress, NewMessage, OutboxItem, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING.value
+# Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
+_CANDIDATES_PER_SLOT = 8
 
 
 class OutboxRepository(Repository):
@@ -25,16 +28,25 @@ class OutboxRepository(Repository):
             "attempts": 0, "resent": False, "batch": message.batch, "created_at": now,
         })
 
-    async def claim(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Take up to `limit` due messages, most urgent first, and mark them as being sent."""
+    async def claim(self, now: datetime, limit: int, busy: Collection[int] = ()) -> list[OutboxItem]:
+        """Take up to `limit` due messages, most urgent first, and mark them as being sent.
+
+        At most one per identity, and none for an identity in `busy` (one of its messages is in
+        flight): a person's messages then arrive in the order they were queued.
+        """
         query = (
             select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
             .join(identities, identities.c.id == outbox.c.identity_id)
             .where(outbox.c.status == _PENDING, outbox.c.not_before <= now)
             .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
-            .limit(limit)
+            .limit(limit * _CANDIDATES_PER_SLOT)
         )
-        rows = (await self._db.execute(query)).fetchall()
+        rows: list[Any] = []
+        taken = set(busy)
+        for row in (await self._db.execute(query)).fetchall():
+            if row.identity_id not in taken and len(rows) < limit:
+                rows.append(row)
+            taken.add(row.identity_id)  # also an identity's later rows wait for its earlier one
         if rows:
             await self._db.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
                 status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class FakeBotApi:
         self.fail_once: dict[int, int] = {}  # chat id -> HTTP status of one failed send (e.g. 502)
         self.max_sends_per_second: float | None = None
         self.send_delay = 0.0  # seconds each send takes, to catch a process mid-batch
+        self.send_jitter = 0.0  # up to this many seconds more, at random: concurrent sends finish out of order
+        self._random = random.Random(0)
         self.files: dict[str, bytes] = {}
         self.calls: list[tuple[str, float]] = []
         self._updates: deque[dict[str, Any]] = deque()
@@ -189,8 +192,8 @@ class FakeBotApi:
         if method == "getUpdates":
             return await self._get_updates(params)
         if method in SEND_METHODS:
-            if self.send_delay:
-                await asyncio.sleep(self.send_delay)
+            if self.send_delay or self.send_jitter:
+                await asyncio.sleep(self.send_delay + self.send_jitter * self._random.random())
             return self._send(method, params, files)
         simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
                   "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,

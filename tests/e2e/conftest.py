@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -14,10 +15,10 @@ from village.clock import ManualClock
 
 
 @pytest.fixture
-async def bot(db_url: str, database: Database, clock: ManualClock) -> AsyncIterator[Harness]:
-    """The bot with the test roster loaded, running against the emulator."""
+async def bot(db_url: str, database: Database, clock: ManualClock, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot with the test roster loaded, running against the emulator; media kept in the test's folder."""
     await load_roster(database, clock)
-    async with running_bot(db_url, clock=clock) as harness:
+    async with running_bot(db_url, clock=clock, environ={"HEMEI_MEDIA__DIR": str(tmp_path / "media")}) as harness:
         yield harness
 
 

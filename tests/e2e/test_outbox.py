@@ -119,3 +119,18 @@ async def test_a_message_over_the_limit_is_split_not_dropped(bot: Harness, clock
     assert len(parts) >= 2
     assert all(len(p) <= 4096 for p in parts)
     assert "\n".join(parts) == "\n".join(paragraphs)
+
+
+async def test_one_persons_messages_arrive_in_the_order_queued(bot: Harness, clock: ManualClock) -> None:
+    await bind_telegram(bot.runtime.database, clock, "13800000001", 1001)
+    await bind_telegram(bot.runtime.database, clock, "13800000002", 1002)
+    bot.api.send_jitter = 0.02  # concurrent sends to one chat would finish out of order
+
+    for number in range(12):
+        await queue(bot, "13800000001", f"photo:{number}", f"第 {number} 张")
+        await queue(bot, "13800000002", f"photo:{number}", f"第 {number} 张")
+    await bot.runtime.dispatcher.drain()
+
+    expected = [f"第 {n} 张" for n in range(12)]
+    assert [m.text for m in bot.api.messages_to(1001)] == expected
+    assert [m.text for m in bot.api.messages_to(1002)] == expected

@@ -1,18 +1,10 @@
-"""Fixtures for the report tests: the bot with its media folder in the test's temporary directory."""
+"""Fixtures and steps for the report tests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.emulator import FakeUser, Sent
-from bot.emulator.harness import Harness, running_bot
-from storage.database import Database
+from bot.emulator.harness import Harness
 from tests.e2e.conftest import villager
-from tests.factories import load_roster
-from village.clock import ManualClock
 
 GRID_WORKER = villager(1006, "Sun", "13800000006")  # 孙网格, grid worker of 一网格
 SUPERVISOR = villager(1011, "Wu", "13800000011")  # 吴监督
@@ -21,14 +13,6 @@ FAR_RESIDENT = villager(1005, "Qian", "13800000005")  # 钱大叔, 二网格 has
 DIRECTOR = villager(1010, "Zhou", "13800000010")  # 周主任, cadre (not secretary)
 PHOTO = b"\xff\xd8\xff\xe0-photo-of-rubbish"
 VOICE = b"OggS-voice-of-a-villager"
-
-
-@pytest.fixture
-async def bot(db_url: str, database: Database, clock: ManualClock, tmp_path: Path) -> AsyncIterator[Harness]:
-    """The bot with the test roster, keeping media under the test's temporary folder."""
-    await load_roster(database, clock)
-    async with running_bot(db_url, clock=clock, environ={"HEMEI_MEDIA__DIR": str(tmp_path / "media")}) as harness:
-        yield harness
 
 
 def button_data(sent: Sent, label: str) -> str:
