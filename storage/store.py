@@ -7,7 +7,11 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.appeals import AppealRepository
+from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.conventions import ConventionRepository
+from storage.homesteads import HomesteadRepository
 from storage.conversations import ConversationRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
@@ -15,6 +19,7 @@ from storage.joining import InviteRepository, JoinRequestRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.places import PlaceRepository
+from storage.rectifications import RectificationRepository
 
 
 class SqlStore:
@@ -32,6 +37,11 @@ class SqlStore:
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
+        self.conventions = ConventionRepository(connection)
+        self.assessments = AssessmentRepository(connection)
+        self.appeals = AppealRepository(connection)
+        self.rectifications = RectificationRepository(connection)
+        self.homesteads = HomesteadRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -8,6 +8,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from village.audit import AuditEntry
+from village.convention.ports import (
+    AppealRepository,
+    AssessmentRepository,
+    ConventionRepository,
+    HomesteadRepository,
+    RectificationRepository,
+)
 from village.conversations import ConversationRecord
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
@@ -147,6 +154,11 @@ class Store(Protocol):
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog
+    conventions: ConventionRepository
+    assessments: AssessmentRepository
+    appeals: AppealRepository
+    rectifications: RectificationRepository
+    homesteads: HomesteadRepository
 
 
 JsonDict = dict[str, Any]
