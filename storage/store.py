@@ -11,8 +11,8 @@ from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
 from storage.conventions import ConventionRepository
-from storage.homesteads import HomesteadRepository
 from storage.conversations import ConversationRepository
+from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository

@@ -19,15 +19,14 @@ from village.convention.lookups import Lookups
 from village.convention.models import (
     Assessment,
     AssessmentFields,
-    AssessmentStatus,
     Convention,
     Deduction,
     Rectification,
 )
 from village.convention.periods import Period, period_of_month
 from village.convention.policy import ConventionPolicy
-from village.convention.sheets import SheetReader, template
 from village.convention.rules import Face, RectificationStatus, appeal_deadline, period_reward
+from village.convention.sheets import SheetReader, template
 from village.errors import ConflictError, ErrorCode, InvalidInputError, PermissionDeniedError
 from village.media import StoredMedia
 from village.people import Actor, Person

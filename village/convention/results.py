@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from village.convention.access import acting_village, can_see_board, member_household, require_board_viewer
 from village.clock import Clock
+from village.convention.access import acting_village, can_see_board, member_household, require_board_viewer
 from village.convention.homesteads import HomesteadStanding, standing_of
 from village.convention.lookups import Lookups
 from village.convention.models import Appeal, AppealStatus, Assessment, Convention, Rectification

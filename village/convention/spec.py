@@ -98,10 +98,14 @@ def parse_convention(data: Mapping[str, Any]) -> ConventionSpec:
     try:
         spec = ConventionSpec.model_validate(dict(data))
     except ValidationError as error:
-        raise ImportRejectedError([_row_error(problem) for problem in error.errors()]) from None
-    problems = _consistency(spec)
-    if problems:
-        raise ImportRejectedError(problems)
+        problems = error.errors()
+        clause_problems = any(len(p["loc"]) > 1 and p["loc"][0] == "clauses" for p in problems)
+        # A bad clause also leaves the list "too short" after validation: say only what is wrong with it.
+        kept = [p for p in problems if not (clause_problems and tuple(p["loc"]) == ("clauses",))]
+        raise ImportRejectedError([_row_error(problem) for problem in kept]) from None
+    inconsistencies = _consistency(spec)
+    if inconsistencies:
+        raise ImportRejectedError(inconsistencies)
     return spec
 
 
