@@ -37,6 +37,7 @@ class AppealCase:
     household: Household
     convention: Convention
     period: Period
+    appellant: Person
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,11 @@ class AppealService:
         if appeal is None:
             raise NotFoundError()
         result = await self._store.assessments.get(appeal.assessment_id)
+        appellant = await self._store.people.get(appeal.person_id)
         assert result is not None
+        assert appellant is not None
         return AppealCase(appeal, result, await self._lookups.household(result.household_id),
-                          await self._lookups.version(result.convention_id), Period.parse(result.period))
+                          await self._lookups.version(result.convention_id), Period.parse(result.period), appellant)
 
     async def _recipients(self, case: AppealCase) -> tuple[int, ...]:
         heads = [p.id for p in await self._lookups.heads(case.household.id)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from village.audit import AuditService
@@ -121,6 +121,16 @@ class Outstanding:
     unpublished: int
 
 
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who to remind of a period's unfinished assessing: the village's cadres, and leaders of groups behind."""
+
+    period: Period
+    outstanding: tuple[Outstanding, ...]
+    cadres: tuple[Person, ...]
+    leaders: tuple[Person, ...]
+
+
 class AssessmentService:
     """Entering, publishing and revising households' results."""
 
@@ -149,7 +159,7 @@ class AssessmentService:
 
     async def group_sheet(self, actor: Actor, group_id: int, period_code: str) -> GroupSheet:
         """Return the group's households with their state for the period."""
-        group = await self._lookups.group(acting_village(actor), group_id)
+        group = await self._lookups.group_for(actor, group_id)
         require_assessor(actor, group)
         convention = await self._lookups.convention(group.village_id)
         period = self._lookups.period(period_code, convention)
@@ -307,6 +317,21 @@ class AssessmentService:
             if unassessed or unpublished:
                 found.append(Outstanding(group, unassessed, unpublished))
         return found
+
+    async def reminder_plan(self, village_id: int, on: date) -> ReminderPlan | None:
+        """Return the reminders due on a day for the period just ended; None when all is done (no actor: jobs)."""
+        convention = await self._store.conventions.current(village_id)
+        if convention is None:
+            return None
+        period = Period.due(on, convention.period_kind)
+        outstanding = tuple(await self.outstanding(village_id, period))
+        if not outstanding:
+            return None
+        behind = {o.group.id for o in outstanding}
+        cadres = await self._store.people.with_roles(village_id, [Role.CADRE])
+        leaders = [p for p in await self._store.people.with_roles(village_id, [Role.GROUP_LEADER])
+                   if p.group_id in behind]
+        return ReminderPlan(period, outstanding, tuple(cadres), tuple(leaders))
 
     async def _assessable(self, actor: Actor, household_id: int) -> tuple[Household, Group]:
         household = await self._lookups.household(household_id)

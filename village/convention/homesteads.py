@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.convention.access import acting_village
 from village.convention.lookups import Lookups
 from village.convention.models import HomesteadAssessment, HomesteadFields, HomesteadKind
 from village.convention.rules import GroupReward, HomesteadTerms, Standard, group_reward, homestead_passes
@@ -84,6 +85,13 @@ class HomesteadService:
         convention = await self._lookups.convention(group.village_id)
         records = await self._store.homesteads.of_group(group.id, year)
         return standing_of(group, year, convention.homestead, records)
+
+    async def view(self, actor: Actor, group_id: int, year: int | None = None) -> HomesteadStanding:
+        """Return a group of the actor's village with its standing (cadres and supervisors)."""
+        village_id = acting_village(actor)
+        require_role(actor, village_id, Role.CADRE, Role.SUPERVISOR)
+        group = await self._lookups.group(village_id, group_id)
+        return await self.standing(group, year or self._lookups.today().year)
 
     async def village_year(self, actor: Actor, village_code: str, year: int) -> list[HomesteadStanding]:
         """Return every group's standing for a year (cadres, supervisors, operators)."""

@@ -10,7 +10,7 @@ from village.clock import Clock
 from village.convention.models import Convention
 from village.convention.periods import Period
 from village.errors import ErrorCode, InvalidInputError, NotFoundError
-from village.people import Person
+from village.people import Actor, Person
 from village.places import Group, Household, Village
 from village.roles import Role
 
@@ -64,6 +64,16 @@ class Lookups:
         if found is None:
             raise NotFoundError()
         return found
+
+    async def group_for(self, actor: Actor, group_id: int) -> Group:
+        """Return a group within the acting person's village; an operator reaches every village."""
+        if actor.person is not None:
+            return await self.group(actor.person.village_id, group_id)
+        for village in await self._store.places.villages():
+            found = next((g for g in await self._store.places.groups(village.id) if g.id == group_id), None)
+            if found is not None:
+                return found
+        raise NotFoundError()
 
     async def group_named(self, village_id: int, name: str) -> Group:
         """Return the village's group called `name`."""

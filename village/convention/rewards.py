@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from village.convention.homesteads import HomesteadStanding, standing_of
 from village.convention.lookups import Lookups
 from village.convention.models import Assessment
-from village.people import Actor
+from village.convention.periods import Period, PeriodKind
+from village.people import Actor, Person
 from village.permissions import READERS, require_role
 from village.places import Group, Household, Village
 
@@ -54,6 +56,17 @@ def household_totals(results: Iterable[Assessment]) -> dict[int, tuple[int, int]
     return {household_id: (pair[0], pair[1]) for household_id, pair in totals.items()}
 
 
+@dataclass(frozen=True)
+class RewardStatement:
+    """One household's reward news for a period, and its year so far."""
+
+    household: Household
+    result: Assessment
+    heads: tuple[Person, ...]
+    year_released: int
+    year_withheld: int
+
+
 class RewardService:
     """Reading the reward ledger."""
 
@@ -75,3 +88,19 @@ class RewardService:
         standings = tuple(standing_of(g, year, convention.homestead, [r for r in records if r.group_id == g.id])
                           for g in groups.values())
         return RewardLedger(village, year, households, standings)
+
+    async def statements(self, village_id: int, on: date) -> tuple[Period, list[RewardStatement]]:
+        """Return the period just ended and a statement per household published for it (no actor: jobs)."""
+        convention = await self._store.conventions.current(village_id)
+        if convention is None:
+            return Period.due(on, PeriodKind.MONTHLY), []
+        period = Period.due(on, convention.period_kind)
+        published = [a for a in await self._store.assessments.in_village(village_id, period.code) if a.is_published]
+        totals = household_totals(await self._store.assessments.published_in_year(village_id, period.year))
+        statements = []
+        for result in published:
+            household = await self._lookups.household(result.household_id)
+            released, withheld = totals.get(household.id, (0, 0))
+            heads = tuple(await self._lookups.heads(household.id))
+            statements.append(RewardStatement(household, result, heads, released, withheld))
+        return period, statements
