@@ -76,7 +76,7 @@ async def receive_revise(ctx: Context) -> Turn:
     """Change deductions; on save, revise the result (a reason is required) and tell the household."""
     case = await ctx.services.appeals.case(ctx.actor, int(ctx.draft["appeal"]))
     if not sheet.is_save(ctx):
-        return await sheet.receive(ctx, case.convention, _sheet(ctx, case, edit=True))
+        return await sheet.receive(ctx, case.convention, lambda: _sheet(ctx, case, edit=True))
     lacking = sheet.unexplained(ctx, case.convention)
     if lacking or not sheet.note(ctx):
         return reask(Reply(_("Please type why the result is being revised.")))

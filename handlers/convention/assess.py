@@ -16,6 +16,7 @@ from handlers.convention.notices import ASSESS_FLOW, result_lines, result_notice
 from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, face_text, period_label
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
+from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
 from handlers.replies import Button, Reply
 from handlers.texts import Content, _, lines
@@ -81,11 +82,20 @@ async def receive_group(ctx: Context) -> Turn:
         ctx.draft["group_page"] = number(callback)
         return reask()
     callback = tapped(ctx, "group")
-    if callback is None:
+    chosen = number(callback) if callback else await _typed_group(ctx)
+    if chosen is None:
         return reask(Reply(_("Please tap a group.")))
-    ctx.draft["group"] = number(callback)
+    ctx.draft["group"] = chosen
     ctx.draft["page"] = 0
     return goto(AssessState.HOUSEHOLDS)
+
+
+async def _typed_group(ctx: Context) -> int | None:
+    """Accept a group's name typed instead of tapped."""
+    if ctx.event.kind is not EventKind.TEXT:
+        return None
+    typed = ctx.event.text.strip()
+    return next((g.id for g in await ctx.services.assessments.groups(ctx.actor) if g.name == typed), None)
 
 
 async def ask_households(ctx: Context) -> Sequence[Reply]:
@@ -117,9 +127,10 @@ async def receive_households(ctx: Context) -> Turn:
     if tapped(ctx, "publish") is not None:
         return goto(AssessState.PUBLISH)
     callback = tapped(ctx, "hh")
-    if callback is None:
+    chosen = number(callback) if callback else await _typed_household(ctx)
+    if chosen is None:
         return reask(Reply(_("Please tap a household.")))
-    screen = await ctx.services.assessments.household_sheet(ctx.actor, number(callback), ctx.draft["period"])
+    screen = await ctx.services.assessments.household_sheet(ctx.actor, chosen, ctx.draft["period"])
     ctx.draft["household"] = screen.household.id
     published = screen.assessment is not None and screen.assessment.is_published
     ctx.draft["mode"] = VIEW if published else DRAFT
@@ -127,9 +138,18 @@ async def receive_households(ctx: Context) -> Turn:
     return goto(AssessState.HOUSEHOLD)
 
 
+async def _typed_household(ctx: Context) -> int | None:
+    """Accept a household number typed instead of tapped."""
+    if ctx.event.kind is not EventKind.TEXT:
+        return None
+    shown = await ctx.services.assessments.group_sheet(ctx.actor, int(ctx.draft["group"]), ctx.draft["period"])
+    typed = ctx.event.text.strip()
+    return next((line.household.id for line in shown.lines if line.household.label == typed), None)
+
+
 async def ask_household(ctx: Context) -> Sequence[Reply]:
     """Show the deduction sheet, or a published result (with Revise for cadres)."""
-    return [await _screen_reply(ctx, await _screen(ctx), edit=False)]
+    return [_screen_reply(ctx, await _screen(ctx), edit=False)]
 
 
 async def receive_household(ctx: Context) -> Turn:
@@ -143,7 +163,7 @@ async def receive_household(ctx: Context) -> Turn:
         return reask()
     if sheet.is_save(ctx):
         return await _save(ctx, screen)
-    return await sheet.receive(ctx, screen.convention, await _screen_reply(ctx, screen, edit=True))
+    return await sheet.receive(ctx, screen.convention, lambda: _screen_reply(ctx, screen, edit=True))
 
 
 async def _save(ctx: Context, screen: HouseholdSheet) -> Turn:
@@ -207,7 +227,7 @@ async def _screen(ctx: Context) -> HouseholdSheet:
                                                           ctx.draft["period"])
 
 
-async def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
+def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
     heading = _("Household {household} · {group} · {period}", household=screen.household.label,
                 group=screen.group.name, period=period_label(screen.period))
     earlier = _rectification_lines(screen)

@@ -7,6 +7,7 @@ the evidence photo and the last text typed (a revision's reason).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from handlers.callback_data import pack
@@ -89,7 +90,7 @@ def is_save(ctx: Context) -> bool:
     return tapped(ctx, "save") is not None
 
 
-async def receive(ctx: Context, convention: Convention, redraw: Reply) -> Turn:
+async def receive(ctx: Context, convention: Convention, redraw: Callable[[], Reply]) -> Turn:
     """Handle a clause tap (redraw in place), a typed reason or a photo (show the sheet again)."""
     event = ctx.event
     callback = tapped(ctx, "cut")
@@ -97,10 +98,14 @@ async def receive(ctx: Context, convention: Convention, redraw: Reply) -> Turn:
         clause = convention.clause(number(callback))
         if clause is None:
             return reask()
-        current = cuts(ctx).get(clause.id, 0)
-        ctx.draft[CUTS] = {**ctx.draft.get(CUTS, {}), str(clause.id): _next_cut(current, clause.step, clause.points)}
-        return stay(redraw)
+        cut = _next_cut(cuts(ctx).get(clause.id, 0), clause.step, clause.points)
+        ctx.draft[CUTS] = {**ctx.draft.get(CUTS, {}), str(clause.id): cut}
+        if not cut:  # a deduction taken back takes its reason with it
+            ctx.draft[REASONS] = {k: v for k, v in ctx.draft.get(REASONS, {}).items() if k != str(clause.id)}
+        return stay(redraw())
     if event.kind is EventKind.TEXT and event.text.strip():
+        if _is_menu_label(ctx, event.text.strip()):
+            return reask(Reply(_("Please finish this household first: tap 💾 Save, or ❌ Cancel.")))
         _take_reason(ctx, event.text.strip())
         return reask()
     if event.kind is EventKind.PHOTO and event.media is not None and ctx.media is not None:
@@ -108,6 +113,12 @@ async def receive(ctx: Context, convention: Convention, redraw: Reply) -> Turn:
         ctx.draft[PHOTO] = {"ref": kept.file_ref, "path": kept.path}
         return reask(Reply(_("📷 Photo added.")))
     return reask(Reply(_("Please tap a clause, type the reason, or tap the save button.")))
+
+
+def _is_menu_label(ctx: Context, typed: str) -> bool:
+    """Tell whether the text is a main-menu button pressed mid-sheet, which is no reason."""
+    return any(flow.menu is not None and ctx.render(flow.menu.label) == typed
+               for flow in ctx.menu.flows_for(ctx.person))
 
 
 def _next_cut(current: int, step: int, points: int) -> int:
