@@ -10,7 +10,8 @@ from handlers.convention.words import day, face_text, money, period_label, point
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.appeals import AppealCase, AppealDecision
-from village.convention.assessments import Outstanding, Published
+from village.convention.assessments import Published
+from village.convention.figures import Outstanding
 from village.convention.models import AppealStatus, Assessment, Convention
 from village.convention.periods import Period
 from village.convention.rectifications import RectificationNews

@@ -142,3 +142,37 @@ async def test_without_a_font_no_picture_is_drawn(new_engine: EngineFactory, dat
 
     assert all(r.attachment is None for r in board)
     assert "1-01  😊\n1-02  😊" in board[0].text
+
+
+async def test_cadre_records_homestead_year_and_spot_check_shown_on_the_board(
+        engine: Engine, database: Database, clock: ManualClock, convention: Convention) -> None:
+    await publish_directly(database, clock, convention, "一组", {"1-01": {}})
+    cadre = await joined(engine, "13800000009", "6009")
+    resident = await joined(engine, "13800000001", "6001")
+    await cadre.says("/homestead")
+    await cadre.taps("一组")
+    await cadre.taps("💾 保存年度评定")
+    await cadre.says("/homestead")
+    await cadre.taps("一组")
+
+    await cadre.taps("✅ 清群租")
+    toggled = labels(cadre.replies)
+    await cadre.says("3号楼有群租")
+    await cadre.taps("🔍 保存抽查")
+    saved = cadre.texts()[0]
+    await resident.says("/board")
+
+    assert "❌ 清群租" in toggled
+    assert "✅ 一组的抽查结果已保存。" in saved
+    assert "小组奖励 5000.00元（抽查扣减 5000.00元）" in saved
+    assert "和美宅基 2026年：达标（6项标准达到6项）。小组奖励 5000.00元（抽查扣减 5000.00元）" in resident.texts()[0]
+
+
+async def test_residents_cannot_record_homestead(engine: Engine, convention: Convention) -> None:
+    resident = await joined(engine, "13800000001", "6001")
+
+    replies = await resident.says("/homestead")
+    forged = await resident.send_button("hs:annual")
+
+    assert "您没有权限" in replies[0].text
+    assert "这个按钮已失效" in forged[0].text
