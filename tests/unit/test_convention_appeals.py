@@ -250,3 +250,21 @@ async def test_board_of_another_village_is_not_found(database: Database, clock: 
     async with services(database, clock) as s:
         with pytest.raises(NotFoundError):
             await s.results.board(cm_secretary, group)
+
+
+async def test_a_decided_appeal_is_final(database: Database, clock: ManualClock,
+                                         published: tuple[Convention, list[Published]]) -> None:
+    ming, secretary = await actor(database, MING), await actor(database, SECRETARY)
+    assessment_id = published[1][0].assessment.id
+    async with services(database, clock) as s:
+        filed = await s.appeals.file(ming, assessment_id, "不对")
+    async with services(database, clock) as s:
+        await s.appeals.uphold(secretary, filed.case.appeal.id, "维持")
+
+    async with services(database, clock) as s:
+        with pytest.raises(ConflictError) as refused:
+            await s.appeals.file(ming, assessment_id, "还是不对")
+        score = await s.results.score(ming)
+
+    assert refused.value.code is ErrorCode.APPEAL_DECIDED
+    assert not score.can_appeal

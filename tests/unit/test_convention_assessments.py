@@ -10,6 +10,7 @@ from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
 from village.convention.assessments import GroupSheet, Published
 from village.convention.models import Convention
+from village.convention.periods import PeriodKind
 from village.convention.rules import Face
 from village.convention.spec import DEFAULT_CONVENTION, ClauseSpec
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -227,3 +228,21 @@ async def test_month_figures_count_the_period(database: Database, clock: ManualC
     assert figures.faces == {"smile": 1, "flat": 0, "cry": 1}
     assert figures.appeals_open == 0
     assert (empty.assessed, empty.outstanding) == (0, 4)
+
+
+async def test_quarterly_village_assesses_and_counts_by_quarter(database: Database, clock: ManualClock,
+                                                                convention: Convention) -> None:
+    quarterly = DEFAULT_CONVENTION.model_copy(update={"period": PeriodKind.QUARTERLY})
+    await add_convention(database, clock, "CM01", quarterly)
+    cm_secretary, household = await actor(database, CM_SECRETARY), await household_id(database, "E-01")
+    group = await group_id(database, "东一组")
+
+    async with services(database, clock) as s:
+        periods = await s.assessments.periods(cm_secretary)
+        await s.assessments.save_draft(cm_secretary, household, "2026-Q4", deductions={}, reasons={})
+        published = await s.assessments.publish(cm_secretary, group, "2026-Q4")
+        figures = await s.assessments.month_figures(published[0].assessment.village_id, 2026, 12)
+
+    assert [p.code for p in periods] == ["2026-Q4", "2026-Q3", "2026-Q2"]
+    assert published[0].assessment.released_fen == 15_000
+    assert (figures.published, figures.faces["smile"]) == (1, 1)

@@ -78,8 +78,10 @@ class AppealService:
         require_household_member(actor, result.household_id)
         if self._clock.now() > appeal_deadline(result.published_at, self._policy.appeal_days):
             raise ConflictError(ErrorCode.APPEAL_TOO_LATE, days=self._policy.appeal_days)
-        if await self._store.appeals.open_for(result.id) is not None:
-            raise ConflictError(ErrorCode.APPEAL_PENDING)
+        earlier = await self._store.appeals.latest_for(result.id)
+        if earlier is not None:  # one appeal per result: a decided one is final
+            code = ErrorCode.APPEAL_PENDING if earlier.status is AppealStatus.OPEN else ErrorCode.APPEAL_DECIDED
+            raise ConflictError(code)
         return result
 
     async def file(self, actor: Actor, assessment_id: int, reason: str,

@@ -13,7 +13,7 @@ from village.clock import Clock
 from village.convention.access import acting_village, can_see_board, member_household, require_board_viewer
 from village.convention.homesteads import HomesteadStanding, standing_of
 from village.convention.lookups import Lookups
-from village.convention.models import Appeal, AppealStatus, Assessment, Convention, Rectification
+from village.convention.models import Appeal, Assessment, Convention, Rectification
 from village.convention.periods import Period
 from village.convention.policy import ConventionPolicy
 from village.convention.rules import Face, RectificationStatus, appeal_deadline
@@ -104,8 +104,7 @@ class ResultService:
         appeal = await self._store.appeals.latest_for(latest.id) if latest else None
         until = appeal_deadline(latest.published_at, self._policy.appeal_days) if latest and latest.published_at \
             else None
-        open_appeal = appeal is not None and appeal.status is AppealStatus.OPEN
-        can_appeal = until is not None and self._clock.now() <= until and not open_appeal
+        can_appeal = until is not None and self._clock.now() <= until and appeal is None
         return ScoreView(household, latest, convention, trend, today.year, released, withheld, tasks, appeal, until,
                          can_appeal)
 
