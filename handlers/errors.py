@@ -43,15 +43,18 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.EMPTY_FILE: _("the file has no rows"),
     # --- convention ---
     ErrorCode.NO_CONVENTION: _("The village has no convention (美丽约定) yet. Please ask the village office."),
-    ErrorCode.UNKNOWN_GROUP: _("There is no group called {name} in this village."),
-    ErrorCode.NOT_IN_HOUSEHOLD: _("You are not registered in a household, so there is no household score to show."),
-    ErrorCode.NOT_IN_GROUP: _("You are not registered in a villagers' group, so there is no group board to show."),
-    ErrorCode.WRONG_PERIOD: _("The period {value} is not valid here (use e.g. 2026-11, or 2026-Q4 for quarters; "
-                              "not in the future)."),
-    ErrorCode.UNKNOWN_CLAUSE: _("That clause is not part of the convention."),
+    ErrorCode.CONVENTION_UNKNOWN_GROUP: _("There is no group called {name} in this village."),
+    ErrorCode.CONVENTION_NO_HOUSEHOLD: _("You are not registered in a household, so there is no household "
+                                         "score to show."),
+    ErrorCode.CONVENTION_NO_GROUP: _("You are not registered in a villagers' group, so there is no group board "
+                                     "to show."),
+    ErrorCode.CONVENTION_WRONG_PERIOD: _("The period {value} is not valid here (use e.g. 2026-11, or 2026-Q4 for "
+                                         "quarters; not in the future)."),
+    ErrorCode.CONVENTION_UNKNOWN_CLAUSE: _("That clause is not part of the convention."),
     ErrorCode.DEDUCTION_TOO_LARGE: _("At most {points} points can be deducted for {clause}."),
-    ErrorCode.REASON_REQUIRED: _("Please give a reason."),
-    ErrorCode.TEXT_TOO_LONG: _("That text is too long (at most {limit} characters). Please make it shorter."),
+    ErrorCode.CONVENTION_REASON_REQUIRED: _("Please give a reason."),
+    ErrorCode.CONVENTION_TEXT_TOO_LONG: _("That text is too long (at most {limit} characters). Please make it "
+                                          "shorter."),
     ErrorCode.ASSESSMENT_PUBLISHED: _("This result has already been published. It can only be changed by an "
                                       "appeal or a revision."),
     ErrorCode.NOTHING_TO_PUBLISH: _("There is nothing to publish: no household of this group has a draft."),

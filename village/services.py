@@ -12,8 +12,8 @@ from village.convention.conventions import ConventionService
 from village.convention.homesteads import HomesteadService
 from village.convention.lookups import Lookups
 from village.convention.rectifications import RectificationService
-from village.convention.results import ResultService
 from village.convention.rewards import RewardService
+from village.convention.scores import ScoreService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -80,9 +80,9 @@ class Services:
                                  self.settings.convention)
 
     @cached_property
-    def results(self) -> ResultService:
+    def scores(self) -> ScoreService:
         """A household's score and a group's public board."""
-        return ResultService(self.store, self.clock, self.convention_lookups, self.settings.convention)
+        return ScoreService(self.store, self.clock, self.convention_lookups, self.settings.convention)
 
     @cached_property
     def appeals(self) -> AppealService:

@@ -19,8 +19,8 @@ from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, re
 from handlers.keyboards import choice_rows, pager_row
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
-from village.convention.results import Board
 from village.convention.rules import Face
+from village.convention.scores import Board
 from village.roles import Role
 
 FLOW = "bd"
@@ -38,12 +38,12 @@ async def begin(ctx: Context) -> Turn:
     """Show the person's own group board; let village staff choose a group."""
     if ctx.member.has_role(ctx.member.village_id, Role.CADRE, Role.SUPERVISOR):
         return goto(BoardState.GROUP)
-    return finish(*_board_replies(ctx, await ctx.services.results.board(ctx.actor)))
+    return finish(*_board_replies(ctx, await ctx.services.scores.board(ctx.actor)))
 
 
 async def ask_group(ctx: Context) -> Sequence[Reply]:
     """List the village's groups, a page at a time."""
-    groups = await ctx.services.results.board_groups(ctx.actor)
+    groups = await ctx.services.scores.board_groups(ctx.actor)
     pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
     page = min(int(ctx.draft.get("page", 0)), pages - 1)
     shown = groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]
@@ -60,13 +60,13 @@ async def receive_group(ctx: Context) -> Turn:
     callback = tapped(ctx, "group")
     if callback is None:
         return reask(Reply(_("Please tap a group.")))
-    return finish(*_board_replies(ctx, await ctx.services.results.board(ctx.actor, number(callback))))
+    return finish(*_board_replies(ctx, await ctx.services.scores.board(ctx.actor, number(callback))))
 
 
 async def show(ctx: Context) -> Turn:
     """Show another period of a board (from the ◀ ▶ buttons; permission is checked again)."""
     callback = tapped(ctx, "show")
-    board = await ctx.services.results.board(ctx.actor, number(callback), argument(callback, 1))
+    board = await ctx.services.scores.board(ctx.actor, number(callback), argument(callback, 1))
     return finish(*_board_replies(ctx, board), menu=False)
 
 

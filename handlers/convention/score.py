@@ -29,8 +29,8 @@ from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.models import AppealStatus
 from village.convention.periods import Period
-from village.convention.results import ScoreView
 from village.convention.rules import RectificationStatus
+from village.convention.scores import ScoreView
 from village.media import MediaKind
 from village.roles import Role
 
@@ -46,7 +46,7 @@ class ScoreState(Enum):
 
 async def begin(ctx: Context) -> Turn:
     """Show the household's score: a chart when a Chinese font is available, else an emoji row."""
-    view = await ctx.services.results.score(ctx.actor)
+    view = await ctx.services.scores.score(ctx.actor)
     chart = _chart(ctx, view) if ctx.cjk_font is not None else None
     return finish(*([chart] if chart else []), _score_reply(ctx, view, emoji_trend=chart is None))
 

@@ -80,7 +80,7 @@ async def test_another_household_cannot_appeal_or_see_the_result(
     async with services(database, clock) as s:
         with pytest.raises(PermissionDeniedError):
             await s.appeals.file(wang, published[1][0].assessment.id, "替邻居申诉")
-        own = await s.results.score(wang)
+        own = await s.scores.score(wang)
 
     assert own.latest is not None
     assert own.latest.household_id == published[1][1].household.id
@@ -94,7 +94,7 @@ async def test_empty_appeal_is_refused(database: Database, clock: ManualClock,
         with pytest.raises(InvalidInputError) as refused:
             await s.appeals.file(granny, published[1][0].assessment.id, "  ")
 
-    assert refused.value.code is ErrorCode.REASON_REQUIRED
+    assert refused.value.code is ErrorCode.CONVENTION_REASON_REQUIRED
 
 
 async def test_cadre_upholds_and_the_household_is_told(database: Database, clock: ManualClock,
@@ -191,7 +191,7 @@ async def test_score_shows_own_result_trend_and_reward(database: Database, clock
     ming = await actor(database, MING)
 
     async with services(database, clock) as s:
-        score = await s.results.score(ming)
+        score = await s.scores.score(ming)
 
     assert score.household.label == "1-01"
     assert score.latest is not None
@@ -210,9 +210,9 @@ async def test_staff_without_a_household_have_no_score(database: Database, clock
 
     async with services(database, clock) as s:
         with pytest.raises(PermissionDeniedError) as refused:
-            await s.results.score(secretary)
+            await s.scores.score(secretary)
 
-    assert refused.value.code is ErrorCode.NOT_IN_HOUSEHOLD
+    assert refused.value.code is ErrorCode.CONVENTION_NO_HOUSEHOLD
 
 
 async def test_board_shows_faces_to_the_group(database: Database, clock: ManualClock,
@@ -220,7 +220,7 @@ async def test_board_shows_faces_to_the_group(database: Database, clock: ManualC
     wang = await actor(database, WANG)
 
     async with services(database, clock) as s:
-        board = await s.results.board(wang)
+        board = await s.scores.board(wang)
 
     assert board.group.name == "一组"
     assert board.period.code == "2026-11"
@@ -237,10 +237,10 @@ async def test_board_of_a_group_only_for_its_members_and_village_staff(
 
     async with services(database, clock) as s:
         if allowed:
-            assert (await s.results.board(who, group)).published
+            assert (await s.scores.board(who, group)).published
         else:
             with pytest.raises(PermissionDeniedError):
-                await s.results.board(who, group)
+                await s.scores.board(who, group)
 
 
 async def test_board_of_another_village_is_not_found(database: Database, clock: ManualClock,
@@ -249,7 +249,7 @@ async def test_board_of_another_village_is_not_found(database: Database, clock: 
 
     async with services(database, clock) as s:
         with pytest.raises(NotFoundError):
-            await s.results.board(cm_secretary, group)
+            await s.scores.board(cm_secretary, group)
 
 
 async def test_a_decided_appeal_is_final(database: Database, clock: ManualClock,
@@ -264,7 +264,7 @@ async def test_a_decided_appeal_is_final(database: Database, clock: ManualClock,
     async with services(database, clock) as s:
         with pytest.raises(ConflictError) as refused:
             await s.appeals.file(ming, assessment_id, "还是不对")
-        score = await s.results.score(ming)
+        score = await s.scores.score(ming)
 
     assert refused.value.code is ErrorCode.APPEAL_DECIDED
     assert not score.can_appeal

@@ -106,9 +106,9 @@ async def test_published_result_cannot_be_drafted_again(database: Database, cloc
 @pytest.mark.parametrize(("cuts", "reason", "code"), [
     ({"garbage": 25}, "x", ErrorCode.DEDUCTION_TOO_LARGE),
     ({"garbage": -5}, "x", ErrorCode.DEDUCTION_TOO_LARGE),
-    ({"garbage": 5}, "  ", ErrorCode.REASON_REQUIRED),
-    ({"unknown": 5}, "x", ErrorCode.UNKNOWN_CLAUSE),
-    ({"garbage": 5}, "很长" * 200, ErrorCode.TEXT_TOO_LONG),
+    ({"garbage": 5}, "  ", ErrorCode.CONVENTION_REASON_REQUIRED),
+    ({"unknown": 5}, "x", ErrorCode.CONVENTION_UNKNOWN_CLAUSE),
+    ({"garbage": 5}, "很长" * 200, ErrorCode.CONVENTION_TEXT_TOO_LONG),
 ])
 async def test_bad_deductions_are_refused_and_change_nothing(
         database: Database, clock: ManualClock, convention: Convention, cuts: dict[str, int], reason: str,
@@ -128,7 +128,7 @@ async def test_future_or_wrong_kind_of_period_is_refused(database: Database, clo
     with pytest.raises(InvalidInputError) as refused:
         await draft(database, clock, "1-01", {}, period=period)
 
-    assert refused.value.code is ErrorCode.WRONG_PERIOD
+    assert refused.value.code is ErrorCode.CONVENTION_WRONG_PERIOD
 
 
 async def test_group_leader_assesses_only_their_own_group(database: Database, clock: ManualClock,
@@ -205,7 +205,7 @@ async def test_new_convention_never_rewrites_published_periods(database: Databas
 
     newer = await add_convention(database, clock, "FX01", stricter)
     async with services(database, clock) as s:
-        score = await s.results.score(resident)
+        score = await s.scores.score(resident)
 
     assert newer.version == 2
     assert score.latest is not None

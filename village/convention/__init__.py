@@ -7,7 +7,7 @@
     policy.py         the `[convention]` configuration
     conventions.py    ConventionService: importing versions
     assessments.py    AssessmentService: drafts, publication, revisions, figures, spreadsheets
-    results.py        ResultService: /score and the public board
+    results.py        ScoreService: /score and the public board
     appeals.py        AppealService
     rectifications.py RectificationService
     homesteads.py     HomesteadService: 和美宅基 and spot checks

@@ -43,7 +43,7 @@ def member_household(actor: Actor) -> tuple[Person, int]:
     if person is None:
         raise NotBoundError()
     if person.household_id is None:
-        raise PermissionDeniedError(ErrorCode.NOT_IN_HOUSEHOLD)
+        raise PermissionDeniedError(ErrorCode.CONVENTION_NO_HOUSEHOLD)
     return person, person.household_id
 
 

@@ -90,9 +90,9 @@ class AppealService:
         result = await self.check_open(actor, assessment_id)
         text = " ".join(reason.split())
         if not text and voice is None:
-            raise InvalidInputError(ErrorCode.REASON_REQUIRED)
+            raise InvalidInputError(ErrorCode.CONVENTION_REASON_REQUIRED)
         if len(text) > MAX_APPEAL:
-            raise InvalidInputError(ErrorCode.TEXT_TOO_LONG, limit=MAX_APPEAL)
+            raise InvalidInputError(ErrorCode.CONVENTION_TEXT_TOO_LONG, limit=MAX_APPEAL)
         assert actor.person is not None
         appeal_id = await self._store.appeals.add(Appeal(
             0, result.id, result.village_id, result.household_id, actor.person.id, text, AppealStatus.OPEN,
@@ -162,7 +162,7 @@ class AppealService:
 def _note(text: str) -> str:
     note = " ".join(text.split())
     if not note:
-        raise InvalidInputError(ErrorCode.REASON_REQUIRED)
+        raise InvalidInputError(ErrorCode.CONVENTION_REASON_REQUIRED)
     if len(note) > MAX_APPEAL:
-        raise InvalidInputError(ErrorCode.TEXT_TOO_LONG, limit=MAX_APPEAL)
+        raise InvalidInputError(ErrorCode.CONVENTION_TEXT_TOO_LONG, limit=MAX_APPEAL)
     return note

@@ -316,9 +316,9 @@ def _leads(actor: Actor, group: Group) -> bool:
 def _reason(text: str) -> str:
     reason = " ".join(text.split())
     if not reason:
-        raise InvalidInputError(ErrorCode.REASON_REQUIRED)
+        raise InvalidInputError(ErrorCode.CONVENTION_REASON_REQUIRED)
     if len(reason) > MAX_REASON:
-        raise InvalidInputError(ErrorCode.TEXT_TOO_LONG, limit=MAX_REASON)
+        raise InvalidInputError(ErrorCode.CONVENTION_TEXT_TOO_LONG, limit=MAX_REASON)
     return reason
 
 
@@ -328,7 +328,7 @@ def checked_deductions(
     """Return the deductions in clause order, refusing unknown clauses, too many points or a missing reason."""
     for clause_id in points:
         if convention.clause(clause_id) is None:
-            raise InvalidInputError(ErrorCode.UNKNOWN_CLAUSE, value=str(clause_id))
+            raise InvalidInputError(ErrorCode.CONVENTION_UNKNOWN_CLAUSE, value=str(clause_id))
     checked = []
     for clause in convention.clauses:
         deducted = points.get(clause.id, 0)

@@ -114,7 +114,7 @@ class HomesteadService:
 def _note(text: str) -> str:
     note = " ".join(text.split())
     if len(note) > MAX_NOTE:
-        raise InvalidInputError(ErrorCode.TEXT_TOO_LONG, limit=MAX_NOTE)
+        raise InvalidInputError(ErrorCode.CONVENTION_TEXT_TOO_LONG, limit=MAX_NOTE)
     return note
 
 

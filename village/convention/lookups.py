@@ -79,7 +79,7 @@ class Lookups:
         """Return the village's group called `name`."""
         found = next((g for g in await self._store.places.groups(village_id) if g.name == name.strip()), None)
         if found is None:
-            raise NotFoundError(ErrorCode.UNKNOWN_GROUP, name=name)
+            raise NotFoundError(ErrorCode.CONVENTION_UNKNOWN_GROUP, name=name)
         return found
 
     async def household(self, household_id: int) -> Household:
@@ -104,9 +104,9 @@ class Lookups:
         try:
             period = Period.parse(code)
         except ValueError:
-            raise InvalidInputError(ErrorCode.WRONG_PERIOD, value=code) from None
+            raise InvalidInputError(ErrorCode.CONVENTION_WRONG_PERIOD, value=code) from None
         if period.kind is not convention.period_kind:
-            raise InvalidInputError(ErrorCode.WRONG_PERIOD, value=code)
+            raise InvalidInputError(ErrorCode.CONVENTION_WRONG_PERIOD, value=code)
         if not allow_future and period > Period.of(self.today(), convention.period_kind):
-            raise InvalidInputError(ErrorCode.WRONG_PERIOD, value=code)
+            raise InvalidInputError(ErrorCode.CONVENTION_WRONG_PERIOD, value=code)
         return period

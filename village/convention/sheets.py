@@ -112,7 +112,7 @@ class SheetReader:
         if any(points.values()) and not reason:
             context.errors.append(RowError(number, ErrorCode.ROW_REASON_REQUIRED))
         if len(reason) > MAX_REASON:
-            context.errors.append(RowError(number, ErrorCode.TEXT_TOO_LONG, {"limit": MAX_REASON}))
+            context.errors.append(RowError(number, ErrorCode.CONVENTION_TEXT_TOO_LONG, {"limit": MAX_REASON}))
         if period is None or household is None:
             return None
         existing = await self._existing(context, number, household, period)

@@ -80,7 +80,7 @@ class Board:
         return any(row.face is not None for row in self.rows)
 
 
-class ResultService:
+class ScoreService:
     """Read-only views of published results, each checked against who is asking."""
 
     def __init__(self, store: Store, clock: Clock, lookups: Lookups, policy: ConventionPolicy) -> None:
@@ -136,7 +136,7 @@ class ResultService:
             return await self._lookups.group(village_id, group_id)
         person = actor.person
         if person is None or person.group_id is None:
-            raise PermissionDeniedError(ErrorCode.NOT_IN_GROUP)
+            raise PermissionDeniedError(ErrorCode.CONVENTION_NO_GROUP)
         return await self._lookups.group(village_id, person.group_id)
 
     async def _trend(self, household_id: int, end: Period, convention: Convention) -> tuple[TrendPoint, ...]:
