@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.cli import main
+from bot.config import ConfigError, load_config
 from bot.spreadsheets import write_table
 from tests.factories import roster_table
 from village.convention.periods import Period, PeriodKind
@@ -143,3 +144,13 @@ def test_rewards_export_and_homestead_commands(tmp_path: Path, config: str,
     assert rows[0] == "level,village,group,household,entitled,released,withheld,pending"
     assert "household,FX01,一组,1-01,600.00,0.00,0.00,600.00" in rows
     assert "group,FX01,一组,,10000.00,5000.00,5000.00,0.00" in rows
+
+
+def test_convention_policy_is_configurable_and_checked() -> None:
+    config = load_config(None, {"HEMEI_CONVENTION__APPEAL_DAYS": "30", "HEMEI_CONVENTION__RECTIFICATION_DAYS": "7"})
+
+    assert (config.convention.appeal_days, config.convention.rectification_days) == (30, 7)
+    with pytest.raises(ConfigError, match=r"convention\.appeal_days"):
+        load_config(None, {"HEMEI_CONVENTION__APPEAL_DAYS": "0"})
+    with pytest.raises(ConfigError, match="reward_notices"):
+        load_config(None, {"HEMEI_SCHEDULES__REWARD_NOTICES": "not a cron"})
