@@ -16,6 +16,7 @@ from bot.channels import DeliveryError, RateLimitedError
 from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
+from bot.fonts import find_cjk_font
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
@@ -163,7 +164,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
     media = MediaKeeper(Path(config.media.dir), config.media, channel)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
-                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake)
+                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake,
+                    cjk_font=find_cjk_font(config.fonts.cjk_path))
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
                           menu=engine.menu, on_queued=dispatcher.wake)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))

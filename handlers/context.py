@@ -104,6 +104,7 @@ class Context:
     renderer: Renderer
     draft: dict[str, Any] = field(default_factory=dict)
     media: MediaKeeping | None = None
+    cjk_font: Path | None = None  # a font file that draws Chinese, for pictures; None: use the text fallback
 
     @property
     def actor(self) -> Actor:

@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import Protocol
 
 from handlers.callback_data import Callback, unpack
@@ -73,6 +74,7 @@ class Engine:
         stranger_flow: str,
         media: MediaKeeping | None = None,
         on_queued: Callable[[], None] = lambda: None,
+        cjk_font: Path | None = None,
     ) -> None:
         self._flows = {f.name: f for f in flows}
         self._commands = {c: f for f in flows for c in f.commands}
@@ -84,6 +86,7 @@ class Engine:
         self._stranger = self._flows[stranger_flow]
         self._media = media
         self._on_queued = on_queued
+        self._cjk_font = cjk_font
 
     @property
     def menu(self) -> Menu:
@@ -133,7 +136,7 @@ class Engine:
         notifier = Notifier(services, self._renderer, self._settings.locale)
         draft = dict(record.draft) if record else {}
         ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
-                      self._media)
+                      self._media, self._cjk_font)
         return ctx, record, lapsed
 
     async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:

@@ -55,6 +55,41 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.REPORT_MERGE_SELF: _("A report cannot be merged into itself."),
     ErrorCode.REPORT_BAD_ASSIGNEE: _("Please choose a grid worker or cadre of this village from the list."),
     ErrorCode.REPORT_UNKNOWN_CODE: _("There is no report {code} in this village."),
+    # --- convention ---
+    ErrorCode.NO_CONVENTION: _("The village has no convention (美丽约定) yet. Please ask the village office."),
+    ErrorCode.CONVENTION_UNKNOWN_GROUP: _("There is no group called {name} in this village."),
+    ErrorCode.CONVENTION_NO_HOUSEHOLD: _("You are not registered in a household, so there is no household "
+                                         "score to show."),
+    ErrorCode.CONVENTION_NO_GROUP: _("You are not registered in a villagers' group, so there is no group board "
+                                     "to show."),
+    ErrorCode.CONVENTION_WRONG_PERIOD: _("The period {value} is not valid here (use e.g. 2026-11, or 2026-Q4 for "
+                                         "quarters; not in the future)."),
+    ErrorCode.CONVENTION_UNKNOWN_CLAUSE: _("That clause is not part of the convention."),
+    ErrorCode.DEDUCTION_TOO_LARGE: _("At most {points} points can be deducted for {clause}."),
+    ErrorCode.CONVENTION_REASON_REQUIRED: _("Please give a reason."),
+    ErrorCode.CONVENTION_TEXT_TOO_LONG: _("That text is too long (at most {limit} characters). Please make it "
+                                          "shorter."),
+    ErrorCode.ASSESSMENT_PUBLISHED: _("This result has already been published. It can only be changed by an "
+                                      "appeal or a revision."),
+    ErrorCode.NOTHING_TO_PUBLISH: _("There is nothing to publish: no household of this group has a draft."),
+    ErrorCode.MISSING_HOUSEHOLDS: _("{count} household(s) are not assessed yet."),
+    ErrorCode.APPEAL_TOO_LATE: _("Sorry, an appeal must be made within {days} days of publication."),
+    ErrorCode.APPEAL_PENDING: _("An appeal against this result is already waiting for a decision."),
+    ErrorCode.APPEAL_DECIDED: _("This appeal has already been decided."),
+    ErrorCode.RECTIFICATION_CLOSED: _("This rectification task is already closed."),
+    ErrorCode.CONVENTION_BAD_VALUE: _("the value of {field} is missing or not valid"),
+    ErrorCode.CONVENTION_DUPLICATE_CLAUSE: _("the clause {name} appears twice (also clause {other})"),
+    ErrorCode.CONVENTION_THRESHOLDS: _("the face thresholds must satisfy flat <= smile <= {full} (the full marks)"),
+    ErrorCode.CONVENTION_PASSING_FACES: _("the passing faces must include smile, and flat if cry passes"),
+    ErrorCode.ROW_UNKNOWN_VILLAGE: _("there is no village with the code {value}"),
+    ErrorCode.ROW_UNKNOWN_HOUSEHOLD: _("there is no household {value} in this village"),
+    ErrorCode.ROW_UNKNOWN_CLAUSE: _("the column {value} is not a clause of the convention"),
+    ErrorCode.ROW_BAD_DEDUCTION: _("the deduction {value} for {clause} is not a whole number of points"),
+    ErrorCode.ROW_DEDUCTION_TOO_LARGE: _("at most {points} points can be deducted for {clause}"),
+    ErrorCode.ROW_WRONG_PERIOD: _("the period {value} is not valid for this village"),
+    ErrorCode.ROW_REASON_REQUIRED: _("a deduction needs a reason"),
+    ErrorCode.ROW_ALREADY_PUBLISHED: _("this household's result is already published"),
+    ErrorCode.ROW_DUPLICATE_HOUSEHOLD: _("the same household and period is already on row {other}"),
 }
 
 

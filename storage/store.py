@@ -7,14 +7,19 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.appeals import AppealRepository
+from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
+from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.places import PlaceRepository
+from storage.rectifications import RectificationRepository
 from storage.reports import ReportRepository
 
 
@@ -34,6 +39,11 @@ class SqlStore:
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
         self.reports = ReportRepository(connection)
+        self.conventions = ConventionRepository(connection)
+        self.assessments = AssessmentRepository(connection)
+        self.appeals = AppealRepository(connection)
+        self.rectifications = RectificationRepository(connection)
+        self.homesteads = HomesteadRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

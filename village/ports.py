@@ -8,6 +8,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from village.audit import AuditEntry
+from village.convention.ports import (
+    AppealRepository,
+    AssessmentRepository,
+    ConventionRepository,
+    HomesteadRepository,
+    RectificationRepository,
+)
 from village.conversations import ConversationRecord
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
@@ -186,6 +193,11 @@ class Store(Protocol):
     job_runs: JobRunRepository
     updates: UpdateLog
     reports: ReportRepository
+    conventions: ConventionRepository
+    assessments: AssessmentRepository
+    appeals: AppealRepository
+    rectifications: RectificationRepository
+    homesteads: HomesteadRepository
 
 
 JsonDict = dict[str, Any]

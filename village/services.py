@@ -6,6 +6,14 @@ from functools import cached_property
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.convention.appeals import AppealService
+from village.convention.assessments import AssessmentService
+from village.convention.conventions import ConventionService
+from village.convention.homesteads import HomesteadService
+from village.convention.lookups import Lookups
+from village.convention.rectifications import RectificationService
+from village.convention.rewards import RewardService
+from village.convention.scores import ScoreService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -58,3 +66,46 @@ class Services:
     def reports(self) -> ReportService:
         """Problem reports: filing, handling, views, reminders and monthly figures."""
         return ReportService(self.store, self.clock, self.audit, self.settings.reports, self.settings.timezone)
+    # --- convention ---
+
+    @cached_property
+    def convention_lookups(self) -> Lookups:
+        """Shared reads of the convention's services."""
+        return Lookups(self.store, self.clock, self.settings.timezone)
+
+    @cached_property
+    def conventions(self) -> ConventionService:
+        """The convention (美丽约定) in force per village."""
+        return ConventionService(self.store, self.clock, self.audit, self.convention_lookups)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        """Assessing households: drafts, publication, revisions, figures."""
+        return AssessmentService(self.store, self.clock, self.audit, self.convention_lookups,
+                                 self.settings.convention)
+
+    @cached_property
+    def scores(self) -> ScoreService:
+        """A household's score and a group's public board."""
+        return ScoreService(self.store, self.clock, self.convention_lookups, self.settings.convention)
+
+    @cached_property
+    def appeals(self) -> AppealService:
+        """Appeals (申诉) against published results."""
+        return AppealService(self.store, self.clock, self.audit, self.convention_lookups, self.settings.convention,
+                             self.assessments)
+
+    @cached_property
+    def rectifications(self) -> RectificationService:
+        """Rectification tasks (整改) of failing households."""
+        return RectificationService(self.store, self.clock, self.audit, self.convention_lookups)
+
+    @cached_property
+    def homesteads(self) -> HomesteadService:
+        """和美宅基 group assessments and spot checks."""
+        return HomesteadService(self.store, self.clock, self.audit, self.convention_lookups)
+
+    @cached_property
+    def rewards(self) -> RewardService:
+        """The reward ledger."""
+        return RewardService(self.store, self.convention_lookups)

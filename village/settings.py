@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from village.convention.policy import ConventionPolicy
 from village.media import MediaPolicy
 from village.outbox import QuietHours
 
@@ -106,3 +107,4 @@ class VillageSettings(_Section):
     conversations: ConversationPolicy = ConversationPolicy()
     reports: ReportPolicy = ReportPolicy()
     media: MediaPolicy = MediaPolicy()
+    convention: ConventionPolicy = ConventionPolicy()

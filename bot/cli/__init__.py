@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import audit, database, demo, invites, jobs, reports, roles, roster, run
+from bot.cli import audit, convention, database, demo, invites, jobs, reports, rewards, roles, roster, run
 
-COMMANDS = (run, database, roster, invites, roles, audit, jobs, reports, demo)
+COMMANDS = (run, database, roster, invites, roles, audit, jobs, reports, convention, rewards, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,6 +52,10 @@ class Chat:
                         return await self.send(EventKind.BUTTON, payload=button.data)
         return await self.says(label)
 
+    async def send_button(self, data: str) -> list[Reply]:
+        """Press a button with arbitrary data, as a tampered client could."""
+        return await self.send(EventKind.BUTTON, payload=data)
+
     async def shares_contact(self, phone: str, *, own: bool = True) -> list[Reply]:
         """Share a phone contact."""
         return await self.send(EventKind.CONTACT, contact=Contact(phone, own))

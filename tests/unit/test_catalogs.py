@@ -61,3 +61,16 @@ def test_rendering_falls_back_to_english_for_en() -> None:
 
     assert catalogs.text(_("⬅️ Back"), "en") == "⬅️ Back"
     assert catalogs.text(_("⬅️ Back"), "zh_CN") == "⬅️ 返回"
+
+
+def test_a_msgid_in_several_catalogs_has_one_translation() -> None:
+    seen: dict[str, dict[str, str]] = {}
+    for path in catalog_files(LOCALE_DIR, "zh_CN"):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string:
+                    seen.setdefault(str(message.id), {})[path.name] = str(message.string)
+
+    conflicts = {msgid: found for msgid, found in seen.items() if len(set(found.values())) > 1}
+
+    assert conflicts == {}

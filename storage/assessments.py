@@ -1,0 +1,146 @@
+"""Households' results per period, with their deductions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.sql import Select
+
+from storage.repository import Repository
+from storage.tables import assessment_deductions, assessments
+from village.convention.models import Assessment, AssessmentFields, AssessmentStatus, Deduction
+from village.convention.rules import Face
+
+_DRAFT = AssessmentStatus.DRAFT.value
+_PUBLISHED = AssessmentStatus.PUBLISHED.value
+
+
+class AssessmentRepository(Repository):
+    """Drafts become published by a conditional update, so a published result is never overwritten as a draft."""
+
+    async def get(self, assessment_id: int) -> Assessment | None:
+        """Return the result with this id."""
+        found = await self._load(select(assessments).where(assessments.c.id == assessment_id))
+        return found[0] if found else None
+
+    async def of_household(self, household_id: int, period: str) -> Assessment | None:
+        """Return the household's result for the period."""
+        query = select(assessments).where(assessments.c.household_id == household_id,
+                                          assessments.c.period == period)
+        found = await self._load(query)
+        return found[0] if found else None
+
+    async def in_group(self, group_id: int, period: str) -> list[Assessment]:
+        """Return the group's results for the period."""
+        return await self._load(select(assessments).where(assessments.c.group_id == group_id,
+                                                          assessments.c.period == period))
+
+    async def in_village(self, village_id: int, period: str) -> list[Assessment]:
+        """Return the village's results for the period."""
+        return await self._load(select(assessments).where(assessments.c.village_id == village_id,
+                                                          assessments.c.period == period))
+
+    async def published_of_household(self, household_id: int, periods: Sequence[str]) -> list[Assessment]:
+        """Return the household's published results of the given periods."""
+        return await self._load(select(assessments).where(
+            assessments.c.household_id == household_id, assessments.c.period.in_(list(periods)),
+            assessments.c.status == _PUBLISHED))
+
+    async def latest_published(self, household_id: int) -> Assessment | None:
+        """Return the household's published result of the latest period."""
+        query = (select(assessments).where(assessments.c.household_id == household_id,
+                                           assessments.c.status == _PUBLISHED)
+                 .order_by(assessments.c.period.desc(), assessments.c.id.desc()).limit(1))
+        found = await self._load(query)
+        return found[0] if found else None
+
+    async def published_in_year(
+        self, village_id: int, year: int, *, household_id: int | None = None
+    ) -> list[Assessment]:
+        """Return the village's (or one household's) published results of a year's periods."""
+        query = select(assessments).where(assessments.c.village_id == village_id,
+                                          assessments.c.period.like(f"{year}-%"), assessments.c.status == _PUBLISHED)
+        if household_id is not None:
+            query = query.where(assessments.c.household_id == household_id)
+        return await self._load(query)
+
+    async def published_periods(self, group_id: int) -> list[str]:
+        """Return the periods with any published result in the group."""
+        query = (select(assessments.c.period).where(assessments.c.group_id == group_id,
+                                                    assessments.c.status == _PUBLISHED)
+                 .distinct().order_by(assessments.c.period))
+        return [row.period for row in await self._db.execute(query)]
+
+    async def save_draft(self, fields: AssessmentFields, now: datetime) -> int | None:
+        """Create or overwrite the household's draft; None when the result is already published."""
+        values = {"convention_id": fields.convention_id, "total": fields.total, "face": fields.face.value,
+                  "photo_ref": fields.photo_ref, "photo_path": fields.photo_path,
+                  "assessor_label": fields.assessor_label, "assessor_id": fields.assessor_id, "updated_at": now}
+        await self._insert_ignore(assessments, {
+            **values, "village_id": fields.village_id, "group_id": fields.group_id,
+            "household_id": fields.household_id, "period": fields.period, "status": _DRAFT,
+            "released_fen": 0, "withheld_fen": 0, "revision": 0})
+        query = select(assessments.c.id).where(assessments.c.household_id == fields.household_id,
+                                               assessments.c.period == fields.period)
+        assessment_id = int((await self._db.execute(query)).scalar_one())
+        changed = await self._db.execute(update(assessments).where(
+            assessments.c.id == assessment_id, assessments.c.status == _DRAFT).values(**values))
+        if not changed.rowcount:
+            return None
+        await self._replace_deductions(assessment_id, fields.deductions)
+        return assessment_id
+
+    async def publish(self, assessment_id: int, *, released: int, withheld: int, now: datetime) -> bool:
+        """Publish a draft; False when it is no longer a draft."""
+        result = await self._db.execute(update(assessments).where(
+            assessments.c.id == assessment_id, assessments.c.status == _DRAFT).values(
+            status=_PUBLISHED, published_at=now, updated_at=now, released_fen=released, withheld_fen=withheld))
+        return bool(result.rowcount)
+
+    async def revise(
+        self, assessment: Assessment, *, total: int, face: Face, deductions: Sequence[Deduction],
+        released: int, withheld: int, now: datetime,
+    ) -> bool:
+        """Overwrite a published result if nobody revised it meanwhile; False otherwise."""
+        result = await self._db.execute(update(assessments).where(
+            assessments.c.id == assessment.id, assessments.c.status == _PUBLISHED,
+            assessments.c.revision == assessment.revision,
+        ).values(total=total, face=face.value, released_fen=released, withheld_fen=withheld, updated_at=now,
+                 revision=assessment.revision + 1))
+        if not result.rowcount:
+            return False
+        await self._replace_deductions(assessment.id, deductions)
+        return True
+
+    async def _replace_deductions(self, assessment_id: int, deductions: Sequence[Deduction]) -> None:
+        await self._db.execute(delete(assessment_deductions).where(
+            assessment_deductions.c.assessment_id == assessment_id))
+        for deduction in deductions:
+            await self._db.execute(assessment_deductions.insert().values(
+                assessment_id=assessment_id, clause_id=deduction.clause_id, points=deduction.points,
+                reason=deduction.reason))
+
+    async def _load(self, query: Select[Any]) -> list[Assessment]:
+        rows = (await self._db.execute(query)).fetchall()
+        deductions: dict[int, list[Deduction]] = {}
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), 500):
+            chunk = select(assessment_deductions).where(
+                assessment_deductions.c.assessment_id.in_(ids[start:start + 500])).order_by(assessment_deductions.c.id)
+            for d in await self._db.execute(chunk):
+                deductions.setdefault(d.assessment_id, []).append(Deduction(d.clause_id, d.points, d.reason))
+        return [_assessment(r, tuple(deductions.get(r.id, ()))) for r in rows]
+
+
+def _assessment(row: Any, deductions: tuple[Deduction, ...]) -> Assessment:
+    return Assessment(
+        id=row.id, village_id=row.village_id, group_id=row.group_id, household_id=row.household_id,
+        period=row.period, convention_id=row.convention_id, status=AssessmentStatus(row.status), total=row.total,
+        face=Face(row.face), deductions=deductions, photo_ref=row.photo_ref, photo_path=row.photo_path,
+        assessor_label=row.assessor_label, assessor_id=row.assessor_id, released_fen=row.released_fen,
+        withheld_fen=row.withheld_fen, revision=row.revision, updated_at=row.updated_at,
+        published_at=row.published_at,
+    )

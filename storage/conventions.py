@@ -1,0 +1,64 @@
+"""Convention versions and their clauses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.repository import Repository, new_id
+from storage.tables import convention_clauses, conventions
+from village.convention.models import Clause, Convention
+from village.convention.periods import PeriodKind
+from village.convention.rules import Face, FaceThresholds, HomesteadTerms, RewardTerms
+
+
+class ConventionRepository(Repository):
+    """Adds versions and reads them back with their clauses; never updates one."""
+
+    async def current(self, village_id: int) -> Convention | None:
+        """Return the village's highest version."""
+        query = (select(conventions).where(conventions.c.village_id == village_id)
+                 .order_by(conventions.c.version.desc()).limit(1))
+        row = (await self._db.execute(query)).first()
+        return await self._convention(row) if row else None
+
+    async def get(self, convention_id: int) -> Convention | None:
+        """Return one version."""
+        row = (await self._db.execute(select(conventions).where(conventions.c.id == convention_id))).first()
+        return await self._convention(row) if row else None
+
+    async def add(self, convention: Convention) -> Convention:
+        """Store a new version (numbered after the village's last) with its clauses."""
+        latest = select(func.max(conventions.c.version)).where(conventions.c.village_id == convention.village_id)
+        version = ((await self._db.execute(latest)).scalar() or 0) + 1
+        result = await self._db.execute(conventions.insert().values(
+            village_id=convention.village_id, version=version, period_kind=convention.period_kind.value,
+            smile_min=convention.thresholds.smile_min, flat_min=convention.thresholds.flat_min,
+            passing_faces=sorted(f.value for f in convention.reward.passing),
+            annual_reward_fen=convention.reward.annual_fen, retained_percent=convention.reward.retained_percent,
+            homestead_reward_fen=convention.homestead.reward_fen, homestead_pass_min=convention.homestead.pass_min,
+            spot_check_reduction_percent=convention.homestead.reduction_percent, created_at=convention.created_at,
+        ))
+        convention_id = new_id(result)
+        for position, clause in enumerate(convention.clauses):
+            await self._db.execute(convention_clauses.insert().values(
+                convention_id=convention_id, position=position, name=clause.name, points=clause.points,
+                step=clause.step, description=clause.description))
+        stored = await self.get(convention_id)
+        assert stored is not None
+        return stored
+
+    async def _convention(self, row: Any) -> Convention:
+        query = (select(convention_clauses).where(convention_clauses.c.convention_id == row.id)
+                 .order_by(convention_clauses.c.position))
+        clauses = tuple(Clause(c.id, c.name, c.points, c.step, c.description) for c in await self._db.execute(query))
+        return Convention(
+            id=row.id, village_id=row.village_id, version=row.version, period_kind=PeriodKind(row.period_kind),
+            thresholds=FaceThresholds(row.smile_min, row.flat_min),
+            reward=RewardTerms(row.annual_reward_fen, row.retained_percent,
+                               frozenset(Face(f) for f in row.passing_faces)),
+            homestead=HomesteadTerms(row.homestead_reward_fen, row.homestead_pass_min,
+                                     row.spot_check_reduction_percent),
+            clauses=clauses, created_at=row.created_at,
+        )
