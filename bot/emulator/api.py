@@ -99,7 +99,8 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.calls: list[tuple[str, float]] = []
         self._updates: deque[dict[str, Any]] = deque()
-        self._update_ids = itertools.count(1)
+        # Like Telegram's, update ids never repeat for a bot, also across runs on the same database.
+        self._update_ids = itertools.count(int(time.time() * 1000) % 2_000_000_000)
         self._message_ids = itertools.count(1)
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
