@@ -8,6 +8,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.audit import AuditRepository
+from storage.consultation.matters import MatterRepository
+from storage.consultation.meetings import MeetingRepository
+from storage.consultation.signups import SignUpRepository
+from storage.consultation.topics import TopicRepository
 from storage.conversations import ConversationRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
@@ -32,6 +36,11 @@ class SqlStore:
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
+        # --- consultation ---
+        self.topics = TopicRepository(connection)
+        self.meetings = MeetingRepository(connection)
+        self.signups = SignUpRepository(connection)
+        self.matters = MatterRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from village.audit import AuditEntry
+from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
 from village.conversations import ConversationRecord
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
@@ -147,6 +148,11 @@ class Store(Protocol):
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog
+    # --- consultation ---
+    topics: TopicRepository
+    meetings: MeetingRepository
+    signups: SignUpRepository
+    matters: MatterRepository
 
 
 JsonDict = dict[str, Any]

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from village.consultation.settings import ConsultationPolicy
 from village.media import MediaPolicy
 from village.outbox import QuietHours
 
@@ -62,3 +63,4 @@ class VillageSettings(_Section):
     conversations: ConversationPolicy = ConversationPolicy()
     reports: ReportPolicy = ReportPolicy()
     media: MediaPolicy = MediaPolicy()
+    consultation: ConsultationPolicy = ConsultationPolicy()
