@@ -170,6 +170,15 @@ def majority_needed(present: int) -> int:
     return present // 2 + 1
 
 
+def check_quorum(present: int, representatives: int) -> None:
+    """Refuse unless more than two thirds of the village's representatives are present."""
+    if representatives == 0:
+        raise ConflictError(ErrorCode.MATTER_NO_REPRESENTATIVES)
+    if present < quorum_needed(representatives):
+        raise ConflictError(ErrorCode.MATTER_QUORUM_NOT_MET, total=representatives, present=present,
+                            needed=quorum_needed(representatives))
+
+
 def check_vote(vote: Vote) -> None:
     """Refuse a representatives' decision without a two-thirds attendance or a majority of those present."""
     present = len(vote.present)
@@ -177,9 +186,7 @@ def check_vote(vote: Vote) -> None:
         raise ConflictError(ErrorCode.MATTER_NO_REPRESENTATIVES)
     if vote.votes_for < 0 or vote.votes_against < 0 or vote.votes_for + vote.votes_against > present:
         raise InvalidInputError(ErrorCode.MATTER_VOTES_INVALID, present=present)
-    if present < quorum_needed(vote.representatives):
-        raise ConflictError(ErrorCode.MATTER_QUORUM_NOT_MET, total=vote.representatives, present=present,
-                            needed=quorum_needed(vote.representatives))
+    check_quorum(present, vote.representatives)
     if vote.votes_for < majority_needed(present):
         raise ConflictError(ErrorCode.MATTER_MAJORITY_NOT_REACHED, present=present, votes=vote.votes_for,
                             needed=majority_needed(present))

@@ -182,6 +182,20 @@ def checkin_open(meeting: Meeting, now: datetime, *, opens: timedelta, closes: t
     return meeting.status in HELD and meeting.starts_at - opens <= now <= meeting.ends_at + closes
 
 
+# Sign-up deadlines offered as buttons: a day before, two hours before, until the start.
+DEADLINE_CHOICES = {"1d": timedelta(days=1), "2h": timedelta(hours=2), "0h": timedelta(0)}
+
+
+def deadline_options(starts_at: datetime, now: datetime) -> dict[str, datetime]:
+    """Return the offered deadlines that are still ahead, by their button name."""
+    return {name: starts_at - before for name, before in DEADLINE_CHOICES.items() if starts_at - before > now}
+
+
+def marking_open(meeting: Meeting, now: datetime, *, opens: timedelta) -> bool:
+    """Tell whether a cadre may tick people off the sign-up sheet: from check-in's opening on."""
+    return meeting.status in HELD and now >= meeting.starts_at - opens
+
+
 def moved_deadline(meeting: Meeting, starts_at: datetime, now: datetime) -> datetime:
     """Return the sign-up deadline of a moved meeting: as long before the new start as before the old one."""
     deadline = starts_at - (meeting.starts_at - meeting.signup_deadline)

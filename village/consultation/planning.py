@@ -31,7 +31,7 @@ from village.consultation.meetings import (
 )
 from village.consultation.scope import MANAGERS, can_manage, can_read, in_scope, require_manager, require_reader
 from village.consultation.settings import ConsultationPolicy
-from village.consultation.signups import SignUp, SignUpStatus
+from village.consultation.signups import SignUp, SignUpStatus, waitlist_order
 from village.consultation.topics import Topic, TopicDecision, TopicStatus, fits
 from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
 from village.people import Actor
@@ -102,6 +102,7 @@ class MeetingPage:
     may_manage: bool
     may_sign_up: bool
     may_check_in: bool
+    waitlist_position: int | None = None  # 1 for the first in line
 
 
 @dataclass(frozen=True)
@@ -264,14 +265,17 @@ class MeetingService:
         if meeting.status is MeetingStatus.DRAFT and not manages:
             raise NotFoundError()
         person, now = actor.person, self._clock.now()
-        mine = await self._store.signups.get(meeting.id, person.id)
+        signups = await self._store.signups.of_meeting(meeting.id)
+        mine = next((s for s in signups if s.person_id == person.id), None)
+        line = [s.person_id for s in waitlist_order(signups)]
         figures = (await self._store.signups.figures([meeting.id]))[meeting.id]
         inside = in_scope(person, meeting.village_id, meeting.group_id)
         window = checkin_open(meeting, now, opens=self._policy.checkin_opens, closes=self._policy.checkin_closes)
         return MeetingPage(
             meeting, await self._group_name(meeting), tuple(await self._store.topics.on_meeting(meeting.id)), figures,
             mine, person.id in await self._store.signups.attendees(meeting.id), manages,
-            inside and mine is None and signup_open(meeting, now), inside and window)
+            inside and mine is None and signup_open(meeting, now), inside and window,
+            line.index(person.id) + 1 if person.id in line else None)
 
     async def signed_up_people(self, actor: Actor, meeting_id: int) -> list[int]:
         """Return the person ids with a confirmed seat (cadres and supervisors of the village)."""

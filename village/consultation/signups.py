@@ -20,6 +20,7 @@ from village.consultation.meetings import (
     Meeting,
     MeetingStatus,
     checkin_open,
+    marking_open,
     require_signup_open,
 )
 from village.consultation.scope import in_scope, leads_group, require_manager
@@ -139,7 +140,7 @@ class SignUpService:
         meeting = await self._meeting(meeting_id)
         require_manager(actor, meeting.village_id, meeting.group_id)
         now = self._clock.now()
-        if meeting.status not in HELD or now < meeting.starts_at - self._policy.checkin_opens:
+        if not marking_open(meeting, now, opens=self._policy.checkin_opens):
             raise ConflictError(ErrorCode.MEETING_CHECKIN_CLOSED)
         person = await self._store.people.get(person_id)
         if person is None or not in_scope(person, meeting.village_id, meeting.group_id):

@@ -1,7 +1,7 @@
 """Times typed by cadres, read in the village's timezone, and calendar months.
 
 Accepted, with or without the year: `2026-12-05 14:00`, `12-05 14:00`, `12/5 14:00`,
-`12月5日 下午2点`, `12月5日14点半`, `明天 9:30`, and for an end time on the same day `16:00`.
+`12月5日 下午2点`, `12月5日14点半`, `明天 9:30` (or `tomorrow 9:30`), and for an end time on the same day `16:00`.
 Full-width digits and colons are fine. A date without a year means the coming one.
 """
 
@@ -16,16 +16,17 @@ from zoneinfo import ZoneInfo
 PAST_YEAR_SLACK = timedelta(days=60)
 
 _DATE = r"(?:(?P<year>\d{4})\s*[-/.年]\s*)?(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*[日号]?"
-_RELATIVE = r"(?P<relative>今天|明天|后天|昨天|前天)"
+_RELATIVE = r"(?P<relative>今天|明天|后天|昨天|前天|today|tomorrow|yesterday)"
 _PERIOD = r"(?P<period>上午|早上|中午|下午|晚上)?"
 _TIME = r"(?P<hour>\d{1,2})\s*(?:[:.]\s*(?P<minute>\d{2})|[点时]\s*(?:(?P<half>半)|(?P<cn_minute>\d{1,2})\s*分?)?)"
 _MOMENT = re.compile(rf"^(?:(?:{_DATE})|{_RELATIVE})?\s*{_PERIOD}\s*{_TIME}$")
 _DAY = re.compile(rf"^(?:{_DATE}|{_RELATIVE})$")
-_OFFSETS = {"前天": -2, "昨天": -1, "今天": 0, "明天": 1, "后天": 2}
+_OFFSETS = {"前天": -2, "昨天": -1, "今天": 0, "明天": 1, "后天": 2, "yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def _normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().replace("T", " ")
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    return re.sub(r"(?<=\d)t(?=\d)", " ", text)
 
 
 def parse_moment(text: str, *, now: datetime, zone: ZoneInfo, on_day: date | None = None) -> datetime | None:
