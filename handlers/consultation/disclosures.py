@@ -83,7 +83,7 @@ async def receive_confirm(ctx: Context) -> Turn:
         disclosed = await ctx.services.disclosures.publish_result(ctx.actor, meeting_id, ctx.draft["text"])
     else:
         disclosed = await ctx.services.disclosures.publish_resolution(ctx.actor, meeting_id, ctx.draft["text"])
-    told = await notices.disclosure(ctx.notify, disclosed, result=result)
+    told = await notices.disclosure(ctx.notify, disclosed, result=result, publisher=ctx.member.id)
     return finish(Reply(_("📢 Published. {count} people are being told.", count=told)),
                   await page_reply(ctx, meeting_id))
 

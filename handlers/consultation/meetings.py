@@ -70,7 +70,7 @@ def _render(ctx: Context, page: MeetingPage, *, edit: bool) -> Reply:
     now, zone = ctx.services.clock.now(), ctx.services.settings.timezone
     started, ended = page.meeting.has_started(now), page.meeting.has_ended(now)
     reader = ctx.actor.has_role(page.meeting.village_id, *READERS)
-    return Reply(pages.page_text(page, zone, started),
+    return Reply(pages.page_text(page, zone, now),
                  buttons=pages.page_buttons(page, started=started, ended=ended, reader=reader), edit=edit)
 
 
@@ -160,7 +160,8 @@ async def publish(ctx: Context) -> Turn:
     """Publish a drafted meeting: everyone in scope is told, and each agenda topic's followers."""
     publication = await ctx.services.meetings.publish(ctx.actor, _arg(ctx))
     page = await ctx.services.meetings.page(ctx.actor, publication.meeting.id)
-    told = await notices.publication(ctx.notify, publication, page.group_name, ctx.services.settings.timezone)
+    told = await notices.publication(ctx.notify, publication, page.group_name, ctx.services.settings.timezone,
+                                     publisher=ctx.member.id)
     return stay(_render(ctx, page, edit=True), Reply(_("📢 Published. {count} people are being told.", count=told)))
 
 

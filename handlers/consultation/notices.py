@@ -25,11 +25,13 @@ from village.consultation.topics import Topic, TopicDecision
 from village.outbox import Priority
 
 
-async def publication(notify: Notifier, published: Publication, group_name: str | None, zone: ZoneInfo) -> int:
-    """Tell everyone in scope about a published meeting, and each agenda topic's followers; return how many."""
+async def publication(notify: Notifier, published: Publication, group_name: str | None, zone: ZoneInfo, *,
+                      publisher: int | None) -> int:
+    """Tell everyone in scope but the publisher about a published meeting, and each agenda topic's followers."""
     meeting = published.meeting
     message = pages.announcement(meeting, group_name, tuple(d.topic for d in published.agenda), zone)
-    told = await notify.to_people(published.audience, f"meeting:{meeting.id}:published", message,
+    audience = [p for p in published.audience if p != publisher]
+    told = await notify.to_people(audience, f"meeting:{meeting.id}:published", message,
                                   priority=Priority.BULK, batch=f"meeting:{meeting.id}:published")
     for decision in published.agenda:
         await scheduled(notify, decision, meeting, zone)
@@ -97,14 +99,15 @@ async def reminder(notify: Notifier, meeting: Meeting, offset: timedelta, person
     return await notify.to_person(person_id, key, Reply(text, buttons=buttons))
 
 
-async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool) -> int:
-    """Send a published resolution (or result) to the scope, and a note on each topic to its followers."""
+async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, publisher: int | None) -> int:
+    """Send a published resolution (or result) to the scope but the publisher, and a note to each topic's followers."""
     meeting, kind = disclosed.meeting, "result" if result else "resolution"
     text = meeting.result if result else meeting.resolution
     heading = (_("🏁 Implementation result of “{title}” (实施结果公开)", title=meeting.title) if result
                else _("📜 Resolution of “{title}” (决议公开)", title=meeting.title))
     message = Reply(lines(heading, text or ""), buttons=((pages.show_button(meeting.id),),))
-    told = await notify.to_people(disclosed.audience, f"meeting:{meeting.id}:{kind}", message,
+    audience = [p for p in disclosed.audience if p != publisher]
+    told = await notify.to_people(audience, f"meeting:{meeting.id}:{kind}", message,
                                   priority=Priority.BULK, batch=f"meeting:{meeting.id}:{kind}")
     for decision in disclosed.agenda:
         note = (_("🏁 The topic “{topic}” that you proposed or supported has been carried out: {text}",
@@ -117,12 +120,13 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool) -
     return told
 
 
-async def stage_made_public(notify: Notifier, outcome: StageOutcome) -> int:
-    """Tell the whole village about a matter's resolution or result made public."""
+async def stage_made_public(notify: Notifier, outcome: StageOutcome, *, publisher: int | None) -> int:
+    """Tell the whole village but the publisher about a matter's resolution or result made public."""
     record, matter = outcome.record, outcome.matter
     text = lines(_("🏛 Major village matter: {title}", title=matter.title),
                  _("{stage}: {outcome}", stage=labels.STAGES[record.stage], outcome=record.outcome))
     button = Button(_("🔎 See every stage"), pack(MATTERS, "show", matter.id))
-    return await notify.to_people(outcome.audience, f"matter:{matter.id}:{record.stage.value}",
+    audience = [p for p in outcome.audience if p != publisher]
+    return await notify.to_people(audience, f"matter:{matter.id}:{record.stage.value}",
                                   Reply(text, buttons=((button,),)), priority=Priority.BULK,
                                   batch=f"matter:{matter.id}:{record.stage.value}")

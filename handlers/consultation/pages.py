@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.callback_data import pack
@@ -76,21 +77,27 @@ def disclosures(meeting: Meeting, zone: ZoneInfo) -> Content:
     )
 
 
-def page_text(page: MeetingPage, zone: ZoneInfo, now_started: bool) -> Content:
+def page_text(page: MeetingPage, zone: ZoneInfo, now: datetime) -> Content:
     """Return the text of a meeting's page."""
     meeting = page.meeting
     cancelled = meeting.status is MeetingStatus.CANCELLED
+    if cancelled or meeting.has_started(now):
+        deadline = None
+    elif now < meeting.signup_deadline:
+        deadline = _("Sign up by: {when}", when=labels.moment(meeting.signup_deadline, zone))
+    else:
+        deadline = _("Sign-up has closed.")
     return lines(
         _("🚫 Cancelled: {reason}", reason=meeting.cancel_reason or "—") if cancelled else None,
         _("(Draft: not published yet)") if meeting.status is MeetingStatus.DRAFT else None,
         heading(meeting, page.group_name, zone),
         agenda(page.agenda),
         seats(meeting, page.figures),
-        _("Sign up by: {when}", when=labels.moment(meeting.signup_deadline, zone)) if not now_started else None,
+        deadline,
         None if cancelled else my_status(page.mine, page.waitlist_position),
         _("✅ You have checked in.") if page.checked_in else None,
         _("Check-in code: {code} (show it at the venue)", code=meeting.checkin_code) if page.may_manage else None,
-        attendance(page.figures) if now_started and not cancelled else None,
+        attendance(page.figures) if (meeting.has_started(now) or page.figures.attended) and not cancelled else None,
         disclosures(meeting, zone),
     )
 

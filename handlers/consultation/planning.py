@@ -296,7 +296,8 @@ async def receive_confirm(ctx: Context) -> Turn:
                       await page_reply(ctx, meeting.id))
     publication = await ctx.services.meetings.publish(ctx.actor, meeting.id)
     page = await ctx.services.meetings.page(ctx.actor, meeting.id)
-    told = await notices.publication(ctx.notify, publication, page.group_name, ctx.services.settings.timezone)
+    told = await notices.publication(ctx.notify, publication, page.group_name, ctx.services.settings.timezone,
+                                     publisher=ctx.member.id)
     return finish(Reply(_("📢 Published. {count} people are being told.", count=told)),
                   await page_reply(ctx, meeting.id))
 

@@ -220,7 +220,7 @@ async def receive_confirm(ctx: Context) -> Turn:
     if steps.pressed(ctx, STAGE, "save") is None:
         return reask(Reply(_("Please tap ✅ Record it, or ❌ Cancel.")))
     outcome = await ctx.services.matters.record_stage(ctx.actor, int(ctx.draft["matter_id"]), _entry(ctx))
-    told = await notices.stage_made_public(ctx.notify, outcome) if outcome.audience else 0
+    told = await notices.stage_made_public(ctx.notify, outcome, publisher=ctx.member.id) if outcome.audience else 0
     note = _("✅ Recorded. {count} people are being told.", count=told) if told else _("✅ Recorded.")
     history = await ctx.services.matters.history(ctx.actor, outcome.matter.id)
     return finish(Reply(note), history_reply(history))
