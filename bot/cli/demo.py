@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.cli.common import Subparsers
 from bot.demo.dataset import demo_roster
+from bot.demo.seed_consultation import seed_consultation
 from bot.demo.terminal import DemoChat
 from bot.emulator.harness import running_bot
 from storage.database import Database, sqlite_url
@@ -68,6 +69,7 @@ async def _load_dataset(url: str) -> None:
             services = Services(store, SystemClock(), VillageSettings())
             if not await store.places.villages():
                 await services.roster.import_table(Actor.operator("demo"), demo_roster())
+                await seed_consultation(store, services.clock.now(), services.settings)
     finally:
         await database.close()
 

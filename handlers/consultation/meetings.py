@@ -37,16 +37,23 @@ def _arg(ctx: Context, index: int = 0) -> int:
 
 
 async def begin(ctx: Context) -> Turn:
-    """List the meetings not yet over that I may see, each a button to its page."""
+    """List the meetings not yet over that I may see; managers also what still awaits its disclosure."""
     listings = await ctx.services.meetings.upcoming(ctx.actor)
+    waiting = await ctx.services.meetings.awaiting_disclosure(ctx.actor) if may_plan(ctx.member) else []
     zone = ctx.services.settings.timezone
     rows = [(pages.show_button(m.meeting.id, m.meeting.title),) for m in listings]
+    listed = {m.meeting.id for m in listings}
+    rows += [(pages.show_button(m.meeting.id, f"📜 {m.meeting.title}"),) for m in waiting if m.meeting.id not in listed]
     rows.append((Button(_("📜 Past meetings"), pack(MEETINGS, "past")),))
     if may_plan(ctx.member):
         rows.append((Button(_("➕ Plan a meeting"), pack(PLANNING, "new")),))
-    text = lines(_("🗓 Consultation meetings (议事活动)"),
-                 *(pages.listing_line(m, zone) for m in listings)) if listings else _(
-        "There are no meetings coming up. When one is planned you will get a message.")
+    text = lines(
+        _("🗓 Consultation meetings (议事活动)") if listings else _("There are no meetings coming up. When one is "
+                                                                  "planned you will get a message."),
+        *(pages.listing_line(m, zone) for m in listings),
+        _("Waiting for you to publish the resolution or the result (两公开):") if waiting else None,
+        *(_("• {when} {title}", when=labels.moment(m.meeting.starts_at, zone), title=m.meeting.title)
+          for m in waiting))
     return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
 

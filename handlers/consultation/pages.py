@@ -94,7 +94,8 @@ def page_text(page: MeetingPage, zone: ZoneInfo, now: datetime) -> Content:
         agenda(page.agenda),
         seats(meeting, page.figures),
         deadline,
-        None if cancelled else my_status(page.mine, page.waitlist_position),
+        None if cancelled or (meeting.has_started(now) and page.mine is None) else my_status(
+            page.mine, page.waitlist_position),
         _("✅ You have checked in.") if page.checked_in else None,
         _("Check-in code: {code} (show it at the venue)", code=meeting.checkin_code) if page.may_manage else None,
         attendance(page.figures) if (meeting.has_started(now) or page.figures.attended) and not cancelled else None,

@@ -243,3 +243,19 @@ async def test_forged_buttons_and_other_villages_are_refused(bot: Harness) -> No
     assert "只对相关的村民开放" in outsider[0].text
     assert "只对相关的村民开放" in other_cadre[0].text
     assert "👥 报名名单：村道修缮议事会" in supervisor_sheet[0].text
+
+
+async def test_seats_cannot_drop_below_the_sign_ups_and_more_seats_seat_the_waitlist(bot: Harness) -> None:
+    await meeting_with(bot, ALICE, MING, WANG, seats="2")
+    for person in (ALICE, MING, WANG):
+        await bot.tg.user_taps(person, "✋ 我要报名")
+    await bot.tg.user_taps(SECRETARY, "🗓 议事活动")
+    await bot.tg.user_taps(SECRETARY, "村道修缮议事会")
+    await bot.tg.user_taps(SECRETARY, "🪑 改名额")
+
+    below = await bot.tg.user_says(SECRETARY, "1")
+    done = await bot.tg.user_says(SECRETARY, "3")
+
+    assert "已经有 2 人报名，名额不能少于 2 人" in below[0].text
+    assert "现在名额 3 人，已有 1 位候补递补" in done[0].text
+    assert "有名额空出来了" in bot.tg.last_text(WANG)

@@ -352,3 +352,20 @@ async def test_month_figures_count_meetings_held_sign_ups_attendance_and_topics(
     assert figures.attendance_rate == pytest.approx(1 / 3)
     assert (figures.topics_proposed, figures.topics_scheduled) == (2, 1)
     assert (empty.meetings_held, empty.attendance_rate) == (0, None)
+
+
+async def test_every_cadre_write_on_a_meeting_is_audited(database: Database, clock: ManualClock,
+                                                         people: People) -> None:
+    meeting = await create(database, clock, people)
+    await publish(database, clock, people, meeting.id)
+    later = MEETING_START + timedelta(days=1)
+    await run(database, clock, lambda v: v.meetings.move(people[SECRETARY], meeting.id, later,
+                                                         later + timedelta(hours=1)))
+    await run(database, clock, lambda v: v.meetings.set_capacity(people[SECRETARY], meeting.id, 30))
+    await run(database, clock, lambda v: v.meetings.cancel(people[SECRETARY], meeting.id, "改期"))
+
+    log = await run(database, clock, lambda v: v.audit.entries(people[SUPERVISOR], village_of(people, ALICE), None))
+
+    actions = [e.action for e in log if e.target == f"meeting:{meeting.id}"]
+    assert actions == ["meeting.create", "meeting.publish", "meeting.move", "meeting.capacity", "meeting.cancel"]
+    assert all(e.actor_person_id == people.id(SECRETARY) for e in log if e.target == f"meeting:{meeting.id}")

@@ -4,10 +4,12 @@
     settings.py     the [consultation] policy: support thresholds, reminders, check-in window
     times.py        reading times typed by cadres; month bounds
     scope.py        who is in a meeting's or topic's scope, who manages it
-    topics.py       topics (议题) and supports (附议)
-    meetings.py     meetings: plan, publish, move, cancel, capacity; reminders due; month figures
-    signups.py      sign-up with a waitlist, check-in and attendance
-    disclosures.py  the resolution (决议) and the implementation result (实施结果)
-    matters.py      major matters through the six stages of 四议两公开
+    topics.py       topics (议题) and supports (附议): TopicService
+    meetings.py     what a meeting is, and the pure rules for times, capacity, windows and reminders
+    planning.py     MeetingService: plan, publish, move, cancel, resize; pages; reminders due
+    figures.py      a month in figures for the digest (MeetingService.month_figures)
+    signups.py      sign-up with a waitlist, check-in and attendance: SignUpService
+    disclosures.py  the resolution (决议) and the implementation result (实施结果): DisclosureService
+    matters.py      major matters through the six stages of 四议两公开: MatterService
     ports.py        what these services need from storage
 """

@@ -255,6 +255,17 @@ class MeetingService:
         shown = [m for m in meetings if can_read(actor, m.village_id, m.group_id)][:limit]
         return await self._listings(actor, shown)
 
+    async def awaiting_disclosure(self, actor: Actor) -> list[MeetingListing]:
+        """Return the meetings the actor manages that have begun and still lack their resolution or result."""
+        require_person(actor)
+        assert actor.person is not None
+        now, village_id = self._clock.now(), actor.person.village_id
+        meetings = [*await self._store.meetings.active(village_id, now), *await self._store.meetings.past(village_id,
+                                                                                                           now)]
+        waiting = [m for m in meetings if m.status in (MeetingStatus.PUBLISHED, MeetingStatus.RESOLVED)
+                   and m.has_started(now) and can_manage(actor, m.village_id, m.group_id)]
+        return await self._listings(actor, sorted(waiting, key=lambda m: m.starts_at))
+
     async def page(self, actor: Actor, meeting_id: int) -> MeetingPage:
         """Return a meeting's page as the actor may see it."""
         require_person(actor)
