@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
-from handlers.callback_data import pack, unpack
+from handlers.callback_data import pack
 from handlers.consultation import labels, steps
 from handlers.consultation.names import MATTER_NEW, MATTERS, STAGE
 from handlers.context import Context
@@ -71,11 +71,8 @@ async def show(ctx: Context) -> Turn:
 
 async def document(ctx: Context) -> Turn:
     """Send the document kept with a stage."""
-    callback = unpack(ctx.event.payload)
-    if callback is None:
-        raise PermissionDeniedError()
-    history = await ctx.services.matters.history(ctx.actor, steps.int_arg(callback))
-    position = steps.int_arg(callback, 1)
+    history = await ctx.services.matters.history(ctx.actor, steps.action_id(ctx))
+    position = steps.action_id(ctx, 1)
     record = next((r for r in history.stages if r.position == position and r.document is not None), None)
     if record is None or record.document is None:
         raise NotFoundError()

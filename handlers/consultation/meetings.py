@@ -3,8 +3,8 @@ the sign-up sheet where a cadre ticks off who came, and publishing a drafted mee
 
 from __future__ import annotations
 
-from handlers.callback_data import BadCallbackError, Callback, pack, unpack
-from handlers.consultation import labels, notices, pages
+from handlers.callback_data import pack
+from handlers.consultation import labels, notices, pages, steps
 from handlers.consultation.calendar import file_name, meeting_ics
 from handlers.consultation.names import MEETINGS, PLANNING
 from handlers.context import Context
@@ -16,24 +16,9 @@ from village.consultation.meetings import marking_open
 from village.consultation.planning import MeetingPage
 from village.consultation.scope import may_plan
 from village.consultation.signups import RosterLine, SignUpStatus
-from village.errors import PermissionDeniedError
 from village.permissions import READERS
 
 SHEET_PAGE = 10
-
-
-def _callback(ctx: Context) -> Callback:
-    callback = unpack(ctx.event.payload)
-    if callback is None:
-        raise PermissionDeniedError()
-    return callback
-
-
-def _arg(ctx: Context, index: int = 0) -> int:
-    try:
-        return _callback(ctx).int_arg(index)
-    except BadCallbackError:
-        raise PermissionDeniedError() from None
 
 
 async def begin(ctx: Context) -> Turn:
@@ -63,7 +48,7 @@ async def show_past(ctx: Context) -> Turn:
     if not listings:
         return stay(Reply(_("No meetings have been held yet.")))
     zone = ctx.services.settings.timezone
-    text = lines(_("📜 Past meetings"), *(pages.listing_line(m, zone) for m in listings))
+    text = lines(_("📜 Past meetings"), *(pages.past_line(m, zone) for m in listings))
     return stay(Reply(text, buttons=tuple((pages.show_button(m.meeting.id, m.meeting.title),) for m in listings)))
 
 
@@ -83,12 +68,12 @@ def _render(ctx: Context, page: MeetingPage, *, edit: bool) -> Reply:
 
 async def show(ctx: Context) -> Turn:
     """Show a meeting's page."""
-    return stay(await page_reply(ctx, _arg(ctx)))
+    return stay(await page_reply(ctx, steps.action_id(ctx)))
 
 
 async def join(ctx: Context) -> Turn:
     """Sign up with one tap: a seat, or the waitlist when full."""
-    meeting_id = _arg(ctx)
+    meeting_id = steps.action_id(ctx)
     signup = await ctx.services.signups.sign_up(ctx.actor, meeting_id)
     page = await page_reply(ctx, meeting_id, edit=True)
     if signup.status is SignUpStatus.CONFIRMED:
@@ -102,7 +87,7 @@ async def join(ctx: Context) -> Turn:
 
 async def leave(ctx: Context) -> Turn:
     """Cancel my sign-up; the first on the waitlist gets the seat and is told."""
-    withdrawal = await ctx.services.signups.cancel(ctx.actor, _arg(ctx))
+    withdrawal = await ctx.services.signups.cancel(ctx.actor, steps.action_id(ctx))
     if withdrawal.promoted is not None:
         await notices.promoted(ctx.notify, withdrawal.promoted, withdrawal.meeting, ctx.services.settings.timezone,
                                ctx.services.clock.now())
@@ -112,7 +97,7 @@ async def leave(ctx: Context) -> Turn:
 
 async def calendar_file(ctx: Context) -> Turn:
     """Send the meeting as an .ics file for the phone's calendar."""
-    page = await ctx.services.meetings.page(ctx.actor, _arg(ctx))
+    page = await ctx.services.meetings.page(ctx.actor, steps.action_id(ctx))
     venue = ctx.render(labels.place(page.meeting))
     data = meeting_ics(page.meeting, page.agenda, venue=venue, stamp=ctx.services.clock.now())
     attachment = Attachment(AttachmentKind.DOCUMENT, data=data, file_name=file_name(page.meeting))
@@ -121,17 +106,17 @@ async def calendar_file(ctx: Context) -> Turn:
 
 async def sheet(ctx: Context) -> Turn:
     """Show the sign-up sheet (managers and supervisors); managers tick off who came."""
-    return stay(await _sheet_reply(ctx, _arg(ctx, 1), _arg(ctx, 0), edit=False))
+    return stay(await _sheet_reply(ctx, steps.action_id(ctx, 1), steps.action_id(ctx, 0), edit=False))
 
 
 async def turn_sheet(ctx: Context) -> Turn:
     """Show another page of the sign-up sheet in the same message."""
-    return stay(await _sheet_reply(ctx, _arg(ctx, 1), _arg(ctx, 0), edit=True))
+    return stay(await _sheet_reply(ctx, steps.action_id(ctx, 1), steps.action_id(ctx, 0), edit=True))
 
 
 async def mark(ctx: Context) -> Turn:
     """Record that someone came, and refresh the sheet."""
-    meeting_id, person_id, page = _arg(ctx, 0), _arg(ctx, 1), _arg(ctx, 2)
+    meeting_id, person_id, page = steps.action_id(ctx, 0), steps.action_id(ctx, 1), steps.action_id(ctx, 2)
     await ctx.services.signups.mark_attended(ctx.actor, meeting_id, person_id)
     return stay(await _sheet_reply(ctx, meeting_id, page, edit=True))
 
@@ -165,7 +150,7 @@ def _line(line: RosterLine, number: int) -> Content:
 
 async def publish(ctx: Context) -> Turn:
     """Publish a drafted meeting: everyone in scope is told, and each agenda topic's followers."""
-    publication = await ctx.services.meetings.publish(ctx.actor, _arg(ctx))
+    publication = await ctx.services.meetings.publish(ctx.actor, steps.action_id(ctx))
     page = await ctx.services.meetings.page(ctx.actor, publication.meeting.id)
     told = await notices.publication(ctx.notify, publication, page.group_name, ctx.services.settings.timezone,
                                      publisher=ctx.member.id)

@@ -152,6 +152,14 @@ def listing_line(listing: MeetingListing, zone: ZoneInfo) -> Content:
              status=status)
 
 
+def past_line(listing: MeetingListing, zone: ZoneInfo) -> Content:
+    """Return one meeting held, with its attendance and how far its disclosures have come."""
+    meeting, waiting = listing.meeting, _("resolution not yet published")
+    done = {MeetingStatus.RESOLVED: _("resolution published"), MeetingStatus.IMPLEMENTED: _("result published")}
+    return _("• {when} {title} — {attended} came, {status}", when=labels.moment(meeting.starts_at, zone),
+             title=meeting.title, attended=listing.figures.attended, status=done.get(meeting.status, waiting))
+
+
 def announcement(meeting: Meeting, group_name: str | None, topics: tuple[Topic, ...], zone: ZoneInfo) -> Reply:
     """Return the message that tells everyone in scope about a newly published meeting."""
     text = lines(_("📢 New consultation meeting — come and have your say!"), heading(meeting, group_name, zone),

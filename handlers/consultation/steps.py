@@ -34,12 +34,12 @@ def int_arg(callback: Callback, index: int = 0) -> int:
         raise PermissionDeniedError() from None
 
 
-def action_id(ctx: Context) -> int:
-    """Return the id a button pressed outside a conversation carries (its first argument)."""
+def action_id(ctx: Context, index: int = 0) -> int:
+    """Return an id a button pressed outside a conversation carries (its first argument by default)."""
     callback = unpack(ctx.event.payload)
     if callback is None:
         raise PermissionDeniedError()
-    return int_arg(callback)
+    return int_arg(callback, index)
 
 
 def typed(ctx: Context) -> str | None:

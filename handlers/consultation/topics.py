@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
-from handlers.callback_data import pack, unpack
+from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.names import MEETINGS, PLANNING, TOPIC_DECLINE, TOPIC_NEW, TOPICS
 from handlers.context import Context
@@ -116,10 +116,7 @@ async def choose_meeting(ctx: Context) -> Turn:
 
 async def put_on_agenda(ctx: Context) -> Turn:
     """Put the topic on the chosen meeting's agenda; its followers hear if the meeting is published."""
-    callback = unpack(ctx.event.payload)
-    if callback is None:
-        raise PermissionDeniedError()
-    change = await ctx.services.meetings.add_topic(ctx.actor, steps.int_arg(callback, 1), steps.int_arg(callback))
+    change = await ctx.services.meetings.add_topic(ctx.actor, steps.action_id(ctx, 1), steps.action_id(ctx))
     if change.announce:
         await notices.scheduled(ctx.notify, change.decision, change.meeting, ctx.services.settings.timezone)
     return stay(Reply(_("✅ “{topic}” is on the agenda of “{meeting}”.", topic=change.decision.topic.title,
