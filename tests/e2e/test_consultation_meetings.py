@@ -17,6 +17,7 @@ from tests.e2e.consultation import (
     QIAN,
     SUPERVISOR,
     WANG,
+    ZHAO,
     button_data,
     checkin_code,
     consultation_bot,
@@ -259,3 +260,32 @@ async def test_seats_cannot_drop_below_the_sign_ups_and_more_seats_seat_the_wait
     assert "已经有 2 人报名，名额不能少于 2 人" in below[0].text
     assert "现在名额 3 人，已有 1 位候补递补" in done[0].text
     assert "有名额空出来了" in bot.tg.last_text(WANG)
+
+
+async def test_a_group_leader_plans_a_homestead_meeting_only_for_their_group(bot: Harness) -> None:
+    for user in (ZHAO, ALICE, QIAN):
+        await join(bot, user)
+    await bot.tg.user_taps(ZHAO, "🗓 议事活动")
+    first = await bot.tg.user_taps(ZHAO, "➕ 组织议事")
+    await plan_steps_after_scope(bot)
+    meeting_id = button_data(bot, ZHAO, "👥 报名名单").rsplit(":", 1)[1]
+
+    forged = await bot.tg.user_presses_data(ALICE, f"meetings:join:{meeting_id}")
+
+    assert "请输入会议名称" in first[-1].text  # no level or scope to choose: her own group's 宅基议事
+    assert "层级：宅基议事，范围：二组" in "".join(bot.tg.texts_to(ZHAO))
+    assert "只对相关的村民开放" in forged[0].text
+    for other in (ALICE, QIAN):
+        assert not any("二组河道清淤" in t for t in bot.tg.texts_to(other))
+
+
+async def plan_steps_after_scope(bot: Harness) -> None:
+    await bot.tg.user_says(ZHAO, "二组河道清淤")
+    await bot.tg.user_taps(ZHAO, "下一步 ➡️")
+    await bot.tg.user_taps(ZHAO, "客堂汇")
+    await bot.tg.user_says(ZHAO, "赵家客堂")
+    await bot.tg.user_says(ZHAO, "11-06 9:00")
+    await bot.tg.user_taps(ZHAO, "1 小时")
+    await bot.tg.user_says(ZHAO, "10")
+    await bot.tg.user_taps(ZHAO, "开会前都可以")
+    await bot.tg.user_taps(ZHAO, "📢 现在发布")
