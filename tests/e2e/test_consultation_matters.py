@@ -105,3 +105,24 @@ async def test_only_cadres_open_or_record_matters(bot: Harness) -> None:
     assert "您没有权限" in forged_new[0].text
     assert "⬜ ① 党支部会提议 — 还没进行" in read[0].text
     assert "➕ 新建重大事项" not in bot.tg.buttons(SUPERVISOR)
+
+
+async def test_a_stage_keeps_its_document_for_everyone_to_read(bot: Harness) -> None:
+    for user in (SECRETARY, ALICE):
+        await join(bot, user)
+    await open_matter(bot)
+    await bot.tg.user_taps(SECRETARY, "✍️ 记录：党支部会提议")
+    await bot.tg.user_taps(SECRETARY, "今天")
+    await bot.tg.user_says(SECRETARY, "支部提议拓宽村道")
+    await bot.tg.user_sends_document(SECRETARY, b"%PDF-1.4 minutes", "支部会议记录.pdf", "application/pdf")
+    confirm = bot.tg.last_text(SECRETARY)
+    await bot.tg.user_taps(SECRETARY, "✅ 确认记录")
+    await bot.tg.user_taps(ALICE, "🏛 四议两公开")
+    await bot.tg.user_taps(ALICE, "村道拓宽工程（1/6）")
+
+    sent = await bot.tg.user_taps(ALICE, "📎 查看 ① 的附件")
+
+    assert "（附有文件）" in confirm
+    assert sent[0].method == "sendDocument"
+    assert sent[0].file == b"%PDF-1.4 minutes"
+    assert "① 党支部会提议" in sent[0].text
