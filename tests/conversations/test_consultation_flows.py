@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.engine import Engine
 from handlers.events import EventKind, Media
+from tests.conftest import SHANGHAI
 from tests.conversations.conftest import Chat, labels
+from village.clock import ManualClock
 
 ALICE_PHONE, SECRETARY_PHONE = "+8613800000001", "+8613800000009"
 
@@ -107,3 +111,74 @@ async def test_a_title_too_short_is_refused(engine: Engine) -> None:
     short = await alice.says("灯")
 
     assert short[0].text == "请输入一个简短的标题，2 到 40 个字。"
+
+
+async def plan(secretary: Chat, *, level: str, scope: str | None = None) -> None:
+    await secretary.says("/newmeeting")
+    await secretary.taps(level)
+    if scope:
+        await secretary.taps(scope)
+    await secretary.says("垃圾分类议事会")
+    await secretary.taps("下一步 ➡️")
+    await secretary.taps("客堂汇")
+    await secretary.says("张家客堂")
+    await secretary.says("11-05 14:00")
+    await secretary.taps("2 小时")
+    await secretary.taps("20")
+    await secretary.taps("会前一天")
+    await secretary.taps("📢 现在发布")
+
+
+async def test_a_group_meeting_offers_only_groups_and_a_social_one_the_village_too(engine: Engine) -> None:
+    secretary = await joined(engine, "9", SECRETARY_PHONE)
+    await secretary.says("/newmeeting")
+
+    homestead = await secretary.taps("宅基议事")
+    await secretary.taps("⬅️ 返回")
+    social = await secretary.taps("社会组织议事")
+    await secretary.taps("一组")
+    title = await secretary.says("垃圾分类议事会")
+
+    assert labels(homestead)[:3] == ["一组", "二组", "三组"]
+    assert "全村" not in labels(homestead)
+    assert labels(social)[:2] == ["全村", "一组"]
+    assert "请点选要在会上讨论的议题" in str(title[-1].text) or "没有可以放进" in str(title[-1].text)
+
+
+async def test_a_resident_checks_in_from_the_meetings_page(engine: Engine, clock: ManualClock) -> None:
+    secretary = await joined(engine, "9", SECRETARY_PHONE)
+    alice = await joined(engine, "1", ALICE_PHONE)
+    await plan(secretary, level="村级议事")
+    code = next(part.split("（")[0] for r in secretary.replies for part in str(r.text).split("签到码：")[1:])
+    await alice.says("/meetings")
+    await alice.taps("垃圾分类议事会")
+    await alice.taps("✋ 我要报名")
+    clock.set(datetime(2026, 11, 5, 13, 30, tzinfo=SHANGHAI))
+    await alice.says("/meetings")
+    page = await alice.taps("垃圾分类议事会")
+
+    await alice.taps("✅ 现场签到")
+    done = await alice.says(code)
+
+    assert "✅ 现场签到" in labels(page)
+    assert "签到成功" in str(done[0].text)
+
+
+async def test_my_topics_and_past_meetings_show_what_became_of_them(engine: Engine, clock: ManualClock) -> None:
+    alice = await joined(engine, "1", ALICE_PHONE)
+    secretary = await joined(engine, "9", SECRETARY_PHONE)
+    await alice.says("/propose")
+    await alice.taps("🏘 全村的事（村级议事）")
+    await alice.says("村里建老年食堂")
+    await alice.says("方便老人吃饭")
+    await alice.taps("✅ 提交")
+    await plan(secretary, level="村级议事")
+    clock.set(datetime(2026, 11, 6, 9, 0, tzinfo=SHANGHAI))
+
+    await alice.says("/topics")
+    mine = await alice.taps("📋 我提的议题")
+    await alice.says("/meetings")
+    past = await alice.taps("📜 往期议事")
+
+    assert "• 村里建老年食堂 — 征集附议中" in str(mine[0].text)
+    assert "垃圾分类议事会 — 到会 0 人，决议待公布" in str(past[0].text)
