@@ -116,3 +116,21 @@ async def test_residents_and_other_villages_cannot_decide_a_topic(bot: Harness) 
     assert "没有找到" in forged_agenda[0].text or "您没有权限" in forged_agenda[0].text
     assert "只对相关的村民开放" in other_village[0].text
     assert "您没有权限" in garbage[0].text
+
+
+async def test_a_topic_told_by_voice_plays_back_on_its_page(bot: Harness) -> None:
+    await joined(bot, ALICE, MING)
+    await bot.tg.user_taps(ALICE, "💬 议题征集")
+    await bot.tg.user_taps(ALICE, "➕ 我要提议题")
+    await bot.tg.user_taps(ALICE, "🏡 我们组的事（宅基议事）")
+    await bot.tg.user_says(ALICE, "宅前路灯不亮")
+    await bot.tg.user_sends_voice(ALICE, b"OggS-voice-of-alice", duration=6)
+    await bot.tg.user_taps(ALICE, "✅ 提交")
+    await bot.tg.user_taps(MING, "💬 议题征集")
+
+    page = await bot.tg.user_taps(MING, "宅前路灯不亮 👍0")
+
+    assert page[0].method == "sendVoice"
+    assert page[0].file == b"OggS-voice-of-alice"
+    assert "（附有语音）" in page[1].text
+    assert "👍 附议" in page[1].inline_labels
