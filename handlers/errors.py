@@ -90,6 +90,48 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.ROW_REASON_REQUIRED: _("a deduction needs a reason"),
     ErrorCode.ROW_ALREADY_PUBLISHED: _("this household's result is already published"),
     ErrorCode.ROW_DUPLICATE_HOUSEHOLD: _("the same household and period is already on row {other}"),
+    # --- consultation ---
+    ErrorCode.CONSULTATION_OUT_OF_SCOPE: _("Sorry, this is only for the residents it concerns (its group or village)."),
+    ErrorCode.CONSULTATION_TITLE_INVALID: _("Please type a short title of {min} to {max} characters."),
+    ErrorCode.CONSULTATION_TEXT_INVALID: _("Please type the text: at least {min} and at most {max} characters."),
+    ErrorCode.TOPIC_NOT_OPEN: _("This topic is no longer collecting supports."),
+    ErrorCode.TOPIC_ALREADY_SUPPORTED: _("You have already supported this topic."),
+    ErrorCode.TOPIC_NOT_SUPPORTED: _("You have not supported this topic."),
+    ErrorCode.TOPIC_OWN: _("This is your own topic; it already counts as yours."),
+    ErrorCode.TOPIC_NEEDS_GROUP: _("You are not in a villagers' group on the roster. Please choose a village "
+                                   "topic instead."),
+    ErrorCode.TOPIC_WRONG_SCOPE: _("This topic belongs to another group, so it cannot go on this meeting's agenda."),
+    ErrorCode.MEETING_TIME_IN_PAST: _("That time has already passed. Please give a time in the future."),
+    ErrorCode.MEETING_END_BEFORE_START: _("The end must be later than the start."),
+    ErrorCode.MEETING_DEADLINE_AFTER_START: _("The sign-up deadline must not be later than the start."),
+    ErrorCode.MEETING_DEADLINE_PASSED: _("The sign-up deadline has already passed. Please give a later one."),
+    ErrorCode.MEETING_CAPACITY_INVALID: _("Please give a number of seats from 1 to {max}."),
+    ErrorCode.MEETING_CAPACITY_BELOW_SIGNUPS: _("{count} people have already signed up, so there must be at least "
+                                                "{count} seats."),
+    ErrorCode.MEETING_VENUE_INVALID: _("Please type the place in {min} to {max} characters."),
+    ErrorCode.MEETING_NOT_PUBLISHED: _("This meeting has not been published yet."),
+    ErrorCode.MEETING_CANCELLED: _("This meeting has been cancelled."),
+    ErrorCode.MEETING_SIGNUP_CLOSED: _("Sign-up for this meeting has closed."),
+    ErrorCode.MEETING_STARTED: _("This meeting has already started, so it can no longer be changed."),
+    ErrorCode.MEETING_NOT_STARTED: _("The meeting has not started yet. The resolution can be published once it "
+                                     "has begun."),
+    ErrorCode.MEETING_ALREADY_SIGNED_UP: _("You have already signed up for this meeting."),
+    ErrorCode.MEETING_NOT_SIGNED_UP: _("You are not signed up for this meeting."),
+    ErrorCode.MEETING_CHECKIN_CODE_WRONG: _("That check-in code is not right. Please check the code shown at the "
+                                            "venue and type it again."),
+    ErrorCode.MEETING_CHECKIN_CLOSED: _("Check-in for this meeting is not open now."),
+    ErrorCode.MEETING_RESOLUTION_FIRST: _("Please publish the meeting's resolution first."),
+    ErrorCode.MEETING_ALREADY_DISCLOSED: _("This has already been published."),
+    ErrorCode.MATTER_STAGE_OUT_OF_ORDER: _("The stages must be recorded in order, and none may be skipped."),
+    ErrorCode.MATTER_COMPLETE: _("All six stages of this matter are already recorded."),
+    ErrorCode.MATTER_DATE_IN_FUTURE: _("The date cannot be in the future."),
+    ErrorCode.MATTER_DATE_BEFORE_PREVIOUS: _("The date cannot be earlier than the previous stage's."),
+    ErrorCode.MATTER_NO_REPRESENTATIVES: _("The roster has no villagers' representatives for this village."),
+    ErrorCode.MATTER_QUORUM_NOT_MET: _("Not valid: more than two thirds of the village's {total} representatives "
+                                       "must attend. {present} attended; at least {needed} are needed."),
+    ErrorCode.MATTER_MAJORITY_NOT_REACHED: _("Not passed: more than half of the {present} representatives present "
+                                             "must vote for it. {votes} voted for; at least {needed} are needed."),
+    ErrorCode.MATTER_VOTES_INVALID: _("The votes do not add up: only {present} representatives were present."),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, convention, joining, reports, settings
+from handlers import approvals, consultation, convention, joining, reports, settings
 from handlers.conversations import Flow
 from handlers.housekeeping import PRUNE_UPDATES, expire_job
 from handlers.jobs import JobSpec
@@ -16,13 +16,15 @@ STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 @cache
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
-    return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build())
+    return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
+            *consultation.build())
 
 
 @cache
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
-    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs())
+    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs(),
+            *consultation.jobs())
 
 
 def job_names() -> frozenset[str]:

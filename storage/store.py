@@ -10,6 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.consultation.matters import MatterRepository
+from storage.consultation.meetings import MeetingRepository
+from storage.consultation.signups import SignUpRepository
+from storage.consultation.topics import TopicRepository
 from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
 from storage.homesteads import HomesteadRepository
@@ -44,6 +48,11 @@ class SqlStore:
         self.appeals = AppealRepository(connection)
         self.rectifications = RectificationRepository(connection)
         self.homesteads = HomesteadRepository(connection)
+        # --- consultation ---
+        self.topics = TopicRepository(connection)
+        self.meetings = MeetingRepository(connection)
+        self.signups = SignUpRepository(connection)
+        self.matters = MatterRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

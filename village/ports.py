@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from village.audit import AuditEntry
+from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
 from village.convention.ports import (
     AppealRepository,
     AssessmentRepository,
@@ -198,6 +199,11 @@ class Store(Protocol):
     appeals: AppealRepository
     rectifications: RectificationRepository
     homesteads: HomesteadRepository
+    # --- consultation ---
+    topics: TopicRepository
+    meetings: MeetingRepository
+    signups: SignUpRepository
+    matters: MatterRepository
 
 
 JsonDict = dict[str, Any]

@@ -6,6 +6,11 @@ from functools import cached_property
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.consultation.disclosures import DisclosureService
+from village.consultation.matters import MatterService
+from village.consultation.planning import MeetingService
+from village.consultation.signups import SignUpService
+from village.consultation.topics import TopicService
 from village.convention.appeals import AppealService
 from village.convention.assessments import AssessmentService
 from village.convention.conventions import ConventionService
@@ -109,3 +114,29 @@ class Services:
     def rewards(self) -> RewardService:
         """The reward ledger."""
         return RewardService(self.store, self.convention_lookups)
+    # --- consultation ---
+
+    @cached_property
+    def topics(self) -> TopicService:
+        """Topics (议题) and supports (附议)."""
+        return TopicService(self.store, self.clock, self.audit, self.settings.consultation)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        """Consultation meetings: planning, publishing, pages, reminders, monthly figures."""
+        return MeetingService(self.store, self.clock, self.audit, self.settings.consultation, self.settings.timezone)
+
+    @cached_property
+    def signups(self) -> SignUpService:
+        """Meeting sign-ups, the waitlist and check-in."""
+        return SignUpService(self.store, self.clock, self.audit, self.settings.consultation)
+
+    @cached_property
+    def disclosures(self) -> DisclosureService:
+        """A meeting's resolution and implementation result (两公开)."""
+        return DisclosureService(self.store, self.clock, self.audit)
+
+    @cached_property
+    def matters(self) -> MatterService:
+        """Major matters through 四议两公开."""
+        return MatterService(self.store, self.clock, self.audit, self.settings.timezone)

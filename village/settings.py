@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from village.consultation.settings import ConsultationPolicy
 from village.convention.policy import ConventionPolicy
 from village.media import MediaPolicy
 from village.outbox import QuietHours
@@ -108,3 +109,4 @@ class VillageSettings(_Section):
     reports: ReportPolicy = ReportPolicy()
     media: MediaPolicy = MediaPolicy()
     convention: ConventionPolicy = ConventionPolicy()
+    consultation: ConsultationPolicy = ConsultationPolicy()

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.cli.common import Subparsers
 from bot.demo.dataset import demo_roster
+from bot.demo.seed_consultation import seed_consultation
 from bot.demo.seed_convention import seed_convention
 from bot.demo.seed_reports import seed_reports
 from bot.demo.terminal import DemoChat
@@ -72,6 +73,7 @@ async def _load_dataset(url: str) -> None:
                 await services.roster.import_table(Actor.operator("demo"), demo_roster())
                 await seed_convention(services, Actor.operator("demo"))
                 await seed_reports(services)
+                await seed_consultation(store, services.clock.now(), services.settings)
     finally:
         await database.close()
 

@@ -106,7 +106,7 @@ async def ask_households(ctx: Context) -> Sequence[Reply]:
     visible = shown.lines[page * PER_PAGE:(page + 1) * PER_PAGE]
     rows = choice_rows([(_household_label(line), pack(FLOW, "hh", line.household.id)) for line in visible], 2)
     pager = pager_row(FLOW, "page", page, pages)
-    publish = (Button(_("📢 Publish"), pack(FLOW, "publish")),) if shown.drafts else ()
+    publish = (Button(_("📢 Post on the board"), pack(FLOW, "publish")),) if shown.drafts else ()
     done = sum(1 for line in shown.lines if line.assessment)
     published = sum(1 for line in shown.lines if line.assessment and line.assessment.is_published)
     text = lines(
@@ -204,7 +204,7 @@ async def ask_publish(ctx: Context) -> Sequence[Reply]:
               _("Publish the {drafts} draft(s) anyway? The others can be published later.", drafts=shown.drafts))
         if missing else _("Publish {drafts} result(s) of {group} for {period}? Every household head will be told.",
                           drafts=shown.drafts, group=shown.group.name, period=period_label(shown.period)))
-    return [Reply(question, buttons=((Button(_("📢 Publish now"), pack(FLOW, "confirm")),),))]
+    return [Reply(question, buttons=((Button(_("📢 Confirm posting"), pack(FLOW, "confirm")),),))]
 
 
 async def receive_publish(ctx: Context) -> Turn:

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, open_engine
-from storage.migrate import alembic_config, upgrade
+from storage.database import Database
 from storage.tables import homestead_assessments
 from tests.convention import add_convention, household_id, services
 from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
 from village.convention.models import Appeal, AppealStatus, AssessmentFields
 from village.convention.rules import Face
-
-
-async def test_migration_downgrades_and_upgrades_again(db_url: str, database: Database) -> None:
-    engine = open_engine(db_url, foreign_keys=False)
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0001"))
-    await engine.dispose()
-    async with database.connection() as connection:
-        gone = (await connection.execute(text("SELECT name FROM sqlite_master WHERE name = 'assessments'"))).all()
-
-    revision = await upgrade(db_url)
-
-    assert gone == []
-    assert revision == "0003"
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, sqlite_url
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.database import Database, open_engine, sqlite_url
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.tables import metadata
 
 
@@ -27,9 +28,20 @@ async def test_upgrade_from_empty_reaches_head_and_is_idempotent(tmp_path: Path)
 async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
     async with database.connection() as connection:
         differences = await connection.run_sync(
-            lambda sync: compare_metadata(MigrationContext.configure(sync), metadata))
+            lambda sync: compare_metadata(MigrationContext.configure(sync, opts={"compare_type": True}), metadata))
 
     assert differences == []
+
+
+async def test_every_migration_downgrades_to_empty_and_upgrades_again(db_url: str) -> None:
+    engine = open_engine(db_url, foreign_keys=False)
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "base"))
+        left = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    await engine.dispose()
+
+    assert left == ["alembic_version"]
+    assert await upgrade(db_url) == head_revision()
 
 
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(database: Database) -> None:

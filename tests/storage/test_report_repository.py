@@ -1,45 +1,19 @@
-"""The reports schema and repository: the migration matches the tables, and the database keeps the invariants."""
+"""The reports repository: the database keeps the invariants."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, open_engine
-from storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from storage.tables import metadata, reports
+from storage.database import Database
+from storage.tables import reports
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.reports import ReportDraft, ReportStatus
 from village.reports.model import NewEvent, NewReport, StatusChange
-
-
-def _differences(connection: Connection) -> list[object]:
-    return list(compare_metadata(MigrationContext.configure(connection), metadata))
-
-
-async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
-    async with database.connection() as connection:
-        differences = await connection.run_sync(_differences)
-
-    assert differences == []
-
-
-async def test_downgrade_to_the_foundation_and_back(db_url: str) -> None:
-    engine = open_engine(db_url, foreign_keys=False)
-    async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), "0001"))
-    await engine.dispose()
-
-    assert await current_revision(db_url) == "0001"
-    assert await upgrade(db_url) == head_revision()
 
 
 async def new_report(database: Database, clock: ManualClock) -> NewReport:

@@ -1,0 +1,1 @@
+"""Consultation storage: topics and supports, meetings, seats and attendance, major matters."""
