@@ -12,10 +12,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
 
+from bot.broadcasts import ProgressReporter
 from bot.channels import DeliveryError, RateLimitedError
 from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, error_handler
+from bot.fonts import find_cjk_font
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
@@ -66,6 +68,7 @@ class Runtime:
     engine: Engine
     dispatcher: Dispatcher
     scheduler: Scheduler
+    broadcasts: ProgressReporter
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
 
     async def start(self) -> None:
@@ -73,6 +76,7 @@ class Runtime:
         await upgrade(self.config.database.url)
         await self.application.initialize()
         await self.dispatcher.start()
+        await self.broadcasts.start()
         await self.scheduler.catch_up()
         self.scheduler.start()
         await self.application.start()
@@ -96,9 +100,15 @@ class Runtime:
         if self.application.running:
             await self.application.stop()
         await self.dispatcher.stop()
+        await self.broadcasts.stop()
         self.scheduler.shutdown()
         await self.application.shutdown()
         await self.database.close()
+
+    async def settle(self, within: float = 30) -> None:
+        """Wait until the outbox has sent everything due, then bring progress messages up to date (tests, demo)."""
+        await self.dispatcher.drain(within)
+        await self.broadcasts.report_once()
 
     async def serve_forever(self) -> None:
         """Run until SIGINT or SIGTERM, then stop gracefully."""
@@ -162,8 +172,11 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
-                          menu=engine.menu, on_queued=dispatcher.wake)
-    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler)
+                          menu=engine.menu, on_queued=dispatcher.wake, media=media,
+                          cjk_font=find_cjk_font(config.fonts.cjk_path))
+    broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
+    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler,
+                      broadcasts)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     application.add_error_handler(error_handler(engine, channel, lambda: fallback))

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.audit import AuditRepository
 from storage.conversations import ConversationRepository
+from storage.digests import DigestRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository
+from storage.notices import NoticeRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.places import PlaceRepository
@@ -32,6 +34,8 @@ class SqlStore:
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
+        self.notices = NoticeRepository(connection)
+        self.digests = DigestRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

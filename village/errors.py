@@ -54,6 +54,14 @@ class ErrorCode(StrEnum):
     MEDIA_UNSUPPORTED = "media_unsupported"
     BAD_HEADER = "bad_header"
     EMPTY_FILE = "empty_file"
+    # --- notices ---
+    NOTICE_EMPTY = "notice_empty"
+    NOTICE_TOO_LONG = "notice_too_long"
+    NOTICE_FILE_TYPE = "notice_file_type"
+    AUDIENCE_EMPTY = "audience_empty"
+    AUDIENCE_NOBODY = "audience_nobody"
+    AUDIENCE_UNAVAILABLE = "audience_unavailable"
+    CATEGORY_NOT_MUTABLE = "category_not_mutable"
 
 
 class VillageError(Exception):

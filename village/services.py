@@ -6,9 +6,11 @@ from functools import cached_property
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.digests import DigestService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
+from village.notices import NoticeService
 from village.outbox import OutboxService
 from village.ports import Store
 from village.roster import RosterService
@@ -52,3 +54,18 @@ class Services:
     def invites(self) -> InviteService:
         """Household invite cards."""
         return InviteService(self.store, self.clock, self.audit, self.settings.invites)
+
+    @cached_property
+    def notices(self) -> NoticeService:
+        """Notices (村务公开): publishing, the archive, mutes.
+
+        The integrator wires a meeting's sign-ups in with `meetings=MeetingSignUps(self.meetings)`
+        (an adapter implementing `village.notices.MeetingAudience`); None hides that audience.
+        """
+        return NoticeService(self.store, self.clock, self.audit, self.settings.notices,
+                             quiet_hours=self.settings.quiet_hours, zone=self.settings.timezone, meetings=None)
+
+    @cached_property
+    def digests(self) -> DigestService:
+        """The monthly digest's villages, recipients and membership figures."""
+        return DigestService(self.store, self.settings.timezone)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field
 
 from village.media import MediaPolicy
+from village.notices.models import NoticePolicy
 from village.outbox import QuietHours
 
 Locale = Literal["zh_CN", "en"]
@@ -62,3 +63,4 @@ class VillageSettings(_Section):
     conversations: ConversationPolicy = ConversationPolicy()
     reports: ReportPolicy = ReportPolicy()
     media: MediaPolicy = MediaPolicy()
+    notices: NoticePolicy = NoticePolicy()

@@ -9,10 +9,13 @@ bot (403), a flood wait (429 with retry_after), or a per-second send limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +102,7 @@ class FakeBotApi:
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
         self._recent_sends: deque[float] = deque()
+        self._activity = asyncio.Event()
         self._server: HTTPServer | None = None
         self.port = 0
         self.acknowledged = 0  # the highest update id the bot confirmed by asking for the next ones
@@ -107,6 +111,8 @@ class FakeBotApi:
 
     async def start(self, port: int = 0) -> None:
         """Listen on 127.0.0.1 (a random free port unless given)."""
+        # Error answers (403 blocked, 429 flood, 400 "not modified") are the emulator's job, not news.
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
         app = Application([
             (r"/bot([^/]+)/(\w+)", _MethodHandler, {"api": self}),
             (r"/file/bot([^/]+)/(.+)", _FileHandler, {"api": self}),
@@ -169,6 +175,24 @@ class FakeBotApi:
                 return []
         return []
 
+    async def wait_until(self, condition: Callable[[], bool], within: float = 30) -> None:
+        """Wait until `condition()` holds, looking again after every send and edit.
+
+        For tests and benchmarks whose bot runs in another process (or keeps sending), where
+        there is no handled-update signal to wait for. Raises TimeoutError after `within` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            self._activity.clear()
+            if condition():
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {within}s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._activity.wait(), remaining)
+
     def send_times(self) -> list[float]:
         """Return when each successful send happened (monotonic seconds)."""
         return sorted(s.at for messages in self.sent.values() for s in messages)
@@ -181,7 +205,9 @@ class FakeBotApi:
         if method == "getUpdates":
             return await self._get_updates(params)
         if method in SEND_METHODS:
-            return self._send(method, params, files)
+            sent = self._send(method, params, files)
+            self._activity.set()
+            return sent
         simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
                   "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,
                   "deleteMessage": lambda: True, "getWebhookInfo": lambda: {"url": "", "has_custom_certificate": False,
@@ -190,7 +216,9 @@ class FakeBotApi:
         if method in simple:
             return simple[method]()
         if method in ("editMessageText", "editMessageReplyMarkup"):
-            return self._edit(method, params)
+            edited = self._edit(method, params)
+            self._activity.set()
+            return edited
         if method == "getFile":
             return self._get_file(params)
         raise ApiError(404, "Not Found: method not found")
