@@ -120,9 +120,10 @@ def digest_job(sections: Sequence[SectionBuilder] = SECTIONS) -> JobSpec:
 def digest_reply(job: JobContext, village: Village, year: int, month: int, sections: Sequence[DigestSection],
                  locale: str) -> Reply:
     """Return the digest in `locale`: the text, with the chart image or else text bars."""
-    title = _("📊 Monthly digest · {village} · {month}", village=village.name,
-              month=_("{year}-{month}", year=str(year), month=str(month)))
-    chart = _chart(job, title, sections, locale)
+    when = _("{year}-{month}", year=str(year), month=str(month))
+    title = _("📊 Monthly digest · {village} · {month}", village=village.name, month=when)
+    # Fonts that draw Chinese rarely draw emoji: the image's title has none.
+    chart = _chart(job, _("Monthly digest · {village} · {month}", village=village.name, month=when), sections, locale)
     body: list[Content] = [title]
     for section in sections:
         body += [_("▌{title}", title=section.title), *section.lines]

@@ -22,7 +22,6 @@ from village.people import Actor
 from village.services import Services
 from village.settings import VillageSettings
 
-
 # The demo runs at any hour and on a local emulator: no quiet hours holding notices back until
 # morning, and a faster send rate so that a broadcast to hundreds of seeded accounts takes seconds.
 DEMO_ENVIRONMENT = {
