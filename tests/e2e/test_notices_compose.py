@@ -106,7 +106,8 @@ async def test_announce_lists_past_notices_with_their_figures(joined: Harness) -
 
     listed = await bot.tg.user_says(SECRETARY, "/announce")
 
-    assert listed[0].text.startswith("您发过的通知（1 条），最新的在前：\n#1 11-02 10:00 📢 通知：本周六上午清理河道，请各户派一人。")
+    assert listed[0].text.startswith("您发过的通知（1 条），最新的在前：\n"
+                                     "#1 11-02 10:00 📢 通知：本周六上午清理河道，请各户派一人。")
     assert "✅ 3 / 4 · 🚫 1 · ❌ 0 · ⏳ 0" in listed[0].text
     assert listed[0].inline_labels == ["✍️ 写新通知"]
 
