@@ -6,7 +6,12 @@ import pytest
 
 from handlers.engine import Engine
 from handlers.events import EventKind
+from storage.database import Database
 from tests.conversations.conftest import Chat, EngineFactory, labels
+from tests.factories import person_by_phone
+from tests.unit.test_notices import FakeMeetings
+from village.notices import NoticeService
+from village.services import Services
 
 SECRETARY_PHONE = "+8613800000009"
 ALICE_PHONE = "+8613800000001"
@@ -205,3 +210,54 @@ async def test_settings_switch_the_language(alice: Chat) -> None:
 
     assert "⚙️ Your settings" in alice.texts()[0]
     assert "Language: English" in alice.texts()[0]
+
+
+async def test_the_archive_turns_pages_in_place(cadre: Chat, alice: Chat) -> None:
+    for number in range(6):
+        await cadre.says("/announce")
+        if "✍️ 写新通知" in labels(cadre.replies):
+            await cadre.taps("✍️ 写新通知")
+        await cadre.taps("📋 村务公开")
+        await cadre.says(f"第{number}号公开")
+        await cadre.taps("⏭ 跳过")
+        await cadre.taps("⏭ 跳过")
+        await cadre.taps("🏘 全村")
+        await cadre.taps("✅ 发送")
+    first = await alice.says("/notices")
+
+    turned = await alice.taps("▶")
+
+    assert "1/2" in labels(first)
+    assert turned[0].edit
+    assert [label for label in labels(turned) if "公开" in label] == ["11-02 📋 第0号公开"]
+    assert "◀" in labels(turned)
+
+
+@pytest.fixture
+def signed_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Wire a stand-in for the consultation capability into every Services, as the integrator will."""
+    people: list[int] = []
+
+    def notices(self: Services) -> NoticeService:
+        settings = self.settings
+        return NoticeService(self.store, self.clock, self.audit, settings.notices, quiet_hours=settings.quiet_hours,
+                             zone=settings.timezone, meetings=FakeMeetings(people))
+
+    monkeypatch.setattr(Services, "notices", property(notices))
+    return people
+
+
+async def test_a_notice_may_go_to_a_meetings_sign_ups(cadre: Chat, database: Database, signed_up: list[int]) -> None:
+    signed_up += [(await person_by_phone(database, p)).id for p in ("13800000001", "13800000004")]
+    await cadre.says("/announce")
+    await cadre.taps("📢 通知")
+    await cadre.says("议事会改到村委会二楼。")
+    await cadre.taps("⏭ 跳过")
+    await cadre.taps("⏭ 跳过")
+    await cadre.taps("📅 会议报名的人")
+
+    preview = await cadre.taps("村民议事会 (11-20 09:00)")
+    sent = await cadre.taps("✅ 发送")
+
+    assert "发给：报名参加「村民议事会」的人\n共 2 人" in str(preview[1].text)
+    assert "发给 2 人" in str(sent[0].text)
