@@ -71,8 +71,8 @@ def figures_line(figures: BatchProgress) -> Content:
 
 
 def progress_text(notice: Notice, figures: BatchProgress) -> Content:
-    """Return the author's live progress message, or the final report once nothing is left to send."""
-    if figures.pending == 0:
+    """Return the author's live progress message, or the report once nothing more can go now."""
+    if figures.pending <= figures.waiting:
         return report_text(notice, figures)
     return lines(
         _("📤 Sending notice #{id}: sent {sent} / {total}", id=notice.id, sent=number(figures.sent),
@@ -84,15 +84,17 @@ def progress_text(notice: Notice, figures: BatchProgress) -> Content:
 
 
 def report_text(notice: Notice, figures: BatchProgress) -> Content:
-    """Return the delivery report of a notice whose sending has ended."""
+    """Return the delivery report: final, or for now when the rest waits for quiet hours to end."""
     return lines(
-        _("✅ Notice #{id} has been sent.", id=notice.id),
+        _("✅ Notice #{id} has been sent.", id=notice.id) if figures.pending == 0 else
+        _("✅ Notice #{id}: all that may go now has been sent; the rest follows when quiet hours end.",
+          id=notice.id),
         _("Addressed to {people} people; messages to their accounts: {total}", people=number(notice.recipients),
           total=number(figures.total)),
         _("Delivered: {count}", count=number(figures.sent)),
         _("Blocked the bot: {count}", count=number(figures.blocked)),
         _("Failed: {count}", count=number(figures.failed)),
-        _("Waiting for quiet hours to end: {count}", count=number(figures.waiting)),
+        _("Waiting for quiet hours to end: {count}", count=number(figures.waiting)) if figures.waiting else None,
         _("May have arrived twice (the bot restarted while sending): {count}", count=number(figures.resent))
         if figures.resent else None,
     )

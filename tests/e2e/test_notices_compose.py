@@ -94,7 +94,7 @@ async def test_cadre_message_ends_with_the_delivery_report(joined: Harness) -> N
 
     report = next(m for m in bot.tg.replies_to(SECRETARY) if m.text.startswith("✅ 通知 #1"))
     assert report.text == ("✅ 通知 #1 已发送完毕。\n发给 4 人；实际发出消息 4 条\n已送达：3\n屏蔽了和美：1\n"
-                           "发送失败：0\n等免打扰时段结束再发：0")
+                           "发送失败：0")
     assert report.inline_labels == []
 
 

@@ -69,9 +69,11 @@ async def test_activity_sent_at_night_waits_until_quiet_hours_end(bot: Harness, 
     await bot.runtime.settle()
 
     assert "现在是免打扰时段，将在 08:00 发出。" in preview
-    assert at_night == "📤 通知 #1 正在发送：已发送 0 / 2\n⏳ 等免打扰时段结束再发：2"
+    assert at_night == ("✅ 通知 #1：现在能发的都已发出，其余的等免打扰时段结束后发出。\n发给 3 人；实际发出消息 2 条\n"
+                        "已送达：0\n屏蔽了和美：0\n发送失败：0\n等免打扰时段结束再发：2")
     assert notices_to(bot, ALICE) == ["🎉【活动】和美村\n明早八点半村口义诊。"]
-    assert "已送达：2" in next(m for m in bot.tg.replies_to(SECRETARY) if "通知 #1" in m.text).text
+    assert next(m for m in bot.tg.replies_to(SECRETARY) if "通知 #1" in m.text).text == (
+        "✅ 通知 #1 已发送完毕。\n发给 3 人；实际发出消息 2 条\n已送达：2\n屏蔽了和美：0\n发送失败：0")
 
 
 async def test_urgent_notice_goes_out_during_quiet_hours(bot: Harness, clock: ManualClock) -> None:
