@@ -122,6 +122,6 @@ async def test_residents_get_replies_at_once_while_a_broadcast_drains(
         assert delivered(bot, chats) < len(chats), "the broadcast should still be running"
     await bot.runtime.settle(within=30)
 
-    assert max(latencies) < 1.5, latencies
+    assert max(latencies) < 2.0, latencies  # "within a second or two"; typically a few tens of ms
     assert bot.tg.last_text(ALICE).startswith("姓名：张阿婆")
     assert delivered(bot, chats) == len(chats)
