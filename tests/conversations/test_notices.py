@@ -212,17 +212,34 @@ async def test_settings_switch_the_language(alice: Chat) -> None:
     assert "Language: English" in alice.texts()[0]
 
 
+async def send_public(cadre: Chat, text: str) -> None:
+    await cadre.says("/announce")
+    if "✍️ 写新通知" in labels(cadre.replies):
+        await cadre.taps("✍️ 写新通知")
+    await cadre.taps("📋 村务公开")
+    await cadre.says(text)
+    await cadre.taps("⏭ 跳过")
+    await cadre.taps("⏭ 跳过")
+    await cadre.taps("🏘 全村")
+    await cadre.taps("✅ 发送")
+
+
+async def test_the_cadre_pages_through_past_notices(cadre: Chat) -> None:
+    for number in range(6):
+        await send_public(cadre, f"第{number}号公开")
+    first = await cadre.says("/announce")
+
+    turned = await cadre.taps("▶")
+
+    assert "#6 11-02 10:00 📋 村务公开：第5号公开" in str(first[0].text)
+    assert turned[0].edit
+    assert str(turned[0].text).startswith("您发过的通知（6 条），最新的在前：\n#1 11-02 10:00 📋 村务公开：第0号公开")
+    assert labels(turned)[:3] == ["✍️ 写新通知", "◀", "2/2"]
+
+
 async def test_the_archive_turns_pages_in_place(cadre: Chat, alice: Chat) -> None:
     for number in range(6):
-        await cadre.says("/announce")
-        if "✍️ 写新通知" in labels(cadre.replies):
-            await cadre.taps("✍️ 写新通知")
-        await cadre.taps("📋 村务公开")
-        await cadre.says(f"第{number}号公开")
-        await cadre.taps("⏭ 跳过")
-        await cadre.taps("⏭ 跳过")
-        await cadre.taps("🏘 全村")
-        await cadre.taps("✅ 发送")
+        await send_public(cadre, f"第{number}号公开")
     first = await alice.says("/notices")
 
     turned = await alice.taps("▶")
