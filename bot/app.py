@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
 
+from bot.broadcasts import ProgressReporter
 from bot.channels import DeliveryError, RateLimitedError
 from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
@@ -68,6 +69,7 @@ class Runtime:
     dispatcher: Dispatcher
     scheduler: Scheduler
     errors: ErrorReporter
+    broadcasts: ProgressReporter
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
 
     async def start(self) -> None:
@@ -75,6 +77,7 @@ class Runtime:
         await upgrade(self.config.database.url)
         await self.application.initialize()
         await self.dispatcher.start()
+        await self.broadcasts.start()
         await self.scheduler.catch_up()
         self.scheduler.start()
         await self.application.start()
@@ -98,9 +101,15 @@ class Runtime:
         if self.application.running:
             await self.application.stop()
         await self.dispatcher.stop()
+        await self.broadcasts.stop()
         self.scheduler.shutdown()
         await self.application.shutdown()
         await self.database.close()
+
+    async def settle(self, within: float = 30) -> None:
+        """Wait until the outbox has sent everything due, then bring progress messages up to date (tests, demo)."""
+        await self.dispatcher.drain(within)
+        await self.broadcasts.report_once()
 
     async def serve_forever(self) -> None:
         """Run until SIGINT or SIGTERM, then stop gracefully."""
@@ -163,14 +172,16 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     channel = TelegramChannel(application)
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
     media = MediaKeeper(Path(config.media.dir), config.media, channel)
+    font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
-                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake,
-                    cjk_font=find_cjk_font(config.fonts.cjk_path))
+                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
-                          menu=engine.menu, on_queued=dispatcher.wake)
+                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font)
+    broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
-    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors)
+    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
+                      broadcasts)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime

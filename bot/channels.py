@@ -37,6 +37,9 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, chat_ref: str, reply: Reply) -> None:
-        """Send one rendered reply; raise a `DeliveryError` subclass on failure."""
+    async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
+        """Send one rendered reply (or, with `edit=True` and `edit_ref`, replace that message's text).
+
+        Raise a `DeliveryError` subclass on failure.
+        """
         ...

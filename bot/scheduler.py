@@ -9,19 +9,23 @@ grace period; `coalesce` and the misfire grace cover the bot being busy.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Config
-from handlers.context import Notifier, Renderer
+from handlers.context import MediaKeeping, Notifier, Renderer
 from handlers.jobs import JobContext, JobSpec
 from handlers.menu import Menu
+from handlers.replies import Reply
 from storage.database import Database
-from village.clock import Clock
+from village.clock import Clock, ManualClock
+from village.people import Identity
 from village.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,11 +42,38 @@ class JobInfo:
     last_run: datetime | None
 
 
+@dataclass(frozen=True)
+class JobPreview:
+    """What a job would do: its summary and each message it would queue (rendered), nothing written."""
+
+    summary: str
+    messages: list[tuple[Identity, Reply]]
+
+
+class _DryRun(Exception):
+    """Raised inside a preview's transaction so that it rolls back."""
+
+
+class _RecordingNotifier(Notifier):
+    """Collects the messages a job would queue instead of queueing them."""
+
+    def __init__(self, services: Services, renderer: Renderer, default_locale: str) -> None:
+        super().__init__(services, renderer, default_locale)
+        self.recorded: list[tuple[Identity, Reply]] = []
+
+    async def to_identities(self, identities: Iterable[Identity], key: str, reply: Reply, **options: Any) -> int:
+        """Record `reply` as rendered for each identity."""
+        before = len(self.recorded)
+        self.recorded += [(i, self._renderer.render(reply, i.locale or self._default_locale)) for i in identities]
+        return len(self.recorded) - before
+
+
 class Scheduler:
     """Runs the configured jobs at their cron times and catches up missed runs."""
 
     def __init__(self, jobs: Sequence[JobSpec], config: Config, *, database: Database, clock: Clock,
-                 renderer: Renderer, menu: Menu, on_queued: Callable[[], None] = lambda: None) -> None:
+                 renderer: Renderer, menu: Menu, on_queued: Callable[[], None] = lambda: None,
+                 media: MediaKeeping | None = None, cjk_font: Path | None = None) -> None:
         self._jobs = {job.name: job for job in jobs}
         self._crons = {job.name: config.schedules.get(job.name, job.cron) for job in jobs}
         self._config = config
@@ -52,6 +83,8 @@ class Scheduler:
         self._menu = menu
         self._on_queued = on_queued
         self._grace = timedelta(hours=config.scheduler.misfire_grace_hours)
+        self._media = media
+        self._cjk_font = cjk_font
         self._aps: AsyncIOScheduler | None = None
 
     def trigger(self, name: str) -> CronTrigger:
@@ -105,12 +138,31 @@ class Scheduler:
         async with self._database.transaction() as store:
             services = Services(store, clock, self._config)
             notifier = Notifier(services, self._renderer, self._config.locale)
-            summary = await job.run(JobContext(at, services, notifier, self._menu))
-            await store.job_runs.record_run(name, at, self._clock.now())
+            summary = await job.run(self._context(at, services, notifier))
+            last = await store.job_runs.last_run(name)
+            if last is None or at >= last:  # a run for an earlier time must not hide a later one from catch-up
+                await store.job_runs.record_run(name, at, self._clock.now())
         log.info("job %s for %s: %s", name, at.isoformat(), summary)
         if notifier.queued:
             self._on_queued()
         return summary
+
+    async def preview(self, name: str, at: datetime) -> JobPreview:
+        """Run job `name` as if at `at`, collect what it would send, and roll everything back."""
+        job = self._jobs[name]
+        try:
+            async with self._database.transaction() as store:
+                services = Services(store, ManualClock(at), self._config)
+                notifier = _RecordingNotifier(services, self._renderer, self._config.locale)
+                summary = await job.run(self._context(at, services, notifier))
+                raise _DryRun
+        except _DryRun:
+            pass
+        return JobPreview(summary, notifier.recorded)
+
+    def _context(self, at: datetime, services: Services, notifier: Notifier) -> JobContext:
+        return JobContext(at, services, notifier, self._menu, renderer=self._renderer, media=self._media,
+                          cjk_font=self._cjk_font)
 
     async def _fire(self, name: str) -> None:
         due = self.latest_due(name, self._clock.now()) or self._clock.now()

@@ -132,6 +132,14 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.MATTER_MAJORITY_NOT_REACHED: _("Not passed: more than half of the {present} representatives present "
                                              "must vote for it. {votes} voted for; at least {needed} are needed."),
     ErrorCode.MATTER_VOTES_INVALID: _("The votes do not add up: only {present} representatives were present."),
+    # --- notices ---
+    ErrorCode.NOTICE_EMPTY: _("Please type the text of the notice."),
+    ErrorCode.NOTICE_TOO_LONG: _("The text is too long (at most {limit} characters). Please shorten it."),
+    ErrorCode.NOTICE_FILE_TYPE: _("Please send a photo, a PDF or an Excel (XLSX) file."),
+    ErrorCode.AUDIENCE_EMPTY: _("Please choose at least one, then tap Done."),
+    ErrorCode.AUDIENCE_NOBODY: _("Nobody is in this audience. Please choose another."),
+    ErrorCode.AUDIENCE_UNAVAILABLE: _("Sending to a meeting's sign-ups is not available."),
+    ErrorCode.CATEGORY_NOT_MUTABLE: _("Official and urgent notices cannot be muted."),
 }
 
 

@@ -9,20 +9,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from handlers.context import Notifier
+from handlers.context import MediaKeeping, Notifier, Renderer
 from handlers.menu import Menu
 from village.services import Services
 
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a job run gets: the moment it runs for, services in its transaction, and the outbox."""
+    """What a job run gets: the moment it runs for, services in its transaction, and the outbox.
+
+    Jobs that send images get the renderer (text in a given language), the media store to
+    save them for the outbox, and a font able to draw Chinese (None: send text instead).
+    """
 
     at: datetime
     services: Services
     notify: Notifier
     menu: Menu
+    renderer: Renderer | None = None
+    media: MediaKeeping | None = None
+    cjk_font: Path | None = None
 
 
 JobRun = Callable[[JobContext], Awaitable[str]]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, consultation, convention, joining, reports, settings
+from handlers import approvals, consultation, convention, joining, notices, reports, settings
 from handlers.conversations import Flow
+from handlers.digest import digest_job
 from handlers.housekeeping import PRUNE_UPDATES, expire_job
 from handlers.jobs import JobSpec
 from handlers.reports.jobs import JOBS as REPORT_JOBS
@@ -17,14 +18,14 @@ STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
     return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
-            *consultation.build())
+            *consultation.build(), *notices.build())
 
 
 @cache
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
     return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs(),
-            *consultation.jobs())
+            *consultation.jobs(), digest_job())
 
 
 def job_names() -> frozenset[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.repository import Repository
 from storage.tables import identities, outbox
@@ -15,6 +16,7 @@ from village.outbox import BatchProgress, NewMessage, OutboxItem, OutboxStatus
 _PENDING = OutboxStatus.PENDING.value
 # Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
 _CANDIDATES_PER_SLOT = 8
+_CHUNK = 500  # rows per multi-row insert
 
 
 class OutboxRepository(Repository):
@@ -22,11 +24,17 @@ class OutboxRepository(Repository):
 
     async def add(self, message: NewMessage, now: datetime) -> bool:
         """Queue a message; return False when its key was queued before (nothing changes)."""
-        return await self._insert_ignore(outbox, {
-            "key": message.key, "identity_id": message.identity_id, "payload": dict(message.payload),
-            "priority": int(message.priority), "status": _PENDING, "not_before": message.not_before or now,
-            "attempts": 0, "resent": False, "batch": message.batch, "created_at": now,
-        })
+        return await self._insert_ignore(outbox, _row(message, now))
+
+    async def add_many(self, messages: Sequence[NewMessage], now: datetime) -> int:
+        """Queue many messages at once (a broadcast); skip keys queued before; return how many were new."""
+        module = postgresql if self._db.dialect.name == "postgresql" else sqlite
+        rows = [_row(m, now) for m in messages]
+        added = 0
+        for start in range(0, len(rows), _CHUNK):
+            result = await self._db.execute(module.insert(outbox).on_conflict_do_nothing(), rows[start:start + _CHUNK])
+            added += int(result.rowcount)
+        return added
 
     async def claim(self, now: datetime, limit: int, busy: Collection[int] = ()) -> list[OutboxItem]:
         """Take up to `limit` due messages, most urgent first, and mark them as being sent.
@@ -105,6 +113,14 @@ class OutboxRepository(Repository):
 
     async def _set(self, item_id: int, **values: Any) -> None:
         await self._db.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+
+def _row(message: NewMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "key": message.key, "identity_id": message.identity_id, "payload": dict(message.payload),
+        "priority": int(message.priority), "status": _PENDING, "not_before": message.not_before or now,
+        "attempts": 0, "resent": False, "batch": message.batch, "created_at": now,
+    }
 
 
 def _item(row: Any, *, attempts: int) -> OutboxItem:

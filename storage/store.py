@@ -16,10 +16,12 @@ from storage.consultation.signups import SignUpRepository
 from storage.consultation.topics import TopicRepository
 from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
+from storage.digests import DigestRepository
 from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository
+from storage.notices import NoticeRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.places import PlaceRepository
@@ -53,6 +55,8 @@ class SqlStore:
         self.meetings = MeetingRepository(connection)
         self.signups = SignUpRepository(connection)
         self.matters = MatterRepository(connection)
+        self.notices = NoticeRepository(connection)
+        self.digests = DigestRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -133,6 +133,14 @@ class ErrorCode(StrEnum):
     MATTER_QUORUM_NOT_MET = "matter_quorum_not_met"
     MATTER_MAJORITY_NOT_REACHED = "matter_majority_not_reached"
     MATTER_VOTES_INVALID = "matter_votes_invalid"
+    # --- notices ---
+    NOTICE_EMPTY = "notice_empty"
+    NOTICE_TOO_LONG = "notice_too_long"
+    NOTICE_FILE_TYPE = "notice_file_type"
+    AUDIENCE_EMPTY = "audience_empty"
+    AUDIENCE_NOBODY = "audience_nobody"
+    AUDIENCE_UNAVAILABLE = "audience_unavailable"
+    CATEGORY_NOT_MUTABLE = "category_not_mutable"
 
 
 class VillageError(Exception):

@@ -7,7 +7,7 @@ The payload is opaque here: the handlers render it, the dispatcher sends it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import IntEnum, StrEnum
@@ -131,10 +131,19 @@ class OutboxService:
     async def enqueue(self, message: NewMessage, *, optional: bool = False) -> bool:
         """Queue `message` unless its key was queued before; return whether it was new."""
         now = self._clock.now()
+        return await self._store.outbox.add(self._timed(message, now, optional), now)
+
+    async def enqueue_many(self, messages: Sequence[NewMessage], *, optional: bool = False) -> int:
+        """Queue many messages in a few statements (a broadcast); return how many keys were new."""
+        now = self._clock.now()
+        return await self._store.outbox.add_many([self._timed(m, now, optional) for m in messages], now)
+
+    def _timed(self, message: NewMessage, now: datetime, optional: bool) -> NewMessage:
+        """Set when the message may go: not in the past, and for optional ones not in quiet hours."""
         not_before = max(message.not_before or now, now)
         if optional:
             not_before = self._quiet_hours.release_time(not_before, self._zone)
-        return await self._store.outbox.add(replace(message, not_before=not_before), now)
+        return replace(message, not_before=not_before)
 
     async def progress(self, batch: str | None) -> BatchProgress:
         """Return delivery figures for a batch, or for everything when `batch` is None."""

@@ -19,9 +19,11 @@ from village.convention.lookups import Lookups
 from village.convention.rectifications import RectificationService
 from village.convention.rewards import RewardService
 from village.convention.scores import ScoreService
+from village.digests import DigestService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
+from village.notices import NoticeService
 from village.outbox import OutboxService
 from village.ports import Store
 from village.reports import ReportService
@@ -140,3 +142,20 @@ class Services:
     def matters(self) -> MatterService:
         """Major matters through 四议两公开."""
         return MatterService(self.store, self.clock, self.audit, self.settings.timezone)
+
+    # --- notices ---
+
+    @cached_property
+    def notices(self) -> NoticeService:
+        """Notices (村务公开): publishing, the archive, mutes.
+
+        The integrator wires a meeting's sign-ups in with `meetings=MeetingSignUps(self.meetings)`
+        (an adapter implementing `village.notices.MeetingAudience`); None hides that audience.
+        """
+        return NoticeService(self.store, self.clock, self.audit, self.settings.notices,
+                             quiet_hours=self.settings.quiet_hours, zone=self.settings.timezone, meetings=None)
+
+    @cached_property
+    def digests(self) -> DigestService:
+        """The monthly digest's villages, recipients and membership figures."""
+        return DigestService(self.store, self.settings.timezone)

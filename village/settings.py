@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from village.consultation.settings import ConsultationPolicy
 from village.convention.policy import ConventionPolicy
 from village.media import MediaPolicy
+from village.notices.models import NoticePolicy
 from village.outbox import QuietHours
 
 Locale = Literal["zh_CN", "en"]
@@ -110,3 +111,4 @@ class VillageSettings(_Section):
     media: MediaPolicy = MediaPolicy()
     convention: ConventionPolicy = ConventionPolicy()
     consultation: ConsultationPolicy = ConsultationPolicy()
+    notices: NoticePolicy = NoticePolicy()

@@ -14,6 +14,7 @@ from bot.cli.common import Subparsers
 from bot.demo.dataset import demo_roster
 from bot.demo.seed_consultation import seed_consultation
 from bot.demo.seed_convention import seed_convention
+from bot.demo.seed_notices import seed_notices
 from bot.demo.seed_reports import seed_reports
 from bot.demo.terminal import DemoChat
 from bot.emulator.harness import running_bot
@@ -23,6 +24,15 @@ from village.clock import SystemClock
 from village.people import Actor
 from village.services import Services
 from village.settings import VillageSettings
+
+# The demo runs at any hour and on a local emulator: no quiet hours holding notices back until
+# morning, and a faster send rate so that a broadcast to hundreds of seeded accounts takes seconds.
+DEMO_ENVIRONMENT = {
+    "HEMEI_QUIET_HOURS__START": "00:00",
+    "HEMEI_QUIET_HOURS__END": "00:00",
+    "HEMEI_TELEGRAM__MAX_PER_SECOND": "200",
+    "HEMEI_OUTBOX__RATE_PER_SECOND": "150",
+}
 
 
 def register(subparsers: Subparsers) -> None:
@@ -52,7 +62,7 @@ async def _session(source: TextIO, keep: Path | None, *, echo: bool) -> int:
     started = time.monotonic()
     await _load_dataset(url)
     print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
-    async with running_bot(url, environ={"HEMEI_MEDIA__DIR": str(folder / "media")}) as harness:
+    async with running_bot(url, environ={"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}) as harness:
         chat = DemoChat(harness, lambda text: print(text, flush=True))
         chat.welcome()
         while True:
@@ -69,11 +79,14 @@ async def _load_dataset(url: str) -> None:
     try:
         async with database.transaction() as store:
             services = Services(store, SystemClock(), VillageSettings())
-            if not await store.places.villages():
+            fresh = not await store.places.villages()
+            if fresh:
                 await services.roster.import_table(Actor.operator("demo"), demo_roster())
                 await seed_convention(services, Actor.operator("demo"))
                 await seed_reports(services)
                 await seed_consultation(store, services.clock.now(), services.settings)
+        if fresh:
+            await seed_notices(database, SystemClock(), VillageSettings())
     finally:
         await database.close()
 

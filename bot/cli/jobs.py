@@ -1,13 +1,20 @@
-"""`hemei jobs` lists scheduled jobs; `hemei jobs run NAME [--at DATETIME]` runs one as if at that time."""
+"""`hemei jobs` lists scheduled jobs; `hemei jobs run NAME [--at DATETIME] [--dry-run]` runs one as if at that time.
+
+`--dry-run` shows the messages the job would send (e.g. a cadre checking next month's
+digest) and changes nothing, so the real run still sends them.
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bot.cli.common import CliError, Subparsers, add_config_option, command, parse_moment
 from bot.config import Config
+from bot.fonts import find_cjk_font
 from bot.i18n import Catalogs
-from bot.scheduler import Scheduler
+from bot.media import MediaKeeper
+from bot.scheduler import JobPreview, Scheduler
 from handlers import registry
 from handlers.menu import Menu
 from storage.database import Database
@@ -25,12 +32,24 @@ def register(subparsers: Subparsers) -> None:
     add_config_option(run)
     run.add_argument("name", help="the job's name, as `hemei jobs` lists it")
     run.add_argument("--at", help="run as if at this time, e.g. 2026-12-01T09:00 (default: now)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="show the messages it would send, and change nothing")
     run.set_defaults(handler=command(_run))
 
 
+class _NoDownloads:
+    """The command line receives no files from people; jobs only save files they make."""
+
+    async def download(self, file_ref: str) -> bytes:
+        """Refuse: there is no channel here."""
+        raise RuntimeError("no channel to download from at the command line")
+
+
 def _scheduler(config: Config, database: Database, clock: ManualClock | SystemClock) -> Scheduler:
+    media = MediaKeeper(Path(config.media.dir), config.media, _NoDownloads())
     return Scheduler(registry.jobs(), config, database=database, clock=clock,
-                     renderer=Catalogs.load(config.locale), menu=Menu(registry.flows()))
+                     renderer=Catalogs.load(config.locale), menu=Menu(registry.flows()), media=media,
+                     cjk_font=find_cjk_font(config.fonts.cjk_path))
 
 
 async def _list(args: argparse.Namespace, config: Config) -> int:
@@ -54,9 +73,28 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     await upgrade(config.database.url)
     database = Database.open(config.database.url)
     try:
-        summary = await _scheduler(config, database, SystemClock()).run(args.name, at, clock=ManualClock(at))
+        scheduler = _scheduler(config, database, SystemClock())
+        if args.dry_run:
+            _print_preview(args.name, await scheduler.preview(args.name, at))
+            return 0
+        summary = await scheduler.run(args.name, at, clock=ManualClock(at))
     finally:
         await database.close()
     print(f"{args.name}: {summary}")
     print("messages are queued in the outbox; the running bot sends them")
     return 0
+
+
+def _print_preview(name: str, preview: JobPreview) -> None:
+    """Print each distinct message once, with the accounts it would go to."""
+    print(f"{name} (dry run, nothing was changed): {preview.summary}")
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for identity, reply in preview.messages:
+        attachment = (reply.attachment.path or reply.attachment.file_ref or "") if reply.attachment else ""
+        grouped.setdefault((str(reply.text), attachment), []).append(
+            identity.display_name or f"{identity.channel}:{identity.external_id}")
+    for (text, attachment), names in grouped.items():
+        print(f"\n--- to {len(names)} account(s): {', '.join(names)}")
+        print(text)
+        if attachment:
+            print(f"[attachment: {attachment}]")

@@ -9,11 +9,14 @@ bot (403), a flood wait (429 with retry_after), or a per-second send limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import logging
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,8 +107,8 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
-        self._sent_signal = asyncio.Event()
         self._recent_sends: deque[float] = deque()
+        self._activity = asyncio.Event()
         self._server: HTTPServer | None = None
         self.port = 0
         self.acknowledged = 0  # the highest update id the bot confirmed by asking for the next ones
@@ -114,6 +117,8 @@ class FakeBotApi:
 
     async def start(self, port: int = 0) -> None:
         """Listen on 127.0.0.1 (a random free port unless given)."""
+        # Error answers (403 blocked, 429 flood, 400 "not modified") are the emulator's job, not news.
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
         app = Application([
             (r"/bot([^/]+)/(\w+)", _MethodHandler, {"api": self}),
             (r"/file/bot([^/]+)/(.+)", _FileHandler, {"api": self}),
@@ -176,10 +181,28 @@ class FakeBotApi:
                 return []
         return []
 
+    async def wait_until(self, condition: Callable[[], bool], within: float = 30) -> None:
+        """Wait until `condition()` holds, looking again after every send and edit.
+
+        For tests and benchmarks whose bot runs in another process (or keeps sending), where
+        there is no handled-update signal to wait for. Raises TimeoutError after `within` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            self._activity.clear()
+            if condition():
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"condition not met within {within}s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._activity.wait(), remaining)
+
     async def wait_for_send(self, within: float = 10) -> None:
-        """Wait until the bot sends something new."""
-        self._sent_signal.clear()
-        await asyncio.wait_for(self._sent_signal.wait(), within)
+        """Wait until the bot sends or edits something."""
+        self._activity.clear()
+        await asyncio.wait_for(self._activity.wait(), within)
 
     def send_times(self) -> list[float]:
         """Return when each successful send happened (monotonic seconds)."""
@@ -195,7 +218,9 @@ class FakeBotApi:
         if method in SEND_METHODS:
             if self.send_delay or self.send_jitter:
                 await asyncio.sleep(self.send_delay + self.send_jitter * self._random.random())
-            return self._send(method, params, files)
+            sent = self._send(method, params, files)
+            self._activity.set()
+            return sent
         simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
                   "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,
                   "deleteMessage": lambda: True, "getWebhookInfo": lambda: {"url": "", "has_custom_certificate": False,
@@ -204,7 +229,9 @@ class FakeBotApi:
         if method in simple:
             return simple[method]()
         if method in ("editMessageText", "editMessageReplyMarkup"):
-            return self._edit(method, params)
+            edited = self._edit(method, params)
+            self._activity.set()
+            return edited
         if method == "getFile":
             return self._get_file(params)
         raise ApiError(404, "Not Found: method not found")
@@ -236,7 +263,6 @@ class FakeBotApi:
                     time.monotonic(), data, name)
         self.sent.setdefault(chat_id, []).append(sent)
         self._recent_sends.append(sent.at)
-        self._sent_signal.set()
         extra = _media_json(method, data, params, self.store_file)
         return message_json(sent.message_id, chat_id, self.bot_user, text=text, reply_markup=sent.reply_markup,
                             caption=method != "sendMessage", extra=extra)

@@ -25,7 +25,7 @@ class Harness:
     @property
     def tg(self) -> Driver:
         """Return a driver bound to the current runtime (it changes on restart)."""
-        return Driver(self.api, self.runtime.tracker.wait_for, self.runtime.dispatcher.drain)
+        return Driver(self.api, self.runtime.tracker.wait_for, self.runtime.settle)
 
     async def restart(self) -> None:
         """Stop the bot gracefully and start a fresh process-equivalent on the same database."""

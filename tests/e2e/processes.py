@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from bot.emulator import FakeBotApi
@@ -46,13 +45,3 @@ class BotProcess:
         assert self.process is not None
         self.process.send_signal(sig)
         await asyncio.wait_for(self.process.wait(), 30)
-
-
-async def wait_until(condition: Callable[[], bool], api: FakeBotApi, within: float = 30) -> None:
-    """Wait, send by send, until `condition` holds."""
-    async with asyncio.timeout(within):
-        while not condition():
-            try:
-                await api.wait_for_send(within=1)
-            except TimeoutError:
-                continue

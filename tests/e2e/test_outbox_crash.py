@@ -15,7 +15,7 @@ from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
 from storage.tables import outbox
-from tests.e2e.processes import BotProcess, wait_until, write_config
+from tests.e2e.processes import BotProcess, write_config
 from tests.factories import bind_telegram, load_roster, person_by_phone
 from village.clock import ManualClock
 from village.services import Services
@@ -61,11 +61,11 @@ async def interrupt_midway(api: FakeBotApi, config: Path, stop: str) -> None:
     """Start the bot, stop it (`kill` or `terminate`) a third of the way in, start it again, let it finish."""
     bot = BotProcess(config)
     await bot.start()
-    await wait_until(lambda: sum(delivered(api).values()) >= 40, api)
+    await api.wait_until(lambda: sum(delivered(api).values()) >= 40)
     await getattr(bot, stop)()
     restarted = BotProcess(config)
     await restarted.start()
-    await wait_until(lambda: len(delivered(api)) == MESSAGES, api)
+    await api.wait_until(lambda: len(delivered(api)) == MESSAGES)
     await restarted.terminate()
 
 

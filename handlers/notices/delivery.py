@@ -1,0 +1,37 @@
+"""Queueing a published notice: one outbox row per account, in its reader's language, as one batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from handlers.context import Notifier
+from handlers.notices.views import notice_reply
+from village.notices import Notice, delivery_priority, waits_for_quiet_hours
+from village.people import Identity
+from village.services import Services
+
+
+async def deliver(notify: Notifier, services: Services, notice: Notice) -> int:
+    """Queue the notice for every account it goes to; return how many rows were queued.
+
+    Each row's key is `notice:<id>>i<identity>`, so queueing again never sends twice.
+    Non-urgent notices wait out the quiet hours; all but urgent ones go after messages to individuals.
+    """
+    village = await services.store.places.village(notice.village_id)
+    name = village.name if village else ""
+    queued = 0
+    for locale, identities in by_locale(await services.notices.deliveries(notice), services.settings.locale).items():
+        queued += await notify.to_identities(
+            identities, notice.batch, notice_reply(notice, name, locale),
+            optional=waits_for_quiet_hours(notice.category), priority=delivery_priority(notice.category),
+            batch=notice.batch)
+    return queued
+
+
+def by_locale(identities: Iterable[Identity], default: str) -> dict[str, list[Identity]]:
+    """Group accounts by the language they read."""
+    groups: dict[str, list[Identity]] = defaultdict(list)
+    for identity in identities:
+        groups[identity.locale or default].append(identity)
+    return dict(groups)
