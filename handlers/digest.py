@@ -16,6 +16,8 @@ from handlers.charts import Panel, bar_chart, text_bar
 from handlers.jobs import JobContext, JobSpec
 from handlers.notices.delivery import by_locale
 from handlers.notices.views import CATEGORY_NAMES, number
+
+__all__ = ["ChartSeries", "DigestSection", "digest_job", "number", "percent"]
 from handlers.replies import Attachment, AttachmentKind, Reply
 from handlers.texts import Content, _, lines
 from village.digests import previous_month
@@ -57,7 +59,7 @@ async def notices_section(services: Services, village: Village, year: int, month
             _("Notices sent: {count}, addressed to {people} people", count=number(figures.notices),
               people=number(figures.people)),
             _("Messages delivered: {sent} of {total} ({rate}%)", sent=number(delivery.sent),
-              total=number(delivery.total), rate=_percent(delivery.sent, delivery.total)),
+              total=number(delivery.total), rate=percent(delivery.sent, delivery.total)),
             _("Blocked the bot: {blocked} · failed: {failed} · waiting: {waiting}", blocked=number(delivery.blocked),
               failed=number(delivery.failed), waiting=number(delivery.waiting)),
         ),
@@ -75,7 +77,7 @@ async def membership_section(services: Services, village: Village, year: int, mo
             _("Households: {households} · people on the roster: {people}", households=number(figures.households),
               people=number(figures.people)),
             _("Joined 和美: {joined} people ({rate}%) from {households} households",
-              joined=number(figures.joined_people), rate=_percent(figures.joined_people, figures.people),
+              joined=number(figures.joined_people), rate=percent(figures.joined_people, figures.people),
               households=number(figures.joined_households)),
             _("New this month: {count}", count=number(figures.new_people)),
         ),
@@ -84,8 +86,7 @@ async def membership_section(services: Services, village: Village, year: int, mo
     )
 
 
-# In the order cadres read them. The integrator adds reports (issue 3), assessments (issue 4)
-# and meetings (issue 5) before these two.
+# The sections every feature adds are assembled, in reading order, in handlers/registry.py.
 SECTIONS: tuple[SectionBuilder, ...] = (notices_section, membership_section)
 
 
@@ -150,5 +151,6 @@ def _text_chart(chart: ChartSeries) -> list[Content]:
             for label, value in chart.bars]
 
 
-def _percent(part: int, whole: int) -> str:
+def percent(part: int, whole: int) -> str:
+    """Return part of whole as a whole-number percentage; "0" when the whole is zero."""
     return f"{100 * part / whole:.0f}" if whole else "0"

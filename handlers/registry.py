@@ -5,13 +5,19 @@ from __future__ import annotations
 from functools import cache
 
 from handlers import approvals, consultation, convention, joining, notices, reports, settings
+from handlers.consultation.digest import meetings_section
+from handlers.convention.digest import assessments_section
 from handlers.conversations import Flow
-from handlers.digest import digest_job
+from handlers.digest import SECTIONS, digest_job
 from handlers.housekeeping import PRUNE_UPDATES, expire_job
 from handlers.jobs import JobSpec
+from handlers.reports.digest import reports_section
 from handlers.reports.jobs import JOBS as REPORT_JOBS
 
 STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
+
+# The monthly digest's sections, in the order cadres read them.
+DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, *SECTIONS)
 
 
 @cache
@@ -25,7 +31,7 @@ def flows() -> tuple[Flow, ...]:
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
     return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs(),
-            *consultation.jobs(), digest_job())
+            *consultation.jobs(), digest_job(DIGEST_SECTIONS))
 
 
 def job_names() -> frozenset[str]:

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.consultation.audience import MeetingSignUps
 from village.consultation.disclosures import DisclosureService
 from village.consultation.matters import MatterService
 from village.consultation.planning import MeetingService
@@ -147,13 +148,10 @@ class Services:
 
     @cached_property
     def notices(self) -> NoticeService:
-        """Notices (村务公开): publishing, the archive, mutes.
-
-        The integrator wires a meeting's sign-ups in with `meetings=MeetingSignUps(self.meetings)`
-        (an adapter implementing `village.notices.MeetingAudience`); None hides that audience.
-        """
+        """Notices (村务公开): publishing, the archive, mutes; a meeting's sign-ups as an audience."""
         return NoticeService(self.store, self.clock, self.audit, self.settings.notices,
-                             quiet_hours=self.settings.quiet_hours, zone=self.settings.timezone, meetings=None)
+                             quiet_hours=self.settings.quiet_hours, zone=self.settings.timezone,
+                             meetings=MeetingSignUps(self.meetings))
 
     @cached_property
     def digests(self) -> DigestService:

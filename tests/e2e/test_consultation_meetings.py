@@ -289,3 +289,26 @@ async def plan_steps_after_scope(bot: Harness) -> None:
     await bot.tg.user_says(ZHAO, "10")
     await bot.tg.user_taps(ZHAO, "开会前都可以")
     await bot.tg.user_taps(ZHAO, "📢 现在发布")
+
+
+async def test_a_notice_to_a_meetings_sign_ups_reaches_exactly_them(bot: Harness) -> None:
+    await meeting_with(bot, ALICE, MING, WANG)
+    await bot.tg.user_taps(ALICE, "✋ 我要报名")
+    await bot.tg.user_taps(MING, "✋ 我要报名")
+    shown = await bot.tg.user_says(SECRETARY, "/announce")
+    if "✍️ 写新通知" in shown[0].inline_labels:
+        await bot.tg.user_taps(SECRETARY, "✍️ 写新通知")
+    await bot.tg.user_taps(SECRETARY, "📢 通知")
+    await bot.tg.user_says(SECRETARY, "议事会改在村委会一楼举行。")
+    await bot.tg.user_taps(SECRETARY, "⏭ 跳过")
+    await bot.tg.user_taps(SECRETARY, "⏭ 跳过")
+    await bot.tg.user_taps(SECRETARY, "📅 会议报名的人")
+
+    await bot.tg.user_taps(SECRETARY, "村道修缮议事会 (11-05 14:00)")
+    preview = bot.tg.last_text(SECRETARY)
+    await bot.tg.user_taps(SECRETARY, "✅ 发送")
+
+    assert preview.startswith("发给：报名参加「村道修缮议事会」的人\n共 2 人")
+    assert count(bot, ALICE, "议事会改在村委会一楼举行。") == 1
+    assert count(bot, MING, "议事会改在村委会一楼举行。") == 1
+    assert count(bot, WANG, "议事会改在村委会一楼举行。") == 0

@@ -43,8 +43,10 @@ async def test_digest_is_sent_once_after_downtime_and_restarts(bot: Harness, clo
     assert len(digests_to(bot, SUPERVISOR.id)) == 1
     assert digests_to(bot, ALICE.id) == []
     digest = digests_to(bot, SECRETARY.id)[0]
-    assert digest.startswith("📊 一月一汇 · 和美村 · 2026年11月\n▌通知公告\n"
-                             "发出通知 1 条，共发给 3 人\n消息送达 1 / 1（100%）")
+    assert digest.startswith("📊 一月一汇 · 和美村 · 2026年11月\n▌问题上报\n")
+    assert "▌通知公告\n发出通知 1 条，共发给 3 人\n消息送达 1 / 1（100%）" in digest
+    assert "▌美丽约定评定" in digest
+    assert "▌议事协商\n召开议事会 0 场" in digest
 
 
 @pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed")
@@ -110,6 +112,6 @@ def test_hemei_jobs_run_dry_run_shows_the_digest_and_queues_nothing(cli_config: 
     out = capsys.readouterr().out
     assert statuses == [0, 0, 0]
     assert "monthly_digest (dry run, nothing was changed): digest for 2026-11: 1 message(s) queued" in out
-    assert "--- to 1 account(s): Li\n📊 一月一汇 · 和美村 · 2026年11月\n▌通知公告" in out
+    assert "--- to 1 account(s): Li\n📊 一月一汇 · 和美村 · 2026年11月\n▌问题上报" in out
     assert "monthly_digest: digest for 2026-11: 1 message(s) queued for 1 village(s)" in out
     assert "monthly_digest: digest for 2026-11: 0 message(s) queued for 1 village(s)" in out

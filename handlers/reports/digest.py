@@ -1,0 +1,27 @@
+"""The reports' part of the monthly digest (一月一汇): the month's figures and reports by category."""
+
+from __future__ import annotations
+
+from handlers.digest import ChartSeries, DigestSection, number
+from handlers.texts import _
+from village.places import Village
+from village.services import Services
+
+
+async def reports_section(services: Services, village: Village, year: int, month: int) -> DigestSection:
+    """Return the month's problem reports: filed, handled, overdue, satisfaction, time to resolve."""
+    figures = await services.reports.month_figures(village.id, year, month)
+    satisfaction = (_("Satisfied: {rate}% of ratings", rate=f"{100 * figures.satisfaction_rate:.0f}")
+                    if figures.satisfaction_rate is not None else _("Satisfied: no ratings yet"))
+    hours = (_("Median time to resolve: {hours} hours", hours=f"{figures.median_hours_to_resolve:.0f}")
+             if figures.median_hours_to_resolve is not None else None)
+    text_lines = tuple(line for line in (
+        _("Filed: {new} · accepted: {accepted} · resolved: {resolved} · closed: {closed}", new=number(figures.new),
+          accepted=number(figures.accepted), resolved=number(figures.resolved), closed=number(figures.closed)),
+        _("Overdue: {overdue} · reopened after 不满意: {reopened}", overdue=number(figures.overdue),
+          reopened=number(figures.reopened)),
+        satisfaction, hours,
+    ) if line is not None)
+    bars = tuple((category, count) for category, count in sorted(figures.by_category.items(), key=lambda kv: -kv[1]))
+    return DigestSection(_("Problem reports (问题上报)"), text_lines,
+                         ChartSeries(_("Reports filed by category"), bars) if bars else None)
