@@ -138,7 +138,6 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.NOTICE_FILE_TYPE: _("Please send a photo, a PDF or an Excel (XLSX) file."),
     ErrorCode.AUDIENCE_EMPTY: _("Please choose at least one, then tap Done."),
     ErrorCode.AUDIENCE_NOBODY: _("Nobody is in this audience. Please choose another."),
-    ErrorCode.AUDIENCE_UNAVAILABLE: _("Sending to a meeting's sign-ups is not available."),
     ErrorCode.CATEGORY_NOT_MUTABLE: _("Official and urgent notices cannot be muted."),
 }
 

@@ -139,7 +139,6 @@ class ErrorCode(StrEnum):
     NOTICE_FILE_TYPE = "notice_file_type"
     AUDIENCE_EMPTY = "audience_empty"
     AUDIENCE_NOBODY = "audience_nobody"
-    AUDIENCE_UNAVAILABLE = "audience_unavailable"
     CATEGORY_NOT_MUTABLE = "category_not_mutable"
 
 

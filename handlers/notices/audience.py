@@ -27,9 +27,8 @@ CHOOSE_AGAIN = _("Please tap one of the buttons above.")
 
 
 async def ask_audience(ctx: Context) -> Sequence[Reply]:
-    """Offer the kinds of audience (a meeting's sign-ups only when meetings are available)."""
-    kinds = [k for k in AudienceKind if k is not AudienceKind.MEETING or ctx.services.notices.meetings_available]
-    rows = choice_rows([(KIND_LABELS[k], pack(FLOW, "aud", k.value)) for k in kinds])
+    """Offer the kinds of audience."""
+    rows = choice_rows([(KIND_LABELS[k], pack(FLOW, "aud", k.value)) for k in AudienceKind])
     return [Reply(_("Who should receive it?"), buttons=rows)]
 
 
@@ -39,8 +38,6 @@ async def receive_audience(ctx: Context) -> Turn:
     if callback is None or callback.arg() not in set(AudienceKind):
         return reask(Reply(CHOOSE_AGAIN))
     kind = AudienceKind(callback.arg())
-    if kind is AudienceKind.MEETING and not ctx.services.notices.meetings_available:
-        raise InvalidInputError(ErrorCode.AUDIENCE_UNAVAILABLE)
     if ctx.draft.get("kind") != kind.value:
         ctx.draft["picked"] = []
     ctx.draft["kind"] = kind.value

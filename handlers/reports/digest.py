@@ -11,10 +11,10 @@ from village.services import Services
 async def reports_section(services: Services, village: Village, year: int, month: int) -> DigestSection:
     """Return the month's problem reports: filed, handled, overdue, satisfaction, time to resolve."""
     figures = await services.reports.month_figures(village.id, year, month)
-    satisfaction = (_("Satisfied: {rate}% of ratings", rate=f"{100 * figures.satisfaction_rate:.0f}")
-                    if figures.satisfaction_rate is not None else _("Satisfied: no ratings yet"))
-    hours = (_("Median time to resolve: {hours} hours", hours=f"{figures.median_hours_to_resolve:.0f}")
-             if figures.median_hours_to_resolve is not None else None)
+    rate, median = figures.satisfaction_rate, figures.median_hours_to_resolve
+    satisfaction = (_("Satisfied: {rate}% of ratings", rate=round(100 * rate)) if rate is not None
+                    else _("Satisfied: no ratings yet"))
+    hours = _("Median time to resolve: {hours} hours", hours=round(median)) if median is not None else None
     text_lines = tuple(line for line in (
         _("Filed: {new} · accepted: {accepted} · resolved: {resolved} · closed: {closed}", new=number(figures.new),
           accepted=number(figures.accepted), resolved=number(figures.resolved), closed=number(figures.closed)),

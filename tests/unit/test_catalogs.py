@@ -74,3 +74,11 @@ def test_a_msgid_in_several_catalogs_has_one_translation() -> None:
     conflicts = {msgid: found for msgid, found in seen.items() if len(set(found.values())) > 1}
 
     assert conflicts == {}
+
+
+def test_catalogs_hold_no_entries_the_code_no_longer_uses() -> None:
+    used = source_msgids()
+
+    stale = sorted(msgid for msgid in zh_entries() if msgid not in used)
+
+    assert stale == []

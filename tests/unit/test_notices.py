@@ -222,14 +222,6 @@ async def test_publishing_is_audited(database: Database, clock: ManualClock) -> 
 
 
 @pytest.mark.usefixtures("roster")
-async def test_a_meeting_audience_is_refused_while_meetings_are_not_wired_in(database: Database,
-                                                                             clock: ManualClock) -> None:
-    with pytest.raises(InvalidInputError) as refused:
-        await publish(database, clock, Audience(AudienceKind.MEETING, (7,)))
-
-    assert refused.value.code is ErrorCode.AUDIENCE_UNAVAILABLE
-
-
 class FakeMeetings:
     """Stands for the consultation capability: meeting 7 has sign-ups in two villages (one forged)."""
 

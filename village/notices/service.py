@@ -42,7 +42,7 @@ class NoticeService:
     """Compose, publish and read notices; residents' mutes."""
 
     def __init__(self, store: Store, clock: Clock, audit: AuditService, policy: NoticePolicy, *,
-                 quiet_hours: QuietHours, zone: ZoneInfo, meetings: MeetingAudience | None = None) -> None:
+                 quiet_hours: QuietHours, zone: ZoneInfo, meetings: MeetingAudience) -> None:
         self._store = store
         self._clock = clock
         self._audit = audit
@@ -55,11 +55,6 @@ class NoticeService:
     def policy(self) -> NoticePolicy:
         """The configured limits."""
         return self._policy
-
-    @property
-    def meetings_available(self) -> bool:
-        """Tell whether a meeting's sign-ups can be addressed (the consultation capability is wired in)."""
-        return self._meetings is not None
 
     def check_author(self, actor: Actor, village_id: int) -> None:
         """Refuse anyone but the village's cadres (and admins)."""
@@ -88,10 +83,8 @@ class NoticeService:
         return await self._store.places.grids(village_id), await self._store.places.groups(village_id)
 
     async def meeting_choices(self, actor: Actor, village_id: int) -> Sequence[MeetingChoice]:
-        """Return the meetings whose sign-ups may be addressed (cadres); none when meetings are not wired in."""
+        """Return the meetings whose sign-ups may be addressed (cadres)."""
         require_role(actor, village_id, *MANAGERS)
-        if self._meetings is None:
-            return []
         return await self._meetings.meeting_choices(actor, village_id)
 
     async def count(self, actor: Actor, draft: NoticeDraft) -> AudienceCount:
@@ -186,8 +179,6 @@ class NoticeService:
         audience = draft.audience
         check_audience(audience)
         if audience.kind is AudienceKind.MEETING:
-            if self._meetings is None:
-                raise InvalidInputError(ErrorCode.AUDIENCE_UNAVAILABLE)
             signed_up = await self._meetings.signed_up_people(actor, audience.ids[0])
             return await self._store.notices.of_village(draft.village_id, signed_up)
         await self._check_places(draft.village_id, audience)
