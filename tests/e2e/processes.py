@@ -9,29 +9,38 @@ from pathlib import Path
 
 from bot.emulator import FakeBotApi
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def write_config(path: Path, api: FakeBotApi, db_url: str, **outbox: object) -> Path:
-    """Write a config file pointing the bot at the emulator and the database."""
-    extra = "".join(f"{key} = {value}\n" for key, value in outbox.items())
-    path.write_text(
-        f'[telegram]\ntoken = "{api.token}"\nbase_url = "{api.base_url}"\nbase_file_url = "{api.base_file_url}"\n'
-        f"max_per_second = 1000\n\n[database]\nurl = \"{db_url}\"\n\n[outbox]\nrate_per_second = 500\n{extra}\n"
-        '[logging]\nlevel = "WARNING"\n', encoding="utf-8")
+
+def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: int = 8) -> Path:
+    """Write a config pointing the bot at the emulator and the database: fast rates, no quiet hours."""
+    path = folder / "config.toml"
+    path.write_text("\n".join([
+        "[telegram]", f'token = "{api.token}"', f'base_url = "{api.base_url}"',
+        f'base_file_url = "{api.base_file_url}"', f'bot_username = "{api.username}"', "max_per_second = 380",
+        "[database]", f'url = "{db_url}"',
+        "[media]", f'dir = "{folder / "media"}"',
+        "[outbox]", "rate_per_second = 300", f"max_in_flight = {max_in_flight}",
+        "[quiet_hours]", 'start = "00:00"', 'end = "00:00"',
+        "[logging]", 'level = "WARNING"',
+    ]), encoding="utf-8")
     return path
 
 
 class BotProcess:
-    """`python -m bot run` in a child process."""
+    """`python -m bot run` in a child process, its output kept in `log` for when a test fails."""
 
     def __init__(self, config: Path) -> None:
         self._config = config
+        self.log = config.with_name("bot.log")
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         """Start the bot."""
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(self._config),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        with self.log.open("ab") as output:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", "--config", str(self._config), cwd=ROOT,
+                stdout=output, stderr=output)
 
     async def kill(self) -> None:
         """Kill it without warning, as a power cut or the OOM killer would."""
@@ -41,7 +50,12 @@ class BotProcess:
         """Ask it to stop gracefully."""
         await self._signal(signal.SIGTERM)
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit status, None while running."""
+        return self.process.returncode if self.process else None
+
     async def _signal(self, sig: signal.Signals) -> None:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        await asyncio.wait_for(self.process.wait(), 30)
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(sig)
+            await asyncio.wait_for(self.process.wait(), 30)

@@ -6,10 +6,7 @@ twice are the ones in flight when the process died, and the outbox counts them.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
-import sys
 from collections import Counter
 from datetime import time
 from pathlib import Path
@@ -22,6 +19,7 @@ from handlers.context import Notifier
 from handlers.notices.delivery import deliver
 from storage.database import Database
 from storage.tables import identities, outbox
+from tests.e2e.processes import BotProcess, write_config
 from tests.factories import load_roster, person_by_phone
 from tests.seeding import seed_accounts
 from village.clock import SystemClock
@@ -31,31 +29,7 @@ from village.people import Actor
 from village.services import Services
 from village.settings import VillageSettings
 
-ROOT = Path(__file__).resolve().parents[2]
 MAX_IN_FLIGHT = 8
-
-
-def write_config(folder: Path, api: FakeBotApi, db_url: str) -> Path:
-    path = folder / "config.toml"
-    path.write_text("\n".join([
-        "[telegram]", f'token = "{api.token}"', f'base_url = "{api.base_url}"',
-        f'base_file_url = "{api.base_file_url}"', f'bot_username = "{api.username}"',
-        "[database]", f'url = "{db_url}"',
-        "[media]", f'dir = "{folder / "media"}"',
-        "[outbox]", f"max_in_flight = {MAX_IN_FLIGHT}",
-        "[quiet_hours]", 'start = "00:00"', 'end = "00:00"',
-        "[logging]", 'level = "WARNING"',
-    ]), encoding="utf-8")
-    return path
-
-
-async def start_bot(config: Path, log: Path) -> asyncio.subprocess.Process:
-    """Start `hemei run` with the rates raised for the test through the environment."""
-    environ = {**os.environ, "HEMEI_TELEGRAM__MAX_PER_SECOND": "380", "HEMEI_OUTBOX__RATE_PER_SECOND": "300"}
-    with log.open("ab") as output:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", "--config", str(config), cwd=ROOT, env=environ,
-            stdout=output, stderr=output)
 
 
 async def publish(database: Database) -> str:
@@ -100,12 +74,6 @@ def reached(api: FakeBotApi, chats: list[int]) -> set[int]:
     return {chat for chat in chats if api.messages_to(chat)}
 
 
-async def stop(process: asyncio.subprocess.Process, sig: signal.Signals) -> None:
-    if process.returncode is None:
-        process.send_signal(sig)
-        await asyncio.wait_for(process.wait(), 20)
-
-
 async def test_broadcast_killed_midway_reaches_everyone_with_only_in_flight_sends_repeated(
         db_url: str, database: Database, tmp_path: Path) -> None:
     await load_roster(database, SystemClock())
@@ -114,24 +82,25 @@ async def test_broadcast_killed_midway_reaches_everyone_with_only_in_flight_send
     api = FakeBotApi()
     await api.start()
     api.max_sends_per_second = 400
-    config, log = write_config(tmp_path, api, db_url), tmp_path / "bot.log"
-    first = second = await start_bot(config, log)
+    config = write_config(tmp_path, api, db_url, max_in_flight=MAX_IN_FLIGHT)
+    first, second = BotProcess(config), BotProcess(config)
+    await first.start()
     try:
         await api.wait_until(lambda: len(reached(api, chats)) >= 700, within=30)
-        await stop(first, signal.SIGKILL)
+        await first.kill()
         # Claimed but unrecorded: those that had reached Telegram before the kill will arrive twice.
         in_flight = await chats_in_flight(database, batch)
         repeated = in_flight & reached(api, chats)
-        second = await start_bot(config, log)
+        await second.start()
         await api.wait_until(lambda: messages(api, chats) == len(chats) + len(repeated), within=30)
     finally:
-        await stop(second, signal.SIGTERM)
-        await stop(first, signal.SIGKILL)
+        await second.terminate()
+        await first.kill()
         await api.stop()
 
     per_chat = Counter({chat: len(api.messages_to(chat)) for chat in chats})
     assert first.returncode == -signal.SIGKILL
-    assert second.returncode == 0, log.read_text(encoding="utf-8")[-2000:]
+    assert second.returncode == 0, second.log.read_text(encoding="utf-8")[-2000:]
     assert min(per_chat.values()) == 1
     assert {chat for chat, count in per_chat.items() if count > 1} == repeated
     assert len(repeated) <= len(in_flight) <= MAX_IN_FLIGHT

@@ -74,7 +74,7 @@ async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flig
 ) -> None:
     await queue_messages(database, clock)
 
-    await interrupt_midway(api, write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT), "kill")
+    await interrupt_midway(api, write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT), "kill")
 
     counts = delivered(api)
     duplicates = sum(n - 1 for n in counts.values())
@@ -90,7 +90,7 @@ async def test_sigterm_mid_batch_sends_every_message_exactly_once(
 ) -> None:
     await queue_messages(database, clock)
 
-    await interrupt_midway(api, write_config(tmp_path / "config.toml", api, db_url, max_in_flight=IN_FLIGHT),
+    await interrupt_midway(api, write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT),
                            "terminate")
 
     assert set(delivered(api).values()) == {1}
