@@ -14,7 +14,7 @@ from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
 from handlers.errors import error_reply
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, pager_row, request_keyboard
+from handlers.keyboards import choice_rows, paged_rows, request_keyboard
 from handlers.replies import Button, KeyRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
@@ -103,12 +103,9 @@ async def receive_member(ctx: Context) -> Turn:
 async def ask_village(ctx: Context) -> Sequence[Reply]:
     """List the villages, a page at a time."""
     villages = await ctx.services.memberships.villages()
-    pages = max(1, -(-len(villages) // VILLAGES_PER_PAGE))
-    page = min(int(ctx.draft.get("page", 0)), pages - 1)
-    shown = villages[page * VILLAGES_PER_PAGE:(page + 1) * VILLAGES_PER_PAGE]
-    rows = choice_rows([(v.name, pack(FLOW, "village", v.id)) for v in shown])
-    pager = pager_row(FLOW, "page", page, pages)
-    return [Reply(_("Which village do you live in?"), buttons=(*rows, pager) if pager else rows)]
+    rows = paged_rows([(v.name, pack(FLOW, "village", v.id)) for v in villages], FLOW, int(ctx.draft.get("page", 0)),
+                      per_page=VILLAGES_PER_PAGE)
+    return [Reply(_("Which village do you live in?"), buttons=rows)]
 
 
 async def receive_village(ctx: Context) -> Turn:

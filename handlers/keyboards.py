@@ -55,3 +55,13 @@ def pager_row(flow: str, action: str, page: int, pages: int, *args: str | int) -
     if page < pages - 1:
         row.append(Button("▶", pack(flow, action, page + 1, *args)))
     return tuple(row)
+
+
+def paged_rows(choices: Sequence[tuple[Content, str]], flow: str, page: int, *, per_page: int = 8,
+               per_row: int = 1) -> Rows:
+    """Lay out one page of choices, with ◀ n/m ▶ buttons (data `flow:page:<n>`) when there are more."""
+    pages = max(1, -(-len(choices) // per_page))
+    page = min(max(page, 0), pages - 1)
+    rows = choice_rows(choices[page * per_page:(page + 1) * per_page], per_row)
+    pager = pager_row(flow, "page", page, pages)
+    return (*rows, pager) if pager else rows

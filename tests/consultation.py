@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from storage.database import Database
 from tests.conftest import START
@@ -13,6 +16,7 @@ from tests.factories import load_roster, person_by_phone
 from village.clock import Clock, ManualClock
 from village.consultation.levels import MeetingLevel, VenueType
 from village.consultation.meetings import Meeting, MeetingPlan
+from village.errors import ErrorCode, VillageError
 from village.people import Actor
 from village.services import Services
 from village.settings import VillageSettings
@@ -84,3 +88,19 @@ async def load_people(database: Database, clock: ManualClock) -> People:
     """Load the test roster and return its people as actors."""
     await load_roster(database, clock)
     return await People.load(database)
+
+
+Call = Callable[[Services], Awaitable[Any]]
+
+
+async def run(database: Database, clock: ManualClock, call: Call) -> Any:
+    """Run `call` with services in one transaction."""
+    async with services(database, clock) as village:
+        return await call(village)
+
+
+async def refusal(database: Database, clock: ManualClock, call: Call) -> ErrorCode:
+    """Run `call` and return the code of the refusal it must raise."""
+    with pytest.raises(VillageError) as error:
+        await run(database, clock, call)
+    return error.value.code

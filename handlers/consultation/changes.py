@@ -6,21 +6,17 @@ Everyone signed up is told of a move or a cancellation; a larger room seats the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum, auto
 
-from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.meetings import page_reply
 from handlers.consultation.names import CHANGES
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
-from handlers.replies import Button, Reply
+from handlers.replies import Reply
 from handlers.texts import _
-from village.consultation.meetings import check_start
 from village.errors import PermissionDeniedError
-
-HOUR_CHOICES = ("1", "1.5", "2", "3")
 
 
 class ChangeState(Enum):
@@ -69,28 +65,20 @@ async def ask_start(ctx: Context) -> Sequence[Reply]:
 
 async def receive_start(ctx: Context) -> Turn:
     """Keep a new start in the future."""
-    start = steps.typed_moment(ctx)
-    if start is None:
+    if steps.typed_start(ctx) is None:
         return reask(Reply(steps.TIME_HINT))
-    check_start(start, ctx.services.clock.now())
-    ctx.draft["start"] = start.isoformat()
     return goto(ChangeState.END)
 
 
 async def ask_end(ctx: Context) -> Sequence[Reply]:
     """Ask how long it lasts, or the end time."""
-    buttons = tuple(Button(_("{hours} h", hours=h), pack(CHANGES, "hours", h)) for h in HOUR_CHOICES)
-    return [Reply(_("How long will it last? Tap a button, or type the end time, e.g. 16:00."), buttons=(buttons,))]
+    return [steps.duration_question(CHANGES)]
 
 
 async def receive_end(ctx: Context) -> Turn:
     """Move the meeting and tell everyone signed up."""
     start = datetime.fromisoformat(ctx.draft["start"])
-    callback = steps.pressed(ctx, CHANGES, "hours")
-    if callback is not None and callback.arg() in HOUR_CHOICES:
-        end: datetime | None = start + timedelta(hours=float(callback.arg()))
-    else:
-        end = steps.typed_moment(ctx, on_day=start.astimezone(ctx.services.settings.timezone).date())
+    end = steps.chosen_end(ctx, CHANGES)
     if end is None:
         return reask(Reply(steps.TIME_HINT))
     change = await ctx.services.meetings.move(ctx.actor, int(ctx.draft["meeting_id"]), start, end)

@@ -4,7 +4,7 @@ level, scope, title, agenda topics, venue, start and end, seats, sign-up deadlin
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import Enum, auto
 
 from handlers.callback_data import pack
@@ -23,7 +23,6 @@ from village.consultation.meetings import (
     check_capacity,
     check_deadline,
     check_end,
-    check_start,
     clean_text,
     clean_title,
     deadline_options,
@@ -33,7 +32,6 @@ from village.roles import Role
 
 GROUPS_PER_PAGE = 8
 SEAT_CHOICES = (10, 20, 30, 50, 100)
-HOUR_CHOICES = ("1", "1.5", "2", "3")
 DEADLINE_LABELS = {"1d": _("The day before"), "2h": _("Two hours before"), "0h": _("Until it starts")}
 MAX_AGENDA_CHOICES = 15
 
@@ -190,28 +188,20 @@ async def ask_start(ctx: Context) -> Sequence[Reply]:
 
 async def receive_start(ctx: Context) -> Turn:
     """Keep a start time in the future."""
-    start = steps.typed_moment(ctx)
-    if start is None:
+    if steps.typed_start(ctx) is None:
         return reask(Reply(steps.TIME_HINT))
-    check_start(start, ctx.services.clock.now())
-    ctx.draft["start"] = start.isoformat()
     return goto(PlanState.END)
 
 
 async def ask_end(ctx: Context) -> Sequence[Reply]:
     """Ask how long it lasts, with buttons, or the end time."""
-    buttons = tuple(Button(_("{hours} h", hours=h), pack(PLANNING, "hours", h)) for h in HOUR_CHOICES)
-    return [Reply(_("How long will it last? Tap a button, or type the end time, e.g. 16:00."), buttons=(buttons,))]
+    return [steps.duration_question(PLANNING)]
 
 
 async def receive_end(ctx: Context) -> Turn:
     """Keep an end after the start."""
     start = datetime.fromisoformat(ctx.draft["start"])
-    callback = steps.pressed(ctx, PLANNING, "hours")
-    if callback is not None and callback.arg() in HOUR_CHOICES:
-        end: datetime | None = start + timedelta(hours=float(callback.arg()))
-    else:
-        end = steps.typed_moment(ctx, on_day=start.astimezone(ctx.services.settings.timezone).date())
+    end = steps.chosen_end(ctx, PLANNING)
     if end is None:
         return reask(Reply(steps.TIME_HINT))
     check_end(start, end)

@@ -1,13 +1,15 @@
-"""What the step-by-step consultation flows share: reading a pressed button, a typed time or number."""
+"""What the step-by-step consultation flows share: a pressed button, a typed time or number, a duration."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from handlers.callback_data import BadCallbackError, Callback, unpack
+from handlers.callback_data import BadCallbackError, Callback, pack, unpack
 from handlers.context import Context
 from handlers.events import EventKind
+from handlers.replies import Button, Reply
 from handlers.texts import _
+from village.consultation.meetings import check_start
 from village.consultation.times import parse_day, parse_moment
 from village.errors import PermissionDeniedError
 
@@ -69,3 +71,30 @@ def typed_number(ctx: Context) -> int | None:
         return None
     digits = "".join(str(int(ch)) if ch.isdigit() else ch for ch in text.strip())
     return int(digits) if digits.isdigit() and len(digits) <= 6 else None
+
+
+HOUR_CHOICES = ("1", "1.5", "2", "3")
+
+
+def typed_start(ctx: Context) -> datetime | None:
+    """Read a typed start time, refuse one in the past, and keep it in the draft; None if unreadable."""
+    start = typed_moment(ctx)
+    if start is not None:
+        check_start(start, ctx.services.clock.now())
+        ctx.draft["start"] = start.isoformat()
+    return start
+
+
+def duration_question(flow: str) -> Reply:
+    """Ask how long a meeting lasts: duration buttons, or a typed end time."""
+    buttons = tuple(Button(_("{hours} h", hours=h), pack(flow, "hours", h)) for h in HOUR_CHOICES)
+    return Reply(_("How long will it last? Tap a button, or type the end time, e.g. 16:00."), buttons=(buttons,))
+
+
+def chosen_end(ctx: Context, flow: str) -> datetime | None:
+    """Return the end from a duration button or a typed time on the start's day; None if unreadable."""
+    start = datetime.fromisoformat(ctx.draft["start"])
+    callback = pressed(ctx, flow, "hours")
+    if callback is not None and callback.arg() in HOUR_CHOICES:
+        return start + timedelta(hours=float(callback.arg()))
+    return typed_moment(ctx, on_day=start.astimezone(ctx.services.settings.timezone).date())

@@ -16,7 +16,7 @@ from handlers.convention.pictures import BoardPicture, draw_board
 from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import FACE_EMOJI, FACE_NAMES, NOT_PUBLISHED_EMOJI, period_label, standing_text
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
-from handlers.keyboards import choice_rows, pager_row
+from handlers.keyboards import paged_rows
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.rules import Face
@@ -44,12 +44,9 @@ async def begin(ctx: Context) -> Turn:
 async def ask_group(ctx: Context) -> Sequence[Reply]:
     """List the village's groups, a page at a time."""
     groups = await ctx.services.scores.board_groups(ctx.actor)
-    pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
-    page = min(int(ctx.draft.get("page", 0)), pages - 1)
-    shown = groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]
-    rows = choice_rows([(g.name, pack(FLOW, "group", g.id)) for g in shown], per_row=2)
-    pager = pager_row(FLOW, "page", page, pages)
-    return [Reply(_("Which group's board?"), buttons=(*rows, pager) if pager else rows)]
+    rows = paged_rows([(g.name, pack(FLOW, "group", g.id)) for g in groups], FLOW, int(ctx.draft.get("page", 0)),
+                      per_page=GROUPS_PER_PAGE, per_row=2)
+    return [Reply(_("Which group's board?"), buttons=rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:

@@ -11,7 +11,7 @@ from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import STANDARD_NAMES, standing_text
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, nav_row, pager_row
+from handlers.keyboards import choice_rows, nav_row, paged_rows
 from handlers.replies import Button, Reply
 from handlers.texts import _, lines
 from village.convention.models import HomesteadKind
@@ -38,12 +38,9 @@ async def begin(ctx: Context) -> Turn:
 async def ask_group(ctx: Context) -> Sequence[Reply]:
     """List the village's groups, a page at a time."""
     groups = await ctx.services.homesteads.groups(ctx.actor, ctx.member.village_id)
-    pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
-    page = min(int(ctx.draft.get("page", 0)), pages - 1)
-    shown = groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]
-    rows = choice_rows([(g.name, pack(FLOW, "group", g.id)) for g in shown], per_row=2)
-    pager = pager_row(FLOW, "page", page, pages)
-    return [Reply(_("Which group are you assessing for 和美宅基?"), buttons=(*rows, pager) if pager else rows)]
+    rows = paged_rows([(g.name, pack(FLOW, "group", g.id)) for g in groups], FLOW, int(ctx.draft.get("page", 0)),
+                      per_page=GROUPS_PER_PAGE, per_row=2)
+    return [Reply(_("Which group are you assessing for 和美宅基?"), buttons=rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,33 +17,22 @@ from tests.consultation import (
     SECRETARY,
     SUPERVISOR,
     WANG,
+    Call,
     People,
     load_people,
-    services,
+    refusal,
+    run,
 )
 from village.clock import ManualClock
 from village.consultation.matters import STAGES, MatterStage, MatterStatus, StageEntry
-from village.errors import ErrorCode, VillageError
-from village.services import Services
+from village.errors import ErrorCode
 
-Call = Callable[[Services], Awaitable[Any]]
 TODAY = START.date()
 
 
 @pytest.fixture
 async def people(database: Database, clock: ManualClock) -> People:
     return await load_people(database, clock)
-
-
-async def run(database: Database, clock: ManualClock, call: Call) -> Any:
-    async with services(database, clock) as village:
-        return await call(village)
-
-
-async def refusal(database: Database, clock: ManualClock, call: Call) -> ErrorCode:
-    with pytest.raises(VillageError) as error:
-        await run(database, clock, call)
-    return error.value.code
 
 
 async def open_matter(database: Database, clock: ManualClock, people: People) -> int:

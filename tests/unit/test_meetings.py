@@ -3,7 +3,6 @@ cancelling, capacity changes, what readers see, reminders due, and the monthly f
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,35 +20,23 @@ from tests.consultation import (
     SUPERVISOR,
     WANG,
     ZHAO,
+    Call,
     People,
     load_people,
     plan,
-    services,
+    refusal,
+    run,
 )
 from village.clock import ManualClock
 from village.consultation.levels import MeetingLevel
 from village.consultation.meetings import Meeting, MeetingStatus
 from village.consultation.topics import TopicProposal, TopicStatus
-from village.errors import ErrorCode, VillageError
-from village.services import Services
-
-Call = Callable[[Services], Awaitable[Any]]
+from village.errors import ErrorCode
 
 
 @pytest.fixture
 async def people(database: Database, clock: ManualClock) -> People:
     return await load_people(database, clock)
-
-
-async def run(database: Database, clock: ManualClock, call: Call) -> Any:
-    async with services(database, clock) as village:
-        return await call(village)
-
-
-async def refusal(database: Database, clock: ManualClock, call: Call) -> ErrorCode:
-    with pytest.raises(VillageError) as error:
-        await run(database, clock, call)
-    return error.value.code
 
 
 def village_of(people: People, phone: str) -> int:
