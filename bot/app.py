@@ -72,14 +72,19 @@ class Runtime:
     broadcasts: ProgressReporter
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
 
-    async def start(self) -> None:
-        """Migrate, then start the dispatcher, the scheduler and the update intake."""
+    async def start(self, *, timed_jobs: bool = True) -> None:
+        """Migrate, then start the dispatcher, the scheduler and the update intake.
+
+        Missed jobs are always caught up; `timed_jobs=False` leaves the cron loop off, for tests
+        that run jobs themselves at the time they choose.
+        """
         await upgrade(self.config.database.url)
         await self.application.initialize()
         await self.dispatcher.start()
         await self.broadcasts.start()
         await self.scheduler.catch_up()
-        self.scheduler.start()
+        if timed_jobs:
+            self.scheduler.start()
         await self.application.start()
         updater = self.application.updater
         assert updater is not None

@@ -62,7 +62,8 @@ async def _session(source: TextIO, keep: Path | None, *, echo: bool) -> int:
     started = time.monotonic()
     await _load_dataset(url)
     print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
-    async with running_bot(url, environ={"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}) as harness:
+    environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}
+    async with running_bot(url, environ=environ, timed_jobs=True) as harness:
         chat = DemoChat(harness, lambda text: print(text, flush=True))
         chat.welcome()
         while True:

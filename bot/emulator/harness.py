@@ -21,6 +21,7 @@ class Harness:
     runtime: Runtime
     config: Config
     clock: Clock | None
+    timed_jobs: bool = False
 
     @property
     def tg(self) -> Driver:
@@ -31,7 +32,7 @@ class Harness:
         """Stop the bot gracefully and start a fresh process-equivalent on the same database."""
         await self.runtime.stop()
         self.runtime = build_runtime(self.config, clock=self.clock)
-        await self.runtime.start()
+        await self.runtime.start(timed_jobs=self.timed_jobs)
 
 
 def emulator_config(api: FakeBotApi, database_url: str, environ: Mapping[str, str] | None = None) -> Config:
@@ -47,15 +48,18 @@ def emulator_config(api: FakeBotApi, database_url: str, environ: Mapping[str, st
 
 
 @asynccontextmanager
-async def running_bot(database_url: str, *, clock: Clock | None = None,
-                      environ: Mapping[str, str] | None = None) -> AsyncIterator[Harness]:
-    """Start the emulator and the bot; stop both afterwards."""
+async def running_bot(database_url: str, *, clock: Clock | None = None, environ: Mapping[str, str] | None = None,
+                      timed_jobs: bool = False) -> AsyncIterator[Harness]:
+    """Start the emulator and the bot; stop both afterwards.
+
+    Jobs fire on the wall clock only with `timed_jobs` (the demo): tests run them at the time they choose.
+    """
     api = FakeBotApi()
     await api.start()
     config = emulator_config(api, database_url, environ)
-    harness = Harness(api, build_runtime(config, clock=clock), config, clock)
+    harness = Harness(api, build_runtime(config, clock=clock), config, clock, timed_jobs)
     try:
-        await harness.runtime.start()
+        await harness.runtime.start(timed_jobs=timed_jobs)
         yield harness
     finally:
         await harness.runtime.stop()
