@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.callback_data import unpack
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, Turn, finish, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.joining import request_notice
 from handlers.replies import Reply
 from handlers.texts import _
@@ -59,6 +59,6 @@ def build() -> Flow:
     return Flow(
         name=FLOW,
         begin=begin,
-        menu=MenuItem(_("📝 Join requests"), roles=frozenset({Role.CADRE}), order=70),
+        menu=MenuItem(_("📝 Join requests"), roles=frozenset({Role.CADRE}), order=70, section=MenuSection.TOOLS),
         actions={"ok": approve, "no": reject},
     )

@@ -71,13 +71,25 @@ class State:
     receive: Step
 
 
+class MenuSection(Enum):
+    """Where a menu button sits: on the main keyboard, under ➕ More, or under 🧰 Work tools (staff)."""
+
+    MAIN = "main"
+    MORE = "more"
+    TOOLS = "tools"
+
+
 @dataclass(frozen=True)
 class MenuItem:
-    """A main-menu button that starts a flow, shown to holders of `roles` (everyone when None)."""
+    """A menu button that starts a flow, shown to holders of `roles` (everyone when None).
+
+    The main keyboard keeps a few big buttons for what villagers do most; the rest sit one tap away.
+    """
 
     label: Text
     roles: frozenset[Role] | None = None
     order: int = 50
+    section: MenuSection = MenuSection.MORE
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from handlers.callback_data import Callback, unpack
 from handlers.context import Context, MediaKeeping, Notifier, Renderer
-from handlers.conversations import KEEP, Flow, Turn
+from handlers.conversations import KEEP, Flow, MenuSection, Turn
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
 from handlers.keyboards import (
@@ -34,7 +34,7 @@ from handlers.keyboards import (
     nav_keyboard,
     nav_row,
 )
-from handlers.menu import Menu
+from handlers.menu import SECTION_LABELS, Menu
 from handlers.replies import Reply
 from handlers.texts import Text, _
 from village.clock import Clock
@@ -166,6 +166,9 @@ class Engine:
         flow = self._menu_choice(ctx)
         if flow is not None:
             return await self._begin(ctx, flow, record)
+        section = self._section_choice(ctx)
+        if section is not None:
+            return [self._menu.section_reply(ctx.person, section)]
         if ctx.person is None:
             return await self._begin(ctx, self._stranger, record)
         return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)])
@@ -280,6 +283,12 @@ class Engine:
             if flow.menu and self._renderer.text(flow.menu.label, ctx.locale) == typed:
                 return flow
         return None
+
+    def _section_choice(self, ctx: Context) -> MenuSection | None:
+        if ctx.event.kind is not EventKind.TEXT or ctx.person is None:
+            return None
+        typed = ctx.event.text.strip()
+        return next((s for s, label in SECTION_LABELS.items() if self._renderer.text(label, ctx.locale) == typed), None)
 
     def _expiry(self) -> datetime:
         return self._clock.now() + self._settings.conversations.timeout

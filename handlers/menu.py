@@ -1,34 +1,69 @@
-"""The main menu: big reply-keyboard buttons for the flows this person may use."""
+"""The menu: a few big reply-keyboard buttons, with ➕ More and, for staff, 🧰 Work tools one tap away."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers.conversations import Flow
-from handlers.replies import KeyButton, Reply
-from handlers.texts import _
+from handlers.conversations import Flow, MenuSection
+from handlers.keyboards import MENU_LABEL
+from handlers.replies import KeyButton, KeyRows, Reply
+from handlers.texts import Content, Text, _
 from village.people import Person
 
 PER_ROW = 2
+MORE_LABEL = _("➕ More")
+TOOLS_LABEL = _("🧰 Work tools")
+SECTION_LABELS: dict[MenuSection, Text] = {MenuSection.MORE: MORE_LABEL, MenuSection.TOOLS: TOOLS_LABEL}
+SECTION_PROMPTS: dict[MenuSection, Text] = {
+    MenuSection.MORE: _("More services:"),
+    MenuSection.TOOLS: _("Your work tools:"),
+}
 
 
 class Menu:
-    """Builds the menu keyboard and recognises a pressed menu button."""
+    """Builds the menu keyboards and tells which flows a person may start from them."""
 
     def __init__(self, flows: Sequence[Flow]) -> None:
-        self._items = sorted((f for f in flows if f.menu is not None), key=lambda f: (f.menu.order, f.name))  # type: ignore[union-attr]
+        self._items = sorted((f for f in flows if f.menu is not None), key=_order)
 
     def flows_for(self, person: Person | None) -> list[Flow]:
-        """Return the menu's flows that `person` may see, in menu order."""
+        """Return every menu flow `person` may start (any section), in menu order."""
         if person is None:
             return [f for f in self._items if f.public]
         return [f for f in self._items if _visible(f, person)]
 
-    def reply(self, person: Person | None, text: object = None) -> Reply:
-        """Return a message carrying the menu keyboard."""
-        buttons = [KeyButton(f.menu.label) for f in self.flows_for(person) if f.menu]
-        rows = tuple(tuple(buttons[i:i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
-        return Reply(text or _("Please choose what you would like to do:"), keyboard=rows)  # type: ignore[arg-type]
+    def reply(self, person: Person | None, text: Content | None = None) -> Reply:
+        """Return a message carrying the main menu: the main buttons, then More and Work tools."""
+        flows = self.flows_for(person)
+        if person is None:  # before joining there are only a couple of buttons: show them all
+            return Reply(text or _("Please choose what you would like to do:"), keyboard=_rows(flows))
+        labels: list[Content] = [f.menu.label for f in flows if f.menu and f.menu.section is MenuSection.MAIN]
+        labels += [SECTION_LABELS[s] for s in (MenuSection.MORE, MenuSection.TOOLS) if self._in(flows, s)]
+        return Reply(text or _("Please choose what you would like to do:"), keyboard=_layout(labels))
+
+    def section_reply(self, person: Person | None, section: MenuSection) -> Reply:
+        """Return a message with one section's buttons and the way back to the menu."""
+        flows = [f for f in self.flows_for(person) if f.menu and f.menu.section is section]
+        labels: list[Content] = [f.menu.label for f in flows if f.menu]
+        return Reply(SECTION_PROMPTS[section], keyboard=_layout([*labels, MENU_LABEL]))
+
+    @staticmethod
+    def _in(flows: Sequence[Flow], section: MenuSection) -> bool:
+        return any(f.menu is not None and f.menu.section is section for f in flows)
+
+
+def _order(flow: Flow) -> tuple[int, str]:
+    assert flow.menu is not None
+    return flow.menu.order, flow.name
+
+
+def _rows(flows: Sequence[Flow]) -> KeyRows:
+    return _layout([f.menu.label for f in flows if f.menu])
+
+
+def _layout(labels: Sequence[Content]) -> KeyRows:
+    buttons = [KeyButton(label) for label in labels]
+    return tuple(tuple(buttons[i:i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
 
 
 def _visible(flow: Flow, person: Person) -> bool:

@@ -19,6 +19,9 @@ from bot.emulator.api import FakeBotApi, FakeUser, Sent
 from bot.emulator.messages import command_entities, message_json, photo_sizes, user_message
 
 Waiter = Callable[[int], Awaitable[None]]
+# The menu's sections (handlers/menu.py), as shown in Chinese and in English.
+MENU_SECTIONS = ("➕ 更多", "🧰 工作台", "➕ More", "🧰 Work tools")
+BACK_TO_MENU = ("🏠 菜单", "🏠 Menu")
 
 
 class ButtonNotFoundError(AssertionError):
@@ -38,13 +41,24 @@ class Driver:
         return await self._message(user, text=text, entities=command_entities(text))
 
     async def user_taps(self, user: FakeUser, label: str) -> list[Sent]:
-        """Tap a button by its label: the newest inline button, else one on the reply keyboard."""
+        """Tap a button by its label: the newest inline button, else one on the reply keyboard.
+
+        A menu button kept under ➕ More or 🧰 Work tools is reached as a person would: by tapping
+        that section first (and 🏠 Menu to come back when it is not there).
+        """
         for sent in reversed(self.api.messages_to(user.id)):
             if label in sent.inline_labels:
                 return await self._press(user, sent, label)
         if label in self.api.current_keyboard(user.id):
             return await self._keyboard_press(user, label)
-        raise ButtonNotFoundError(f"{user.first_name} sees no button {label!r}; buttons shown: {self.buttons(user)}")
+        shown = self.buttons(user)
+        for section in [s for s in MENU_SECTIONS if s in self.api.current_keyboard(user.id)]:
+            await self.user_says(user, section)
+            if label in self.api.current_keyboard(user.id):
+                return await self._keyboard_press(user, label)
+            back = next(b for b in BACK_TO_MENU if b in self.api.current_keyboard(user.id))
+            await self.user_says(user, back)
+        raise ButtonNotFoundError(f"{user.first_name} sees no button {label!r}; buttons shown: {shown}")
 
     async def user_shares_contact(self, user: FakeUser, *, phone: str | None = None,
                                   owner_id: int | None = None) -> list[Sent]:

@@ -8,7 +8,7 @@ from handlers.consultation import labels, notices, pages, steps
 from handlers.consultation.calendar import file_name, meeting_ics
 from handlers.consultation.names import MEETINGS, PLANNING
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, Turn, finish, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.keyboards import pager_row
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
@@ -163,7 +163,7 @@ def build() -> Flow:
         name=MEETINGS,
         begin=begin,
         commands=("meetings",),
-        menu=MenuItem(_("🗓 Meetings"), order=41),
+        menu=MenuItem(_("🗓 Meetings"), order=16, section=MenuSection.MAIN),
         actions={"show": show, "past": show_past, "join": join, "leave": leave, "ics": calendar_file,
                  "sheet": sheet, "sheetp": turn_sheet, "mark": mark, "publish": publish},
     )

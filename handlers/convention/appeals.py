@@ -10,7 +10,7 @@ from handlers.convention import sheet
 from handlers.convention.notices import APPEAL_FLOW, appeal_notice, appeal_outcome
 from handlers.convention.taps import number, tapped
 from handlers.convention.words import period_label
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.replies import Reply
 from handlers.texts import _, lines
@@ -105,7 +105,8 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("appeals",),
-        menu=MenuItem(_("⚖️ Appeals"), roles=frozenset({Role.CADRE, Role.SUPERVISOR}), order=60),
+        menu=MenuItem(_("⚖️ Appeals"), roles=frozenset({Role.CADRE, Role.SUPERVISOR}), order=60,
+                      section=MenuSection.TOOLS),
         states={AppealState.UPHOLD: State(ask_uphold, receive_uphold),
                 AppealState.REVISE: State(ask_revise, receive_revise)},
         actions={"up": start_uphold, "rv": start_revise},

@@ -15,7 +15,7 @@ from handlers.convention import sheet
 from handlers.convention.notices import ASSESS_FLOW, result_lines, result_notice
 from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, face_text, period_label
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
 from handlers.replies import Button, Reply
@@ -261,7 +261,8 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("assess",),
-        menu=MenuItem(_("📋 Assess households"), roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30),
+        menu=MenuItem(_("📋 Assess households"), roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30,
+                      section=MenuSection.TOOLS),
         states={
             AssessState.PERIOD: State(ask_period, receive_period),
             AssessState.GROUP: State(ask_group, receive_group),

@@ -9,7 +9,7 @@ from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import STANDARD_NAMES, standing_text
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, nav_row, paged_rows
 from handlers.replies import Button, Reply
@@ -113,7 +113,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("homestead",),
-        menu=MenuItem(_("🏡 和美宅基"), roles=frozenset({Role.CADRE}), order=65),
+        menu=MenuItem(_("🏡 和美宅基"), roles=frozenset({Role.CADRE}), order=65, section=MenuSection.TOOLS),
         states={HomesteadState.GROUP: State(ask_group, receive_group),
                 HomesteadState.STANDARDS: State(ask_standards, receive_standards)},
     )

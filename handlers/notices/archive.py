@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.callback_data import BadCallbackError, pack, unpack
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, Turn, finish, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.keyboards import pager_row
 from handlers.notices.views import list_button_label, notice_reply, number
 from handlers.replies import Button, Reply
@@ -62,6 +62,6 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("notices",),
-        menu=MenuItem(_("📬 Notices"), order=20),
+        menu=MenuItem(_("📬 Notices"), order=18, section=MenuSection.MAIN),
         actions={"page": turn_page, "open": open_notice},
     )

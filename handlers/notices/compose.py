@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from handlers.callback_data import pack
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
 from handlers.notices.audience import ask_audience, ask_pick, describe, receive_audience, receive_pick
@@ -212,7 +212,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("announce",),
-        menu=MenuItem(_("📢 Send a notice"), roles=frozenset({Role.CADRE}), order=30),
+        menu=MenuItem(_("📢 Send a notice"), roles=frozenset({Role.CADRE}), order=30, section=MenuSection.TOOLS),
         actions={"new": start_new, "past": show_past},
         states={
             AnnounceState.CATEGORY: State(ask_category, receive_category),

@@ -13,7 +13,7 @@ from typing import Any
 
 from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
 from handlers.replies import Button, KeyButton, KeyRequest, Reply
@@ -338,9 +338,9 @@ def build() -> list[Flow]:
     mine, for_resident = FilingSteps("rpt", on_behalf=False), FilingSteps("rpo", on_behalf=True)
     return [
         Flow(name=mine.flow, begin=mine.begin, states=mine.states(), commands=("report",),
-             menu=MenuItem(_("📣 Report a problem"), order=10), expired=EXPIRED),
+             menu=MenuItem(_("📣 Report a problem"), order=10, section=MenuSection.MAIN), expired=EXPIRED),
         Flow(name=for_resident.flow, begin=for_resident.begin, states=for_resident.states(),
              commands=("reportfor",), expired=EXPIRED,
              menu=MenuItem(_("🧾 Report for a resident"), roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
-                           order=24)),
+                           order=24, section=MenuSection.TOOLS)),
     ]

@@ -8,7 +8,7 @@ from enum import Enum, auto
 
 from handlers.callback_data import BadCallbackError, Callback, pack, unpack
 from handlers.context import Context
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
+from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
 from handlers.replies import Button, Reply, Rows
@@ -240,10 +240,10 @@ def build() -> list[Flow]:
     staff = frozenset({Role.GRID_WORKER, Role.CADRE, Role.SUPERVISOR})
     return [
         Flow(name=MINE, begin=begin_mine, commands=("myreports",), actions=MINE_ACTIONS,
-             menu=MenuItem(_("📂 My reports"), order=20),
+             menu=MenuItem(_("📂 My reports"), order=12, section=MenuSection.MAIN),
              states={RateState.COMMENT: State(ask_comment, receive_comment)}),
         Flow(name=QUEUE, begin=begin_queue, commands=("queue",), menu=MenuItem(_("📋 Report queue"), roles=staff,
-                                                                               order=22),
+                                                                               order=22, section=MenuSection.TOOLS),
              actions={"pg": queue_page, "fs": choose_status, "fc": choose_category, "fg": choose_grid}),
         Flow(name="open", begin=show_board, commands=("open",), menu=MenuItem(_("📌 Open problems"), order=30)),
     ]

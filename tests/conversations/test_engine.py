@@ -79,3 +79,27 @@ async def test_redelivered_update_is_not_handled_twice(chat: Chat, engine: Engin
 
     assert first
     assert second == []
+
+
+async def test_a_resident_sees_five_big_buttons_and_more(engine: Engine) -> None:
+    resident = Chat(engine, "7001")
+    await resident.says("/start")
+
+    joined = await resident.shares_contact("+8613800000001")
+    more = await resident.says("➕ 更多")
+
+    assert labels(joined) == ["📣 我要反映", "📂 我的反映", "😊 我的积分", "🗓 议事活动", "📬 通知公告", "➕ 更多"]
+    assert {"👤 我的信息", "💬 议题征集", "🌐 语言 Language", "🏠 菜单"} <= set(labels(more))
+    assert "📢 发布通知" not in labels(more)
+
+
+async def test_a_cadre_also_gets_work_tools(engine: Engine) -> None:
+    cadre = Chat(engine, "7009")
+    await cadre.says("/start")
+    await cadre.shares_contact("+8613800000009")
+
+    tools = await cadre.says("🧰 工作台")
+    opened = await cadre.says("📝 入村申请")
+
+    assert {"📢 发布通知", "📋 待办问题", "📝 入村申请", "🏠 菜单"} <= set(labels(tools))
+    assert opened[0].text == "目前没有待审核的申请。"

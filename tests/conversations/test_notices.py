@@ -60,7 +60,7 @@ async def test_sending_ends_with_the_report_and_the_menu(cadre: Chat) -> None:
 
     assert cadre.replies[0].edit
     assert cadre.texts()[0].startswith("✅ 通知 #1 已发送完毕。\n发给 4 人；实际发出消息 0 条")
-    assert "📢 发布通知" in labels(cadre.replies)
+    assert "🧰 工作台" in labels(cadre.replies)  # back at the menu
 
 
 async def test_ticking_a_group_twice_unticks_it_in_place(cadre: Chat) -> None:

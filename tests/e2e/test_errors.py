@@ -35,10 +35,10 @@ async def test_a_failing_step_apologises_in_chinese_with_the_menu(bot: Harness, 
     await join(bot, ALICE)
     await break_table(bot, "households")
 
-    replies = await bot.tg.user_says(ALICE, "👤 我的信息")
+    replies = await bot.tg.user_taps(ALICE, "👤 我的信息")
 
     assert "抱歉，系统出了点问题" in replies[-1].text
-    assert "👤 我的信息" in replies[-1].keyboard_labels
+    assert "📣 我要反映" in replies[-1].keyboard_labels
     assert "unexpected error while handling update" in log_output.getvalue()
 
 

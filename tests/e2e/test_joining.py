@@ -20,17 +20,17 @@ async def test_sharing_own_contact_binds_and_shows_the_menu(bot: Harness) -> Non
     replies = await bot.tg.user_taps(ALICE, "📱 分享我的手机号")
 
     assert "欢迎您，和美村的张阿婆" in replies[-1].text
-    assert "👤 我的信息" in bot.api.current_keyboard(ALICE.id)
+    assert "📣 我要反映" in bot.api.current_keyboard(ALICE.id)
 
 
 async def test_forwarded_contact_is_refused_and_binds_nobody(bot: Harness) -> None:
     await bot.tg.user_says(OUTSIDER, "/start")
 
     replies = await bot.tg.user_shares_contact(OUTSIDER, phone="+8613800000001", owner_id=ALICE.id)
-    after = await bot.tg.user_taps(OUTSIDER, "👤 我的信息") if "👤 我的信息" in bot.tg.buttons(OUTSIDER) else []
+    after = await bot.tg.user_says(OUTSIDER, "/me")
 
     assert "请用下面的按钮分享您本人的手机号" in replies[0].text
-    assert after == []
+    assert "请按下面的按钮分享您的手机号" in after[-1].text  # still not joined: /me leads back to joining
     assert "📱 分享我的手机号" in bot.api.current_keyboard(OUTSIDER.id)
 
 
@@ -58,7 +58,7 @@ async def test_unmatched_person_is_approved_by_the_village_cadre(bot: Harness) -
     assert "新的入村申请：刘新来" in notice
     assert "已批准：刘新来" in decided[-1].text
     assert "好消息：村里已通过您的申请" in bot.tg.last_text(OUTSIDER)
-    assert "👤 我的信息" in bot.api.current_keyboard(OUTSIDER.id)
+    assert "📣 我要反映" in bot.api.current_keyboard(OUTSIDER.id)
 
 
 async def test_cadre_of_another_village_cannot_approve(bot: Harness) -> None:
@@ -94,7 +94,7 @@ async def test_lang_switches_to_english_and_is_remembered(bot: Harness) -> None:
 
     assert switched[-1].text == "Language set to English."
     assert "Sorry, I did not understand that" in later[-1].text
-    assert "👤 My details" in bot.api.current_keyboard(ALICE.id)
+    assert "📣 Report a problem" in bot.api.current_keyboard(ALICE.id)
 
 
 async def test_unexpected_sticker_gets_a_hint_and_the_menu(bot: Harness) -> None:
@@ -103,7 +103,7 @@ async def test_unexpected_sticker_gets_a_hint_and_the_menu(bot: Harness) -> None
     replies = await bot.tg.user_sends_sticker(ALICE)
 
     assert "抱歉，我没看懂" in replies[-1].text
-    assert "👤 我的信息" in replies[-1].keyboard_labels
+    assert "📣 我要反映" in replies[-1].keyboard_labels
 
 
 async def test_leave_unbinds_after_confirmation(bot: Harness) -> None:
@@ -141,4 +141,4 @@ async def test_menu_command_brings_the_menu_back_from_anywhere(bot: Harness) -> 
     replies = await bot.tg.user_says(ALICE, "/menu")
 
     assert replies[-1].text == "请选择您要办理的事项："
-    assert "👤 我的信息" in replies[-1].keyboard_labels
+    assert "📣 我要反映" in replies[-1].keyboard_labels
