@@ -1,6 +1,6 @@
 """Chatting with the demo bot in a terminal: bot messages printed, buttons numbered.
 
-Type text to send it, a number to press that button, or a command:
+Type text to send it, a number (or a button's whole label) to press that button, or a command:
   :as N      become persona N        :who      list personas
   :contact   share your phone        :location share a location
   :photo     send a photo            :voice    send a voice message
@@ -58,6 +58,8 @@ class DemoChat:
             await self._command(line)
         elif line.isdigit() and 1 <= int(line) <= len(self._screen.choices):
             await self._press(int(line))
+        elif line in (labels := [label for label, _message in self._screen.choices]):
+            await self._press(labels.index(line) + 1)  # a button's label typed in full presses it
         else:
             await self._bot.tg.user_says(self._me, line)
         self._show()
