@@ -1,0 +1,14 @@
+"""The metadata every table belongs to, with constraint names that later migrations can alter."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+# Named constraints let later migrations alter tables on SQLite (batch mode).
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
