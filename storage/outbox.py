@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.repository import Repository
 from storage.tables import identities, outbox
@@ -22,17 +21,12 @@ _CHUNK = 500  # rows per multi-row insert
 class OutboxRepository(Repository):
     """Rows move pending → sending → sent | failed | blocked; a crash leaves them in sending."""
 
-    async def add(self, message: NewMessage, now: datetime) -> bool:
-        """Queue a message; return False when its key was queued before (nothing changes)."""
-        return await self._insert_ignore(outbox, _row(message, now))
-
     async def add_many(self, messages: Sequence[NewMessage], now: datetime) -> int:
         """Queue many messages at once (a broadcast); skip keys queued before; return how many were new."""
-        module = postgresql if self._db.dialect.name == "postgresql" else sqlite
         rows = [_row(m, now) for m in messages]
         added = 0
         for start in range(0, len(rows), _CHUNK):
-            result = await self._db.execute(module.insert(outbox).on_conflict_do_nothing(), rows[start:start + _CHUNK])
+            result = await self._db.execute(self._insert_or_skip(outbox), rows[start:start + _CHUNK])
             added += int(result.rowcount)
         return added
 

@@ -18,10 +18,13 @@ class Repository:
 
     async def _insert_ignore(self, table: Table, values: Mapping[str, Any]) -> bool:
         """Insert unless a unique key already exists; return whether a row was inserted."""
-        module = postgresql if self._db.dialect.name == "postgresql" else sqlite
-        statement = module.insert(table).values(**values).on_conflict_do_nothing()
-        result = await self._db.execute(statement)
+        result = await self._db.execute(self._insert_or_skip(table).values(**values))
         return bool(result.rowcount)
+
+    def _insert_or_skip(self, table: Table) -> Any:
+        """Return an INSERT that skips rows whose unique key exists, in this database's dialect."""
+        module = postgresql if self._db.dialect.name == "postgresql" else sqlite
+        return module.insert(table).on_conflict_do_nothing()
 
 
 def new_id(result: CursorResult[Any]) -> int:

@@ -128,11 +128,6 @@ class OutboxService:
         self._quiet_hours = quiet_hours
         self._zone = zone
 
-    async def enqueue(self, message: NewMessage, *, optional: bool = False) -> bool:
-        """Queue `message` unless its key was queued before; return whether it was new."""
-        now = self._clock.now()
-        return await self._store.outbox.add(self._timed(message, now, optional), now)
-
     async def enqueue_many(self, messages: Sequence[NewMessage], *, optional: bool = False) -> int:
         """Queue many messages in a few statements (a broadcast); return how many keys were new."""
         now = self._clock.now()
