@@ -22,7 +22,7 @@ from handlers.texts import Content, Text, _, lines
 from village.convention.models import Assessment, Convention
 from village.media import MediaKind, StoredMedia
 
-CUTS, REASONS, PHOTO, NOTE = "cuts", "why", "photo", "note"
+CUTS, REASONS, PHOTO, NOTE, TOUCHED = "cuts", "why", "photo", "note", "touched"
 
 HOW_TO = _("Tap a clause to deduct points (tap again for more; after the most it goes back to none). "
            "Type the reason as a message. You may also send a photo as evidence.")
@@ -34,6 +34,7 @@ def load(ctx: Context, result: Assessment | None) -> None:
     ctx.draft[REASONS] = {str(d.clause_id): d.reason for d in result.deductions} if result else {}
     ctx.draft[PHOTO] = None
     ctx.draft[NOTE] = ""
+    ctx.draft[TOUCHED] = []
 
 
 def cuts(ctx: Context) -> dict[int, int]:
@@ -100,6 +101,7 @@ async def receive(ctx: Context, convention: Convention, redraw: Callable[[], Rep
             return reask()
         cut = _next_cut(cuts(ctx).get(clause.id, 0), clause.step, clause.points)
         ctx.draft[CUTS] = {**ctx.draft.get(CUTS, {}), str(clause.id): cut}
+        ctx.draft[TOUCHED] = sorted({*ctx.draft.get(TOUCHED, []), str(clause.id)})
         if not cut:  # a deduction taken back takes its reason with it
             ctx.draft[REASONS] = {k: v for k, v in ctx.draft.get(REASONS, {}).items() if k != str(clause.id)}
         return stay(redraw())
@@ -129,11 +131,16 @@ def _next_cut(current: int, step: int, points: int) -> int:
 
 
 def _take_reason(ctx: Context, text: str) -> None:
-    """The typed text explains every deduction still without a reason (or, if none lacks one, all of them)."""
+    """The typed text explains the deductions still without a reason, else those changed since the last text.
+
+    A deduction's reason changes only when that deduction was edited: text typed when nothing lacks
+    a reason and nothing was changed is only the note (a revision's reason), never another clause's reason.
+    """
     ctx.draft[NOTE] = text
-    why = {k: v for k, v in ctx.draft.get(REASONS, {}).items()}
+    why = dict(ctx.draft.get(REASONS, {}))
     current = {k for k, v in ctx.draft.get(CUTS, {}).items() if int(v)}
     lacking = {k for k in current if not str(why.get(k, "")).strip()}
-    for key in lacking or current:
+    for key in lacking or current & set(ctx.draft.get(TOUCHED, [])):
         why[key] = text
     ctx.draft[REASONS] = why
+    ctx.draft[TOUCHED] = []

@@ -126,6 +126,27 @@ async def test_household_appeals_and_cadre_revises_with_audit(bot: Harness, data
     assert audit["appeal.revised"].after == {"status": "revised", "note": "现场复核，棚子已拆除"}
 
 
+async def test_revision_reason_leaves_the_other_deductions_reason_alone(
+        bot: Harness, database: Database, clock: ManualClock, convention: Convention) -> None:
+    await publish_group_one(database, clock, convention)
+    for user in (MING, SECRETARY):
+        await join(bot, user)
+    await bot.tg.user_says(MING, "/score")
+    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_says(MING, "棚子已经拆了")
+    await bot.tg.user_taps(SECRETARY, "✏️ 修改")
+    await bot.tg.user_taps(SECRETARY, "不违章搭建 −15")
+
+    asked = await bot.tg.user_taps(SECRETARY, "💾 保存修改")
+    await bot.tg.user_says(SECRETARY, "现场复核，棚子已拆除")
+    await bot.tg.user_taps(SECRETARY, "💾 保存修改")
+
+    assert "请打字写明修改结果的原因" in asked[0].text
+    outcome = texts_with(bot, MING, "申诉已被采纳")[0]
+    assert "· 垃圾分类 −20分：查实：垃圾混投" in outcome
+    assert "现场复核，棚子已拆除" not in outcome.split("垃圾分类")[1]
+
+
 async def test_cadre_upholds_and_a_second_appeal_is_refused(bot: Harness, database: Database, clock: ManualClock,
                                                             convention: Convention) -> None:
     await publish_group_one(database, clock, convention)
