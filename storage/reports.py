@@ -78,6 +78,8 @@ class ReportRepository(Repository):
                 values[name] = getattr(change, name)
         if change.rating is not None:
             values["rating"] = change.rating.value
+        elif change.clear_rating:
+            values["rating"] = None
         statement = update(reports).where(reports.c.id == report_id, reports.c.status == expected.value)
         return bool((await self._db.execute(statement.values(**values))).rowcount)
 
@@ -121,7 +123,8 @@ class ReportRepository(Repository):
         query = select(report_media).where(report_media.c.report_id == report_id).order_by(
             report_media.c.purpose.desc(), report_media.c.position, report_media.c.id)
         return [ReportMedia(r.id, r.report_id, MediaPurpose(r.purpose), StoredMedia(
-            MediaKind(r.kind), r.file_ref, r.path, r.size, r.mime_type)) for r in await self._db.execute(query)]
+            MediaKind(r.kind), r.file_ref, r.path, r.size, r.mime_type), r.position)
+            for r in await self._db.execute(query)]
 
     async def follow(self, report_id: int, person_id: int, now: datetime) -> bool:
         """Add a follower (附和); return False when they followed already."""

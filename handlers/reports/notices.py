@@ -22,9 +22,15 @@ _ATTACHMENTS = {MediaKind.PHOTO: AttachmentKind.PHOTO, MediaKind.VOICE: Attachme
 
 
 def media_replies(report: Report, media: Iterable[ReportMedia]) -> list[Reply]:
-    """Return one message per photo or voice message of the report, then its location."""
+    """Return one message per photo or voice message of the report as it stands, then its location.
+
+    The reporter's photos are numbered among themselves; a fix's photo shows only in its own round.
+    """
     replies = []
-    for number, item in enumerate(media, start=1):
+    number = 0
+    for item in (m for m in media if m.shown_with(report)):
+        if item.purpose is MediaPurpose.REPORT and item.media.kind is MediaKind.PHOTO:
+            number += 1
         caption = (_("🎤 Voice message of {code}", code=report.code) if item.media.kind is MediaKind.VOICE
                    else _("📷 Photo {number} of {code}", number=number, code=report.code))
         if item.purpose is MediaPurpose.RESOLUTION:
@@ -110,7 +116,8 @@ async def announce(notify: Notifier, services: Services, change: ReportChange, *
 async def _resolution(notify: Notifier, services: Services, change: ReportChange, text: Content, key: str) -> None:
     """Tell the reporter of the fix, with the photo of it, and ask for a rating."""
     report = change.report
-    fixes = [m for m in await services.store.reports.media(report.id) if m.purpose is MediaPurpose.RESOLUTION]
+    fixes = [m for m in await services.store.reports.media(report.id)
+             if m.purpose is MediaPurpose.RESOLUTION and m.shown_with(report)]
     for number, reply in enumerate(media_replies(report, fixes)[:len(fixes)]):
         await notify.to_person(report.reporter_id, f"{key}:photo:{number}", reply)
     ask = Reply(lines(text, _("Please rate how it was handled:")), buttons=rating_buttons(report))

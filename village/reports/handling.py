@@ -64,9 +64,9 @@ class ReportHandling(ReportBase):
         report = await self._handled(actor, report_id)
         text = clean_text(note, self._policy.max_note_chars)
         change = await self._transition(actor, report, ReportAction.RESOLVE, StatusChange(
-            report.status, resolved_at=self._clock.now(), resolution_note=text), note=text)
+            report.status, resolved_at=self._clock.now(), resolution_note=text, clear_rating=True), note=text)
         if photo is not None:
-            await self._store.reports.add_media(report.id, MediaPurpose.RESOLUTION, photo, 0)
+            await self._store.reports.add_media(report.id, MediaPurpose.RESOLUTION, photo, report.reopened)
         return change
 
     async def reject(self, actor: Actor, report_id: int, reason: str) -> ReportChange:
@@ -138,8 +138,9 @@ class ReportHandling(ReportBase):
         report = await self._own(actor, report_id)
         now = self._clock.now()
         if rating is Rating.UNSATISFIED:
+            # A new round: the last round's note no longer describes the report (its timeline keeps it).
             fields = StatusChange(report.status, rating=rating, reopened=report.reopened + 1,
-                                  deadline_at=self._deadline(report))
+                                  deadline_at=self._deadline(report), resolution_note="")
         else:
             fields = StatusChange(report.status, rating=rating, closed_at=now)
         change = await self._transition(actor, report, RATING_ACTIONS[rating], fields, audited=False)

@@ -152,12 +152,21 @@ class ReportEvent:
 
 @dataclass(frozen=True)
 class ReportMedia:
-    """A photo or voice message kept with a report."""
+    """A photo or voice message kept with a report.
+
+    `position` orders the reporter's files; a photo of a fix carries its closure round instead
+    (the report's `reopened` count when it was resolved), so each round shows only its own photo.
+    """
 
     id: int
     report_id: int
     purpose: MediaPurpose
     media: StoredMedia
+    position: int = 0
+
+    def shown_with(self, report: Report) -> bool:
+        """Tell whether the file belongs to the report as it stands: the reporter's, or this round's fix."""
+        return self.purpose is MediaPurpose.REPORT or self.position == report.reopened
 
 
 @dataclass(frozen=True)
@@ -219,3 +228,4 @@ class StatusChange:
     merged_into_id: int | None = None
     resolution_note: str | None = None
     reopened: int | None = None
+    clear_rating: bool = False  # a new closure round starts unrated

@@ -95,3 +95,32 @@ async def test_unsatisfied_reopens_and_tells_the_assignee_and_secretary(bot: Har
     assert "反映人对问题 FX01-2611-0001【垃圾/环境卫生】的处理不满意" in bot.tg.texts_to(SECRETARY)[-2]
     card = await bot.tg.user_taps(SECRETARY, "🔎 查看")
     assert "状态：处置中" in card[-1].text
+
+
+async def test_each_closure_round_has_its_own_photo_and_rating(bot: Harness) -> None:
+    await join(bot, ALICE)
+    await join(bot, GRID_WORKER)
+    await file_report(bot, ALICE)
+    await bot.tg.user_taps(GRID_WORKER, "✅ 受理")
+    await bot.tg.user_taps(GRID_WORKER, "🏁 办结")
+    await bot.tg.user_says(GRID_WORKER, "已清运")
+    await bot.tg.user_sends_photo(GRID_WORKER, b"\xff\xd8-first-fix")
+    await bot.tg.user_taps(ALICE, "😞 不满意")
+    await bot.tg.user_says(ALICE, "还有一半没有清走")
+
+    reopened = await bot.tg.user_taps(GRID_WORKER, "🔎 查看")
+    await bot.tg.user_taps(GRID_WORKER, "🏁 办结")
+    await bot.tg.user_says(GRID_WORKER, "全部清走了")
+    before = len(bot.tg.replies_to(ALICE))
+    await bot.tg.user_taps(GRID_WORKER, "不用照片")
+    told = bot.tg.replies_to(ALICE)[before:]
+    card = await bot.tg.user_taps(GRID_WORKER, "🔎 查看")
+
+    captions = [m.text for m in reopened if m.method == "sendPhoto"]
+    assert captions == ["📷 问题 FX01-2611-0001 的第 1 张照片"]
+    assert "📷 照片：1 张" in reopened[-1].text
+    assert "办结说明" not in reopened[-1].text
+    assert [m.method for m in told] == ["sendMessage"]
+    assert "全部清走了" in told[0].text
+    assert "办结说明：全部清走了" in card[-1].text
+    assert "评价" not in card[-1].text
