@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from handlers.events import EventKind
 from handlers.replies import Reply
 from handlers.texts import Text
 from village.roles import Role
@@ -65,10 +66,17 @@ def finish(*replies: Reply, menu: bool = True) -> Turn:
 
 @dataclass(frozen=True)
 class State:
-    """One question of a conversation and the handler of its answer."""
+    """One question of a conversation and the handler of its answer.
+
+    `accepts` names the kinds of input the question takes besides its own buttons (None: any);
+    the engine re-asks with `hint` on anything else, and on a menu button's label typed or pressed
+    mid-question, which is never an answer.
+    """
 
     ask: Ask
     receive: Step
+    accepts: frozenset[EventKind] | None = None
+    hint: Text | None = None
 
 
 class MenuSection(Enum):

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from handlers.callback_data import Callback, unpack
 from handlers.context import Context, MediaKeeping, Notifier, Renderer
-from handlers.conversations import KEEP, Flow, MenuSection, Turn
+from handlers.conversations import KEEP, Flow, MenuSection, State, Turn, reask
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
 from handlers.keyboards import (
@@ -38,7 +38,7 @@ from handlers.menu import SECTION_LABELS, Menu
 from handlers.replies import Reply
 from handlers.texts import Text, _
 from village.clock import Clock
-from village.conversations import ConversationRecord
+from village.conversations import ConversationRecord, Visit
 from village.errors import VillageError
 from village.ports import Store
 from village.services import Services
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 BUTTON_EXPIRED = _("This button is no longer valid.")
 NOT_UNDERSTOOD = _("Sorry, I did not understand that. Please use the buttons below.")
 CANCELLED = _("Cancelled.")
+ANSWER_FIRST = _("Please answer the question above first, or tap ❌ Cancel to leave it.")
+DISCARDED = _("What you had started and not finished has been discarded.")
 SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
 
 
@@ -146,7 +148,7 @@ class Engine:
         except VillageError as error:
             log.info("refused: %s", error.code)
             ctx.draft = dict(record.draft) if record else {}
-            return [error_reply(error), *await self._resume(ctx, record)]
+            return await self._resume(ctx, record, error_reply(error))
 
     async def _route(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
         event = ctx.event
@@ -201,7 +203,7 @@ class Engine:
         flow = self._flows.get(callback.flow) if callback else None
         action = flow.actions.get(callback.action) if flow and callback else None
         if flow is None or action is None:
-            return [Reply(BUTTON_EXPIRED), *await self._resume(ctx, record)]
+            return await self._resume(ctx, record, Reply(BUTTON_EXPIRED))
         if ctx.person is None and not flow.public:
             return await self._begin(ctx, self._stranger, record)
         if record is None or record.flow != flow.name:
@@ -210,13 +212,15 @@ class Engine:
         if turn.next_state is KEEP or turn.next_state is None:
             keep = record if record is not None and record.flow != flow.name else None
             return list(turn.replies) if keep else self._finish_replies(ctx, turn)
-        return await self._apply(ctx, flow, None, turn)
+        replies = await self._apply(ctx, flow, None, turn)
+        return [Reply(DISCARDED), *replies] if record is not None else replies
 
     async def _begin(self, ctx: Context, flow: Flow, record: ConversationRecord | None) -> list[Reply]:
         if ctx.person is None and not flow.public:
             flow = self._stranger
         ctx.draft = {}
-        return await self._apply(ctx, flow, None, await flow.begin(ctx))
+        replies = await self._apply(ctx, flow, None, await flow.begin(ctx))
+        return [Reply(DISCARDED), *replies] if record is not None else replies
 
     async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
         flow = self._flows[record.flow]
@@ -224,8 +228,18 @@ class Engine:
         if state is None:
             await ctx.services.store.conversations.delete(ctx.identity.id)
             return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)])
-        turn = await flow.states[state].receive(ctx)
+        refusal = self._refusal(ctx, flow.states[state])
+        turn = reask(Reply(refusal)) if refusal else await flow.states[state].receive(ctx)
         return await self._apply(ctx, flow, record, turn)
+
+    def _refusal(self, ctx: Context, state: State) -> Text | None:
+        """Return the hint when the input is not an answer to the question: a menu label, or a kind it does not take."""
+        kind = ctx.event.kind
+        if self._menu_choice(ctx) is not None or self._section_choice(ctx) is not None:
+            return state.hint or ANSWER_FIRST
+        if state.accepts is not None and kind is not EventKind.BUTTON and kind not in state.accepts:
+            return state.hint or NOT_UNDERSTOOD
+        return None
 
     async def _apply(self, ctx: Context, flow: Flow, record: ConversationRecord | None, turn: Turn) -> list[Reply]:
         """Carry out a step's decision: save or end the conversation, and collect the replies."""
@@ -240,7 +254,7 @@ class Engine:
             asked = await self._ask(ctx, flow, record.state) if turn.ask_again else []
             return [*turn.replies, *asked]
         assert isinstance(turn.next_state, Enum)
-        history = (*record.history, record.state) if record is not None else ()
+        history = (*record.history, Visit(record.state, record.draft)) if record is not None else ()
         await store.conversations.save(ConversationRecord(
             ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history))
         return _fresh_keyboard([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)])
@@ -250,15 +264,26 @@ class Engine:
             await ctx.services.store.conversations.delete(ctx.identity.id)
             return self._with_menu(ctx, [])
         previous = record.history[-1]
-        await ctx.services.store.conversations.save(
-            replace(record, state=previous, history=record.history[:-1], expires_at=self._expiry()))
-        return await self._ask(ctx, self._flows[record.flow], previous)
+        ctx.draft = dict(previous.draft if previous.draft is not None else record.draft)
+        await ctx.services.store.conversations.save(replace(
+            record, state=previous.state, draft=ctx.draft, history=record.history[:-1], expires_at=self._expiry()))
+        return await self._ask(ctx, self._flows[record.flow], previous.state)
 
-    async def _resume(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
-        """After a refusal or a stale button: ask the current question again, or show the menu."""
+    async def _resume(self, ctx: Context, record: ConversationRecord | None, reason: Reply) -> list[Reply]:
+        """After a refusal or a stale button: say why, then ask the current question again, or show the menu.
+
+        When the question itself is refused now (say, the report was reassigned meanwhile), asking it
+        again would refuse every later message too: the conversation ends with the reason and the menu.
+        """
         if record is None:
-            return [self._menu.reply(ctx.person)]
-        return await self._ask(ctx, self._flows[record.flow], record.state)
+            return [reason, self._menu.reply(ctx.person)]
+        try:
+            async with ctx.services.store.savepoint():
+                return [reason, *await self._ask(ctx, self._flows[record.flow], record.state)]
+        except VillageError as error:
+            log.info("re-asking %s refused (%s): ending it", record.flow, error.code)
+            await ctx.services.store.conversations.delete(ctx.identity.id)
+            return self._with_menu(ctx, [reason])
 
     async def _ask(self, ctx: Context, flow: Flow, state_name: str) -> list[Reply]:
         state = flow.state(state_name)

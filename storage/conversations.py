@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from storage.repository import Repository
 from storage.tables import conversations
-from village.conversations import ConversationRecord
+from village.conversations import ConversationRecord, Visit
 
 
 class ConversationRepository(Repository):
@@ -26,7 +26,7 @@ class ConversationRepository(Repository):
         await self.delete(record.identity_id)
         await self._db.execute(conversations.insert().values(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
-            history=list(record.history), expires_at=record.expires_at))
+            history=[_visit_json(v) for v in record.history], expires_at=record.expires_at))
 
     async def delete(self, identity_id: int) -> None:
         """End the identity's conversation."""
@@ -41,5 +41,15 @@ class ConversationRepository(Repository):
 def _record(row: Any) -> ConversationRecord:
     return ConversationRecord(
         identity_id=row.identity_id, flow=row.flow, state=row.state, expires_at=row.expires_at,
-        draft=row.draft, history=tuple(row.history),
+        draft=row.draft, history=tuple(_visit(v) for v in row.history),
     )
+
+
+def _visit_json(visit: Visit) -> dict[str, Any]:
+    return {"state": visit.state, "draft": None if visit.draft is None else dict(visit.draft)}
+
+
+def _visit(stored: Any) -> Visit:
+    if isinstance(stored, str):  # saved before drafts were kept per step
+        return Visit(stored)
+    return Visit(stored["state"], stored["draft"])

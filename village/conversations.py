@@ -9,6 +9,19 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A state the conversation left for another, and the draft as it stood before the answer that left it.
+
+    Going Back restores that draft, so whatever the abandoned answer (and the steps after it) set is
+    dropped: a draft field belongs to the step that set it. None (records saved before drafts were
+    kept per step) keeps the current draft.
+    """
+
+    state: str
+    draft: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class ConversationRecord:
     """The flow and state an identity is in, the draft so far, and when it lapses."""
 
@@ -17,4 +30,4 @@ class ConversationRecord:
     state: str
     expires_at: datetime
     draft: Mapping[str, Any] = field(default_factory=dict)
-    history: tuple[str, ...] = ()
+    history: tuple[Visit, ...] = ()

@@ -108,7 +108,7 @@ def build() -> Flow:
         menu=MenuItem(_("⚖️ Appeals"), roles=frozenset({Role.CADRE, Role.SUPERVISOR}), order=60,
                       section=MenuSection.TOOLS),
         states={AppealState.UPHOLD: State(ask_uphold, receive_uphold),
-                AppealState.REVISE: State(ask_revise, receive_revise)},
+                AppealState.REVISE: State(ask_revise, receive_revise, hint=sheet.UNFINISHED)},
         actions={"up": start_uphold, "rv": start_revise},
         expired=_("The appeal decision was not finished in time; the appeal is still open. Send /appeals."),
     )

@@ -267,7 +267,7 @@ def build() -> Flow:
             AssessState.PERIOD: State(ask_period, receive_period),
             AssessState.GROUP: State(ask_group, receive_group),
             AssessState.HOUSEHOLDS: State(ask_households, receive_households),
-            AssessState.HOUSEHOLD: State(ask_household, receive_household),
+            AssessState.HOUSEHOLD: State(ask_household, receive_household, hint=sheet.UNFINISHED),
             AssessState.PUBLISH: State(ask_publish, receive_publish),
         },
         expired=_("Assessing timed out; drafts you saved are kept. Send /assess to continue."),

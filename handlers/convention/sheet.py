@@ -24,6 +24,9 @@ from village.media import MediaKind, StoredMedia
 
 CUTS, REASONS, PHOTO, NOTE, TOUCHED = "cuts", "why", "photo", "note", "touched"
 
+# A menu button pressed mid-sheet is no reason: the engine answers it with this (the states' hint).
+UNFINISHED = _("Please finish this household first: tap 💾 Save, or ❌ Cancel.")
+
 HOW_TO = _("Tap a clause to deduct points (tap again for more; after the most it goes back to none). "
            "Type the reason as a message. You may also send a photo as evidence.")
 
@@ -106,8 +109,6 @@ async def receive(ctx: Context, convention: Convention, redraw: Callable[[], Rep
             ctx.draft[REASONS] = {k: v for k, v in ctx.draft.get(REASONS, {}).items() if k != str(clause.id)}
         return stay(redraw())
     if event.kind is EventKind.TEXT and event.text.strip():
-        if _is_menu_label(ctx, event.text.strip()):
-            return reask(Reply(_("Please finish this household first: tap 💾 Save, or ❌ Cancel.")))
         _take_reason(ctx, event.text.strip())
         return reask()
     if event.kind is EventKind.PHOTO and event.media is not None and ctx.media is not None:
@@ -115,12 +116,6 @@ async def receive(ctx: Context, convention: Convention, redraw: Callable[[], Rep
         ctx.draft[PHOTO] = {"ref": kept.file_ref, "path": kept.path}
         return reask(Reply(_("📷 Photo added.")))
     return reask(Reply(_("Please tap a clause, type the reason, or tap the save button.")))
-
-
-def _is_menu_label(ctx: Context, typed: str) -> bool:
-    """Tell whether the text is a main-menu button pressed mid-sheet, which is no reason."""
-    return any(flow.menu is not None and ctx.render(flow.menu.label) == typed
-               for flow in ctx.menu.flows_for(ctx.person))
 
 
 def _next_cut(current: int, step: int, points: int) -> int:

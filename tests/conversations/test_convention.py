@@ -176,3 +176,14 @@ async def test_residents_cannot_record_homestead(engine: Engine, convention: Con
 
     assert "您没有权限" in replies[0].text
     assert "这个按钮已失效" in forged[0].text
+
+
+async def test_homestead_note_does_not_take_a_menu_button(engine: Engine, convention: Convention) -> None:
+    chat = await joined(engine, "13800000009", "6009")
+    await chat.says("/homestead")
+    await chat.taps("一组")
+
+    await chat.says("⚖️ 申诉处理")
+
+    assert "请先回答上面的问题" in chat.texts()[0]
+    assert "备注：" not in chat.texts()[-1]

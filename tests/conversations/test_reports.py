@@ -99,3 +99,29 @@ async def test_a_filed_report_is_in_my_reports_with_its_progress(engine: Engine,
     assert await count_reports(database) == 1
     assert "处理进展：" in chat.texts()[0]
     assert "11-02 10:00 上报" in chat.texts()[0]
+
+
+async def test_a_menu_button_is_not_taken_as_the_description(engine: Engine) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+
+    await chat.says("📂 我的反映")
+    await chat.says("大树倒在路上")
+    await chat.taps("➡️ 下一步")
+    await chat.taps("⏭ 跳过")
+    await chat.taps("👤 公开姓名")
+
+    assert "问题描述：大树倒在路上" in chat.texts()[-1]
+    assert "我的反映" not in chat.texts()[-1]
+
+
+async def test_start_mid_report_says_the_draft_was_discarded(engine: Engine, database: Database) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+
+    await chat.says("/start")
+
+    assert "没做完的事已经放弃" in chat.texts()[0]
+    assert await count_reports(database) == 0

@@ -12,6 +12,7 @@ from storage.database import Database
 from tests.convention import add_convention, group_id, services
 from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, SECRETARY, join
 from tests.e2e.convention_steps import QIAN, SUPERVISOR, WANG, photos_to, publish_directly, texts_with
+from tests.e2e.reports.conftest import DIRECTOR
 from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
 from village.convention.models import Convention
@@ -145,6 +146,27 @@ async def test_revision_reason_leaves_the_other_deductions_reason_alone(
     outcome = texts_with(bot, MING, "申诉已被采纳")[0]
     assert "· 垃圾分类 −20分：查实：垃圾混投" in outcome
     assert "现场复核，棚子已拆除" not in outcome.split("垃圾分类")[1]
+
+
+async def test_appeal_decided_by_another_cadre_mid_revision_ends_the_revision(
+        bot: Harness, database: Database, clock: ManualClock, convention: Convention) -> None:
+    await publish_group_one(database, clock, convention)
+    for user in (MING, SECRETARY, DIRECTOR):
+        await join(bot, user)
+    await bot.tg.user_says(MING, "/score")
+    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_says(MING, "棚子已经拆了")
+    await bot.tg.user_taps(SECRETARY, "✏️ 修改")
+    await bot.tg.user_taps(DIRECTOR, "✅ 维持原结果")
+    await bot.tg.user_says(DIRECTOR, "有照片为证")
+
+    refused = await bot.tg.user_taps(SECRETARY, "不违章搭建 −15")
+    later = await bot.tg.user_says(SECRETARY, "现场复核")
+
+    assert "已经处理过了" in refused[0].text
+    assert "🧰 工作台" in refused[-1].keyboard_labels
+    assert "系统出了点问题" not in later[0].text
+    assert "我没看懂" in later[0].text
 
 
 async def test_cadre_upholds_and_a_second_appeal_is_refused(bot: Harness, database: Database, clock: ManualClock,

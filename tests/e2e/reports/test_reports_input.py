@@ -75,6 +75,26 @@ async def test_back_returns_to_the_previous_step_keeping_the_draft(bot: Harness)
     assert "问题描述：大树倒在路上" in preview[-1].text
 
 
+async def test_skipping_the_location_after_back_drops_the_address_typed_before(bot: Harness) -> None:
+    await join(bot, ALICE)
+    await join(bot, GRID_WORKER)
+    await bot.tg.user_taps(ALICE, "📣 我要反映")
+    await bot.tg.user_taps(ALICE, "绿化")
+    await bot.tg.user_says(ALICE, "大树倒在路上")
+    await bot.tg.user_taps(ALICE, "➡️ 下一步")
+    await bot.tg.user_says(ALICE, "东河桥边")
+
+    await bot.tg.user_taps(ALICE, "⬅️ 返回")
+    skipped = await bot.tg.user_taps(ALICE, "⏭ 跳过")
+    preview = await bot.tg.user_taps(ALICE, "👤 公开姓名")
+    await bot.tg.user_taps(ALICE, "✅ 确认提交")
+
+    assert "好的，不填位置" in skipped[0].text
+    assert "位置：没有提供" in preview[-1].text
+    assert "东河桥边" not in preview[-1].text
+    assert "东河桥边" not in last_with(bot, GRID_WORKER, "✅ 受理").text
+
+
 async def test_unconfirmed_draft_is_discarded_after_a_day_with_a_message(bot: Harness, clock: ManualClock) -> None:
     await join(bot, ALICE)
     await bot.tg.user_taps(ALICE, "📣 我要反映")
