@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BUTTON_EXPIRED = _("This button is no longer valid.")
 NOT_UNDERSTOOD = _("Sorry, I did not understand that. Please use the buttons below.")
 CANCELLED = _("Cancelled.")
+GOT_IT = _("👌 Got it.")
 ANSWER_FIRST = _("Please answer the question above first, or tap ❌ Cancel to leave it.")
 DISCARDED = _("What you had started and not finished has been discarded.")
 SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
@@ -173,7 +174,15 @@ class Engine:
             return [self._menu.section_reply(ctx.person, section)]
         if ctx.person is None:
             return await self._begin(ctx, self._stranger, record)
+        taker = self._taker(ctx)
+        if taker is not None and taker.take is not None:
+            ctx.draft = {}
+            return await self._apply(ctx, taker, None, await taker.take(ctx))
         return self._with_menu(ctx, [Reply(NOT_UNDERSTOOD)])
+
+    def _taker(self, ctx: Context) -> Flow | None:
+        """Return the person's flow that takes this input (a photo sent from the menu), if any."""
+        return next((f for f in self._menu.flows_for(ctx.person) if ctx.event.kind in f.takes), None)
 
     def _navigation(self, ctx: Context, callback: Callback | None) -> str | None:
         if callback is not None:
@@ -250,14 +259,22 @@ class Engine:
         if turn.next_state is KEEP:
             if record is None:
                 return list(turn.replies)
-            await store.conversations.save(replace(record, draft=ctx.draft, expires_at=self._expiry()))
-            asked = await self._ask(ctx, flow, record.state) if turn.ask_again else []
-            return [*turn.replies, *asked]
+            replies, hidden = list(turn.replies), record.keyboard_hidden
+            if turn.ask_again:
+                replies, hidden = _keyboarded([*replies, *await self._ask(ctx, flow, record.state)], hidden, GOT_IT)
+            await store.conversations.save(replace(record, draft=ctx.draft, expires_at=self._expiry(),
+                                                   keyboard_hidden=hidden))
+            return replies
         assert isinstance(turn.next_state, Enum)
         history = (*record.history, Visit(record.state, record.draft)) if record is not None else ()
+        # Without a conversation the person has the menu keyboard (or none): an opening question tells them
+        # what they started when it must take the menu away.
+        carrier = GOT_IT if record is not None else flow.menu.label if flow.menu else GOT_IT
+        replies, hidden = _keyboarded([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)],
+                                      record is not None and record.keyboard_hidden, carrier)
         await store.conversations.save(ConversationRecord(
-            ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history))
-        return _fresh_keyboard([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)])
+            ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history, hidden))
+        return replies
 
     async def _back(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
         if record is None or not record.history:
@@ -265,9 +282,12 @@ class Engine:
             return self._with_menu(ctx, [])
         previous = record.history[-1]
         ctx.draft = dict(previous.draft if previous.draft is not None else record.draft)
+        replies, hidden = _keyboarded(await self._ask(ctx, self._flows[record.flow], previous.state),
+                                      record.keyboard_hidden, BACK_LABEL)
         await ctx.services.store.conversations.save(replace(
-            record, state=previous.state, draft=ctx.draft, history=record.history[:-1], expires_at=self._expiry()))
-        return await self._ask(ctx, self._flows[record.flow], previous.state)
+            record, state=previous.state, draft=ctx.draft, history=record.history[:-1], expires_at=self._expiry(),
+            keyboard_hidden=hidden))
+        return replies
 
     async def _resume(self, ctx: Context, record: ConversationRecord | None, reason: Reply) -> list[Reply]:
         """After a refusal or a stale button: say why, then ask the current question again, or show the menu.
@@ -279,7 +299,8 @@ class Engine:
             return [reason, self._menu.reply(ctx.person)]
         try:
             async with ctx.services.store.savepoint():
-                return [reason, *await self._ask(ctx, self._flows[record.flow], record.state)]
+                asked = await self._ask(ctx, self._flows[record.flow], record.state)
+                return _keyboarded([reason, *asked], record.keyboard_hidden, GOT_IT)[0]
         except VillageError as error:
             log.info("re-asking %s refused (%s): ending it", record.flow, error.code)
             await ctx.services.store.conversations.delete(ctx.identity.id)
@@ -322,15 +343,26 @@ class Engine:
 _NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
 
 
-def _fresh_keyboard(replies: list[Reply]) -> list[Reply]:
-    """When a question has inline buttons, replace the old reply keyboard (say, a share-phone button)
-    with Back and Cancel, on an earlier message of the same turn that has room for it."""
-    if not replies or not replies[-1].buttons or any(r.keyboard is not None or r.remove_keyboard for r in replies):
-        return replies
+def _keyboarded(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list[Reply], bool]:
+    """Make the reply keyboard the question's own; return the replies and whether the keyboard is now hidden.
+
+    A typed answer's question carries its keyboard (Back and Cancel, or its own such as 📍). A question
+    with inline buttons has Back and Cancel inline, so the reply keyboard left by an earlier question
+    (the menu, 📍 Send my location) must go: an earlier message of the turn takes it away, or, when
+    there is none, a short one (`carrier`) does. Nothing is sent when it is already hidden.
+    """
+    if not replies or replies[-1].edit:  # an edited message keeps the keyboard as it is
+        return replies, hidden
+    if not replies[-1].buttons:  # a typed answer: navigation gave the question its keyboard
+        return replies, False
+    if any(r.keyboard is not None for r in replies):
+        return replies, False
+    if hidden or any(r.remove_keyboard for r in replies):
+        return replies, True
     for index in range(len(replies) - 2, -1, -1):
         if not replies[index].buttons and not replies[index].edit:
-            return [*replies[:index], replace(replies[index], keyboard=nav_keyboard()), *replies[index + 1:]]
-    return replies
+            return [*replies[:index], replace(replies[index], remove_keyboard=True), *replies[index + 1:]], True
+    return [Reply(carrier, remove_keyboard=True), *replies], True
 
 
 def _with_navigation(replies: list[Reply]) -> list[Reply]:

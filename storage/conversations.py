@@ -26,7 +26,8 @@ class ConversationRepository(Repository):
         await self.delete(record.identity_id)
         await self._db.execute(conversations.insert().values(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
-            history=[_visit_json(v) for v in record.history], expires_at=record.expires_at))
+            history=[_visit_json(v) for v in record.history], expires_at=record.expires_at,
+            keyboard_hidden=record.keyboard_hidden))
 
     async def delete(self, identity_id: int) -> None:
         """End the identity's conversation."""
@@ -41,7 +42,7 @@ class ConversationRepository(Repository):
 def _record(row: Any) -> ConversationRecord:
     return ConversationRecord(
         identity_id=row.identity_id, flow=row.flow, state=row.state, expires_at=row.expires_at,
-        draft=row.draft, history=tuple(_visit(v) for v in row.history),
+        draft=row.draft, history=tuple(_visit(v) for v in row.history), keyboard_hidden=row.keyboard_hidden,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, false
 
 from storage.tables.base import metadata
 from storage.types import UtcDateTime
@@ -144,6 +144,9 @@ conversations = Table(
     Column("draft", JSON, nullable=False),
     Column("history", JSON, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False, index=True),
+    # Whether the current question hid the reply keyboard (it has inline buttons): the next one knows
+    # whether it must send a keyboard change.
+    Column("keyboard_hidden", Boolean, nullable=False, server_default=false()),
 )
 
 job_runs = Table(
