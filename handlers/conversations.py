@@ -106,7 +106,9 @@ class Flow:
 
     `begin` runs on the flow's command or menu button; `actions` answer buttons
     pressed outside the conversation (e.g. in a notification), by action name;
-    `public` flows work before joining; `expired` is said when a draft lapses.
+    `public` flows work before joining; `expired` is said when a draft lapses;
+    `takes` are kinds of input (a photo, say) that, sent outside any conversation,
+    begin the flow with `take` instead of puzzling the person.
     """
 
     name: str
@@ -117,6 +119,8 @@ class Flow:
     actions: Mapping[str, Step] = field(default_factory=dict)
     public: bool = False
     expired: Text | None = None
+    takes: frozenset[EventKind] = frozenset()
+    take: Step | None = None
 
     def state(self, name: str) -> Enum | None:
         """Return the state called `name`, None when the flow has none by that name."""

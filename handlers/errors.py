@@ -44,6 +44,7 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.REPORT_WRONG_STATE: _("Sorry, that cannot be done in the report's present state. It may have "
                                     "just been changed by someone else."),
     ErrorCode.REPORT_TEXT_EMPTY: _("Please type a few words."),
+    ErrorCode.REPORT_TEXT_NO_WORDS: _("Please say it in words: an emoji alone does not tell us enough."),
     ErrorCode.REPORT_TEXT_TOO_LONG: _("That is too long ({length} characters). Please keep it within {limit} "
                                       "characters."),
     ErrorCode.REPORT_DAILY_LIMIT: _("You have already sent {limit} reports today, the most allowed in one day. "

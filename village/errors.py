@@ -58,6 +58,7 @@ class ErrorCode(StrEnum):
     # --- reports ---
     REPORT_WRONG_STATE = "report_wrong_state"
     REPORT_TEXT_EMPTY = "report_text_empty"
+    REPORT_TEXT_NO_WORDS = "report_text_no_words"
     REPORT_TEXT_TOO_LONG = "report_text_too_long"
     REPORT_DAILY_LIMIT = "report_daily_limit"
     REPORT_TOO_MANY_PHOTOS = "report_too_many_photos"

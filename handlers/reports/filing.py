@@ -35,6 +35,7 @@ EXPIRED = _("Your unfinished report was not submitted within 24 hours and has be
 class FilingState(Enum):
     """Where a person is in writing a report."""
 
+    OFFER = auto()
     RESIDENT = auto()
     CATEGORY = auto()
     DESCRIBE = auto()
@@ -85,6 +86,29 @@ class FilingSteps:
         await ctx.services.reports.check_quota(ctx.actor)
         return goto(FilingState.CATEGORY, Reply(_("Let's report a problem. It takes less than a minute.")))
 
+    async def take(self, ctx: Context) -> Turn:
+        """A photo, voice message or location sent from the menu: keep it and offer to report with it."""
+        await ctx.services.reports.check_quota(ctx.actor)
+        if ctx.event.kind is EventKind.PHOTO:
+            await self._add_photo(ctx)
+        elif ctx.event.kind is EventKind.VOICE:
+            ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
+        elif ctx.event.kind is EventKind.LOCATION and ctx.event.location is not None:
+            ctx.draft["point"] = [ctx.event.location.latitude, ctx.event.location.longitude]
+        return goto(FilingState.OFFER)
+
+    async def ask_offer(self, ctx: Context) -> Sequence[Reply]:
+        """Ask whether what was sent is about a problem to report."""
+        return [Reply(_("Would you like to report a problem with what you sent?"),
+                      buttons=((Button(_("📣 Yes, report a problem"), pack(self.flow, "offer")),),))]
+
+    async def receive_offer(self, ctx: Context) -> Turn:
+        """Go on to the category."""
+        pressed = button(ctx)
+        if pressed is None or pressed.action != "offer":
+            return reask(Reply(_("Please tap 📣 Yes, report a problem, or ❌ Cancel.")))
+        return goto(FilingState.CATEGORY)
+
     async def ask_resident(self, ctx: Context) -> Sequence[Reply]:
         """Ask whom the report is for."""
         return [Reply(_("Whom are you reporting for? Type the resident's name, or the last 4 digits of their "
@@ -117,7 +141,7 @@ class FilingSteps:
         if pressed is None or pressed.action != "cat":
             return reask(Reply(_("Please tap one of the kinds of problem below.")))
         ctx.draft["category"] = ctx.services.reports.check_category(pressed.int_arg())
-        return goto(FilingState.DESCRIBE)
+        return goto(FilingState.PHOTOS if ctx.draft.get("voice") else FilingState.DESCRIBE)
 
     async def ask_describe(self, ctx: Context) -> Sequence[Reply]:
         """Ask for the description, typed or spoken."""
@@ -197,10 +221,14 @@ class FilingSteps:
         """Take a location (then look for the same problem nearby), an address, or skip."""
         if ctx.event.kind is EventKind.LOCATION and ctx.event.location is not None:
             point = ctx.event.location
+            ctx.draft.pop("address", None)
             ctx.draft["point"] = [point.latitude, point.longitude]
             return await self._after_location(ctx, GeoPoint(point.latitude, point.longitude))
         if ctx.event.kind is not EventKind.TEXT:
             return reask(Reply(_("Please tap 📍 Send my location, type the address, or tap ⏭ Skip.")))
+        # One answer to "where": whatever an earlier answer (or a location sent from the menu) set goes.
+        ctx.draft.pop("point", None)
+        ctx.draft.pop("address", None)
         if ctx.event.text.strip() == ctx.render(SKIP):
             return goto(FilingState.ANONYMITY, Reply(_("All right, no location.")))
         ctx.draft["address"] = ctx.services.reports.check_address(ctx.event.text)
@@ -319,6 +347,7 @@ class FilingSteps:
     def states(self) -> dict[Enum, State]:
         """Return the flow's states."""
         states: dict[Enum, State] = {
+            FilingState.OFFER: State(self.ask_offer, self.receive_offer),
             FilingState.CATEGORY: State(self.ask_category, self.receive_category),
             FilingState.DESCRIBE: State(self.ask_describe, self.receive_describe),
             FilingState.PHOTOS: State(self.ask_photos, self.receive_photos),
@@ -338,7 +367,8 @@ def build() -> list[Flow]:
     mine, for_resident = FilingSteps("rpt", on_behalf=False), FilingSteps("rpo", on_behalf=True)
     return [
         Flow(name=mine.flow, begin=mine.begin, states=mine.states(), commands=("report",),
-             menu=MenuItem(_("📣 Report a problem"), order=10, section=MenuSection.MAIN), expired=EXPIRED),
+             menu=MenuItem(_("📣 Report a problem"), order=10, section=MenuSection.MAIN), expired=EXPIRED,
+             takes=frozenset({EventKind.PHOTO, EventKind.VOICE, EventKind.LOCATION}), take=mine.take),
         Flow(name=for_resident.flow, begin=for_resident.begin, states=for_resident.states(),
              commands=("reportfor",), expired=EXPIRED,
              menu=MenuItem(_("🧾 Report for a resident"), roles=frozenset({Role.GRID_WORKER, Role.CADRE}),

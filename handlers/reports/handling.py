@@ -36,6 +36,7 @@ class HandleState(Enum):
     REASON = auto()
     ASSIGNEE = auto()
     MERGE = auto()
+    MERGE_CONFIRM = auto()
     COMMENT = auto()
 
 
@@ -203,7 +204,24 @@ async def receive_merge(ctx: Context) -> Turn:
         target = pressed_id(ctx)
     else:
         return await _other_button(ctx) or reask(Reply(_("Please tap a report or type its number.")))
-    change = await ctx.services.reports.merge(ctx.actor, report_id, target)
+    ctx.draft["into"] = (await ctx.services.reports.staff_view(ctx.actor, target)).report.id
+    return goto(HandleState.MERGE_CONFIRM)
+
+
+async def ask_merge_confirm(ctx: Context) -> Sequence[Reply]:
+    """Name both reports and ask once more: a merge cannot be undone from the chat."""
+    report = (await ctx.services.reports.staff_view(ctx.actor, int(ctx.draft["id"]))).report
+    into = (await ctx.services.reports.staff_view(ctx.actor, int(ctx.draft["into"]))).report
+    return [Reply(_("Merge {code} into {into} as a duplicate? Its reporter will follow {into} instead. This cannot "
+                    "be undone.", code=report.code, into=into.code),
+                  buttons=((Button(_("🔗 Yes, merge"), pack(HANDLE, "merge")),),))]
+
+
+async def receive_merge_confirm(ctx: Context) -> Turn:
+    """Merge, once confirmed."""
+    if not _pressed(ctx, "merge"):
+        return await _other_button(ctx) or reask(Reply(_("Please tap 🔗 Yes, merge, or ⬅️ Back.")))
+    change = await ctx.services.reports.merge(ctx.actor, int(ctx.draft["id"]), int(ctx.draft["into"]))
     return await _done(ctx, change, _("🔗 Merged as a duplicate. Its reporter will follow the other report."))
 
 
@@ -265,6 +283,7 @@ def build() -> Flow:
             HandleState.REASON: State(ask_reason, receive_reason),
             HandleState.ASSIGNEE: State(ask_assignee, receive_assignee),
             HandleState.MERGE: State(ask_merge, receive_merge),
+            HandleState.MERGE_CONFIRM: State(ask_merge_confirm, receive_merge_confirm),
             HandleState.COMMENT: State(ask_comment, receive_comment),
         },
         expired=_("A report step you started was not finished in time; nothing was changed."),

@@ -125,3 +125,56 @@ async def test_start_mid_report_says_the_draft_was_discarded(engine: Engine, dat
 
     assert "没做完的事已经放弃" in chat.texts()[0]
     assert await count_reports(database) == 0
+
+
+async def test_a_lone_emoji_is_no_description(engine: Engine) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+
+    await chat.says("👍")
+
+    assert "请用文字说一说" in chat.texts()[0]
+    assert "请说一说是什么问题" in chat.texts()[-1]
+
+
+async def test_a_photo_sent_from_the_menu_offers_a_report_that_keeps_it(engine: Engine) -> None:
+    chat = await joined(engine)
+
+    offered = await chat.send(EventKind.PHOTO, media=Media("photo-1", 100))
+    await chat.taps("📣 是的，我要反映")
+    await chat.taps("绿化")
+    await chat.says("大树倒在路上")
+    await chat.taps("➡️ 下一步")
+    await chat.taps("⏭ 跳过")
+    await chat.taps("👤 公开姓名")
+
+    assert "是要反映一个问题吗" in str(offered[-1].text)
+    assert "我没看懂" not in " ".join(str(r.text) for r in offered)
+    assert "📷 照片：1 张" in chat.texts()[-1]
+
+
+async def test_back_from_the_location_takes_its_keyboard_away(engine: Engine) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    await chat.taps("绿化")
+    await chat.says("大树倒在路上")
+    await chat.taps("➡️ 下一步")
+
+    back = await chat.taps("⬅️ 返回")
+
+    assert "➡️ 下一步" in labels(back[-1:])
+    assert any(r.remove_keyboard for r in back[:-1])
+    assert "📍 发送我的位置" not in labels(back)
+
+
+async def test_back_and_cancel_are_shown_once_per_question(engine: Engine) -> None:
+    chat = await joined(engine)
+    await chat.taps("📣 我要反映")
+    seen = [labels(chat.replies).count("⬅️ 返回")]
+
+    for step in (chat.taps("绿化"), chat.says("大树倒在路上"), chat.taps("➡️ 下一步"), chat.says("东河桥边")):
+        await step
+        seen.append(labels(chat.replies).count("⬅️ 返回"))
+
+    assert seen == [1, 1, 1, 1, 1]

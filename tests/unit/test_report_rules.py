@@ -196,3 +196,12 @@ def test_figures_of_an_empty_month_have_no_rates() -> None:
 
 def test_every_action_is_a_known_timeline_kind() -> None:
     assert {a.value for a in ReportAction}.isdisjoint({m.value for m in Milestone})
+
+
+def test_text_without_words_is_refused_where_words_are_needed() -> None:
+    with pytest.raises(InvalidInputError) as emoji:
+        clean_text(" 👍 ", 20, words=True)
+
+    assert emoji.value.code is ErrorCode.REPORT_TEXT_NO_WORDS
+    assert clean_text("👍", 20) == "👍"
+    assert clean_text("路灯坏了👍", 20, words=True) == "路灯坏了👍"

@@ -42,7 +42,7 @@ class ReportFiling(ReportBase):
 
     def check_description(self, text: str) -> str:
         """Return the description tidied; refuse it when empty or too long."""
-        return clean_text(text, self._policy.max_text_chars)
+        return clean_text(text, self._policy.max_text_chars, words=True)
 
     def check_address(self, text: str) -> str:
         """Return a typed address tidied; refuse it when empty or too long."""
@@ -128,7 +128,7 @@ class ReportFiling(ReportBase):
     def _validated(self, draft: ReportDraft) -> ReportDraft:
         if draft.category not in self._policy.categories:
             raise InvalidInputError(ErrorCode.REPORT_UNKNOWN_CATEGORY)
-        text = clean_text(draft.text, self._policy.max_text_chars, required=False)
+        text = clean_text(draft.text, self._policy.max_text_chars, required=False, words=draft.voice is None)
         if not text and draft.voice is None:
             raise InvalidInputError(ErrorCode.REPORT_NO_DESCRIPTION)
         if len(draft.photos) > self._policy.max_photos:

@@ -37,8 +37,8 @@ class ReportHandling(ReportBase):
         return report
 
     def check_note(self, text: str) -> str:
-        """Return a handler's note tidied; refuse it when empty or too long."""
-        return clean_text(text, self._policy.max_note_chars)
+        """Return a handler's note tidied; refuse it when empty, without words or too long."""
+        return clean_text(text, self._policy.max_note_chars, words=True)
 
     async def accept(self, actor: Actor, report_id: int) -> ReportChange:
         """Accept (受理): the resolve deadline starts; a cadre accepting an unassigned report takes it."""
@@ -62,7 +62,7 @@ class ReportHandling(ReportBase):
     async def resolve(self, actor: Actor, report_id: int, note: str, photo: StoredMedia | None = None) -> ReportChange:
         """Resolve (已办结) with a note and an optional photo; the reporter is then asked to rate."""
         report = await self._handled(actor, report_id)
-        text = clean_text(note, self._policy.max_note_chars)
+        text = clean_text(note, self._policy.max_note_chars, words=True)
         change = await self._transition(actor, report, ReportAction.RESOLVE, StatusChange(
             report.status, resolved_at=self._clock.now(), resolution_note=text, clear_rating=True), note=text)
         if photo is not None:

@@ -66,11 +66,17 @@ def nearest(point: GeoPoint, reports: Iterable[Report], within_m: float, limit: 
     return [r for d, _, r in sorted(placed, key=lambda t: (t[0], t[1])) if d <= within_m][:limit]
 
 
-def clean_text(raw: str, max_chars: int, *, required: bool = True) -> str:
-    """Return typed text with its whitespace tidied; refuse it when empty or over `max_chars`."""
+def clean_text(raw: str, max_chars: int, *, required: bool = True, words: bool = False) -> str:
+    """Return typed text with its whitespace tidied; refuse it when empty or over `max_chars`.
+
+    With `words`, text must hold at least one letter, character or digit: an emoji or a "?" alone
+    tells the person who reads it nothing.
+    """
     text = "\n".join(tidy for line in raw.splitlines() if (tidy := " ".join(line.split())))
     if required and not text:
         raise InvalidInputError(ErrorCode.REPORT_TEXT_EMPTY)
+    if words and text and not any(char.isalnum() for char in text):
+        raise InvalidInputError(ErrorCode.REPORT_TEXT_NO_WORDS)
     if len(text) > max_chars:
         raise InvalidInputError(ErrorCode.REPORT_TEXT_TOO_LONG, limit=max_chars, length=len(text))
     return text

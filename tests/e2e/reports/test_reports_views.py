@@ -124,7 +124,8 @@ async def test_reassign_reject_and_merge_from_the_card(bot: Harness) -> None:
     await bot.tg.user_taps(GRID_WORKER, "📋 待办问题")
     await bot.tg.user_taps(GRID_WORKER, "FX01-2611-0002 垃圾/环境卫生 · 已上报")
     await bot.tg.user_taps(GRID_WORKER, "🔗 合并重复")
-    merged = await bot.tg.user_says(GRID_WORKER, "FX01-2611-0001")
+    asked = await bot.tg.user_says(GRID_WORKER, "FX01-2611-0001")
+    merged = await bot.tg.user_taps(GRID_WORKER, "🔗 确认合并")
     await bot.tg.user_taps(GRID_WORKER, "📋 待办问题")
     await bot.tg.user_taps(GRID_WORKER, "FX01-2611-0003 其他 · 已上报")
     await bot.tg.user_taps(GRID_WORKER, "🚫 不予受理")
@@ -132,6 +133,7 @@ async def test_reassign_reject_and_merge_from_the_card(bot: Harness) -> None:
 
     assert "已转派" in passed[-1].text
     assert "有一个问题转给您处理" in last_with(bot, DIRECTOR, "✅ 受理").text
+    assert "把 FX01-2611-0002 作为重复问题并入 FX01-2611-0001" in asked[-1].text
     assert "已作为重复问题合并" in merged[-1].text
     assert "和 FX01-2611-0001 是同一个问题，已合并处理" in bot.tg.last_text(NEIGHBOUR)
     assert "已不予受理" in rejected[-1].text
