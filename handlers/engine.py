@@ -229,7 +229,7 @@ class Engine:
             flow = self._stranger
         ctx.draft = {}
         replies = await self._apply(ctx, flow, None, await flow.begin(ctx))
-        return [Reply(DISCARDED), *replies] if record is not None else replies
+        return [Reply(DISCARDED), *replies] if record is not None and ctx.person is not None else replies
 
     async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
         flow = self._flows[record.flow]

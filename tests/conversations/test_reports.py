@@ -9,6 +9,9 @@ from handlers.events import EventKind, Location, Media
 from storage.database import Database
 from tests.conversations.conftest import Chat, labels
 from village.clock import ManualClock
+from village.people import Actor
+from village.services import Services
+from village.settings import VillageSettings
 
 NAVIGATION = {"⬅️ 返回", "❌ 取消"}
 
@@ -178,3 +181,29 @@ async def test_back_and_cancel_are_shown_once_per_question(engine: Engine) -> No
         seen.append(labels(chat.replies).count("⬅️ 返回"))
 
     assert seen == [1, 1, 1, 1, 1]
+
+
+async def test_a_report_reassigned_meanwhile_ends_the_step_instead_of_failing_every_message(
+        engine: Engine, database: Database, clock: ManualClock) -> None:
+    alice = await joined(engine)
+    await alice.taps("📣 我要反映")
+    await alice.taps("绿化")
+    await alice.says("大树倒在路上")
+    await alice.taps("➡️ 下一步")
+    await alice.taps("⏭ 跳过")
+    await alice.taps("👤 公开姓名")
+    await alice.taps("✅ 确认提交")
+    worker = await joined(engine, "6006", "+8613800000006")
+    await worker.send_button("rph:asg:1")
+    async with database.transaction() as store:
+        secretary = await store.people.by_phone("+8613800000009")
+        assert secretary is not None
+        services = Services(store, clock, VillageSettings())
+        await services.reports.reassign(Actor.of(secretary), 1, secretary.id)
+
+    refused = await worker.taps("李书记")
+    later = await worker.says("你好")
+
+    assert "抱歉" in str(refused[0].text)
+    assert "➕ 更多" in labels(refused)
+    assert "我没看懂" in str(later[0].text)

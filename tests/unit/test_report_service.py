@@ -214,6 +214,33 @@ async def test_unsatisfied_reopens_and_alerts_assignee_and_secretary(village: Da
     assert note.note == "还有一半没清"
 
 
+async def test_a_closure_note_needs_words(village: Database, clock: ManualClock) -> None:
+    report = await file(village, clock)
+    worker = await actor(village, "13800000006")
+    await act(village, clock, lambda s: s.reports.accept(worker, report.id))
+
+    with pytest.raises(VillageError) as refused:
+        await act(village, clock, lambda s: s.reports.resolve(worker, report.id, "👍"))
+
+    assert refused.value.code is ErrorCode.REPORT_TEXT_NO_WORDS
+
+
+async def test_a_new_closure_round_starts_unrated_with_its_own_photo(village: Database, clock: ManualClock) -> None:
+    report = await file(village, clock)
+    worker, reporter = await actor(village, "13800000006"), await actor(village, "13800000001")
+    await act(village, clock, lambda s: s.reports.accept(worker, report.id))
+    await act(village, clock, lambda s: s.reports.resolve(worker, report.id, "已清运", PHOTO))
+    reopened = await act(village, clock, lambda s: s.reports.rate(reporter, report.id, Rating.UNSATISFIED))
+
+    again = await act(village, clock, lambda s: s.reports.resolve(worker, report.id, "全部清走了"))
+    view = await act(village, clock, lambda s: s.reports.staff_view(worker, report.id))
+
+    assert reopened.report.resolution_note == ""
+    assert again.report.rating is None
+    assert again.report.resolution_note == "全部清走了"
+    assert [m.shown_with(again.report) for m in view.media if m.purpose.value == "resolution"] == [False]
+
+
 async def test_only_the_reporter_may_rate(village: Database, clock: ManualClock) -> None:
     report = await file(village, clock)
     worker, neighbour = await actor(village, "13800000006"), await actor(village, "13800000003")
