@@ -95,6 +95,29 @@ async def test_skipping_the_location_after_back_drops_the_address_typed_before(b
     assert "东河桥边" not in last_with(bot, GRID_WORKER, "✅ 受理").text
 
 
+async def test_each_question_shows_its_own_keyboard_after_back_and_a_restart(bot: Harness) -> None:
+    await join(bot, ALICE)
+    await bot.tg.user_taps(ALICE, "📣 我要反映")
+    on_category = bot.api.current_keyboard(ALICE.id)
+    await bot.tg.user_taps(ALICE, "绿化")
+    on_describe = bot.api.current_keyboard(ALICE.id)
+    await bot.tg.user_says(ALICE, "大树倒在路上")
+    await bot.tg.user_taps(ALICE, "➡️ 下一步")
+    on_location = bot.api.current_keyboard(ALICE.id)
+
+    back = await bot.tg.user_taps(ALICE, "⬅️ 返回")
+    after_back = bot.api.current_keyboard(ALICE.id)
+    await bot.restart()
+    await bot.tg.user_says(ALICE, "没有照片")
+    after_restart = bot.api.current_keyboard(ALICE.id)
+
+    assert on_category == []  # the menu gives way to the inline choices
+    assert on_describe == ["⬅️ 返回", "❌ 取消"]
+    assert on_location == ["📍 发送我的位置", "⏭ 跳过", "⬅️ 返回", "❌ 取消"]
+    assert "➡️ 下一步" in back[-1].inline_labels
+    assert after_back == after_restart == []
+
+
 async def test_unconfirmed_draft_is_discarded_after_a_day_with_a_message(bot: Harness, clock: ManualClock) -> None:
     await join(bot, ALICE)
     await bot.tg.user_taps(ALICE, "📣 我要反映")
