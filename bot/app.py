@@ -22,6 +22,7 @@ from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
+from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
 from handlers.events import Event
@@ -71,6 +72,7 @@ class Runtime:
     errors: ErrorReporter
     broadcasts: ProgressReporter
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
+    webhook: WebhookServer | None = None
 
     async def start(self, *, timed_jobs: bool = True) -> None:
         """Migrate, then start the dispatcher, the scheduler and the update intake.
@@ -86,15 +88,13 @@ class Runtime:
         if timed_jobs:
             self.scheduler.start()
         await self.application.start()
-        updater = self.application.updater
-        assert updater is not None
         telegram = self.config.telegram
         if telegram.mode == "webhook":
-            hook = telegram.webhook
-            await updater.start_webhook(
-                listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url or None,
-                secret_token=hook.secret.get_secret_value() or None, allowed_updates=ALLOWED_UPDATES)
+            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES)
+            await self.webhook.start()
         else:
+            updater = self.application.updater
+            assert updater is not None
             await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
         log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
 
@@ -103,6 +103,8 @@ class Runtime:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
+        if self.webhook is not None:
+            await self.webhook.stop()
         if self.application.running:
             await self.application.stop()
         await self.dispatcher.stop()
@@ -122,8 +124,8 @@ class Runtime:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await self.start()
         try:
+            await self.start()  # inside: a start that fails (say, a rejected token) still closes what it opened
             await stop.wait()
         finally:
             await self.stop()

@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from handlers.callback_data import Callback, unpack
+from handlers.callback_data import BadCallbackError, Callback, unpack
 from handlers.context import Context, MediaKeeping, Notifier, Renderer
 from handlers.conversations import KEEP, Flow, MenuSection, Turn
 from handlers.errors import error_reply
@@ -147,6 +147,10 @@ class Engine:
             log.info("refused: %s", error.code)
             ctx.draft = dict(record.draft) if record else {}
             return [error_reply(error), *await self._resume(ctx, record)]
+        except BadCallbackError:  # forged or garbled button data: as harmless as a stale button, no traceback
+            log.info("malformed button data in update %s", ctx.event.update_ref)
+            ctx.draft = dict(record.draft) if record else {}
+            return [Reply(BUTTON_EXPIRED), *await self._resume(ctx, record)]
 
     async def _route(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
         event = ctx.event
