@@ -91,6 +91,14 @@ class OutboxSettings(_Section):
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
 
+class ReplySettings(_Section):
+    """Direct replies: retries on a transient failure, before the outbox takes them over."""
+
+    attempts: int = Field(default=4, ge=1, le=10)
+    backoff_seconds: float = Field(default=0.5, gt=0, le=30)
+    max_wait_seconds: float = Field(default=10, ge=0, le=300)
+
+
 class SchedulerSettings(_Section):
     """How late a missed run may still be caught up (after downtime), in hours."""
 
@@ -119,6 +127,7 @@ class Config(BaseSettings, VillageSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     outbox: OutboxSettings = OutboxSettings()
+    replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
