@@ -43,33 +43,16 @@ class OutboxRepository(Repository):
             .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
             .limit(limit * _CANDIDATES_PER_SLOT)
         )
-        candidates = (await self._db.execute(query)).fetchall()
-        retrying = await self._first_retrying(now, {row.identity_id for row in candidates})
         rows: list[Any] = []
         taken = set(busy)
-        # In queue order within a priority: a message retried later (its not_before moved on) keeps its place.
-        for row in sorted(candidates, key=lambda candidate: (candidate.priority, candidate.id)):
-            held = row.id > retrying.get(row.identity_id, row.id)
-            if row.identity_id not in taken and len(rows) < limit and not held:
+        for row in (await self._db.execute(query)).fetchall():
+            if row.identity_id not in taken and len(rows) < limit:
                 rows.append(row)
             taken.add(row.identity_id)  # also an identity's later rows wait for its earlier one
         if rows:
             await self._db.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
                 status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))
         return [_item(r, attempts=r.attempts + 1) for r in rows]
-
-    async def _first_retrying(self, now: datetime, identity_ids: Collection[int]) -> dict[int, int]:
-        """Return, per identity, its first message waiting to be tried again: later ones stay behind it.
-
-        (A message held by the quiet hours has no attempts yet and holds nothing back.)
-        """
-        if not identity_ids:
-            return {}
-        query = (select(outbox.c.identity_id, func.min(outbox.c.id))
-                 .where(outbox.c.status == _PENDING, outbox.c.attempts > 0, outbox.c.not_before > now,
-                        outbox.c.identity_id.in_(sorted(identity_ids)))
-                 .group_by(outbox.c.identity_id))
-        return {int(identity_id): int(first) for identity_id, first in (await self._db.execute(query)).all()}
 
     async def mark_sent(self, item_id: int, now: datetime) -> None:
         """Record a delivery."""
@@ -84,8 +67,16 @@ class OutboxRepository(Repository):
         await self._set(item_id, status=OutboxStatus.FAILED.value, sent_at=now, last_error=error[:500])
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
-        """Put a message back in the queue until `not_before`."""
+        """Put a message back in the queue until `not_before`; the person's later messages wait with it.
+
+        Claims go by (priority, not_before, id): moving the later ones to the same time keeps them
+        behind it, so one person's messages still arrive in the order queued.
+        """
         await self._set(item_id, status=_PENDING, not_before=not_before, last_error=error[:500])
+        retried = select(outbox.c.identity_id).where(outbox.c.id == item_id).scalar_subquery()
+        await self._db.execute(update(outbox).where(
+            outbox.c.identity_id == retried, outbox.c.status == _PENDING, outbox.c.id > item_id,
+            outbox.c.not_before < not_before).values(not_before=not_before))
 
     async def release_in_flight(self) -> int:
         """Requeue messages a dead process was sending; flag them as possibly sent twice."""
