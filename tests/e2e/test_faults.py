@@ -32,7 +32,9 @@ EXTRA = [["FX01", "和美村", "二网格", "三组", f"3-{n + 10}", f"村民{n}
 NEIGHBOURS = [villager(5000 + n, f"Res{n}", f"136000000{n:02d}") for n in range(RESIDENTS)]
 FAST = {"HEMEI_REPLIES__BACKOFF_SECONDS": "0.01", "HEMEI_REPLIES__MAX_WAIT_SECONDS": "0.5",
         "HEMEI_OUTBOX__POLL_SECONDS": "0.05", "HEMEI_OUTBOX__RATE_PER_SECOND": "300",
-        "HEMEI_TELEGRAM__MAX_PER_SECOND": "400", "HEMEI_OUTBOX__MAX_ATTEMPTS": "20", **LOW_THRESHOLDS}
+        "HEMEI_TELEGRAM__MAX_PER_SECOND": "400", "HEMEI_OUTBOX__MAX_ATTEMPTS": "20",
+        # Few sends in flight at once, so that only those few can be on their way when a flood wait begins.
+        "HEMEI_OUTBOX__MAX_IN_FLIGHT": "2", **LOW_THRESHOLDS}
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ async def bot(db_url: str, database: Database, clock: ManualClock, tmp_path: Pat
     await load_roster(database, clock, [*ROSTER, *EXTRA])
     async with running_bot(db_url, clock=clock, environ={"HEMEI_MEDIA__DIR": str(tmp_path / "media"),
                                                         **FAST}) as harness:
-        harness.api.flood_grace = 0.05  # sends already in flight when a flood answer went out are not early
+        harness.api.flood_grace = 0.15  # sends already in flight when a flood answer went out are not early
         yield harness
 
 
@@ -82,7 +84,7 @@ def broadcast_received(bot: Harness) -> Counter[str]:
 async def test_every_kind_of_failure_loses_nothing_and_replies_resume(bot: Harness, clock: ManualClock) -> None:
     await join(bot, ALICE)
     texts = await broadcast(bot, 60)
-    bot.api.inject(flood(0.2), flood(0.2), flood(0.2), server_error(500), server_error(502), server_error(500),
+    bot.api.inject(flood(0.4), flood(0.4), flood(0.4), server_error(500), server_error(502), server_error(500),
                    dropped(), dropped(), dropped(), dropped_after(), dropped_after())
 
     before = len(bot.tg.replies_to(ALICE))
