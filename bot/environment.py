@@ -11,39 +11,51 @@ import difflib
 import json
 import typing
 from collections.abc import Mapping
+from enum import Enum
 
 from pydantic import BaseModel
 
 PREFIX = "HEMEI_"
 DELIMITER = "__"
 CONFIG_FILE_VARIABLE = "HEMEI_CONFIG"
+SEQUENCES = (list, tuple, set, frozenset)
 
 
-def variables_of(model: type[BaseModel], prefix: str = PREFIX) -> dict[str, bool]:
-    """Return every variable that names a key of `model`, and whether its value is read as JSON."""
-    names: dict[str, bool] = {}
+class Shape(Enum):
+    """What a variable's value sets, which decides how pydantic-settings reads it."""
+
+    VALUE = "value"
+    SECTION = "section"  # a whole table of settings, as JSON; its keys also have variables of their own
+    TABLE = "table"  # free-form keys (e.g. [schedules]), as JSON or one variable per key
+    LIST = "list"  # as JSON
+
+
+def variables_of(model: type[BaseModel], prefix: str = PREFIX) -> dict[str, Shape]:
+    """Return every variable that names a key of `model`, and the shape of its value."""
+    names: dict[str, Shape] = {}
     for field_name, field in model.model_fields.items():
         name = f"{prefix}{field_name}".upper()
         kind = field.annotation
         if isinstance(kind, type) and issubclass(kind, BaseModel):
-            names[name] = True
+            names[name] = Shape.SECTION
             names |= variables_of(kind, f"{name}{DELIMITER}")
         else:
-            names[name] = typing.get_origin(kind) in (dict, list, tuple, set, frozenset)
+            origin = typing.get_origin(kind)
+            names[name] = Shape.TABLE if origin is dict else Shape.LIST if origin in SEQUENCES else Shape.VALUE
     return names
 
 
 def unknown_variables(environ: Mapping[str, str], model: type[BaseModel]) -> list[str]:
     """Return a warning for each `HEMEI_*` variable that matches no key, with the likely one it meant."""
     known = variables_of(model)
-    tables = [name for name, is_json in known.items() if is_json]
+    tables = [name for name, shape in known.items() if shape is Shape.TABLE]
     warnings = []
     for name in sorted(_ours(environ)):
         if name in known or name == CONFIG_FILE_VARIABLE or any(name.startswith(t + DELIMITER) for t in tables):
             continue
         guess = difflib.get_close_matches(name, [*known, CONFIG_FILE_VARIABLE], n=1)
         hint = f"; did you mean {guess[0]}?" if guess else ""
-        warnings.append(f"warning: {name} matches no setting and is ignored{hint}")
+        warnings.append(f"warning: {name} matches no setting{hint}")
     return warnings
 
 
@@ -52,7 +64,7 @@ def json_problems(environ: Mapping[str, str], model: type[BaseModel]) -> list[st
     known = variables_of(model)
     problems = []
     for name, value in _ours(environ).items():
-        if not known.get(name):
+        if known.get(name, Shape.VALUE) is Shape.VALUE:
             continue
         try:
             json.loads(value)

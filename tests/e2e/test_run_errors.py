@@ -72,7 +72,7 @@ def test_a_misspelt_variable_is_warned_about(monkeypatch: pytest.MonkeyPatch, tm
     error = capsys.readouterr().err
 
     assert status == 2  # the token it was meant to set is still empty
-    assert "HEMEI_TELEGRM__TOKEN matches no setting and is ignored; did you mean HEMEI_TELEGRAM__TOKEN?" in error
+    assert "HEMEI_TELEGRM__TOKEN matches no setting; did you mean HEMEI_TELEGRAM__TOKEN?" in error
     assert REVOKED not in error
 
 

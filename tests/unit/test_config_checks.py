@@ -49,12 +49,15 @@ def test_json_in_a_variable_still_overrides_a_table() -> None:
 
 def test_a_misspelt_variable_is_warned_about_with_the_likely_key() -> None:
     environ = {"HEMEI_TELEGRM__TOKEN": "1:x", "HEMEI_TELEGRAM__TOKEN": "1:x", "HEMEI_CONFIG": "c.toml",
+               "HEMEI_TELEGRAM__WEBHOOK__SECRT": "x",
                "HEMEI_SCHEDULES__PRUNE_UPDATES": "0 3 * * *", "HEMEI_TELEGRAM__WEBHOOK__SECRET": SECRET,
                "hemei_quiet_hours__start": "22:00", "PATH": "/bin"}
 
     warnings = unknown_variables(environ, Config)
 
-    assert warnings == ["warning: HEMEI_TELEGRM__TOKEN matches no setting and is ignored; "
+    assert warnings == ["warning: HEMEI_TELEGRAM__WEBHOOK__SECRT matches no setting; "
+                        "did you mean HEMEI_TELEGRAM__WEBHOOK__SECRET?",
+                        "warning: HEMEI_TELEGRM__TOKEN matches no setting; "
                         "did you mean HEMEI_TELEGRAM__TOKEN?"]
 
 
