@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
 
 from bot.broadcasts import ProgressReporter
-from bot.channels import DeliveryError, RateLimitedError
 from bot.config import Config, ConfigError
+from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
@@ -22,9 +23,9 @@ from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
+from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
-from handlers.events import Event
 from handlers.replies import Reply
 from storage.database import Database
 from storage.migrate import upgrade
@@ -70,7 +71,9 @@ class Runtime:
     scheduler: Scheduler
     errors: ErrorReporter
     broadcasts: ProgressReporter
+    replies: DirectReplies
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
+    webhook: WebhookServer | None = None
 
     async def start(self, *, timed_jobs: bool = True) -> None:
         """Migrate, then start the dispatcher, the scheduler and the update intake.
@@ -86,15 +89,13 @@ class Runtime:
         if timed_jobs:
             self.scheduler.start()
         await self.application.start()
-        updater = self.application.updater
-        assert updater is not None
         telegram = self.config.telegram
         if telegram.mode == "webhook":
-            hook = telegram.webhook
-            await updater.start_webhook(
-                listen=hook.listen, port=hook.port, url_path=hook.path, webhook_url=hook.url or None,
-                secret_token=hook.secret.get_secret_value() or None, allowed_updates=ALLOWED_UPDATES)
+            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES)
+            await self.webhook.start()
         else:
+            updater = self.application.updater
+            assert updater is not None
             await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
         log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
 
@@ -103,6 +104,8 @@ class Runtime:
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()
+        if self.webhook is not None:
+            await self.webhook.stop()
         if self.application.running:
             await self.application.stop()
         await self.dispatcher.stop()
@@ -122,36 +125,34 @@ class Runtime:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await self.start()
         try:
+            await self.start()  # inside: a start that fails (say, a rejected token) still closes what it opened
             await stop.wait()
         finally:
             await self.stop()
 
     async def on_update(self, update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        """Handle one update: answer the button press, run the engine, send the replies."""
+        """Handle one update: answer the button press (alongside), run the engine, send the replies."""
+        answering = asyncio.create_task(answer_press(update))  # its failure must not cost the press
         try:
-            if update.callback_query is not None:
-                await update.callback_query.answer()
             event = event_of(update)
             if event is not None:
-                await self.reply(event, await self.engine.handle(event))
+                await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             await self.errors.report(update, error)
         finally:
+            await answering
             await self.tracker.mark(update.update_id)
 
-    async def reply(self, event: Event, replies: list[Reply]) -> None:
-        """Send direct replies in order; wait once if Telegram asks us to slow down."""
-        for reply in replies:
-            try:
-                await self.channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
-            except RateLimitedError as error:
-                await asyncio.sleep(error.retry_after.total_seconds())
-                await self.channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
-            except DeliveryError as error:
-                log.warning("reply to update %s not delivered: %s", event.update_ref, error)
-                return
+
+async def answer_press(update: Update) -> None:
+    """Stop the button's spinner; Telegram refuses answers to old presses ("query is too old"), harmlessly."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer()
+    except TelegramError as error:
+        log.info("could not answer the button press of update %s: %s", update.update_id, error)
 
 
 def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
@@ -185,8 +186,10 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
+    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
+                            on_flood=dispatcher.hold)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts)
+                      broadcasts, replies)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime

@@ -7,6 +7,8 @@ the key; the CLI prints it and exits with status 2. Secrets never appear in it.
 
 from __future__ import annotations
 
+import codecs
+import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -16,8 +18,10 @@ from typing import Any, Literal
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 from pydantic_settings.sources.utils import parse_env_vars
 
+from bot.environment import json_problems
 from village.settings import VillageSettings
 
 ENV_PREFIX = "HEMEI_"
@@ -43,6 +47,13 @@ class WebhookSettings(_Section):
     secret: SecretStr = SecretStr("")
 
 
+# Telegram allows 1-256 of these characters; we want enough of them that guessing is hopeless.
+WEBHOOK_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+WEBHOOK_SECRET_MIN = 32
+WEBHOOK_SECRET_MAX = 256
+MAKE_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
 class TelegramSettings(_Section):
     """The bot's account and the Bot API server it talks to."""
 
@@ -53,6 +64,16 @@ class TelegramSettings(_Section):
     max_per_second: float = Field(default=30, gt=0, le=1000)
     mode: Literal["polling", "webhook"] = "polling"
     webhook: WebhookSettings = WebhookSettings()
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> TelegramSettings:
+        """Without a secret anyone could post updates as any user, e.g. a cadre approving a stranger."""
+        secret = self.webhook.secret.get_secret_value()
+        if self.mode != "webhook" or (WEBHOOK_SECRET_MIN <= len(secret) <= WEBHOOK_SECRET_MAX
+                                      and WEBHOOK_SECRET_CHARS.fullmatch(secret)):
+            return self
+        raise ValueError(f"webhook.secret must be {WEBHOOK_SECRET_MIN} to {WEBHOOK_SECRET_MAX} letters, digits, "
+                         f"_ or - in webhook mode (make one with {MAKE_SECRET})")
 
 
 class DatabaseSettings(_Section):
@@ -68,6 +89,14 @@ class OutboxSettings(_Section):
     max_in_flight: int = Field(default=8, ge=1, le=100)
     max_attempts: int = Field(default=6, ge=1, le=50)
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
+
+class ReplySettings(_Section):
+    """Direct replies: retries on a transient failure, before the outbox takes them over."""
+
+    attempts: int = Field(default=4, ge=1, le=10)
+    backoff_seconds: float = Field(default=0.5, gt=0, le=30)
+    max_wait_seconds: float = Field(default=10, ge=0, le=300)
 
 
 class SchedulerSettings(_Section):
@@ -98,6 +127,7 @@ class Config(BaseSettings, VillageSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     outbox: OutboxSettings = OutboxSettings()
+    replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
@@ -156,11 +186,16 @@ def load_config(path: str | Path | None, environ: Mapping[str, str]) -> Config:
     path = path or environ.get("HEMEI_CONFIG") or None
     data = _read_toml(Path(path)) if path else {}
     overrides = {k: v for k, v in environ.items() if k.upper() != "HEMEI_CONFIG"}
+    problems = json_problems(overrides, Config)
+    if problems:
+        raise ConfigError("\n".join(["invalid configuration in the environment:", *problems]))
     token = _ENVIRON.set(overrides)
     try:
         config = Config(**data)
     except ValidationError as error:
         raise ConfigError(_describe(error, path)) from None
+    except SettingsError as error:  # a variable pydantic-settings could not parse; it names the key
+        raise ConfigError(f"invalid configuration in the environment: {error}") from None
     finally:
         _ENVIRON.reset(token)
     return _with_default_paths(config, Path(path).resolve().parent if path else Path.cwd())
@@ -183,12 +218,21 @@ def sqlite_url(path: Path) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(_decode(path.read_bytes(), path))
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """Return the file's text: UTF-8, with or without a BOM, or UTF-16 with one (Notepad's "Unicode")."""
+    encoding = "utf-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start} cannot be read); "
+                          "save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)") from None
 
 
 def _describe(error: ValidationError, path: str | Path | None) -> str:

@@ -155,7 +155,7 @@ class Dispatcher:
         now = self._clock.now()
         async with self._database.transaction() as store:
             if isinstance(error, RateLimitedError):
-                self._pause(error.retry_after)
+                self.hold(error.retry_after)
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
                 await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))
@@ -171,7 +171,7 @@ class Dispatcher:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
 
-    def _pause(self, delay: timedelta) -> None:
-        """Hold every send: a flood wait applies to the whole bot."""
+    def hold(self, delay: timedelta) -> None:
+        """Hold every send for `delay`: a flood wait applies to the whole bot (also one a direct reply met)."""
         until = asyncio.get_running_loop().time() + delay.total_seconds()
         self._paused_until = max(self._paused_until, until)

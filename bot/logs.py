@@ -10,6 +10,7 @@ from typing import TextIO
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 # Phone numbers are personal data: keep only the last four digits in logs.
 _PHONE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d{5})(\d{4})(?!\d)")
+_TRACEBACKS = logging.Formatter()
 
 
 class RedactTokens(logging.Filter):
@@ -20,14 +21,22 @@ class RedactTokens(logging.Filter):
         self._secrets = tuple(s for s in secrets if s)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message in place; always keep the record."""
+        """Rewrite the record's message and traceback in place; always keep the record."""
         message = record.getMessage()
-        cleaned = _PHONE.sub(r"***\3", _TOKEN.sub("<token>", message))
-        for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "<secret>")
+        cleaned = self.redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # An exception's text can quote the token (PTB's InvalidToken does): the formatter uses this instead.
+            record.exc_text = self.redact(_TRACEBACKS.formatException(record.exc_info))
         return True
+
+    def redact(self, text: str) -> str:
+        """Return `text` with tokens, secrets and phone numbers masked."""
+        cleaned = _PHONE.sub(r"***\3", _TOKEN.sub("<token>", text))
+        for secret in self._secrets:
+            cleaned = cleaned.replace(secret, "<secret>")
+        return cleaned
 
 
 def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None) -> None:

@@ -44,7 +44,7 @@ async def reject(ctx: Context) -> Turn:
 
 def _request_id(ctx: Context) -> int:
     callback = unpack(ctx.event.payload)
-    if callback is None or not callback.args:
+    if callback is None:
         raise PermissionDeniedError()
     return callback.int_arg()
 

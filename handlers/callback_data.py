@@ -6,10 +6,16 @@ can send any data it likes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64  # Telegram's limit for callback data
 SEPARATOR = ":"
+# Ids live in `Integer` columns: 32 bits in PostgreSQL, and SQLite refuses anything past 2**63 with an
+# OverflowError, so a larger number can name nothing we hold.
+MAX_ID = 2**31 - 1
+# ASCII digits only: int() would also take "1_0", " 7" and other scripts' digits.
+_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 class BadCallbackError(ValueError):
@@ -25,14 +31,8 @@ class Callback:
     args: tuple[str, ...] = ()
 
     def int_arg(self, index: int = 0) -> int:
-        """Return argument `index` as a non-negative integer."""
-        try:
-            value = int(self.args[index])
-        except (IndexError, ValueError):
-            raise BadCallbackError(self) from None
-        if value < 0:
-            raise BadCallbackError(self)
-        return value
+        """Return argument `index` as a number from 0 to MAX_ID; anything else is not ours."""
+        return parse_number(self.arg(index))
 
     def arg(self, index: int = 0) -> str:
         """Return argument `index`."""
@@ -40,6 +40,17 @@ class Callback:
             return self.args[index]
         except IndexError:
             raise BadCallbackError(self) from None
+
+
+def parse_number(text: str) -> int:
+    """Return a number carried in button data, from 0 to MAX_ID.
+
+    Raises:
+        BadCallbackError: it is not plain digits, or too large for any id we hold.
+    """
+    if not _NUMBER.fullmatch(text) or int(text) > MAX_ID:
+        raise BadCallbackError(text)
+    return int(text)
 
 
 def pack(flow: str, action: str, *args: str | int) -> str:

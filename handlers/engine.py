@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from handlers.callback_data import Callback, unpack
+from handlers.callback_data import BadCallbackError, Callback, unpack
 from handlers.context import Context, MediaKeeping, Notifier, Renderer
 from handlers.conversations import KEEP, Flow, MenuSection, State, Turn, reask
 from handlers.errors import error_reply
@@ -150,6 +150,10 @@ class Engine:
             log.info("refused: %s", error.code)
             ctx.draft = dict(record.draft) if record else {}
             return await self._resume(ctx, record, error_reply(error))
+        except BadCallbackError:  # forged or garbled button data: as harmless as a stale button, no traceback
+            log.info("malformed button data in update %s", ctx.event.update_ref)
+            ctx.draft = dict(record.draft) if record else {}
+            return await self._resume(ctx, record, Reply(BUTTON_EXPIRED))
 
     async def _route(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:
         event = ctx.event

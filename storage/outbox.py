@@ -67,8 +67,16 @@ class OutboxRepository(Repository):
         await self._set(item_id, status=OutboxStatus.FAILED.value, sent_at=now, last_error=error[:500])
 
     async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
-        """Put a message back in the queue until `not_before`."""
+        """Put a message back in the queue until `not_before`; the person's later messages wait with it.
+
+        Claims go by (priority, not_before, id): moving the later ones to the same time keeps them
+        behind it, so one person's messages still arrive in the order queued.
+        """
         await self._set(item_id, status=_PENDING, not_before=not_before, last_error=error[:500])
+        retried = select(outbox.c.identity_id).where(outbox.c.id == item_id).scalar_subquery()
+        await self._db.execute(update(outbox).where(
+            outbox.c.identity_id == retried, outbox.c.status == _PENDING, outbox.c.id > item_id,
+            outbox.c.not_before < not_before).values(not_before=not_before))
 
     async def release_in_flight(self) -> int:
         """Requeue messages a dead process was sending; flag them as possibly sent twice."""

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeAlias, TypeVar
 
 from bot.config import Config, ConfigError, load_config
+from bot.environment import unknown_variables
 from bot.i18n import Catalogs
 from bot.spreadsheets import SpreadsheetError
 from handlers.errors import error_text, row_error_text
@@ -49,6 +50,8 @@ def command(handler: Callable[[argparse.Namespace, Config], Coroutine[Any, Any, 
     """Wrap an async subcommand: load the config, run it, and turn errors into messages and statuses."""
 
     def run(args: argparse.Namespace) -> int:
+        for warning in unknown_variables(os.environ, Config):
+            print(warning, file=sys.stderr)
         try:
             config = load_config(args.config, os.environ)
             return asyncio.run(handler(args, config))

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 
+from telegram.error import InvalidToken
+
 from bot.app import build_runtime
-from bot.cli.common import Subparsers, add_config_option, command
+from bot.cli.common import CliError, Subparsers, add_config_option, command
 from bot.config import Config
 from bot.logs import setup_logging
+
+REJECTED_TOKEN = ("Telegram rejected the bot token (telegram.token or HEMEI_TELEGRAM__TOKEN): it was revoked or "
+                  "mistyped. Copy the current token from @BotFather and start again.")
 
 
 def register(subparsers: Subparsers) -> None:
@@ -21,5 +26,8 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     runtime = build_runtime(config)  # refuses a missing token before anything is logged
     secrets = (config.telegram.token.get_secret_value(), config.telegram.webhook.secret.get_secret_value())
     setup_logging(config.logging.level, secrets)
-    await runtime.serve_forever()
+    try:
+        await runtime.serve_forever()
+    except InvalidToken:  # PTB's message quotes the whole token: never print it
+        raise CliError(REJECTED_TOKEN) from None
     return 0

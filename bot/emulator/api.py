@@ -3,7 +3,8 @@
 It speaks enough of the real protocol for python-telegram-bot's own HTTP layer:
 getMe, getUpdates (long polling), the send and edit methods, callback answers,
 getFile and file downloads. Failures can be injected: a user who blocked the
-bot (403), a flood wait (429 with retry_after), or a per-second send limit.
+bot (403), a flood wait (429 with retry_after), a per-second send limit, and a
+script of faults (bot/emulator/faults.py) served to the next matching calls.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
+from bot.emulator.faults import SEND_METHODS, Fault, FaultKind, FaultPlan
 from bot.emulator.messages import message_json, photo_sizes
 
 DEFAULT_TOKEN = "123456789:EMULATOR-TOKEN-for-local-use"
-SEND_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendLocation"}
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "chat_id", "message_id", "offset", "limit", "timeout",
                 "latitude", "longitude", "show_alert", "cache_time", "duration"}
+
+
+class ConnectionDropped(Exception):
+    """Close the connection instead of answering."""
 
 
 class ApiError(Exception):
@@ -96,6 +101,11 @@ class FakeBotApi:
         self.flood_once: dict[int, int] = {}
         self.fail_once: dict[int, int] = {}  # chat id -> HTTP status of one failed send (e.g. 502)
         self.max_sends_per_second: float | None = None
+        self.faults = FaultPlan()
+        self.flood_until = 0.0  # after a scripted flood wait, sends before this time are refused again
+        self.flood_grace = 0.0  # sends this soon after a flood answer were already on their way: not early
+        self.early_calls = 0  # sends that did not wait out a flood wait
+        self._flood_answered = 0.0
         self.send_delay = 0.0  # seconds each send takes, to catch a process mid-batch
         self.send_jitter = 0.0  # up to this many seconds more, at random: concurrent sends finish out of order
         self._random = random.Random(0)
@@ -210,11 +220,39 @@ class FakeBotApi:
 
     # --- the Bot API -----------------------------------------------------
 
+    def inject(self, *faults: Fault) -> None:
+        """Serve these faults, in order, to the next calls of their methods."""
+        self.faults.add(faults)
+
     async def call(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
-        """Answer one Bot API call."""
+        """Answer one Bot API call, or fail it as scripted."""
         self.calls.append((method, time.monotonic()))
         if method == "getUpdates":
             return await self._get_updates(params)
+        fault = self._fault_for(method)
+        result = await self._carry_out(method, params, files)
+        if fault is not None:  # DROP_AFTER: done, but the bot never hears so
+            raise ConnectionDropped()
+        return result
+
+    def _fault_for(self, method: str) -> Fault | None:
+        """Raise the scripted failure for this call; return a fault that strikes after it is carried out."""
+        now = time.monotonic()
+        if method in SEND_METHODS and now < self.flood_until:
+            self.early_calls += now >= self._flood_answered + self.flood_grace
+            wait = self.flood_until - now
+            raise ApiError(429, f"Too Many Requests: retry after {wait:.2f}", {"retry_after": wait})
+        fault = self.faults.take(method)
+        if fault is None or fault.kind is FaultKind.DROP_AFTER:
+            return fault
+        if fault.kind is FaultKind.DROP:
+            raise ConnectionDropped()
+        if fault.kind is FaultKind.FLOOD:
+            self.flood_until, self._flood_answered = now + fault.retry_after, now
+            raise ApiError(429, fault.description, {"retry_after": fault.retry_after})
+        raise ApiError(fault.status, fault.description)
+
+    async def _carry_out(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
         if method in SEND_METHODS:
             if self.send_delay or self.send_jitter:
                 await asyncio.sleep(self.send_delay + self.send_jitter * self._random.random())
@@ -353,6 +391,10 @@ class _MethodHandler(RequestHandler):  # type: ignore[misc]
             result = await self.api.call(method, params, files)
         except ApiError as error:
             return self._write_error(error)
+        except ConnectionDropped:
+            self.request.connection.detach().close()
+            self._finished = True  # nothing more to write on a closed connection
+            return None
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"ok": True, "result": result}))
 

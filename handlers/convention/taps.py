@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.callback_data import BadCallbackError, Callback, unpack
+from handlers.callback_data import Callback, unpack
 from handlers.context import Context
 from handlers.events import EventKind
 from village.errors import PermissionDeniedError
@@ -22,17 +22,11 @@ def number(callback: Callback | None, index: int = 0) -> int:
     """Return argument `index` as an id; refuse missing or malformed data."""
     if callback is None:
         raise PermissionDeniedError()
-    try:
-        return callback.int_arg(index)
-    except BadCallbackError:
-        raise PermissionDeniedError() from None
+    return callback.int_arg(index)
 
 
 def argument(callback: Callback | None, index: int = 0) -> str:
     """Return argument `index` as text; refuse missing data."""
     if callback is None:
         raise PermissionDeniedError()
-    try:
-        return callback.arg(index)
-    except BadCallbackError:
-        raise PermissionDeniedError() from None
+    return callback.arg(index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.callback_data import BadCallbackError, pack, unpack
+from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.keyboards import pager_row
@@ -50,10 +50,7 @@ def _arg(ctx: Context) -> int:
     callback = unpack(ctx.event.payload)
     if callback is None:
         raise PermissionDeniedError()
-    try:
-        return callback.int_arg()
-    except BadCallbackError:
-        raise PermissionDeniedError() from None
+    return callback.int_arg()
 
 
 def build() -> Flow:

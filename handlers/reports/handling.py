@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum, auto
 
-from handlers.callback_data import BadCallbackError, pack, unpack
+from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
@@ -43,12 +43,9 @@ class HandleState(Enum):
 def pressed_id(ctx: Context) -> int:
     """Return the report id a button names; refuse data that is not ours."""
     callback = unpack(ctx.event.payload) if ctx.event.kind is EventKind.BUTTON else None
-    try:
-        if callback is None:
-            raise BadCallbackError(ctx.event.payload)
-        return callback.int_arg()
-    except BadCallbackError:
-        raise InvalidInputError() from None
+    if callback is None:
+        raise InvalidInputError()
+    return callback.int_arg()
 
 
 async def _card(ctx: Context, report_id: int, *, edit: bool = False, intro: Content | None = None) -> Reply:

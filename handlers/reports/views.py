@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum, auto
 
-from handlers.callback_data import BadCallbackError, Callback, pack, unpack
+from handlers.callback_data import BadCallbackError, Callback, pack, parse_number, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
@@ -45,10 +45,7 @@ def _callback(ctx: Context) -> Callback:
 
 
 def _int(callback: Callback, index: int) -> int:
-    try:
-        return callback.int_arg(index)
-    except BadCallbackError:
-        raise InvalidInputError() from None
+    return callback.int_arg(index)
 
 
 # --- my reports -------------------------------------------------------------
@@ -145,20 +142,17 @@ def encode(wanted: QueueFilter, categories: Sequence[str]) -> str:
 
 
 def decode(raw: str, categories: Sequence[str]) -> QueueFilter:
-    """Unpack a filter from button data; refuse anything malformed."""
-    try:
-        status, category, grid, overdue = (int(part) for part in raw.split("."))
-        return QueueFilter(STATUS_FILTERS[status], categories[category - 1] if category else None, grid or None,
-                           bool(overdue))
-    except (ValueError, IndexError):
-        raise InvalidInputError() from None
+    """Unpack a filter from button data; malformed data raises BadCallbackError."""
+    parts = [parse_number(part) for part in raw.split(".")]
+    if len(parts) != 4 or parts[0] >= len(STATUS_FILTERS) or parts[1] > len(categories):
+        raise BadCallbackError(raw)
+    status, category, grid, overdue = parts
+    return QueueFilter(STATUS_FILTERS[status], categories[category - 1] if category else None, grid or None,
+                       bool(overdue))
 
 
 def _filter(ctx: Context, index: int) -> QueueFilter:
-    callback = _callback(ctx)
-    if len(callback.args) <= index:
-        raise InvalidInputError()
-    return decode(callback.args[index], ctx.services.reports.policy.categories)
+    return decode(_callback(ctx).arg(index), ctx.services.reports.policy.categories)
 
 
 async def begin_queue(ctx: Context) -> Turn:

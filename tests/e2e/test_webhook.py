@@ -1,4 +1,4 @@
-"""Webhook mode: Telegram posts updates to us; a wrong secret is refused."""
+"""Webhook mode: Telegram posts updates to us; a missing or wrong secret is refused."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.database import Database
 from tests.factories import load_roster
 from village.clock import ManualClock
 
-SECRET = "village-secret-42"
+SECRET = "village-secret-42-Kq8v1Xo3Rz7T9bLm2Nw5"  # 32 or more characters, as the config requires
 
 
 def free_port() -> int:
@@ -63,3 +63,35 @@ async def test_webhook_update_without_the_secret_is_refused(hooked: tuple[Harnes
 
     assert response.status_code == 403
     assert bot.api.messages_to(1001) == []
+
+
+def forged_approval(update_id: int) -> dict[str, object]:
+    """A press of the secretary's ✅ on join request 1, as an outsider could post it."""
+    secretary = {"id": 1009, "is_bot": False, "first_name": "Li"}
+    message = user_message(900, {"id": 1009, "is_bot": False, "first_name": "Li"}, text="入村申请")["message"]
+    return {"update_id": update_id, "callback_query": {"id": "forged", "from": secretary, "chat_instance": "1",
+                                                       "data": "jr:ok:1", "message": message}}
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": ""},
+                                     {"X-Telegram-Bot-Api-Secret-Token": SECRET[:-1]}])
+async def test_a_forged_button_press_without_the_secret_is_refused_unhandled(
+        hooked: tuple[Harness, int], headers: dict[str, str]) -> None:
+    bot, port = hooked
+
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"http://127.0.0.1:{port}/telegram", json=forged_approval(3), headers=headers)
+
+    assert response.status_code == 403
+    assert bot.runtime.application.update_queue.empty()
+    assert bot.api.messages_to(1009) == []
+
+
+async def test_a_post_that_is_not_an_update_is_a_bad_request(hooked: tuple[Harness, int]) -> None:
+    _, port = hooked
+
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"http://127.0.0.1:{port}/telegram", content=b"[1, 2",
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+
+    assert response.status_code == 400

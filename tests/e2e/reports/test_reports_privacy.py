@@ -70,7 +70,7 @@ async def test_resident_forged_handling_buttons_are_refused(bot: Harness) -> Non
     assert "您没有权限" in resolve[0].text
     assert "您没有权限" in card[0].text
     assert "您没有权限" in rate[0].text
-    assert "内容不正确" in garbage[0].text
+    assert "这个按钮已失效" in garbage[0].text  # malformed data: like a stale button
     still = await bot.tg.user_taps(ALICE, "📂 我的反映")
     assert "已上报" in still[-1].inline_labels[0]
 

@@ -1,0 +1,136 @@
+"""Direct replies: sent at once, tried again on a transient failure, handed to the outbox if it lasts.
+
+By the time replies are sent the conversation has moved on (its state is saved), so a reply
+that is dropped leaves the person stuck mid-question. A network error, a 5xx or a flood wait
+is retried with backoff (a flood wait as long as Telegram asks, up to `max_wait_seconds`).
+If that is not enough, this reply and the rest of the turn's go into the outbox, keyed by the
+update id so that a redelivery cannot queue them twice, and the dispatcher sends them when
+Telegram is back. Until it has, the person's later replies queue behind them: in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from enum import Enum
+
+from bot.channels import Channel, PermanentError, RateLimitedError, TemporaryError, UnreachableError
+from bot.config import ReplySettings
+from handlers.events import Event
+from handlers.replies import Reply, to_payload
+from storage.database import Database
+from village.clock import Clock
+from village.outbox import NewMessage, Priority
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Outcome(Enum):
+    """What became of one reply."""
+
+    SENT = "sent"
+    LATER = "later"  # still failing: the outbox takes over
+    GONE = "gone"  # the person blocked the bot: nothing more to send
+
+
+def reply_key(event: Event, index: int) -> str:
+    """Return the outbox key of a turn's `index`-th reply (unique per update)."""
+    return f"reply:{event.channel}:{event.update_ref}:{index}"
+
+
+def lane(identity_id: int) -> str:
+    """Return the outbox batch holding an identity's queued direct replies."""
+    return f"replies>i{identity_id}"
+
+
+class DirectReplies:
+    """Sends a turn's replies in order; none is lost to a transient failure."""
+
+    def __init__(self, channel: Channel, database: Database, clock: Clock, settings: ReplySettings, *,
+                 on_queued: Callable[[], None] = lambda: None, on_flood: Callable[[timedelta], None] = lambda _: None,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        self._channel = channel
+        self._database = database
+        self._clock = clock
+        self._settings = settings
+        self._on_queued = on_queued
+        self._on_flood = on_flood
+        self._sleep = sleep
+        self._behind: dict[str, int] = {}  # chat -> identity whose replies wait in the outbox
+        self.queued = 0
+
+    async def send(self, event: Event, replies: Sequence[Reply]) -> None:
+        """Send `replies` in order, retrying; queue what cannot go now."""
+        if replies and await self._is_behind(event):
+            await self._queue(event, replies, 0)
+            return
+        for index, reply in enumerate(replies):
+            outcome = await self._send_one(event, reply)
+            if outcome is Outcome.GONE:
+                return
+            if outcome is Outcome.LATER:
+                await self._queue(event, replies[index:], index)
+                return
+
+    async def _send_one(self, event: Event, reply: Reply) -> Outcome:
+        backoff = self._settings.backoff_seconds
+        for attempt in range(1, self._settings.attempts + 1):
+            try:
+                await self._channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
+                return Outcome.SENT
+            except RateLimitedError as error:
+                self._on_flood(error.retry_after)  # the outbox must wait too, or it meets the same wait
+                wait = error.retry_after.total_seconds()
+                if wait > self._settings.max_wait_seconds:
+                    return Outcome.LATER
+            except TemporaryError as error:
+                log.info("reply to update %s failed (attempt %d): %s", event.update_ref, attempt, error)
+                wait, backoff = backoff, backoff * 2
+            except UnreachableError:
+                log.info("reply to update %s not delivered: the person blocked the bot", event.update_ref)
+                return Outcome.GONE
+            except PermanentError as error:  # retrying will not help; the turn's other replies still go
+                log.warning("reply to update %s refused: %s", event.update_ref, error)
+                return Outcome.SENT
+            if attempt < self._settings.attempts:
+                await self._sleep(wait)
+        return Outcome.LATER
+
+    async def _queue(self, event: Event, replies: Sequence[Reply], first: int) -> None:
+        now = self._clock.now()
+        async with self._database.transaction() as store:
+            identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
+                                                   display_name=event.display_name, now=now)
+            messages = [NewMessage(reply_key(event, first + offset), identity.id, payload, Priority.URGENT,
+                                   batch=lane(identity.id))
+                        for offset, payload in enumerate(_payloads(event, replies))]
+            added = await store.outbox.add_many(messages, now)
+        log.warning("Telegram unavailable: %d reply(ies) to update %s queued in the outbox", added, event.update_ref)
+        self._behind[event.chat_ref] = identity.id
+        self.queued += added
+        self._on_queued()
+
+    async def _is_behind(self, event: Event) -> bool:
+        """Whether this chat still has replies waiting in the outbox (so new ones must queue behind)."""
+        identity_id = self._behind.get(event.chat_ref)
+        if identity_id is None:
+            return False
+        async with self._database.transaction() as store:
+            waiting = (await store.outbox.progress(lane(identity_id), self._clock.now())).pending
+        if not waiting:
+            del self._behind[event.chat_ref]
+        return waiting > 0
+
+
+def _payloads(event: Event, replies: Sequence[Reply]) -> list[dict[str, object]]:
+    payloads = []
+    for reply in replies:
+        try:
+            payloads.append(to_payload(reply))
+        except ValueError:  # an image drawn in memory: the outbox carries files by path or reference only
+            log.warning("a reply to update %s carries a picture in memory and cannot be queued", event.update_ref)
+    return payloads
