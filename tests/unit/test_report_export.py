@@ -58,6 +58,8 @@ def test_export_refuses_a_bad_month_and_an_unknown_village(capsys: pytest.Captur
     bad_month = main(["reports", "export", "--village", "FX01", "--month", "2026-13"])
     unknown = main(["reports", "export", "--village", "ZZ99", "--month", "2026-11"])
 
+    err = capsys.readouterr().err
     assert bad_month == 2
     assert unknown == 1
-    assert "not a month" in capsys.readouterr().err
+    assert "2026-13 不是月份（请写成 2026-11 这样）。" in err
+    assert "没有代码为 ZZ99 的村。" in err  # names the village, not the chat's 抱歉，没有找到

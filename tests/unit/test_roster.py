@@ -90,7 +90,7 @@ async def test_reimport_updates_people_without_duplicating(database: Database, c
         fx01 = await store.places.village_by_code("FX01")
         assert fx01 is not None
         everyone = await store.people.in_village(fx01.id)
-    assert (summary.added, summary.updated) == (0, len(ROSTER))
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, len(ROSTER) - 1)
     assert person.name == "张晓明"
     assert person.has_role(person.village_id, Role.REPRESENTATIVE)
     assert len(everyone) == 9
