@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Collection, Iterable
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,8 @@ def read_sheet(path: Path, names: Collection[str] | None = None) -> list[list[st
         if not sheets:
             return []
         rows = sheets[0].iter_rows(max_row=limits.MAX_ROWS + 1, max_col=limits.MAX_COLUMNS, values_only=True)
-        return _checked_rows(path.name, ([_cell_text(value) for value in row] for row in rows))
+        with closing(rows):  # a refusal midway must still close the sheet's stream in the zip
+            return _checked_rows(path.name, ([_cell_text(value) for value in row] for row in rows))
     except SpreadsheetError:
         raise
     except Exception:  # a damaged sheet only shows while its rows are parsed
