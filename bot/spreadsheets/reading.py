@@ -52,7 +52,7 @@ def read_sheet(path: Path, names: Collection[str] | None = None) -> list[list[st
         sheets = [s for s in workbook.worksheets if names is None or s.title.strip().lower() in names]
         if not sheets:
             return []
-        rows = sheets[0].iter_rows(max_row=limits.MAX_ROWS + 1, max_col=limits.MAX_COLUMNS, values_only=True)
+        rows = sheets[0].iter_rows(max_row=limits.MAX_ROWS + 2, max_col=limits.MAX_COLUMNS, values_only=True)
         with closing(rows):  # a refusal midway must still close the sheet's stream in the zip
             return _checked_rows(path.name, ([_cell_text(value) for value in row] for row in rows))
     except SpreadsheetError:
@@ -84,7 +84,7 @@ def _checked_rows(name: str, source: Iterable[list[str]], rows: list[list[str]] 
     """Collect rows into `rows`, refusing too many rows or too long a cell."""
     rows = [] if rows is None else rows
     for row in source:
-        if len(rows) == limits.MAX_ROWS:
+        if len(rows) > limits.MAX_ROWS:  # the header and MAX_ROWS rows are read
             raise SpreadsheetError(_("{name} has more than {limit} rows. Split it into smaller files.",
                                      name=name, limit=limits.MAX_ROWS))
         if any(len(cell) > limits.MAX_CELL_CHARS for cell in row):

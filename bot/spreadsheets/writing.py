@@ -33,8 +33,12 @@ def write_csv(stream: TextIO, rows: Iterable[Sequence[Any]]) -> None:
 
 
 def _write_xlsx(path: Path, rows: Sequence[Sequence[Any]], title: str) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    # Not write_only: that mode leaves out the sheet's <dimension>, and openpyxl then parses a whole
+    # sheet once more just to size it when the file is imported again.
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
     for row in rows:
         sheet.append([_xlsx_value(value) for value in row])
     workbook.save(path)

@@ -119,7 +119,7 @@ def test_cell_over_the_limit_is_refused_naming_the_row(tmp_path: Path, suffix: s
 def test_rows_over_the_limit_are_refused(tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_ROWS", 10)
     path = tmp_path / f"many{suffix}"
-    rows: list[list[object]] = [["village", "name"], *(["FX01", f"村民{i}"] for i in range(10))]
+    rows: list[list[object]] = [["village", "name"], *(["FX01", f"村民{i}"] for i in range(11))]
     write_table(path, rows)
 
     with pytest.raises(SpreadsheetError) as caught:
@@ -162,3 +162,11 @@ def test_a_damaged_xlsx_is_refused(tmp_path: Path) -> None:
 def test_a_missing_file_is_its_own_error(tmp_path: Path) -> None:
     with pytest.raises(FileMissingError):
         read_table(tmp_path / "nowhere.csv")
+
+
+def test_rows_up_to_the_limit_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
+    path = tmp_path / "full.xlsx"
+    write_table(path, [["village", "name"], *(["FX01", f"村民{i}"] for i in range(10))])
+
+    assert len(read_table(path)) == 11
