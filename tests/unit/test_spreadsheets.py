@@ -170,3 +170,12 @@ def test_rows_up_to_the_limit_are_read(tmp_path: Path, monkeypatch: pytest.Monke
     write_table(path, [["village", "name"], *(["FX01", f"村民{i}"] for i in range(10))])
 
     assert len(read_table(path)) == 11
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("gb18030", "张阿婆"), ("gb18030", "龚"), ("big5", "陳國強"),
+                                                ("big5", "張阿婆")])
+def test_a_one_name_csv_is_read_in_its_own_encoding(tmp_path: Path, encoding: str, name: str) -> None:
+    path = tmp_path / "one.csv"
+    path.write_bytes(f"village,name\nFX01,{name}\n".encode(encoding))
+
+    assert read_table(path)[1] == ["FX01", name]
