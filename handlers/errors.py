@@ -37,6 +37,8 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.ROW_HOUSEHOLD_REQUIRED: _("a resident needs a household, group and grid"),
     ErrorCode.ROW_GRID_REQUIRED: _("a grid worker needs a grid"),
     ErrorCode.ROW_STAFF_PHONE_REQUIRED: _("someone without a household needs a phone number"),
+    ErrorCode.ROW_FORMULA: _("the {column} {value} starts with = + - or @, so a spreadsheet would run it as a "
+                             "formula"),
     ErrorCode.MEDIA_TOO_LARGE: _("That file is too large (at most {limit_mb} MB). Please send a smaller one."),
     ErrorCode.MEDIA_UNSUPPORTED: _("Sorry, that kind of file cannot be used here."),
     ErrorCode.BAD_HEADER: _("the header row lacks the column(s): {columns}"),

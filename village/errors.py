@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     ROW_HOUSEHOLD_REQUIRED = "row_household_required"
     ROW_GRID_REQUIRED = "row_grid_required"
     ROW_STAFF_PHONE_REQUIRED = "row_staff_phone_required"
+    ROW_FORMULA = "row_formula"
     MEDIA_TOO_LARGE = "media_too_large"
     MEDIA_UNSUPPORTED = "media_unsupported"
     BAD_HEADER = "bad_header"

@@ -17,6 +17,7 @@ from bot.cli.common import (
     services,
 )
 from bot.config import Config
+from handlers.texts import _
 from village.audit import AuditEntry
 
 
@@ -37,7 +38,7 @@ async def _audit(args: argparse.Namespace, config: Config) -> int:
         if args.village:
             found = await village.store.places.village_by_code(args.village.upper())
             if found is None:
-                raise CliError(f"no village with code {args.village!r}")
+                raise CliError(_("There is no village with the code {code}.", code=args.village))
             village_id = found.id
         entries = await refuse_on_domain_error(printer, village.audit.entries(operator(), village_id, since))
     for entry in entries:

@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeAlias, TypeVar
@@ -15,9 +15,9 @@ from typing import Any, TypeAlias, TypeVar
 from bot.config import Config, ConfigError, load_config
 from bot.environment import unknown_variables
 from bot.i18n import Catalogs
-from bot.spreadsheets import SpreadsheetError
+from bot.spreadsheets import FileMissingError, SpreadsheetError
 from handlers.errors import error_text, row_error_text
-from handlers.texts import Content
+from handlers.texts import Content, _
 from storage.database import Database
 from storage.migrate import upgrade
 from village.clock import Clock, SystemClock
@@ -28,16 +28,18 @@ from village.services import Services
 T = TypeVar("T")
 USAGE_ERROR = 2  # bad arguments or configuration
 REFUSED = 1  # the data or the rules said no
+MAX_LISTED_PROBLEMS = 20  # a file with a million bad rows names the first ones and counts the rest
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
 
 
 class CliError(Exception):
-    """A problem to print and exit with `status`."""
+    """A problem to print, in the configured language, and exit with `status`."""
 
-    def __init__(self, message: str, status: int = USAGE_ERROR) -> None:
+    def __init__(self, message: Content, status: int = USAGE_ERROR) -> None:
         super().__init__(message)
+        self.message = message
         self.status = status
 
 
@@ -59,11 +61,11 @@ def command(handler: Callable[[argparse.Namespace, Config], Coroutine[Any, Any, 
             print(error, file=sys.stderr)
             return USAGE_ERROR
         except CliError as error:
-            print(error, file=sys.stderr)
+            print(Printer(config).text(error.message), file=sys.stderr)
             return error.status
         except SpreadsheetError as error:
-            print(error, file=sys.stderr)
-            return REFUSED
+            print(Printer(config).text(error.text), file=sys.stderr)
+            return USAGE_ERROR if isinstance(error, FileMissingError) else REFUSED
 
     return run
 
@@ -105,11 +107,18 @@ class Printer:
         print(self.text(content))
 
     def refusal(self, error: VillageError) -> CliError:
-        """Return a CliError describing a domain refusal, every bad row listed."""
+        """Return a CliError describing a domain refusal, the first bad rows listed and the rest counted."""
         lines = [self.text(error_text(error))]
         if isinstance(error, ImportRejectedError):
-            lines += [self.text(row_error_text(row)) for row in error.errors]
+            lines += self.listed([row_error_text(row) for row in error.errors])
         return CliError("\n".join(lines), REFUSED)
+
+    def listed(self, problems: Sequence[Content]) -> list[str]:
+        """Render the first `MAX_LISTED_PROBLEMS` problems, and how many more there are."""
+        lines = [self.text(problem) for problem in problems[:MAX_LISTED_PROBLEMS]]
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            lines.append(self.text(_("… and {count} more problem(s).", count=len(problems) - MAX_LISTED_PROBLEMS)))
+        return lines
 
 
 async def refuse_on_domain_error(printer: Printer, work: Awaitable[T]) -> T:
@@ -125,5 +134,5 @@ def parse_moment(text: str, config: Config) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise CliError(f"not a date or time: {text!r} (use e.g. 2026-11-01 or 2026-11-01T09:00)") from None
+        raise CliError(_("Not a date or time: {text} (use e.g. 2026-11-01 or 2026-11-01T09:00).", text=text)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=config.timezone)

@@ -7,8 +7,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from bot.cli.common import (
     CliError,
     Printer,
@@ -21,7 +19,7 @@ from bot.cli.common import (
 )
 from bot.cli.rewards import yuan
 from bot.config import Config
-from bot.spreadsheets import SpreadsheetError, read_table, write_table
+from bot.spreadsheets import FileMissingError, SpreadsheetError, read_sheet, read_table, write_table
 from handlers.errors import MESSAGES, error_text
 from handlers.texts import Text, _
 from village.convention.spec import parse_convention
@@ -29,6 +27,7 @@ from village.errors import ImportRejectedError, RowError
 
 CLAUSE_HEADERS = {"name": ("name", "条款", "名称"), "points": ("points", "分值", "分数"),
                   "step": ("step", "每次扣分", "扣分"), "description": ("description", "说明", "内容")}
+REQUIRED_CLAUSE_COLUMNS = ("name", "points")
 SETTINGS_SHEETS = ("settings", "设置")
 
 
@@ -67,7 +66,7 @@ async def _import_convention(args: argparse.Namespace, config: Config) -> int:
     village, data = read_convention_file(args.file)
     village = args.village or village
     if not village:
-        raise CliError("name the village: `village = \"FX01\"` in the file, or --village CODE")
+        raise CliError(_("Name the village: `village = \"FX01\"` in the file, or --village CODE."))
     try:
         spec = parse_convention(data)
     except ImportRejectedError as error:
@@ -121,28 +120,39 @@ def read_convention_file(path: Path) -> tuple[str | None, dict[str, Any]]:
     """Return the village code (if the file names one) and the convention's fields from TOML or XLSX."""
     suffix = path.suffix.lower()
     if suffix == ".toml":
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise SpreadsheetError(f"cannot read {path}: {error.strerror}") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            raise SpreadsheetError(f"{path.name}: not valid TOML: {error}") from None
+        data = _read_toml(path)
     elif suffix == ".xlsx":
         data = _read_xlsx(path)
     else:
-        raise SpreadsheetError(f"{path.name}: use a .toml or .xlsx file")
+        raise SpreadsheetError(_("{name}: use a .toml or .xlsx file.", name=path.name))
     village = data.pop("village", None)
     return (str(village) if village else None), data
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise FileMissingError(_("Cannot read {path}: there is no such file.", path=str(path)))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise SpreadsheetError(_("Cannot read {path}.", path=str(path))) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SpreadsheetError(_("{name} is not valid TOML: {problem}", name=path.name, problem=str(error))) from None
 
 
 def _read_xlsx(path: Path) -> dict[str, Any]:
     """Clauses from the first sheet (a header row, one clause a row); settings from a sheet named settings."""
     table = read_table(path)
     if not table:
-        raise SpreadsheetError(f"{path.name}: the first sheet has no rows")
+        raise SpreadsheetError(_("{name}: the first sheet has no rows.", name=path.name))
     header = [cell.strip().lower() for cell in table[0]]
     columns = {name: next((header.index(a) for a in aliases if a in header), None)
                for name, aliases in CLAUSE_HEADERS.items()}
+    missing = [f"{CLAUSE_HEADERS[name][0]}/{CLAUSE_HEADERS[name][1]}" for name in REQUIRED_CLAUSE_COLUMNS
+               if columns[name] is None]
+    if missing:  # once for the file, not once per clause
+        raise SpreadsheetError(_("{name}: the header row lacks the column(s): {columns}", name=path.name,
+                                 columns=", ".join(missing)))
     clauses = [{name: row[index] for name, index in columns.items() if index is not None and index < len(row)}
                for row in table[1:] if any(cell.strip() for cell in row)]
     data: dict[str, Any] = {"clauses": clauses}
@@ -158,24 +168,13 @@ def _read_xlsx(path: Path) -> dict[str, Any]:
 
 
 def _settings(path: Path) -> dict[str, str]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = next((workbook[name] for name in workbook.sheetnames if name.strip().lower() in SETTINGS_SHEETS),
-                     None)
-        if sheet is None:
-            return {}
-        rows = sheet.iter_rows(values_only=True)
-        return {str(r[0]).strip(): "" if r[1] is None else str(r[1]).strip() for r in rows
-                if r and r[0] is not None and len(r) > 1}
-    finally:
-        workbook.close()
+    rows = read_sheet(path, SETTINGS_SHEETS)
+    return {row[0]: row[1] if len(row) > 1 else "" for row in rows if row and row[0]}
 
 
 def describe_problems(printer: Printer, error: ImportRejectedError) -> str:
     """List a convention file's problems: general ones first, then each clause's by its number."""
-    lines = [printer.text(error_text(error))]
-    for problem in error.errors:
-        lines.append(printer.text(_problem(problem)))
+    lines = [printer.text(error_text(error)), *printer.listed([_problem(problem) for problem in error.errors])]
     return "\n".join(lines)
 
 

@@ -7,6 +7,8 @@ import asyncio
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -39,14 +41,18 @@ def register(subparsers: Subparsers) -> None:
     """Add `hemei demo`."""
     parser = subparsers.add_parser("demo", help="chat with the bot in the terminal; no token needed")
     parser.add_argument("--script", type=Path, help="read the lines to type from a file instead of the keyboard")
-    parser.add_argument("--keep", type=Path, help="keep the demo database in this folder")
+    parser.add_argument("--keep", type=Path,
+                        help="keep the demo database and received files in this folder (default: a temporary "
+                             "folder, deleted when you leave)")
     parser.set_defaults(handler=_demo)
 
 
 def _demo(args: argparse.Namespace) -> int:
     source: TextIO = args.script.open(encoding="utf-8") if args.script else sys.stdin
+    echo = args.script is not None or not sys.stdin.isatty()
     try:
-        return asyncio.run(_session(source, args.keep, echo=args.script is not None or not sys.stdin.isatty()))
+        with _workspace(args.keep) as folder:
+            return asyncio.run(_chat_in(folder, source, echo=echo))
     except KeyboardInterrupt:
         return 0
     finally:
@@ -54,17 +60,28 @@ def _demo(args: argparse.Namespace) -> int:
             source.close()
 
 
-async def _session(source: TextIO, keep: Path | None, *, echo: bool) -> int:
-    folder = keep or Path(tempfile.mkdtemp(prefix="hemei-demo-"))
-    folder.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def _workspace(keep: Path | None) -> Iterator[Path]:
+    """Yield the folder for the database and received files: `keep`, or a temporary one removed afterwards."""
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        print(f"The demo keeps its database and the files the bot sends in {keep}.", flush=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="hemei-demo-") as folder:
+        print(f"The demo works in {folder}, deleted when you leave (--keep DIR keeps it).", flush=True)
+        yield Path(folder)
+
+
+async def _chat_in(folder: Path, source: TextIO, *, echo: bool) -> int:
     url = sqlite_url(str(folder / "demo.db"))
-    print(f"Preparing the demo database in {folder} ...", flush=True)
+    print("Preparing the demo database ...", flush=True)
     started = time.monotonic()
     await _load_dataset(url)
     print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
     environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}
     async with running_bot(url, environ=environ, timed_jobs=True) as harness:
-        chat = DemoChat(harness, lambda text: print(text, flush=True))
+        chat = DemoChat(harness, lambda text: print(text, flush=True), received=folder / "received")
         chat.welcome()
         while True:
             line = await asyncio.to_thread(_read_line, source, echo)

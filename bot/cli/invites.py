@@ -35,7 +35,7 @@ def register(subparsers: Subparsers) -> None:
 
 async def _invites(args: argparse.Namespace, config: Config) -> int:
     if args.out.suffix.lower() not in (".pdf", ".png"):
-        raise CliError(f"{args.out.name}: use .pdf or .png")
+        raise CliError(_("{name}: use a .pdf or .png file.", name=args.out.name))
     printer = Printer(config)
     username = await _bot_username(config)
     async with services(config) as village:
@@ -58,6 +58,6 @@ async def _bot_username(config: Config) -> str:
         return config.telegram.bot_username.lstrip("@")
     token = config.telegram.token.get_secret_value()
     if not token:
-        raise CliError("set telegram.bot_username (or telegram.token) so the cards can link to the bot")
+        raise CliError(_("Set telegram.bot_username (or telegram.token) so that the cards can link to the bot."))
     async with Bot(token, base_url=config.telegram.base_url) as bot:
         return str(bot.username)

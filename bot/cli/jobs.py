@@ -7,6 +7,8 @@ digest) and changes nothing, so the real run still sends them.
 from __future__ import annotations
 
 import argparse
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from bot.cli.common import CliError, Subparsers, add_config_option, command, parse_moment
@@ -17,6 +19,8 @@ from bot.media import MediaKeeper
 from bot.scheduler import JobPreview, Scheduler
 from handlers import registry
 from handlers.menu import Menu
+from handlers.replies import Reply
+from handlers.texts import _
 from storage.database import Database
 from storage.migrate import upgrade
 from village.clock import ManualClock, SystemClock
@@ -45,8 +49,9 @@ class _NoDownloads:
         raise RuntimeError("no channel to download from at the command line")
 
 
-def _scheduler(config: Config, database: Database, clock: ManualClock | SystemClock) -> Scheduler:
-    media = MediaKeeper(Path(config.media.dir), config.media, _NoDownloads())
+def _scheduler(config: Config, database: Database, clock: ManualClock | SystemClock,
+               media_dir: Path | None = None) -> Scheduler:
+    media = MediaKeeper(media_dir or Path(config.media.dir), config.media, _NoDownloads())
     return Scheduler(registry.jobs(), config, database=database, clock=clock,
                      renderer=Catalogs.load(config.locale), menu=Menu(registry.flows()), media=media,
                      cjk_font=find_cjk_font(config.fonts.cjk_path))
@@ -68,16 +73,16 @@ async def _list(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     if args.name not in registry.job_names():
-        raise CliError(f"unknown job {args.name!r}; known: {', '.join(sorted(registry.job_names()))}")
+        raise CliError(_("Unknown job {name}; the jobs are: {known}.", name=args.name,
+                         known=", ".join(sorted(registry.job_names()))))
     at = parse_moment(args.at, config) if args.at else SystemClock().now()
     await upgrade(config.database.url)
     database = Database.open(config.database.url)
     try:
-        scheduler = _scheduler(config, database, SystemClock())
         if args.dry_run:
-            _print_preview(args.name, await scheduler.preview(args.name, at))
+            await _dry_run(args.name, at, config, database)
             return 0
-        summary = await scheduler.run(args.name, at, clock=ManualClock(at))
+        summary = await _scheduler(config, database, SystemClock()).run(args.name, at, clock=ManualClock(at))
     finally:
         await database.close()
     print(f"{args.name}: {summary}")
@@ -85,16 +90,32 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+async def _dry_run(name: str, at: datetime, config: Config, database: Database) -> None:
+    """Preview the job with its images made in a folder deleted afterwards: a dry run leaves no file behind."""
+    with tempfile.TemporaryDirectory(prefix="hemei-dry-run-") as media_dir:
+        scheduler = _scheduler(config, database, SystemClock(), Path(media_dir))
+        _print_preview(name, await scheduler.preview(name, at))
+
+
 def _print_preview(name: str, preview: JobPreview) -> None:
     """Print each distinct message once, with the accounts it would go to."""
     print(f"{name} (dry run, nothing was changed): {preview.summary}")
     grouped: dict[tuple[str, str], list[str]] = {}
     for identity, reply in preview.messages:
-        attachment = (reply.attachment.path or reply.attachment.file_ref or "") if reply.attachment else ""
-        grouped.setdefault((str(reply.text), attachment), []).append(
+        grouped.setdefault((str(reply.text), _attachment(reply)), []).append(
             identity.display_name or f"{identity.channel}:{identity.external_id}")
     for (text, attachment), names in grouped.items():
         print(f"\n--- to {len(names)} account(s): {', '.join(names)}")
         print(text)
         if attachment:
             print(f"[attachment: {attachment}]")
+
+
+def _attachment(reply: Reply) -> str:
+    attachment = reply.attachment
+    if attachment is None:
+        return ""
+    if attachment.path:  # made for this preview in a folder about to be deleted: describe it, do not point at it
+        size = Path(attachment.path).stat().st_size if Path(attachment.path).exists() else 0
+        return f"{Path(attachment.path).suffix.lstrip('.') or 'file'}, {size // 1024} KB, not saved (dry run)"
+    return attachment.file_ref or ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from datetime import datetime
@@ -21,7 +20,7 @@ from bot.cli.common import (
     services,
 )
 from bot.config import Config
-from bot.spreadsheets import write_table
+from bot.spreadsheets import write_csv, write_table
 from handlers.reports.cards import STATUS
 from handlers.texts import _
 from village.reports import ExportRow, Rating
@@ -52,7 +51,7 @@ def parse_month(text: str) -> tuple[int, int]:
     """Parse YYYY-MM."""
     found = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if found is None or not 1 <= int(found.group(2)) <= 12:
-        raise CliError(f"not a month: {text!r} (use e.g. 2026-11)")
+        raise CliError(_("Not a month: {text} (use e.g. 2026-11).", text=text))
     return int(found.group(1)), int(found.group(2))
 
 
@@ -63,7 +62,7 @@ async def _export(args: argparse.Namespace, config: Config) -> int:
         rows = await refuse_on_domain_error(printer, village.reports.export(operator(), args.village, year, month))
     table = [[printer.text(c) for c in COLUMNS], *(_row(r, printer, config.timezone) for r in rows)]
     if args.out is None:
-        csv.writer(sys.stdout).writerows(table)
+        write_csv(sys.stdout, table)
     else:
         write_table(args.out, table, title=f"reports {args.village} {args.month}")
         printer.out(_("Wrote {count} report(s) to {path}.", count=len(rows), path=str(args.out)))

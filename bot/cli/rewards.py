@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.cli.common import (
     services,
 )
 from bot.config import Config
-from bot.spreadsheets import write_table
+from bot.spreadsheets import write_csv, write_table
 from handlers.texts import _
 from village.convention.homesteads import HomesteadStanding
 from village.convention.models import HomesteadKind
@@ -67,7 +66,7 @@ async def _export(args: argparse.Namespace, config: Config) -> int:
                                                                                        args.year))
     table = ledger_table(ledger)
     if args.out is None:
-        csv.writer(sys.stdout).writerows(table)
+        write_csv(sys.stdout, table)
     else:
         write_table(args.out, table, title=f"rewards {args.year}")
         printer.out(_("Wrote the {year} rewards of {households} household(s) and {groups} group(s) to {path}.",
@@ -126,13 +125,14 @@ def _standard(token: str) -> Standard:
     try:
         return parse_standard(token)
     except ValueError:
-        raise CliError(f"unknown standard {token!r}; use 清五违 清群租 清垃圾 河道美 绿化美 民风美") from None
+        raise CliError(_("Unknown standard {name}; use 清五违 清群租 清垃圾 河道美 绿化美 民风美.",
+                         name=token)) from None
 
 
 def _note(token: str) -> tuple[Standard, str]:
     name, separator, text = token.partition("=")
     if not separator or not text.strip():
-        raise CliError(f"a note is STANDARD=TEXT, e.g. 清群租=3号楼群租 (got {token!r})")
+        raise CliError(_("A note is STANDARD=TEXT, e.g. 清群租=3号楼群租 (not {text}).", text=token))
     return _standard(name), text.strip()
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 from bot.cli.common import Printer, Subparsers, add_config_option, command, operator, refuse_on_domain_error, services
 from bot.config import Config
-from bot.spreadsheets import read_table, write_table
+from bot.spreadsheets import read_table, write_csv, write_table
 from handlers.texts import _
 
 
@@ -34,8 +33,9 @@ async def _import(args: argparse.Namespace, config: Config) -> int:
     async with services(config) as village:
         summary = await refuse_on_domain_error(printer, village.roster.import_table(operator(), table))
     printer.out(_("Imported {villages} village(s), {households} household(s): {added} people added, "
-                  "{updated} updated.", villages=summary.villages, households=summary.households,
-                  added=summary.added, updated=summary.updated))
+                  "{updated} updated, {unchanged} unchanged.", villages=summary.villages,
+                  households=summary.households, added=summary.added, updated=summary.updated,
+                  unchanged=summary.unchanged))
     return 0
 
 
@@ -44,7 +44,7 @@ async def _export(args: argparse.Namespace, config: Config) -> int:
     async with services(config) as village:
         table = await refuse_on_domain_error(printer, village.roster.export_table(operator(), args.village))
     if args.out is None:
-        csv.writer(sys.stdout).writerows(table)
+        write_csv(sys.stdout, table)
     else:
         write_table(args.out, table, title="roster")
         printer.out(_("Wrote {count} people to {path}.", count=len(table) - 1, path=str(args.out)))

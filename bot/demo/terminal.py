@@ -1,11 +1,13 @@
 """Chatting with the demo bot in a terminal: bot messages printed, buttons numbered.
 
-Type text to send it, a number (or a button's whole label) to press that button, or a command:
+Type text to send it (a plain number too, e.g. a meeting's capacity), #N or a button's whole
+label to press that button, or a command:
   :as N      become persona N        :who      list personas
   :contact   share your phone        :location share a location
   :photo     send a photo            :voice    send a voice message
-  :sticker   send a sticker          :job NAME run a scheduled job now
+  :sticker   send a sticker          :job NAME run a scheduled job now (:job lists them)
   :help      this help               :quit     leave
+Images and files the bot sends are saved in a folder, and each one's path is printed.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PIL import Image
 
 from bot.demo.dataset import PERSONAS, Persona
 from bot.emulator import FakeUser, Sent
 from bot.emulator.harness import Harness
+from handlers import registry
 
 Output = Callable[[str], None]
 
@@ -34,9 +38,10 @@ class Screen:
 class DemoChat:
     """One terminal session: a persona at a time, talking to the real bot."""
 
-    def __init__(self, harness: Harness, output: Output) -> None:
+    def __init__(self, harness: Harness, output: Output, *, received: Path) -> None:
         self._bot = harness
         self._out = output
+        self._received = received
         self._users = [FakeUser(7000 + i, p.name, p.phone) for i, p in enumerate(PERSONAS)]
         self._me = self._users[0]
         self._screen = Screen()
@@ -56,8 +61,8 @@ class DemoChat:
             return False
         if line.startswith(":"):
             await self._command(line)
-        elif line.isdigit() and 1 <= int(line) <= len(self._screen.choices):
-            await self._press(int(line))
+        elif (number := _button_number(line)) is not None and 1 <= number <= len(self._screen.choices):
+            await self._press(number)  # #N, never a bare number: a question may want that number as text
         elif line in (labels := [label for label, _message in self._screen.choices]):
             await self._press(labels.index(line) + 1)  # a button's label typed in full presses it
         else:
@@ -83,18 +88,18 @@ class DemoChat:
             self._screen.seen[self._me.id] = max(0, self._screen.seen.get(self._me.id, 0) - 1)
         elif name == "who":
             self._list_personas()
-        elif name == "job" and argument:
+        elif name == "job":
             await self._run_job(argument)
         else:
             self._out(__doc__ or "")
 
     async def _run_job(self, name: str) -> None:
         runtime = self._bot.runtime
-        try:
-            summary = await runtime.scheduler.run(name, runtime.clock.now())
-        except KeyError:
-            self._out(f"no job {name!r}")
+        if name not in registry.job_names():
+            known = "  ".join(sorted(registry.job_names()))
+            self._out(f"{f'no job {name!r}. ' if name else ''}Jobs: {known}\n(:job NAME runs one now)")
             return
+        summary = await runtime.scheduler.run(name, runtime.clock.now())
         await runtime.dispatcher.drain()
         self._out(f"job {name}: {summary}")
 
@@ -119,7 +124,7 @@ class DemoChat:
         if keyboard:
             start = len(self._screen.choices)
             self._screen.choices += [(label, None) for label in keyboard]
-            self._out("   ⌨  " + "  ".join(f"[{start + i + 1}] {label}" for i, label in enumerate(keyboard)))
+            self._out("   ⌨  " + "  ".join(f"[#{start + i + 1}] {label}" for i, label in enumerate(keyboard)))
         self._screen.seen[self._me.id] = max((m.seq for m in messages), default=0)
         self._announce_others()
 
@@ -128,11 +133,24 @@ class DemoChat:
                 "sendLocation": "📍 [location] "}.get(message.method, "")
         edited = " (edited)" if message.edits else ""
         self._out(f"🤖 {kind}{message.text}{edited}".replace("\n", "\n   "))
+        if message.file is not None:
+            self._out(f"   💾 saved to {self._save(message)}")
         labels = message.inline_labels
         if labels:
             start = len(self._screen.choices)
             self._screen.choices += [(label, message) for label in labels]
-            self._out("   " + "  ".join(f"[{start + i + 1}] {label}" for i, label in enumerate(labels)))
+            self._out("   " + "  ".join(f"[#{start + i + 1}] {label}" for i, label in enumerate(labels)))
+
+    def _save(self, message: Sent) -> Path:
+        """Save a file the bot sent where the demo user can open it; the terminal shows no images."""
+        data = message.file or b""
+        name = Path(message.file_name or "").name
+        if not Path(name).suffix:
+            name = f"{name or message.method.removeprefix('send').lower()}{_extension(data)}"
+        path = self._received / f"{message.message_id}-{name}"
+        self._received.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
 
     def _announce_others(self) -> None:
         for user in self._users:
@@ -148,6 +166,20 @@ class DemoChat:
     def _list_personas(self) -> None:
         for number, persona in enumerate(PERSONAS, start=1):
             self._out(f"  {number}. {persona.name:<4} {persona.what}")
+
+
+_SIGNATURES = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"OggS", ".ogg"), (b"%PDF", ".pdf"),
+               (b"PK", ".xlsx"), (b"BEGIN:VCALENDAR", ".ics"))
+
+
+def _extension(data: bytes) -> str:
+    return next((extension for magic, extension in _SIGNATURES if data.startswith(magic)), ".bin")
+
+
+def _button_number(line: str) -> int | None:
+    """Return N for `#N` (or the full-width `＃N` a Chinese keyboard types), else None."""
+    digits = line[1:].strip() if line[:1] in ("#", "＃") else ""
+    return int(digits) if digits.isdigit() else None
 
 
 def _sample_photo() -> bytes:

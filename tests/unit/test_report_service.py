@@ -365,7 +365,7 @@ async def test_on_behalf_report_is_the_residents_and_records_the_filer(village: 
                                                                reporter_id=resident.id))
     audit = await act(village, clock, lambda s: s.audit.entries(OPERATOR, resident.village_id, None))
 
-    assert [p.name for p in found] == ["赵阿姨"]
+    assert [(m.person.name, m.group, m.household) for m in found] == [("赵阿姨", "二组", "2-01")]
     assert filed.report.reporter_id == resident.id
     assert filed.report.filed_by_id == worker.person_id
     assert filed.report.on_behalf

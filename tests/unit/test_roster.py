@@ -90,7 +90,7 @@ async def test_reimport_updates_people_without_duplicating(database: Database, c
         fx01 = await store.places.village_by_code("FX01")
         assert fx01 is not None
         everyone = await store.people.in_village(fx01.id)
-    assert (summary.added, summary.updated) == (0, len(ROSTER))
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, len(ROSTER) - 1)
     assert person.name == "张晓明"
     assert person.has_role(person.village_id, Role.REPRESENTATIVE)
     assert len(everyone) == 9
@@ -133,3 +133,34 @@ async def test_import_is_audited(database: Database, clock: ManualClock) -> None
         entries = await store.audit.entries(None, None)
 
     assert [(e.actor_label, e.action) for e in entries] == [("cli:tests", "roster.import")]
+
+
+@pytest.mark.parametrize(("column", "value"), [(5, "=1+1"), (5, "-张"), (3, "+组"), (4, "@1"), (2, "=网格"),
+                                               (1, "=HYPERLINK(\"http://x\")")])
+def test_a_cell_that_starts_a_formula_is_refused(column: int, value: str) -> None:
+    rows = [list(r) for r in ROSTER]
+    rows[0][column] = value
+
+    with pytest.raises(ImportRejectedError) as caught:
+        parse_rows(roster_table(rows))
+
+    assert codes(caught.value) == [(2, ErrorCode.ROW_FORMULA)]
+    assert caught.value.errors[0].params == {"column": HEADER[column], "value": value}
+
+
+def test_a_phone_with_a_plus_is_no_formula() -> None:
+    rows = [list(r) for r in ROSTER]
+    rows[0][6] = "+86 138 0000 0001"
+
+    assert parse_rows(roster_table(rows))[0].row.phone == "+8613800000001"
+
+
+def test_columns_the_rows_need_but_the_header_lacks_are_one_header_problem() -> None:
+    keep = [i for i, name in enumerate(HEADER) if name not in ("household", "phone")]
+    table = [[row[i] for i in keep] for row in roster_table()]
+
+    with pytest.raises(ImportRejectedError) as caught:
+        parse_rows(table)
+
+    assert codes(caught.value) == [(1, ErrorCode.BAD_HEADER)]
+    assert caught.value.errors[0].params == {"columns": "household, phone"}

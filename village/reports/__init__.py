@@ -31,6 +31,7 @@ from village.reports.views import (
     QueuePage,
     ReportChange,
     ReporterView,
+    ResidentMatch,
     StaffView,
     StatusFilter,
 )
@@ -38,6 +39,7 @@ from village.reports.views import (
 __all__ = [
     "OPEN_STATUSES", "TRANSITIONS", "Board", "Chase", "ExportRow", "FiledReport", "GeoPoint", "Lapse", "MediaPurpose",
     "Milestone", "QueueFilter", "QueuePage", "Rating", "Report", "ReportAction", "ReportChange", "ReportDraft",
-    "ReportEvent", "ReportFigures", "ReportMedia", "ReportService", "ReportStatus", "ReporterView", "StaffView",
+    "ReportEvent", "ReportFigures", "ReportMedia", "ReportService", "ReportStatus", "ReporterView", "ResidentMatch",
+    "StaffView",
     "StatusFilter", "allowed", "handling_actions", "next_status",
 ]

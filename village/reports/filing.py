@@ -16,7 +16,7 @@ from village.reports.model import (
     ReportMedia,
 )
 from village.reports.rules import add_working_days, clean_text, local_day_start, month_of, nearest
-from village.reports.views import FiledReport
+from village.reports.views import FiledReport, ResidentMatch
 from village.roles import Role
 
 NEARBY_SHOWN = 5
@@ -100,7 +100,7 @@ class ReportFiling(ReportBase):
             await self._event(report, Milestone.FOLLOWED.value, person.id)
         return await self._report(report.id)
 
-    async def find_residents(self, actor: Actor, query: str) -> list[Person]:
+    async def find_residents(self, actor: Actor, query: str) -> list[ResidentMatch]:
         """Return the village's people whose name contains `query` or whose phone ends with it (for 代报)."""
         person = self._member(actor)
         require_role(actor, person.village_id, *ON_BEHALF)
@@ -112,7 +112,10 @@ class ReportFiling(ReportBase):
             found = [p for p in people if (p.phone or "").endswith(wanted)]
         else:
             found = [p for p in people if wanted in p.name]
-        return found[:RESIDENTS_SHOWN]
+        households = {h.id: h.label for h in await self._store.places.households(person.village_id)}
+        groups = {g.id: g.name for g in await self._store.places.groups(person.village_id)}
+        return [ResidentMatch(p, households.get(p.household_id or 0), groups.get(p.group_id or 0))
+                for p in found[:RESIDENTS_SHOWN]]
 
     async def _reporter(self, actor: Actor, reporter_id: int | None) -> Person:
         """Return who the report is for: the actor, or (代报) a person of the actor's village."""

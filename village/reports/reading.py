@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from village.errors import NotFoundError, PermissionDeniedError
+from village.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from village.people import Actor
 from village.permissions import READERS, require_role
 from village.places import Grid
@@ -128,7 +128,7 @@ class ReportReading(ReportBase):
         """Return the reports filed in a month, for a spreadsheet; anonymous reporters are left out (匿名)."""
         village = await self._store.places.village_by_code(village_code.upper())
         if village is None:
-            raise NotFoundError()
+            raise NotFoundError(ErrorCode.UNKNOWN_VILLAGE, code=village_code.upper())
         require_role(actor, village.id, *READERS)
         start, end = month_bounds(year, month, self._zone)
         reports = await self._store.reports.created_between(village.id, start, end)

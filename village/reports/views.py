@@ -124,6 +124,15 @@ class QueuePage:
 
 
 @dataclass(frozen=True)
+class ResidentMatch:
+    """A person found for 代报, with where they live so that two of the same name can be told apart."""
+
+    person: Person
+    household: str | None
+    group: str | None
+
+
+@dataclass(frozen=True)
 class ExportRow:
     """One report for the spreadsheet export; `reporter` None for an anonymous one (匿名)."""
 

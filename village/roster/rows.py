@@ -29,12 +29,15 @@ REQUIRED_COLUMNS = ("village", "name")
 EXPORT_COLUMNS = ("village", "village_name", "grid", "group", "household", "name", "phone", "roles")
 
 _VILLAGE_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+# Cells a spreadsheet would run as a formula (OWASP CSV injection); stored, they would come back in every export.
+FORMULA_STARTS = ("=", "+", "-", "@")
 _ROLE_SEPARATORS = re.compile(r"[;；,，、]")
 _ERROR_TYPES = {
     "bad_phone": ErrorCode.ROW_BAD_PHONE,
     "bad_village_code": ErrorCode.ROW_BAD_VILLAGE_CODE,
     "unknown_role": ErrorCode.ROW_UNKNOWN_ROLE,
     "bad_name": ErrorCode.ROW_BAD_NAME,
+    "formula": ErrorCode.ROW_FORMULA,
 }
 
 
@@ -58,6 +61,13 @@ class RosterRow(BaseModel):
     name: Cell
     phone: Cell = ""
     roles: tuple[RoleGrant, ...] = ()
+
+    @field_validator("village_name", "grid", "group", "household", "name")
+    @classmethod
+    def _not_formula(cls, value: str) -> str:
+        if value.startswith(FORMULA_STARTS):
+            raise PydanticCustomError("formula", "looks like a formula", {"value": value})
+        return value
 
     @field_validator("village")
     @classmethod
@@ -124,7 +134,7 @@ class ImportSummary:
     households: int = 0
     added: int = 0
     updated: int = 0
-    unchanged_absent: int = 0
+    unchanged: int = 0
     touched_villages: list[str] = field(default_factory=list)
 
 
@@ -162,11 +172,36 @@ def parse_rows(table: Sequence[Sequence[Any]]) -> list[NumberedRow]:
         except ValidationError as exc:
             errors.extend(_row_errors(number, exc))
     errors.extend(check_rows(rows))
+    errors = fold_absent_columns(errors, set(mapping.values()))
     if errors:
         raise ImportRejectedError(sorted(errors, key=lambda e: e.row))
     if not rows:
         raise ImportRejectedError([RowError(1, ErrorCode.EMPTY_FILE)])
     return rows
+
+
+# The columns a row problem asks for: when the header lacks one, every row would say so.
+_NEEDED_COLUMNS = {
+    ErrorCode.ROW_HOUSEHOLD_REQUIRED: ("household", "group", "grid"),
+    ErrorCode.ROW_GRID_REQUIRED: ("grid",),
+    ErrorCode.ROW_STAFF_PHONE_REQUIRED: ("phone",),
+}
+
+
+def fold_absent_columns(errors: Sequence[RowError], present: set[str]) -> list[RowError]:
+    """Replace row problems caused by a column the header lacks with one header problem naming it."""
+    absent: list[str] = []
+    kept: list[RowError] = []
+    for error in errors:
+        needed = _NEEDED_COLUMNS.get(error.code) or (
+            (str(error.params["column"]),) if error.code is ErrorCode.ROW_MISSING and "column" in error.params else ())
+        missing = [c for c in needed if c not in present]
+        if missing:
+            absent += [c for c in missing if c not in absent]
+        else:
+            kept.append(error)
+    header = [RowError(1, ErrorCode.BAD_HEADER, {"columns": ", ".join(absent)})] if absent else []
+    return header + kept
 
 
 def _row_errors(number: int, exc: ValidationError) -> Iterable[RowError]:

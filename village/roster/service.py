@@ -36,7 +36,8 @@ class RosterService:
             await _VillageImport(self._store, code, village_rows).apply(summary)
             summary.touched_villages.append(code)
         await self._audit.record(actor, None, "roster.import", ",".join(summary.touched_villages),
-                                 after={"added": summary.added, "updated": summary.updated})
+                                 after={"added": summary.added, "updated": summary.updated,
+                                        "unchanged": summary.unchanged})
         return summary
 
     async def _check_phones_elsewhere(self, rows: Sequence[NumberedRow]) -> None:
@@ -98,6 +99,9 @@ class _VillageImport:
             household_id=await self._household(village_id, row),
             group_id=self._groups.get(row.group), grid_id=await self._grid(village_id, row.grid),
         )
+        grants = [RoleGrant(g.role, village_id, g.title, RoleSource.ROSTER) for g in row.roles]
+        if row.household and not row.has(Role.RESIDENT):
+            grants.append(RoleGrant(Role.RESIDENT, village_id, "", RoleSource.ROSTER))
         existing = await self._match(fields)
         if existing is None:
             person_id = await self._store.people.add(fields)
@@ -105,10 +109,10 @@ class _VillageImport:
         else:
             person_id = existing.id
             await self._store.people.update(person_id, fields)
-            summary.updated += 1
-        grants = [RoleGrant(g.role, village_id, g.title, RoleSource.ROSTER) for g in row.roles]
-        if row.household and not row.has(Role.RESIDENT):
-            grants.append(RoleGrant(Role.RESIDENT, village_id, "", RoleSource.ROSTER))
+            if _differs(existing, fields, grants):
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
         await self._store.people.replace_roles(person_id, RoleSource.ROSTER, grants)
 
     async def _match(self, fields: PersonFields) -> Person | None:
@@ -138,6 +142,14 @@ class _VillageImport:
             household = await self._store.places.save_household(village_id, self._groups[row.group], row.household)
             self._households[row.household] = household.id
         return self._households[row.household]
+
+
+def _differs(person: Person, fields: PersonFields, grants: Sequence[RoleGrant]) -> bool:
+    """Tell whether the row changes anything the roster holds about the person (their roster roles included)."""
+    before = (person.village_id, person.name, person.phone, person.household_id, person.group_id, person.grid_id)
+    after = (fields.village_id, fields.name, fields.phone, fields.household_id, fields.group_id, fields.grid_id)
+    roster_roles = {(g.role, g.village_id, g.title) for g in person.roles if g.source is RoleSource.ROSTER}
+    return before != after or roster_roles != {(g.role, g.village_id, g.title) for g in grants}
 
 
 async def _export_village(store: Store, village: Village) -> list[list[str]]:

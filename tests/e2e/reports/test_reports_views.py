@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from bot.emulator.harness import Harness
+from storage.database import Database
 from tests.e2e.conftest import ALICE, SECRETARY, join, villager
 from tests.e2e.reports.conftest import DIRECTOR, FAR_RESIDENT, GRID_WORKER, NEIGHBOUR, file_report, last_with
+from tests.factories import ROSTER, load_roster
+from village.clock import ManualClock
 
 AUNT_ZHAO = villager(1004, "Zhao", "13800000004")  # 赵阿姨, 二组 in 一网格
 
@@ -140,3 +143,15 @@ async def test_reassign_reject_and_merge_from_the_card(bot: Harness) -> None:
     assert "原因：属于市政管理，已告知12345" in bot.tg.last_text(ALICE)
     await bot.tg.user_taps(DIRECTOR, "✅ 受理")
     assert "已受理" in bot.tg.last_text(NEIGHBOUR)  # the merged report's reporter follows the original
+
+
+async def test_on_behalf_search_tells_two_residents_of_the_same_name_apart(bot: Harness, database: Database,
+                                                                        clock: ManualClock) -> None:
+    namesake = ["FX01", "和美村", "二网格", "三组", "3-02", "赵阿姨", "13800000012", "household_head"]
+    await load_roster(database, clock, [*ROSTER, namesake])
+    await join(bot, GRID_WORKER)
+
+    await bot.tg.user_taps(GRID_WORKER, "🧾 代为上报")
+    found = await bot.tg.user_says(GRID_WORKER, "赵阿姨")
+
+    assert found[-1].inline_labels == ["赵阿姨 · 二组 2-01户 (0004)", "赵阿姨 · 三组 3-02户 (0012)"]
