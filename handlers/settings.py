@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
@@ -112,11 +113,11 @@ def build() -> list[Flow]:
     """Return the language, help, my-details and leave flows."""
     return [
         Flow(name="lang", begin=begin_language, commands=("lang", "language"), public=True,
-             menu=MenuItem(_("🌐 语言 Language"), order=90),
+             menu=MenuItem(glossary.LANGUAGE, order=90),
              states={LanguageState.CHOOSE: State(ask_language, receive_language)}),
         Flow(name="help", begin=show_help, commands=("help",), public=True,
-             menu=MenuItem(_("❓ Help"), order=95)),
-        Flow(name="me", begin=show_me, commands=("me",), menu=MenuItem(_("👤 My details"), order=80)),
+             menu=MenuItem(glossary.HELP, order=95)),
+        Flow(name="me", begin=show_me, commands=("me",), menu=MenuItem(glossary.MY_DETAILS, order=80)),
         Flow(name="leave", begin=begin_leave, commands=("leave",),
              states={LeaveState.CONFIRM: State(ask_leave, receive_leave)}),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, steps
 from handlers.consultation.names import TOPIC_NEW
@@ -15,7 +16,7 @@ from handlers.keyboards import choice_rows
 from handlers.replies import Button, Reply
 from handlers.texts import _, lines
 from village.consultation.levels import MeetingLevel, is_group_level
-from village.consultation.meetings import MAX_TEXT, clean_text, clean_title
+from village.consultation.meetings import MAX_TEXT, MAX_TITLE, MIN_TEXT, clean_text, clean_title
 from village.consultation.topics import TopicProposal
 from village.media import MediaKind
 
@@ -58,7 +59,8 @@ async def receive_level(ctx: Context) -> Turn:
 
 async def ask_title(ctx: Context) -> Sequence[Reply]:
     """Ask for a short title."""
-    return [Reply(_("In a few words, what is it about? (2 to 40 characters, e.g. The lamp by the bridge is out)"))]
+    return [Reply(_("In a few words, what is it about? ({length}, e.g. The lamp by the bridge is out)",
+                    length=glossary.length(MIN_TEXT, MAX_TITLE)))]
 
 
 async def receive_title(ctx: Context) -> Turn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention import sheet
@@ -233,7 +234,7 @@ def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
     earlier = _rectification_lines(screen)
     if ctx.draft.get("mode") == VIEW and screen.assessment is not None:
         may_revise = ctx.member.has_role(screen.household.village_id, Role.CADRE)
-        buttons = ((Button(_("✏️ Revise"), pack(FLOW, "revise")),),) if may_revise else ()
+        buttons = ((Button(glossary.CHANGE, pack(FLOW, "revise")),),) if may_revise else ()
         return Reply(lines(heading, _("Published."), result_lines(screen.assessment, screen.convention), earlier),
                      buttons=buttons)
     label = _("💾 Save revision") if ctx.draft.get("mode") == REVISE else _("💾 Save draft")
@@ -261,7 +262,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("assess",),
-        menu=MenuItem(_("📋 Assess households"), roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30,
+        menu=MenuItem(glossary.ASSESS, roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30,
                       section=MenuSection.TOOLS),
         states={
             AssessState.PERIOD: State(ask_period, receive_period),

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.pictures import BoardPicture, draw_board
@@ -117,7 +118,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("board",),
-        menu=MenuItem(_("🖼 Group board"), order=25),
+        menu=MenuItem(glossary.GROUP_BOARD, order=25),
         states={BoardState.GROUP: State(ask_group, receive_group)},
         actions={"show": show},
     )

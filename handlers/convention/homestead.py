@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.taps import argument, number, tapped
@@ -113,7 +114,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("homestead",),
-        menu=MenuItem(_("🏡 和美宅基"), roles=frozenset({Role.CADRE}), order=65, section=MenuSection.TOOLS),
+        menu=MenuItem(glossary.HOMESTEAD, roles=frozenset({Role.CADRE}), order=65, section=MenuSection.TOOLS),
         states={HomesteadState.GROUP: State(ask_group, receive_group),
                 HomesteadState.STANDARDS: State(ask_standards, receive_standards)},
     )

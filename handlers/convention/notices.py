@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.convention.words import day, face_text, money, period_label, points_cut
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
@@ -45,7 +46,7 @@ def result_notice(published: Published, zone: ZoneInfo, *, revised_because: str 
     heading = (_("✏️ The result of household {household} for {period} was revised. Reason: {reason}",
                  household=published.household.label, period=period_label(published.period), reason=revised_because)
                if revised_because else
-               _("📋 Convention score (美丽约定) for {period}: the result of household {household} is published.",
+               _("💯 Convention score for {period}: the result of household {household} is published.",
                  period=period_label(published.period), household=published.household.label))
     tasks = [_("· {clause}", clause=t.clause_name) for t in published.tasks]
     text = lines(
@@ -74,7 +75,7 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
                                                                                   "message."),
     )
     buttons = ((Button(_("✅ Keep the result"), pack(APPEAL_FLOW, "up", appeal.id)),
-                Button(_("✏️ Revise"), pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
+                Button(glossary.CHANGE, pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
     voice = Attachment(AttachmentKind.VOICE, file_ref=appeal.voice_ref) if appeal.voice_ref else None
     return Reply(text, buttons=buttons, attachment=voice)
 
@@ -124,7 +125,7 @@ def reminder(period: Period, groups: Sequence[Outstanding]) -> Reply:
     rows = [_("· {group}: {unassessed} not assessed, {unpublished} drafts not published", group=o.group.name,
               unassessed=o.unassessed, unpublished=o.unpublished) for o in groups]
     return Reply(lines(_("⏰ Convention score for {period}: some households are still to be done.",
-                         period=period_label(period)), *rows, _("Tap 📋 Assess households to continue.")))
+                         period=period_label(period)), *rows, _("Tap {tool} to continue.", tool=glossary.ASSESS)))
 
 
 def reward_statement(period: Period, household: str, result: Assessment, year: int, released: int,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.notices import APPEAL_BUTTON, SCORE_FLOW, appeal_notice, deduction_lines, fix_reported
@@ -177,7 +178,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("score",),
-        menu=MenuItem(_("😊 My household score"), roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
+        menu=MenuItem(glossary.MY_SCORE, roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
                       section=MenuSection.MAIN),
         states={ScoreState.APPEAL: State(ask_appeal, receive_appeal), ScoreState.FIXED: State(ask_fixed,
                                                                                             receive_fixed)},

@@ -88,7 +88,7 @@ def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
     sent = [m for m in view.media if m.purpose is MediaPurpose.REPORT]
     photos = sum(1 for m in sent if m.media.kind is MediaKind.PHOTO)
     return lines(
-        _("📋 Report {code}", code=r.code),
+        _("📄 Report {code}", code=r.code),
         _("Category: {category}", category=r.category),
         _("Status: {status}", status=STATUS[r.status]),
         _("Description: {text}", text=r.text) if r.text else None,

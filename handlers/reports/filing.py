@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from enum import Enum, auto
 from typing import Any
 
+from handlers import glossary
 from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
@@ -25,8 +26,7 @@ from village.reports import GeoPoint, ReportDraft
 from village.roles import Role
 
 SEND_LOCATION = _("📍 Send my location")
-SKIP = _("⏭ Skip")
-NEXT = _("➡️ Next")
+SKIP, NEXT = glossary.SKIP, glossary.NEXT
 CONFIRM = _("✅ Submit")
 EXPIRED = _("Your unfinished report was not submitted within 24 hours and has been discarded. Tap 📣 Report a "
             "problem to start again.")
@@ -157,7 +157,7 @@ class FilingSteps:
         """Invite photos, up to the limit, with a button to go on."""
         limit = ctx.services.reports.policy.max_photos
         have = len(ctx.draft.get("photos", []))
-        text = _("You can send photos of it (at most {limit}). When you are done, or have none, tap ➡️ Next.",
+        text = _("You can send photos of it (at most {limit}). When you are done, or have none, tap {next}.", next=NEXT,
                  limit=limit)
         got = _("Photos so far: {count}.", count=have) if have else None
         return [Reply(lines(got, text), buttons=((Button(NEXT, pack(self.flow, "next")),),))]
@@ -171,15 +171,15 @@ class FilingSteps:
             return reask(Reply(_("Please send pictures as photos, not as files.")))
         if ctx.event.kind is EventKind.VOICE and not ctx.draft.get("voice"):
             ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
-            return stay(Reply(_("🎤 Voice message received. Send photos, or tap ➡️ Next."),
+            return stay(Reply(_("🎤 Voice message received. Send photos, or tap {next}.", next=NEXT),
                               buttons=self._next_buttons()))
         if ctx.event.kind is not EventKind.PHOTO:
-            return reask(Reply(_("Please send a photo, or tap ➡️ Next.")))
+            return reask(Reply(_("Please send a photo, or tap {next}.", next=NEXT)))
         count = await self._add_photo(ctx)
         limit = ctx.services.reports.policy.max_photos
         if count >= limit:
             return goto(FilingState.LOCATION, Reply(_("📷 {count} photo(s) received.", count=count)))
-        return stay(Reply(_("📷 Photo {count} received. Send more, or tap ➡️ Next.", count=count),
+        return stay(Reply(_("📷 Photo {count} received. Send more, or tap {next}.", count=count, next=NEXT),
                           buttons=self._next_buttons()))
 
     def _next_buttons(self) -> tuple[tuple[Button, ...], ...]:
@@ -190,8 +190,8 @@ class FilingSteps:
         """Ask where: the phone's location button, a typed address, or skip."""
         keyboard = ((KeyButton(SEND_LOCATION, KeyRequest.LOCATION),), (KeyButton(SKIP),),
                     (KeyButton(BACK_LABEL), KeyButton(CANCEL_LABEL)))
-        return [Reply(_("Where is it? Tap 📍 Send my location, or type the address. If you are not sure, tap "
-                        "⏭ Skip."), keyboard=keyboard)]
+        return [Reply(_("Where is it? Tap {location}, or type the address. If you are not sure, tap {skip}.",
+                        location=SEND_LOCATION, skip=SKIP), keyboard=keyboard)]
 
     async def receive_location(self, ctx: Context) -> Turn:
         """Take a location (then look for the same problem nearby), an address, or skip."""
@@ -200,7 +200,8 @@ class FilingSteps:
             ctx.draft["point"] = [point.latitude, point.longitude]
             return await self._after_location(ctx, GeoPoint(point.latitude, point.longitude))
         if ctx.event.kind is not EventKind.TEXT:
-            return reask(Reply(_("Please tap 📍 Send my location, type the address, or tap ⏭ Skip.")))
+            return reask(Reply(_("Please tap {location}, type the address, or tap {skip}.", location=SEND_LOCATION,
+                                 skip=SKIP)))
         if ctx.event.text.strip() == ctx.render(SKIP):
             return goto(FilingState.ANONYMITY, Reply(_("All right, no location.")))
         ctx.draft["address"] = ctx.services.reports.check_address(ctx.event.text)
@@ -338,9 +339,9 @@ def build() -> list[Flow]:
     mine, for_resident = FilingSteps("rpt", on_behalf=False), FilingSteps("rpo", on_behalf=True)
     return [
         Flow(name=mine.flow, begin=mine.begin, states=mine.states(), commands=("report",),
-             menu=MenuItem(_("📣 Report a problem"), order=10, section=MenuSection.MAIN), expired=EXPIRED),
+             menu=MenuItem(glossary.REPORT_PROBLEM, order=10, section=MenuSection.MAIN), expired=EXPIRED),
         Flow(name=for_resident.flow, begin=for_resident.begin, states=for_resident.states(),
              commands=("reportfor",), expired=EXPIRED,
-             menu=MenuItem(_("🧾 Report for a resident"), roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
+             menu=MenuItem(glossary.REPORT_FOR_RESIDENT, roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
                            order=24, section=MenuSection.TOOLS)),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import BadCallbackError, pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
@@ -249,7 +250,7 @@ ACTIONS: dict[str, Action] = {
 
 async def begin(ctx: Context) -> Turn:
     """Not started by a command: point to the queue."""
-    return finish(Reply(_("Open 📋 Report queue to handle reports.")))
+    return finish(Reply(_("Open {tool} to handle reports.", tool=glossary.REPORT_QUEUE)))
 
 
 def build() -> Flow:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import BadCallbackError, Callback, pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
@@ -240,10 +241,10 @@ def build() -> list[Flow]:
     staff = frozenset({Role.GRID_WORKER, Role.CADRE, Role.SUPERVISOR})
     return [
         Flow(name=MINE, begin=begin_mine, commands=("myreports",), actions=MINE_ACTIONS,
-             menu=MenuItem(_("📂 My reports"), order=12, section=MenuSection.MAIN),
+             menu=MenuItem(glossary.MY_REPORTS, order=12, section=MenuSection.MAIN),
              states={RateState.COMMENT: State(ask_comment, receive_comment)}),
-        Flow(name=QUEUE, begin=begin_queue, commands=("queue",), menu=MenuItem(_("📋 Report queue"), roles=staff,
+        Flow(name=QUEUE, begin=begin_queue, commands=("queue",), menu=MenuItem(glossary.REPORT_QUEUE, roles=staff,
                                                                                order=22, section=MenuSection.TOOLS),
              actions={"pg": queue_page, "fs": choose_status, "fc": choose_category, "fg": choose_grid}),
-        Flow(name="open", begin=show_board, commands=("open",), menu=MenuItem(_("📌 Open problems"), order=30)),
+        Flow(name="open", begin=show_board, commands=("open",), menu=MenuItem(glossary.OPEN_PROBLEMS, order=30)),
     ]
