@@ -59,7 +59,7 @@ async def receive_language(ctx: Context) -> Turn:
 async def show_help(ctx: Context) -> Turn:
     """Explain what the bot does and how to get around."""
     if ctx.person is None:
-        return finish(Reply(_("和美 helps you take part in village affairs from your phone.\nSend /start and "
+        return finish(Reply(_("Hemei helps you take part in village affairs from your phone.\nSend /start and "
                               "share your phone number to join. /lang changes the language.")))
     return finish(Reply(_("Use the big buttons at the bottom of the screen.\n⬅️ Back goes one step back, "
                           "❌ Cancel stops what you are doing, and /menu shows the menu again.\n"
@@ -69,10 +69,10 @@ async def show_help(ctx: Context) -> Turn:
 async def show_me(ctx: Context) -> Turn:
     """Show the person's village, household and roles."""
     profile = await ctx.services.memberships.profile(ctx.member)
-    roles = "、".join(ctx.render(ROLE_NAMES[r]) for r in profile.person.role_names()) or "—"
+    roles = glossary.listing([ROLE_NAMES[r] for r in profile.person.role_names()]) or "—"
     household: Content = (_("Household: {label}", label=profile.household.label) if profile.household
                           else _("Household: not on the roster"))
-    members = "、".join(m.name for m in profile.household_members)
+    members = glossary.listing([m.name for m in profile.household_members])
     return finish(Reply(lines(
         _("Name: {name}", name=profile.person.name),
         _("Village: {village}", village=profile.village.name),

@@ -26,10 +26,11 @@ NUMBERS = "①②③④⑤⑥"
 async def begin(ctx: Context) -> Turn:
     """List the village's major matters, each with how far it has come."""
     matters = await ctx.services.matters.in_village(ctx.actor, ctx.member.village_id)
-    rows = [(Button(f"{m.title}（{m.stages_done}/{len(STAGES)}）", pack(MATTERS, "show", m.id)),) for m in matters]
+    rows = [(Button(_("{title} ({done}/{total})", title=m.title, done=m.stages_done, total=len(STAGES)),
+                    pack(MATTERS, "show", m.id)),) for m in matters]
     if ctx.member.has_role(ctx.member.village_id, Role.CADRE):
         rows.append((Button(_("➕ Open a major matter"), pack(MATTER_NEW, "new")),))
-    intro = _("🏛 Major village matters follow 四议两公开: the party branch proposes, the two committees discuss, "
+    intro = _("🏛 Major village matters go through six stages: the party branch proposes, the two committees discuss, "
               "the party members review, the villagers' representatives decide, then the resolution and the result "
               "are made public.")
     text = intro if matters else lines(intro, _("There are no major matters yet."))

@@ -37,7 +37,7 @@ async def begin(ctx: Context) -> Turn:
         glossary.MEETINGS if listings else _("There are no meetings coming up. When one is "
                                                                   "planned you will get a message."),
         *(pages.listing_line(m, zone) for m in listings),
-        _("Waiting for you to publish the resolution or the result (两公开):") if waiting else None,
+        _("Waiting for you to publish the resolution or the result:") if waiting else None,
         *(_("• {when} {title}", when=labels.moment(m.meeting.starts_at, zone), title=m.meeting.title)
           for m in waiting))
     return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown

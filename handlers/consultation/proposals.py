@@ -21,9 +21,9 @@ from village.consultation.topics import TopicProposal
 from village.media import MediaKind
 
 LEVEL_CHOICES = {
-    MeetingLevel.HOMESTEAD: _("🏡 A matter of our group (宅基议事)"),
-    MeetingLevel.SOCIAL_ORG: _("🤝 For a social organisation (社会组织议事)"),
-    MeetingLevel.VILLAGE: _("🏘 A matter of the whole village (村级议事)"),
+    MeetingLevel.HOMESTEAD: _("🏡 A matter of our group"),
+    MeetingLevel.SOCIAL_ORG: _("🤝 For a social organisation"),
+    MeetingLevel.VILLAGE: _("🏘 A matter of the whole village"),
 }
 
 
@@ -97,7 +97,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
     level = MeetingLevel(ctx.draft["level"])
     text = lines(_("Please check your topic:"), _("💬 {title}", title=ctx.draft["title"]),
                  ctx.draft.get("body") or _("(a voice message)"), _("Level: {level}", level=labels.LEVELS[level]))
-    return [Reply(text, buttons=((Button(_("✅ Submit"), pack(TOPIC_NEW, "submit")),),))]
+    return [Reply(text, buttons=((Button(glossary.SUBMIT, pack(TOPIC_NEW, "submit")),),))]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

@@ -30,8 +30,8 @@ async def begin(ctx: Context) -> Turn:
     rows = [(Button(f"{t.title} 👍{t.supports}", pack(TOPICS, "show", t.id)),) for t in topics]
     rows.append((Button(_("➕ Propose a topic"), pack(TOPIC_NEW, "new")),))
     rows.append((Button(MY_TOPICS, pack(TOPICS, "mine")),))
-    intro = _("💬 Topics (议题征集): matters people want the village to talk over. Tap one to read it and support "
-              "it (附议). With enough supports it goes to the village cadres.")
+    intro = _("💬 Topics: matters people want the village to talk over. Tap one to read it and support "
+              "it. With enough supports it goes to the village cadres.")
     text = intro if topics else lines(intro, _("There are no open topics yet. You can propose the first one."))
     return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
@@ -66,7 +66,7 @@ def topic_buttons(view: TopicView) -> tuple[tuple[Button, ...], ...]:
     if view.supported_by_me and topic.status is TopicStatus.OPEN:
         rows.append((Button(_("↩️ Take back my support"), pack(TOPICS, "unsupport", topic.id)),))
     elif view.may_support:
-        rows.append((Button(_("👍 Support (附议)"), pack(TOPICS, "support", topic.id)),))
+        rows.append((Button(_("👍 Support"), pack(TOPICS, "support", topic.id)),))
     if view.may_decide:
         rows.append((Button(_("📅 Put on a meeting's agenda"), pack(TOPICS, "agenda", topic.id)),))
         rows.append((Button(_("🚫 Decline with a reason"), pack(TOPIC_DECLINE, "ask", topic.id)),))

@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.convention import sheet
 from handlers.convention.notices import ASSESS_FLOW, result_lines, result_notice
 from handlers.convention.taps import argument, number, tapped
-from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, face_text, period_label
+from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, clause_name, face_text, period_label
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
@@ -170,7 +170,8 @@ async def receive_household(ctx: Context) -> Turn:
 async def _save(ctx: Context, screen: HouseholdSheet) -> Turn:
     lacking = sheet.unexplained(ctx, screen.convention)
     if lacking:
-        return reask(Reply(_("Please type the reason for: {clauses}", clauses="、".join(lacking))))
+        clauses = glossary.listing([clause_name(c) for c in lacking])
+        return reask(Reply(_("Please type the reason for: {clauses}", clauses=clauses)))
     if ctx.draft.get("mode") == REVISE:
         return await _save_revision(ctx, screen)
     saved = await ctx.services.assessments.save_draft(
@@ -201,7 +202,7 @@ async def ask_publish(ctx: Context) -> Sequence[Reply]:
     missing = shown.missing
     question: Content = (
         lines(_("{count} household(s) are not assessed yet: {households}", count=len(missing),
-                households="、".join(h.label for h in missing[:30]) + ("…" if len(missing) > 30 else "")),
+                households=glossary.listing([h.label for h in missing[:30]] + (["…"] if len(missing) > 30 else []))),
               _("Publish the {drafts} draft(s) anyway? The others can be published later.", drafts=shown.drafts))
         if missing else _("Publish {drafts} result(s) of {group} for {period}? Every household head will be told.",
                           drafts=shown.drafts, group=shown.group.name, period=period_label(shown.period)))
@@ -245,7 +246,7 @@ def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
 def _rectification_lines(screen: HouseholdSheet) -> Content | None:
     if not screen.rectifications:
         return None
-    return lines(_("Earlier rectification:"), *(_("· {clause} ({period}): {state}", clause=t.clause_name,
+    return lines(_("Earlier rectification:"), *(_("· {clause} ({period}): {state}", clause=clause_name(t.clause_name),
                                                   period=t.period, state=TASK_STATES[t.status])
                                                 for t in screen.rectifications))
 

@@ -83,7 +83,7 @@ def _board_replies(ctx: Context, board: Board) -> list[Reply]:
 
 
 def _title(board: Board) -> Content:
-    return _("{group} · {period} public board (公示牌)", group=board.group.name, period=period_label(board.period))
+    return _("{group} · {period} public board", group=board.group.name, period=period_label(board.period))
 
 
 def _counts(board: Board) -> Content:

@@ -18,6 +18,7 @@ from handlers.convention.words import (
     FACE_EMOJI,
     NOT_PUBLISHED_EMOJI,
     TASK_STATES,
+    clause_name,
     day,
     face_text,
     money,
@@ -54,7 +55,7 @@ async def begin(ctx: Context) -> Turn:
 
 def _score_reply(ctx: Context, view: ScoreView, *, emoji_trend: bool) -> Reply:
     text = lines(
-        _("🏠 Household {household}: convention score (美丽约定)", household=view.household.label),
+        _("🏠 Household {household}: convention score", household=view.household.label),
         _latest_lines(view),
         _emoji_trend(view) if emoji_trend else None,
         _("Household reward in {year}: {released} paid out, {withheld} held back.", year=view.year,
@@ -62,7 +63,7 @@ def _score_reply(ctx: Context, view: ScoreView, *, emoji_trend: bool) -> Reply:
         _task_lines(ctx, view),
         _appeal_line(ctx, view),
     )
-    buttons = [(Button(_("✅ Fixed: {clause}", clause=t.clause_name), pack(FLOW, "fixed", t.id)),)
+    buttons = [(Button(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(FLOW, "fixed", t.id)),)
                for t in view.tasks if t.status in (RectificationStatus.OPEN, RectificationStatus.NOT_FIXED)]
     if view.can_appeal and view.latest is not None:
         buttons.append((Button(APPEAL_BUTTON, pack(FLOW, "appeal", view.latest.id)),))
@@ -88,8 +89,8 @@ def _task_lines(ctx: Context, view: ScoreView) -> Content | None:
     if not view.tasks:
         return None
     zone = ctx.services.settings.timezone
-    return lines(_("Rectification (整改):"), *(
-        _("· {clause} ({period}): {state}, due {deadline}", clause=t.clause_name, period=t.period,
+    return lines(_("Rectification:"), *(
+        _("· {clause} ({period}): {state}, due {deadline}", clause=clause_name(t.clause_name), period=t.period,
           state=TASK_STATES[t.status], deadline=day(t.deadline, zone)) for t in view.tasks))
 
 

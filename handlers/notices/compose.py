@@ -155,7 +155,7 @@ async def ask_preview(ctx: Context) -> Sequence[Reply]:
     zone = ctx.services.settings.timezone
     summary = lines(
         await describe(ctx, audience_of(ctx)),
-        _("That is {people} people; {accounts} of them use 和美 and will get it now.", people=number(count.people),
+        _("That is {people} people; {accounts} of them use Hemei and will get it now.", people=number(count.people),
           accounts=number(count.accounts - count.muted)),
         _("{count} muted activities and will only find it under Notices.", count=number(count.muted))
         if count.muted else None,

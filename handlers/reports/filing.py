@@ -20,6 +20,7 @@ from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
 from handlers.replies import Button, KeyButton, KeyRequest, Reply
 from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
+from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
 from village.media import MediaKind, StoredMedia
 from village.reports import GeoPoint, ReportDraft
@@ -27,7 +28,7 @@ from village.roles import Role
 
 SEND_LOCATION = _("📍 Send my location")
 SKIP, NEXT = glossary.SKIP, glossary.NEXT
-CONFIRM = _("✅ Submit")
+CONFIRM = glossary.SUBMIT
 EXPIRED = _("Your unfinished report was not submitted within 24 hours and has been discarded. Tap 📣 Report a "
             "problem to start again.")
 
@@ -108,7 +109,7 @@ class FilingSteps:
     async def ask_category(self, ctx: Context) -> Sequence[Reply]:
         """Offer the configured categories as buttons."""
         categories = ctx.services.reports.policy.categories
-        choices = [(name, pack(self.flow, "cat", i)) for i, name in enumerate(categories)]
+        choices = [(category_name(name), pack(self.flow, "cat", i)) for i, name in enumerate(categories)]
         return [Reply(_("What kind of problem is it? Tap one:"), buttons=choice_rows(choices, per_row=2))]
 
     async def receive_category(self, ctx: Context) -> Turn:
@@ -275,7 +276,7 @@ class FilingSteps:
         return lines(
             _("Please check your report:"),
             _("For: {name}", name=reporter) if self.on_behalf else None,
-            _("Kind: {category}", category=draft["category"]),
+            _("Kind: {category}", category=category_name(draft["category"])),
             _("Description: {text}", text=draft["text"]) if draft.get("text") else None,
             _("🎤 Voice message: 1") if draft.get("voice") else None,
             _("📷 Photos: {count}", count=len(draft.get("photos", []))),

@@ -116,7 +116,8 @@ def _asking(state: HandleState, action: ReportAction) -> Action:
 
 async def ask_parties(ctx: Context) -> Sequence[Reply]:
     """Ask who takes part in the consultation."""
-    return [Reply(_("Who takes part in the consultation (会商)? Type them, e.g. 村委会、物业、派出所."))]
+    return [Reply(_("Who takes part in the consultation? Type them, e.g. village committee, property manager, "
+                    "police."))]
 
 
 async def receive_parties(ctx: Context) -> Turn:

@@ -26,6 +26,7 @@ from handlers.reports.cards import (
     show_button,
     title,
 )
+from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
 from village.errors import InvalidInputError
 from village.reports import QueueFilter, Rating, StatusFilter
@@ -190,11 +191,12 @@ async def _queue_page(ctx: Context, wanted: QueueFilter, page: int, *, edit: boo
 
 async def _queue_header(ctx: Context, wanted: QueueFilter, total: int) -> Content:
     grids = {g.id: g.name for g in await ctx.services.reports.grids(ctx.actor)}
-    shown: list[Content] = [FILTER_NAMES[wanted.status], wanted.category or _("every kind"),
+    kind = category_name(wanted.category) if wanted.category else _("every kind")
+    shown: list[Content] = [FILTER_NAMES[wanted.status], kind,
                             grids.get(wanted.grid_id or 0, _("every grid"))]
     if wanted.overdue:
         shown.append(_("overdue only"))
-    return lines(_("📋 Report queue: {count} report(s). Tap one to handle it.", count=total),
+    return lines(_("{tool}: {count} report(s). Tap one to handle it.", tool=glossary.REPORT_QUEUE, count=total),
                  _("Showing: {filters}", filters=" · ".join(ctx.render(s) for s in shown)))
 
 
@@ -211,7 +213,7 @@ async def choose_category(ctx: Context) -> Turn:
     """Offer the queue's category choices."""
     wanted = _filter(ctx, 0)
     categories = ctx.services.reports.policy.categories
-    options: list[tuple[Content, str | None]] = [(_("Every kind"), None), *((c, c) for c in categories)]
+    options: list[tuple[Content, str | None]] = [(_("Every kind"), None), *((category_name(c), c) for c in categories)]
     choices = [(label, pack(QUEUE, "pg", 0, encode(replace(wanted, category=value), categories)))
                for label, value in options]
     return stay(Reply(_("Show which kind of problem?"), buttons=choice_rows(choices, per_row=2), edit=True))

@@ -105,7 +105,7 @@ async def test_residents_cannot_assess(bot: Harness, database: Database, clock: 
     forged = await bot.tg.user_presses_data(ALICE, "as:hh:1")
 
     assert "您没有权限" in replies[0].text
-    assert "📋 评定打分" not in bot.api.current_keyboard(ALICE.id)
+    assert "💯 评定打分" not in bot.api.current_keyboard(ALICE.id)
     assert "这个按钮已失效" in forged[0].text or "您没有权限" in forged[0].text
 
 
