@@ -275,7 +275,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
           when=labels.moment(plan.signup_deadline, zone)),
         _("Topics: {count}", count=len(plan.topic_ids)))
     buttons = ((Button(_("📢 Publish now"), pack(PLANNING, "publish")),),
-               (Button(_("📝 Keep as a draft"), pack(PLANNING, "draft")),))
+               (Button(_("💾 Keep as a draft"), pack(PLANNING, "draft")),))
     return [Reply(text, buttons=buttons)]
 
 

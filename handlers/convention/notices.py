@@ -19,7 +19,7 @@ from village.convention.rectifications import RectificationNews
 from village.convention.rules import RectificationStatus
 
 SCORE_FLOW, APPEAL_FLOW, ASSESS_FLOW, INSPECT_FLOW = "sc", "ap", "as", "rf"
-APPEAL_BUTTON = _("📝 Appeal")
+APPEAL_BUTTON = _("⚖️ Appeal")
 
 
 def deduction_lines(result: Assessment, convention: Convention) -> Content:

@@ -103,7 +103,7 @@ def _appeal_line(ctx: Context, view: ScoreView) -> Content | None:
     if appeal is not None:
         return _("Your appeal was accepted and the result revised. Reason: {reason}", reason=appeal.decision_note)
     if view.can_appeal and view.appeal_until is not None:
-        return _("If you disagree with this result, tap 📝 Appeal (until {until}).",
+        return _("If you disagree with this result, tap {button} (until {until}).", button=APPEAL_BUTTON,
                  until=day(view.appeal_until, zone))
     return None
 

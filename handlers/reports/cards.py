@@ -54,7 +54,7 @@ ACTION_BUTTONS: dict[ReportAction, tuple[Text, str]] = {
     ReportAction.REJECT: (_("🚫 Not accept"), "rej"),
     ReportAction.REASSIGN: (_("🔀 Reassign"), "asg"),
     ReportAction.MERGE: (_("🔗 Duplicate"), "mrg"),
-    ReportAction.COMMENT: (_("💬 Comment"), "cmt"),
+    ReportAction.COMMENT: (_("💭 Comment"), "cmt"),
 }
 TIMELINE = _("📜 Timeline")
 REVEAL = _("👁 Who reported it")

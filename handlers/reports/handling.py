@@ -219,7 +219,7 @@ async def receive_comment(ctx: Context) -> Turn:
     if ctx.event.kind is not EventKind.TEXT:
         return await _other_button(ctx) or reask(Reply(_("Please type the comment.")))
     change = await ctx.services.reports.comment(ctx.actor, int(ctx.draft["id"]), ctx.event.text)
-    return finish(await _card(ctx, change.report.id), Reply(_("💬 Comment added.")))
+    return finish(await _card(ctx, change.report.id), Reply(_("💭 Comment added.")))
 
 
 def _pressed(ctx: Context, action: str) -> bool:

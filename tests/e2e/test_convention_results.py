@@ -55,7 +55,7 @@ async def test_score_shows_face_deductions_reward_and_a_chart(bot: Harness, data
     assert "· 不违章搭建 −15分：查实：垃圾混投" in text
     assert "2026年和美奖励金：已发放 25.00元，暂扣 25.00元" in text
     assert "· 垃圾分类（2026-11）：待整改" in text
-    assert "请点「📝 申诉」（截止 2026-11-17）" in text
+    assert "请点「⚖️ 申诉」（截止 2026-11-17）" in text
 
 
 @needs_font
@@ -95,7 +95,7 @@ async def test_household_appeals_and_cadre_revises_with_audit(bot: Harness, data
     for user in (ALICE, MING, SECRETARY, SUPERVISOR):
         await join(bot, user)
     await bot.tg.user_says(MING, "/score")
-    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_taps(MING, "⚖️ 申诉")
 
     filed = await bot.tg.user_says(MING, "棚子是临时放农具的，已经拆了")
     to_cadre, to_supervisor = bot.tg.replies_to(SECRETARY)[-1], bot.tg.replies_to(SUPERVISOR)[-1]
@@ -132,10 +132,10 @@ async def test_cadre_upholds_and_a_second_appeal_is_refused(bot: Harness, databa
     for user in (ALICE, SECRETARY):
         await join(bot, user)
     await bot.tg.user_says(ALICE, "/score")
-    await bot.tg.user_taps(ALICE, "📝 申诉")
+    await bot.tg.user_taps(ALICE, "⚖️ 申诉")
     await bot.tg.user_says(ALICE, "不服")
     data = next(b["callback_data"] for row in bot.tg.replies_to(ALICE)[-4].reply_markup["inline_keyboard"]
-                for b in row if b["text"] == "📝 申诉")
+                for b in row if b["text"] == "⚖️ 申诉")
 
     again = await bot.tg.user_presses_data(ALICE, data)
     await bot.tg.user_taps(SECRETARY, "✅ 维持原结果")
