@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers import glossary
 from handlers.callback_data import pack
-from handlers.convention.words import clause_name, day, face_text, money, period_label, points_cut
+from handlers.convention.words import TASK_STATES, clause_name, day, face_text, money, period_label, points_cut
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.appeals import AppealCase, AppealDecision
@@ -103,8 +103,8 @@ def fix_reported(news: RectificationNews, reporter: str) -> Reply:
     text = _("🔧 {name} of household {household} says “{clause}” has been put right. Please go and look, then "
              "record what you found.", name=reporter, household=news.household.label,
              clause=clause_name(task.clause_name))
-    buttons = ((Button(_("✅ Put right"), pack(INSPECT_FLOW, "ok", task.id)),
-                Button(_("❌ Not yet"), pack(INSPECT_FLOW, "bad", task.id))),)
+    buttons = ((Button(TASK_STATES[RectificationStatus.FIXED], pack(INSPECT_FLOW, "ok", task.id)),
+                Button(TASK_STATES[RectificationStatus.NOT_FIXED], pack(INSPECT_FLOW, "bad", task.id))),)
     photo = Attachment(AttachmentKind.PHOTO, file_ref=task.photo_ref) if task.photo_ref else None
     return Reply(text, buttons=buttons, attachment=photo)
 

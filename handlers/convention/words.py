@@ -47,8 +47,8 @@ MONTHS = (_("Jan"), _("Feb"), _("Mar"), _("Apr"), _("May"), _("Jun"), _("Jul"), 
 TASK_STATES = {
     RectificationStatus.OPEN: _("to be fixed"),
     RectificationStatus.REPORTED: _("reported fixed, waiting for inspection"),
-    RectificationStatus.FIXED: _("fixed ✅"),
-    RectificationStatus.NOT_FIXED: _("not fixed yet ❌"),
+    RectificationStatus.FIXED: _("✅ Fixed"),
+    RectificationStatus.NOT_FIXED: _("❌ Not fixed yet"),
     RectificationStatus.CANCELLED: _("withdrawn"),
 }
 

@@ -155,14 +155,14 @@ async def test_rectification_reported_with_photo_and_inspected(bot: Harness, dat
 
     done = await bot.tg.user_sends_photo(ALICE, b"\xff\xd8\xff-fixed-photo")
     report = bot.tg.replies_to(SECRETARY)[-1]
-    await bot.tg.user_taps(SECRETARY, "✅ 已整改好")
+    await bot.tg.user_taps(SECRETARY, "✅ 已整改")
     later = await bot.tg.user_says(ALICE, "/score")
 
     assert "已通知评定人员" in done[0].text
     assert report.method == "sendPhoto"
     assert "1-01户的张阿婆说“垃圾分类”已经整改好了" in report.text
     assert "已经整改好了，谢谢您" in texts_with(bot, ALICE, "村里复查了")[0]
-    assert "· 垃圾分类（2026-11）：已整改 ✅" in "".join(r.text for r in later)
+    assert "· 垃圾分类（2026-11）：✅ 已整改" in "".join(r.text for r in later)
 
 
 async def test_outsiders_of_the_group_cannot_see_its_board(bot: Harness, database: Database, clock: ManualClock,

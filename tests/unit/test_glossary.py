@@ -36,7 +36,11 @@ SHARED_ICONS = {
 def icon(msgid: str) -> str | None:
     """Return the emoji a label starts with, if it starts with one."""
     head = msgid.split(" ", 1)[0]
-    return head if head and all(unicodedata.category(c) in ("So", "Mn", "Cf", "Sk") for c in head) else None
+    return head if _is_emoji(head) else None
+
+
+def _is_emoji(word: str) -> bool:
+    return bool(word) and all(unicodedata.category(c) in ("So", "Mn", "Cf", "Sk") for c in word)
 
 
 def words(msgid: str) -> str:
@@ -45,13 +49,14 @@ def words(msgid: str) -> str:
 
 
 def button_labels() -> dict[str, str]:
-    """Return every short icon-led msgid without placeholders (a button or a heading) and its zh_CN text."""
+    """Return every one-line msgid led or ended by an icon, without placeholders, with its zh_CN text."""
     found: dict[str, str] = {}
     for path in catalog_files(LOCALE_DIR, "zh_CN"):
         with path.open("rb") as handle:
             for message in read_po(handle):
                 msgid = str(message.id)
-                if message.id and icon(msgid) and "{" not in msgid and "\n" not in msgid \
+                if message.id and (icon(msgid) or _is_emoji(msgid.rsplit(" ", 1)[-1])) and "{" not in msgid \
+                        and "\n" not in msgid \
                         and not re.search(r"[.:!?]$", msgid):
                     found[msgid] = str(message.string)
     return found
