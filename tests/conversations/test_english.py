@@ -11,25 +11,34 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from handlers import glossary
+from bot.config import load_config
+from bot.i18n import Catalogs
+from handlers import glossary, registry
+from handlers.convention import score
+from handlers.convention.pictures import ChartPicture
 from handlers.engine import Engine
 from handlers.replies import Button, Reply
 from handlers.settings import LANGUAGE_NAMES
 from storage.database import Database
 from storage.tables import identities, outbox
+from tests.conftest import SHANGHAI
 from tests.consultation import ALICE, SECRETARY, SUN, SUPERVISOR, ZHAO, plan, published_meeting
 from tests.convention import GARBAGE, actor, add_convention, services
 from tests.conversations.conftest import Chat
 from tests.e2e.convention_steps import publish_directly
-from tests.factories import ROSTER
+from tests.factories import ROSTER, person_by_phone
+from tests.unit.test_digest import FIRST_OF_DECEMBER, scheduler
 from village.clock import ManualClock
 from village.consultation.levels import MeetingLevel
 from village.consultation.topics import TopicProposal
 from village.reports.model import ReportDraft
+from village.settings import VillageSettings
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
@@ -206,3 +215,35 @@ async def test_every_screen_is_english_but_the_village_s_data(seeded: Engine, da
 
     assert [len(m.pressed) > 10 for m in members] == [True] * len(members)
     assert [leak for walker in (newcomer, *members) for leak in walker.leaks] == []
+
+
+async def test_the_score_chart_names_months_in_english(seeded: Engine, database: Database, clock: ManualClock,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[ChartPicture] = []
+    monkeypatch.setattr(score, "draw_chart", lambda chart, font: drawn.append(chart) or b"\x89PNG")
+    engine = Engine(registry.flows(), database=database, clock=clock, settings=VillageSettings(),
+                    renderer=Catalogs.load(), stranger_flow=registry.STRANGER_FLOW, cjk_font=Path("any.ttf"))
+    alice = await in_english(engine, "7001", ALICE)
+
+    await alice.says("/score")
+
+    labels = [label for label, _total, _face in drawn[0].points]
+    assert labels[-3:] == ["Sep", "Oct", "Nov"]
+    assert leak(drawn[0].title + "".join(labels), village_data()) is None
+
+
+async def test_the_monthly_digest_in_english_names_categories_in_english(
+        seeded: Engine, database: Database, clock: ManualClock, db_url: str, tmp_path: Path) -> None:
+    secretary = await person_by_phone(database, SECRETARY)
+    async with database.transaction() as store:
+        identity = await store.identities.seen("telegram", "9", chat_ref="9", display_name="9", now=clock.now())
+        await store.identities.bind(identity.id, secretary.id)
+        await store.identities.set_locale(identity.id, "en")
+    jobs = scheduler(database, clock, load_config(None, {"HEMEI_DATABASE__URL": db_url}), tmp_path, font=None)
+
+    await jobs.run("monthly_digest", FIRST_OF_DECEMBER)
+
+    async with database.transaction() as store:
+        [item] = await store.outbox.claim(datetime(2030, 1, 1, tzinfo=SHANGHAI), 10)
+    assert "Rubbish / sanitation ▇" in item.payload["text"]
+    assert leak(item.payload["text"], village_data()) is None
