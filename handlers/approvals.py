@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import glossary
 from handlers.callback_data import unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
@@ -59,6 +60,6 @@ def build() -> Flow:
     return Flow(
         name=FLOW,
         begin=begin,
-        menu=MenuItem(_("📝 Join requests"), roles=frozenset({Role.CADRE}), order=70, section=MenuSection.TOOLS),
+        menu=MenuItem(glossary.JOIN_REQUESTS, roles=frozenset({Role.CADRE}), order=70, section=MenuSection.TOOLS),
         actions={"ok": approve, "no": reject},
     )

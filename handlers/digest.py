@@ -72,16 +72,16 @@ async def membership_section(services: Services, village: Village, year: int, mo
     """Return how many households and people have joined the bot, and how many joined this month."""
     figures = await services.digests.membership(village.id, year, month)
     return DigestSection(
-        _("Households and people on 和美"),
+        _("Households and people on Hemei"),
         (
             _("Households: {households} · people on the roster: {people}", households=number(figures.households),
               people=number(figures.people)),
-            _("Joined 和美: {joined} people ({rate}%) from {households} households",
+            _("Joined Hemei: {joined} people ({rate}%) from {households} households",
               joined=number(figures.joined_people), rate=percent(figures.joined_people, figures.people),
               households=number(figures.joined_households)),
             _("New this month: {count}", count=number(figures.new_people)),
         ),
-        ChartSeries(_("People on 和美"), ((_("Joined"), figures.joined_people),
+        ChartSeries(_("People on Hemei"), ((_("Joined"), figures.joined_people),
                                          (_("Not yet joined"), max(figures.people - figures.joined_people, 0)))),
     )
 

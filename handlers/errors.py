@@ -59,7 +59,7 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.REPORT_BAD_ASSIGNEE: _("Please choose a grid worker or cadre of this village from the list."),
     ErrorCode.REPORT_UNKNOWN_CODE: _("There is no report {code} in this village."),
     # --- convention ---
-    ErrorCode.NO_CONVENTION: _("The village has no convention (美丽约定) yet. Please ask the village office."),
+    ErrorCode.NO_CONVENTION: _("The village has no convention yet. Please ask the village office."),
     ErrorCode.CONVENTION_UNKNOWN_GROUP: _("There is no group called {name} in this village."),
     ErrorCode.CONVENTION_NO_HOUSEHOLD: _("You are not registered in a household, so there is no household "
                                          "score to show."),

@@ -66,7 +66,7 @@ async def _open_invite(ctx: Context, code: str) -> Turn:
 async def ask_contact(ctx: Context) -> Sequence[Reply]:
     """Ask for the phone number with one big button."""
     return [Reply(
-        _("Hello! This is 和美, your village's assistant.\nTo begin, press the button below to share your phone "
+        _("Hello! This is Hemei, your village's assistant.\nTo begin, press the button below to share your phone "
           "number, so we can find you in the village roster."),
         keyboard=request_keyboard(SHARE_PHONE, KeyRequest.CONTACT),
     )]

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.replies import Button, KeyButton, KeyRequest, KeyRows, Rows
-from handlers.texts import Content, _
+from handlers.texts import Content
 
 NAV = "nav"
 BACK, CANCEL, MENU = "back", "cancel", "menu"
 
-BACK_LABEL = _("⬅️ Back")
-CANCEL_LABEL = _("❌ Cancel")
-MENU_LABEL = _("🏠 Menu")
+BACK_LABEL, CANCEL_LABEL, MENU_LABEL = glossary.BACK, glossary.CANCEL, glossary.MENU
 
 # Typed words that mean the same as the navigation buttons, in every language.
 NAV_WORDS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers import glossary
 from handlers.conversations import Flow, MenuSection
 from handlers.keyboards import MENU_LABEL
 from handlers.replies import KeyButton, KeyRows, Reply
@@ -11,8 +12,7 @@ from handlers.texts import Content, Text, _
 from village.people import Person
 
 PER_ROW = 2
-MORE_LABEL = _("➕ More")
-TOOLS_LABEL = _("🧰 Work tools")
+MORE_LABEL, TOOLS_LABEL = glossary.MORE, glossary.WORK_TOOLS
 SECTION_LABELS: dict[MenuSection, Text] = {MenuSection.MORE: MORE_LABEL, MenuSection.TOOLS: TOOLS_LABEL}
 SECTION_PROMPTS: dict[MenuSection, Text] = {
     MenuSection.MORE: _("More services:"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
@@ -58,7 +59,7 @@ async def receive_language(ctx: Context) -> Turn:
 async def show_help(ctx: Context) -> Turn:
     """Explain what the bot does and how to get around."""
     if ctx.person is None:
-        return finish(Reply(_("和美 helps you take part in village affairs from your phone.\nSend /start and "
+        return finish(Reply(_("Hemei helps you take part in village affairs from your phone.\nSend /start and "
                               "share your phone number to join. /lang changes the language.")))
     return finish(Reply(_("Use the big buttons at the bottom of the screen.\n⬅️ Back goes one step back, "
                           "❌ Cancel stops what you are doing, and /menu shows the menu again.\n"
@@ -68,10 +69,10 @@ async def show_help(ctx: Context) -> Turn:
 async def show_me(ctx: Context) -> Turn:
     """Show the person's village, household and roles."""
     profile = await ctx.services.memberships.profile(ctx.member)
-    roles = "、".join(ctx.render(ROLE_NAMES[r]) for r in profile.person.role_names()) or "—"
+    roles = glossary.listing([ROLE_NAMES[r] for r in profile.person.role_names()]) or "—"
     household: Content = (_("Household: {label}", label=profile.household.label) if profile.household
                           else _("Household: not on the roster"))
-    members = "、".join(m.name for m in profile.household_members)
+    members = glossary.listing([m.name for m in profile.household_members])
     return finish(Reply(lines(
         _("Name: {name}", name=profile.person.name),
         _("Village: {village}", village=profile.village.name),
@@ -112,11 +113,11 @@ def build() -> list[Flow]:
     """Return the language, help, my-details and leave flows."""
     return [
         Flow(name="lang", begin=begin_language, commands=("lang", "language"), public=True,
-             menu=MenuItem(_("🌐 语言 Language"), order=90),
+             menu=MenuItem(glossary.LANGUAGE, order=90),
              states={LanguageState.CHOOSE: State(ask_language, receive_language)}),
         Flow(name="help", begin=show_help, commands=("help",), public=True,
-             menu=MenuItem(_("❓ Help"), order=95)),
-        Flow(name="me", begin=show_me, commands=("me",), menu=MenuItem(_("👤 My details"), order=80)),
+             menu=MenuItem(glossary.HELP, order=95)),
+        Flow(name="me", begin=show_me, commands=("me",), menu=MenuItem(glossary.MY_DETAILS, order=80)),
         Flow(name="leave", begin=begin_leave, commands=("leave",),
              states={LeaveState.CONFIRM: State(ask_leave, receive_leave)}),
     ]

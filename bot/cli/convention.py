@@ -20,6 +20,7 @@ from bot.cli.common import (
 from bot.cli.rewards import yuan
 from bot.config import Config
 from bot.spreadsheets import FileMissingError, SpreadsheetError, read_sheet, read_table, write_table
+from handlers import glossary
 from handlers.errors import MESSAGES, error_text
 from handlers.texts import Text, _
 from village.convention.spec import parse_convention
@@ -112,7 +113,8 @@ async def _import_assessments(args: argparse.Namespace, config: Config) -> int:
     table = read_table(args.file)
     async with services(config) as village_services:
         count = await refuse_on_domain_error(printer, village_services.assessments.import_table(operator(), table))
-    printer.out(_("Stored {count} draft(s). Publish them in the chat with 📋 Assess households.", count=count))
+    printer.out(_("Stored {count} draft(s). Publish them in the chat with {tool}.", count=count,
+                    tool=glossary.ASSESS))
     return 0
 
 

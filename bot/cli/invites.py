@@ -40,7 +40,7 @@ async def _invites(args: argparse.Namespace, config: Config) -> int:
     username = await _bot_username(config)
     async with services(config) as village:
         cards = await refuse_on_domain_error(printer, village.invites.issue(operator(), args.village, renew=args.renew))
-    labels = {"title": printer.text(_("和美 · Household card")),
+    labels = {"title": printer.text(_("Hemei · Household card")),
               "scan": printer.text(_("Scan with your phone to join the village chat")),
               "code": printer.text(_("Code:")), "valid": printer.text(_("Valid until"))}
     font = find_cjk_font(config.fonts.cjk_path)

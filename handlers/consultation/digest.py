@@ -13,7 +13,7 @@ async def meetings_section(services: Services, village: Village, year: int, mont
     figures = await services.meetings.month_figures(village.id, year, month)
     rate = f"{100 * figures.attendance_rate:.0f}%" if figures.attendance_rate is not None else "—"
     return DigestSection(
-        _("Consultation (议事协商)"),
+        _("Consultation"),
         (
             _("Meetings held: {held} · signed up: {signups} · attended: {attended} ({rate})",
               held=number(figures.meetings_held), signups=number(figures.signups), attended=number(figures.attended),

@@ -55,8 +55,8 @@ async def begin_result(ctx: Context) -> Turn:
 async def ask_text(ctx: Context) -> Sequence[Reply]:
     """Ask for the text."""
     if ctx.draft["kind"] == RESULT:
-        return [Reply(_("Please type the implementation result of “{title}” (实施结果):", title=ctx.draft["title"]))]
-    return [Reply(_("Please type the resolution of “{title}” (决议):", title=ctx.draft["title"]))]
+        return [Reply(_("Please type the implementation result of “{title}”:", title=ctx.draft["title"]))]
+    return [Reply(_("Please type the resolution of “{title}”:", title=ctx.draft["title"]))]
 
 
 async def receive_text(ctx: Context) -> Turn:

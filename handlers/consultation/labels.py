@@ -12,15 +12,15 @@ from village.consultation.meetings import Meeting, MeetingStatus
 from village.consultation.topics import TopicStatus
 
 LEVELS = {
-    MeetingLevel.HOMESTEAD: _("homestead meeting (宅基议事)"),
-    MeetingLevel.SOCIAL_ORG: _("social organisation meeting (社会组织议事)"),
-    MeetingLevel.VILLAGE: _("village meeting (村级议事)"),
+    MeetingLevel.HOMESTEAD: _("homestead meeting"),
+    MeetingLevel.SOCIAL_ORG: _("social organisation meeting"),
+    MeetingLevel.VILLAGE: _("village meeting"),
 }
 
 VENUES = {
-    VenueType.NEIGHBOUR_HALL: _("Neighbourhood hall (睦邻四堂间)"),
-    VenueType.PARLOUR: _("Parlour gathering (客堂汇)"),
-    VenueType.STATION: _("Life station (生活驿站)"),
+    VenueType.NEIGHBOUR_HALL: _("Neighbourhood hall"),
+    VenueType.PARLOUR: _("Parlour gathering"),
+    VenueType.STATION: _("Life station"),
     VenueType.OFFICE: _("Village committee room"),
     VenueType.OTHER: _("Another place"),
 }
@@ -42,12 +42,12 @@ TOPIC_STATUSES = {
 }
 
 STAGES = {
-    MatterStage.BRANCH_PROPOSAL: _("Party branch proposes (党支部会提议)"),
-    MatterStage.COMMITTEES: _("Two committees discuss (两委会商议)"),
-    MatterStage.PARTY_MEMBERS: _("Party members review (党员大会审议)"),
-    MatterStage.REPRESENTATIVES: _("Representatives decide (村民代表会议决议)"),
-    MatterStage.RESOLUTION_PUBLIC: _("Resolution made public (决议公开)"),
-    MatterStage.RESULT_PUBLIC: _("Result made public (实施结果公开)"),
+    MatterStage.BRANCH_PROPOSAL: _("Party branch proposes"),
+    MatterStage.COMMITTEES: _("Two committees discuss"),
+    MatterStage.PARTY_MEMBERS: _("Party members review"),
+    MatterStage.REPRESENTATIVES: _("Representatives decide"),
+    MatterStage.RESOLUTION_PUBLIC: _("Resolution made public"),
+    MatterStage.RESULT_PUBLIC: _("Result made public"),
 }
 
 WEEKDAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))

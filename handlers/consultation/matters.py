@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, steps
 from handlers.consultation.names import MATTER_NEW, MATTERS, STAGE
@@ -14,7 +15,7 @@ from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, re
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.consultation.matters import STAGES, MatterHistory, StageRecord
-from village.consultation.meetings import MAX_TEXT, clean_text, clean_title
+from village.consultation.meetings import MAX_TEXT, MAX_TITLE, MIN_TEXT, clean_text, clean_title
 from village.errors import NotFoundError, PermissionDeniedError
 from village.media import MediaKind
 from village.roles import Role
@@ -25,10 +26,11 @@ NUMBERS = "①②③④⑤⑥"
 async def begin(ctx: Context) -> Turn:
     """List the village's major matters, each with how far it has come."""
     matters = await ctx.services.matters.in_village(ctx.actor, ctx.member.village_id)
-    rows = [(Button(f"{m.title}（{m.stages_done}/{len(STAGES)}）", pack(MATTERS, "show", m.id)),) for m in matters]
+    rows = [(Button(_("{title} ({done}/{total})", title=m.title, done=m.stages_done, total=len(STAGES)),
+                    pack(MATTERS, "show", m.id)),) for m in matters]
     if ctx.member.has_role(ctx.member.village_id, Role.CADRE):
         rows.append((Button(_("➕ Open a major matter"), pack(MATTER_NEW, "new")),))
-    intro = _("🏛 Major village matters follow 四议两公开: the party branch proposes, the two committees discuss, "
+    intro = _("🏛 Major village matters go through six stages: the party branch proposes, the two committees discuss, "
               "the party members review, the villagers' representatives decide, then the resolution and the result "
               "are made public.")
     text = intro if matters else lines(intro, _("There are no major matters yet."))
@@ -98,7 +100,8 @@ async def begin_open(ctx: Context) -> Turn:
 
 async def ask_title(ctx: Context) -> Sequence[Reply]:
     """Ask for the matter's title."""
-    return [Reply(_("What is the major matter? Type a short title (2 to 40 characters):"))]
+    return [Reply(_("What is the major matter? Type a short title ({length}):",
+                    length=glossary.length(MIN_TEXT, MAX_TITLE)))]
 
 
 async def receive_title(ctx: Context) -> Turn:
@@ -112,15 +115,15 @@ async def receive_title(ctx: Context) -> Turn:
 
 async def ask_description(ctx: Context) -> Sequence[Reply]:
     """Ask for a description, which may be skipped."""
-    return [Reply(_("Describe it in a few sentences, or tap Skip."),
-                  buttons=((Button(_("Skip ➡️"), pack(MATTER_NEW, "skip")),),))]
+    return [Reply(_("Describe it in a few sentences, or tap {skip}.", skip=glossary.SKIP),
+                  buttons=((Button(glossary.SKIP, pack(MATTER_NEW, "skip")),),))]
 
 
 async def receive_description(ctx: Context) -> Turn:
     """Open the matter."""
     text = steps.typed(ctx)
     if text is None and steps.pressed(ctx, MATTER_NEW, "skip") is None:
-        return reask(Reply(_("Please type it as text, or tap Skip.")))
+        return reask(Reply(_("Please type it as text, or tap {skip}.", skip=glossary.SKIP)))
     description = clean_text(text, maximum=MAX_TEXT) if text else None
     matter = await ctx.services.matters.open(ctx.actor, ctx.member.village_id, ctx.draft["title"], description)
     history = await ctx.services.matters.history(ctx.actor, matter.id)
@@ -131,7 +134,7 @@ async def receive_description(ctx: Context) -> Turn:
 def build() -> list[Flow]:
     """Return the matters flow and the flow for opening one."""
     return [
-        Flow(name=MATTERS, begin=begin, commands=("matters",), menu=MenuItem(_("🏛 Village matters"), order=42),
+        Flow(name=MATTERS, begin=begin, commands=("matters",), menu=MenuItem(glossary.MATTERS, order=42),
              actions={"show": show, "doc": document}),
         Flow(name=MATTER_NEW, begin=begin_open, actions={"new": begin_open},
              states={OpenState.TITLE: State(ask_title, receive_title),

@@ -3,6 +3,7 @@ the sign-up sheet where a cadre ticks off who came, and publishing a drafted mee
 
 from __future__ import annotations
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, notices, pages, steps
 from handlers.consultation.calendar import file_name, meeting_ics
@@ -33,10 +34,10 @@ async def begin(ctx: Context) -> Turn:
     if may_plan(ctx.member):
         rows.append((Button(_("➕ Plan a meeting"), pack(PLANNING, "new")),))
     text = lines(
-        _("🗓 Consultation meetings (议事活动)") if listings else _("There are no meetings coming up. When one is "
+        glossary.MEETINGS if listings else _("There are no meetings coming up. When one is "
                                                                   "planned you will get a message."),
         *(pages.listing_line(m, zone) for m in listings),
-        _("Waiting for you to publish the resolution or the result (两公开):") if waiting else None,
+        _("Waiting for you to publish the resolution or the result:") if waiting else None,
         *(_("• {when} {title}", when=labels.moment(m.meeting.starts_at, zone), title=m.meeting.title)
           for m in waiting))
     return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
@@ -163,7 +164,7 @@ def build() -> Flow:
         name=MEETINGS,
         begin=begin,
         commands=("meetings",),
-        menu=MenuItem(_("🗓 Meetings"), order=16, section=MenuSection.MAIN),
+        menu=MenuItem(glossary.MEETINGS, order=16, section=MenuSection.MAIN),
         actions={"show": show, "past": show_past, "join": join, "leave": leave, "ics": calendar_file,
                  "sheet": sheet, "sheetp": turn_sheet, "mark": mark, "publish": publish},
     )

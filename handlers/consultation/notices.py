@@ -103,8 +103,8 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, p
     """Send a published resolution (or result) to the scope but the publisher, and a note to each topic's followers."""
     meeting, kind = disclosed.meeting, "result" if result else "resolution"
     text = meeting.result if result else meeting.resolution
-    heading = (_("🏁 Implementation result of “{title}” (实施结果公开)", title=meeting.title) if result
-               else _("📜 Resolution of “{title}” (决议公开)", title=meeting.title))
+    heading = (_("🏁 Implementation result of “{title}”", title=meeting.title) if result
+               else _("📜 Resolution of “{title}”", title=meeting.title))
     message = Reply(lines(heading, text or ""), buttons=((pages.show_button(meeting.id),),))
     audience = [p for p in disclosed.audience if p != publisher]
     told = await notify.to_people(audience, f"meeting:{meeting.id}:{kind}", message,

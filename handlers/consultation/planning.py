@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.meetings import page_reply
@@ -18,7 +19,9 @@ from handlers.replies import Button, Reply
 from handlers.texts import _, lines
 from village.consultation.levels import MeetingLevel, VenueType
 from village.consultation.meetings import (
+    MAX_TITLE,
     MAX_VENUE,
+    MIN_TEXT,
     MeetingPlan,
     check_capacity,
     check_deadline,
@@ -109,7 +112,8 @@ async def receive_scope(ctx: Context) -> Turn:
 
 async def ask_title(ctx: Context) -> Sequence[Reply]:
     """Ask for the title."""
-    return [Reply(_("Please type the meeting's title (2 to 40 characters), e.g. Village road repair meeting."))]
+    return [Reply(_("Please type the meeting's title ({length}), e.g. Village road repair meeting.",
+                    length=glossary.length(MIN_TEXT, MAX_TITLE)))]
 
 
 async def receive_title(ctx: Context) -> Turn:
@@ -132,9 +136,9 @@ async def _agenda_question(ctx: Context, *, edit: bool = False) -> Reply:
     chosen = set(ctx.draft.get("topics", []))
     rows = [(Button(f"{'✅' if t.id in chosen else '☐'} {t.title} 👍{t.supports}", pack(PLANNING, "topic", t.id)),)
             for t in topics[:MAX_AGENDA_CHOICES]]
-    rows.append((Button(_("Next ➡️"), pack(PLANNING, "next")),))
-    text = (_("Tick the topics to discuss (as many as you like), then tap Next:") if topics
-            else _("No open topics fit this meeting. Tap Next to go on."))
+    rows.append((Button(glossary.NEXT, pack(PLANNING, "next")),))
+    text = (_("Tick the topics to discuss (as many as you like), then tap {next}:", next=glossary.NEXT) if topics
+            else _("No open topics fit this meeting. Tap {next} to go on.", next=glossary.NEXT))
     if edit:
         rows.append(nav_row())
     return Reply(text, buttons=tuple(rows), edit=edit)
@@ -271,7 +275,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
           when=labels.moment(plan.signup_deadline, zone)),
         _("Topics: {count}", count=len(plan.topic_ids)))
     buttons = ((Button(_("📢 Publish now"), pack(PLANNING, "publish")),),
-               (Button(_("📝 Keep as a draft"), pack(PLANNING, "draft")),))
+               (Button(_("💾 Keep as a draft"), pack(PLANNING, "draft")),))
     return [Reply(text, buttons=buttons)]
 
 

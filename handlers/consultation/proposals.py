@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, steps
 from handlers.consultation.names import TOPIC_NEW
@@ -15,14 +16,14 @@ from handlers.keyboards import choice_rows
 from handlers.replies import Button, Reply
 from handlers.texts import _, lines
 from village.consultation.levels import MeetingLevel, is_group_level
-from village.consultation.meetings import MAX_TEXT, clean_text, clean_title
+from village.consultation.meetings import MAX_TEXT, MAX_TITLE, MIN_TEXT, clean_text, clean_title
 from village.consultation.topics import TopicProposal
 from village.media import MediaKind
 
 LEVEL_CHOICES = {
-    MeetingLevel.HOMESTEAD: _("🏡 A matter of our group (宅基议事)"),
-    MeetingLevel.SOCIAL_ORG: _("🤝 For a social organisation (社会组织议事)"),
-    MeetingLevel.VILLAGE: _("🏘 A matter of the whole village (村级议事)"),
+    MeetingLevel.HOMESTEAD: _("🏡 A matter of our group"),
+    MeetingLevel.SOCIAL_ORG: _("🤝 For a social organisation"),
+    MeetingLevel.VILLAGE: _("🏘 A matter of the whole village"),
 }
 
 
@@ -58,7 +59,8 @@ async def receive_level(ctx: Context) -> Turn:
 
 async def ask_title(ctx: Context) -> Sequence[Reply]:
     """Ask for a short title."""
-    return [Reply(_("In a few words, what is it about? (2 to 40 characters, e.g. The lamp by the bridge is out)"))]
+    return [Reply(_("In a few words, what is it about? ({length}, e.g. The lamp by the bridge is out)",
+                    length=glossary.length(MIN_TEXT, MAX_TITLE)))]
 
 
 async def receive_title(ctx: Context) -> Turn:
@@ -95,7 +97,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
     level = MeetingLevel(ctx.draft["level"])
     text = lines(_("Please check your topic:"), _("💬 {title}", title=ctx.draft["title"]),
                  ctx.draft.get("body") or _("(a voice message)"), _("Level: {level}", level=labels.LEVELS[level]))
-    return [Reply(text, buttons=((Button(_("✅ Submit"), pack(TOPIC_NEW, "submit")),),))]
+    return [Reply(text, buttons=((Button(glossary.SUBMIT, pack(TOPIC_NEW, "submit")),),))]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

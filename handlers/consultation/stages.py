@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.matters import history_reply
@@ -102,8 +103,8 @@ async def receive_outcome(ctx: Context) -> Turn:
 
 async def ask_document(ctx: Context) -> Sequence[Reply]:
     """Ask for the minutes or a photo of the notice, which may be skipped."""
-    return [Reply(_("Send the minutes or a photo of the notice if you have one, or tap Skip."),
-                  buttons=((Button(_("Skip ➡️"), pack(STAGE, "skip")),),))]
+    return [Reply(_("Send the minutes or a photo of the notice if you have one, or tap {skip}.",
+                    skip=glossary.SKIP), buttons=((Button(glossary.SKIP, pack(STAGE, "skip")),),))]
 
 
 async def receive_document(ctx: Context) -> Turn:
@@ -115,7 +116,7 @@ async def receive_document(ctx: Context) -> Turn:
         ctx.draft["document"] = {"kind": kind.value, "file_ref": media.file_ref,
                                  "path": stored.path if stored else "", "name": media.file_name}
     elif steps.pressed(ctx, STAGE, "skip") is None:
-        return reask(Reply(_("Please send a photo or a file, or tap Skip.")))
+        return reask(Reply(_("Please send a photo or a file, or tap {skip}.", skip=glossary.SKIP)))
     return goto(StageState.PRESENT if _stage(ctx) is MatterStage.REPRESENTATIVES else StageState.CONFIRM)
 
 
@@ -134,7 +135,7 @@ def _present_question(ctx: Context, *, edit: bool = False) -> Reply:
     pager = pager_row(STAGE, "page", page, pages_count)
     rows += [pager] if pager else []
     rows.append((Button(_("All present"), pack(STAGE, "all")), Button(_("Clear"), pack(STAGE, "none"))))
-    rows.append((Button(_("Next ({count} ticked) ➡️", count=len(chosen)), pack(STAGE, "next")),))
+    rows.append((Button(glossary.next_ticked(len(chosen)), pack(STAGE, "next")),))
     if edit:
         rows.append(nav_row())
     text = _("The village has {total} representatives. Tick who attended the representatives' meeting:",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.names import MEETINGS, PLANNING, TOPIC_DECLINE, TOPIC_NEW, TOPICS
@@ -20,14 +21,17 @@ from village.errors import PermissionDeniedError
 LIST_LIMIT = 20
 
 
+MY_TOPICS = _("🙋 My topics")
+
+
 async def begin(ctx: Context) -> Turn:
     """List the open topics I may see, most supported first, with a button to propose one."""
     topics = (await ctx.services.topics.open_topics(ctx.actor))[:LIST_LIMIT]
     rows = [(Button(f"{t.title} 👍{t.supports}", pack(TOPICS, "show", t.id)),) for t in topics]
     rows.append((Button(_("➕ Propose a topic"), pack(TOPIC_NEW, "new")),))
-    rows.append((Button(_("📋 My topics"), pack(TOPICS, "mine")),))
-    intro = _("💬 Topics (议题征集): matters people want the village to talk over. Tap one to read it and support "
-              "it (附议). With enough supports it goes to the village cadres.")
+    rows.append((Button(MY_TOPICS, pack(TOPICS, "mine")),))
+    intro = _("💬 Topics: matters people want the village to talk over. Tap one to read it and support "
+              "it. With enough supports it goes to the village cadres.")
     text = intro if topics else lines(intro, _("There are no open topics yet. You can propose the first one."))
     return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
@@ -37,7 +41,7 @@ async def show_mine(ctx: Context) -> Turn:
     topics = await ctx.services.topics.mine(ctx.actor)
     if not topics:
         return stay(Reply(_("You have not proposed any topic yet.")))
-    text = lines(_("📋 My topics"), *(_("• {title} — {status}", title=t.title, status=labels.TOPIC_STATUSES[t.status])
+    text = lines(MY_TOPICS, *(_("• {title} — {status}", title=t.title, status=labels.TOPIC_STATUSES[t.status])
                                       for t in topics))
     return stay(Reply(text, buttons=tuple((Button(t.title, pack(TOPICS, "show", t.id)),) for t in topics[:10])))
 
@@ -62,7 +66,7 @@ def topic_buttons(view: TopicView) -> tuple[tuple[Button, ...], ...]:
     if view.supported_by_me and topic.status is TopicStatus.OPEN:
         rows.append((Button(_("↩️ Take back my support"), pack(TOPICS, "unsupport", topic.id)),))
     elif view.may_support:
-        rows.append((Button(_("👍 Support (附议)"), pack(TOPICS, "support", topic.id)),))
+        rows.append((Button(_("👍 Support"), pack(TOPICS, "support", topic.id)),))
     if view.may_decide:
         rows.append((Button(_("📅 Put on a meeting's agenda"), pack(TOPICS, "agenda", topic.id)),))
         rows.append((Button(_("🚫 Decline with a reason"), pack(TOPIC_DECLINE, "ask", topic.id)),))
@@ -159,7 +163,7 @@ async def receive_reason(ctx: Context) -> Turn:
 def build() -> list[Flow]:
     """Return the topics flow and the flow for declining a topic."""
     return [
-        Flow(name=TOPICS, begin=begin, commands=("topics",), menu=MenuItem(_("💬 Topics"), order=40),
+        Flow(name=TOPICS, begin=begin, commands=("topics",), menu=MenuItem(glossary.TOPICS, order=40),
              actions={"show": show, "mine": show_mine, "support": support, "unsupport": unsupport,
                       "agenda": choose_meeting, "put": put_on_agenda}),
         Flow(name=TOPIC_DECLINE, begin=begin_decline, actions={"ask": begin_decline},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.context import Context
 from handlers.convention import sheet
 from handlers.convention.notices import APPEAL_FLOW, appeal_notice, appeal_outcome
@@ -105,7 +106,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("appeals",),
-        menu=MenuItem(_("⚖️ Appeals"), roles=frozenset({Role.CADRE, Role.SUPERVISOR}), order=60,
+        menu=MenuItem(glossary.APPEALS, roles=frozenset({Role.CADRE, Role.SUPERVISOR}), order=60,
                       section=MenuSection.TOOLS),
         states={AppealState.UPHOLD: State(ask_uphold, receive_uphold),
                 AppealState.REVISE: State(ask_revise, receive_revise, hint=sheet.UNFINISHED)},

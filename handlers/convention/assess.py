@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention import sheet
 from handlers.convention.notices import ASSESS_FLOW, result_lines, result_notice
 from handlers.convention.taps import argument, number, tapped
-from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, face_text, period_label
+from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STATES, clause_name, face_text, period_label
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
@@ -169,7 +170,8 @@ async def receive_household(ctx: Context) -> Turn:
 async def _save(ctx: Context, screen: HouseholdSheet) -> Turn:
     lacking = sheet.unexplained(ctx, screen.convention)
     if lacking:
-        return reask(Reply(_("Please type the reason for: {clauses}", clauses="、".join(lacking))))
+        clauses = glossary.listing([clause_name(c) for c in lacking])
+        return reask(Reply(_("Please type the reason for: {clauses}", clauses=clauses)))
     if ctx.draft.get("mode") == REVISE:
         return await _save_revision(ctx, screen)
     saved = await ctx.services.assessments.save_draft(
@@ -200,7 +202,7 @@ async def ask_publish(ctx: Context) -> Sequence[Reply]:
     missing = shown.missing
     question: Content = (
         lines(_("{count} household(s) are not assessed yet: {households}", count=len(missing),
-                households="、".join(h.label for h in missing[:30]) + ("…" if len(missing) > 30 else "")),
+                households=glossary.listing([h.label for h in missing[:30]] + (["…"] if len(missing) > 30 else []))),
               _("Publish the {drafts} draft(s) anyway? The others can be published later.", drafts=shown.drafts))
         if missing else _("Publish {drafts} result(s) of {group} for {period}? Every household head will be told.",
                           drafts=shown.drafts, group=shown.group.name, period=period_label(shown.period)))
@@ -233,7 +235,7 @@ def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
     earlier = _rectification_lines(screen)
     if ctx.draft.get("mode") == VIEW and screen.assessment is not None:
         may_revise = ctx.member.has_role(screen.household.village_id, Role.CADRE)
-        buttons = ((Button(_("✏️ Revise"), pack(FLOW, "revise")),),) if may_revise else ()
+        buttons = ((Button(glossary.CHANGE, pack(FLOW, "revise")),),) if may_revise else ()
         return Reply(lines(heading, _("Published."), result_lines(screen.assessment, screen.convention), earlier),
                      buttons=buttons)
     label = _("💾 Save revision") if ctx.draft.get("mode") == REVISE else _("💾 Save draft")
@@ -244,7 +246,7 @@ def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
 def _rectification_lines(screen: HouseholdSheet) -> Content | None:
     if not screen.rectifications:
         return None
-    return lines(_("Earlier rectification:"), *(_("· {clause} ({period}): {state}", clause=t.clause_name,
+    return lines(_("Earlier rectification:"), *(_("· {clause} ({period}): {state}", clause=clause_name(t.clause_name),
                                                   period=t.period, state=TASK_STATES[t.status])
                                                 for t in screen.rectifications))
 
@@ -261,7 +263,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("assess",),
-        menu=MenuItem(_("📋 Assess households"), roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30,
+        menu=MenuItem(glossary.ASSESS, roles=frozenset({Role.CADRE, Role.GROUP_LEADER}), order=30,
                       section=MenuSection.TOOLS),
         states={
             AssessState.PERIOD: State(ask_period, receive_period),

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.pictures import BoardPicture, draw_board
@@ -82,7 +83,7 @@ def _board_replies(ctx: Context, board: Board) -> list[Reply]:
 
 
 def _title(board: Board) -> Content:
-    return _("{group} · {period} public board (公示牌)", group=board.group.name, period=period_label(board.period))
+    return _("{group} · {period} public board", group=board.group.name, period=period_label(board.period))
 
 
 def _counts(board: Board) -> Content:
@@ -117,7 +118,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("board",),
-        menu=MenuItem(_("🖼 Group board"), order=25),
+        menu=MenuItem(glossary.GROUP_BOARD, order=25),
         states={BoardState.GROUP: State(ask_group, receive_group)},
         actions={"show": show},
     )

@@ -14,7 +14,7 @@ async def assessments_section(services: Services, village: Village, year: int, m
     """Return the period's assessments: how many households are assessed, published and still to do."""
     figures = await services.assessments.month_figures(village.id, year, month)
     return DigestSection(
-        _("Convention scores (美丽约定)"),
+        _("Convention scores"),
         (
             _("Households: {households} · assessed: {assessed} · published: {published}",
               households=number(figures.households), assessed=number(figures.assessed),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.taps import argument, number, tapped
@@ -40,7 +41,7 @@ async def ask_group(ctx: Context) -> Sequence[Reply]:
     groups = await ctx.services.homesteads.groups(ctx.actor, ctx.member.village_id)
     rows = paged_rows([(g.name, pack(FLOW, "group", g.id)) for g in groups], FLOW, int(ctx.draft.get("page", 0)),
                       per_page=GROUPS_PER_PAGE, per_row=2)
-    return [Reply(_("Which group are you assessing for 和美宅基?"), buttons=rows)]
+    return [Reply(_("Which group are you assessing for the harmonious homesteads?"), buttons=rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:
@@ -93,7 +94,7 @@ async def _standards(ctx: Context, *, edit: bool) -> Reply:
     failed = set(ctx.draft.get("failed", []))
     note = str(ctx.draft.get("note", ""))
     text = lines(
-        _("和美宅基 · {group}", group=standing.group.name),
+        _("Harmonious homestead · {group}", group=standing.group.name),
         standing_text(standing),
         _("Tap a standard to mark it not met (❌); tap again to mark it met (✅). Type a note about what is "
           "not met."),
@@ -113,7 +114,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("homestead",),
-        menu=MenuItem(_("🏡 和美宅基"), roles=frozenset({Role.CADRE}), order=65, section=MenuSection.TOOLS),
+        menu=MenuItem(glossary.HOMESTEAD, roles=frozenset({Role.CADRE}), order=65, section=MenuSection.TOOLS),
         states={HomesteadState.GROUP: State(ask_group, receive_group),
                 HomesteadState.STANDARDS: State(ask_standards, receive_standards)},
     )

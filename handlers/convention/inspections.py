@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.convention.notices import INSPECT_FLOW, fix_inspected
 from handlers.convention.taps import number, tapped
+from handlers.convention.words import clause_name
 from handlers.conversations import Flow, Turn, finish, stay
 from handlers.replies import Reply
 from handlers.texts import _
@@ -32,7 +33,7 @@ async def _inspect(ctx: Context, *, fixed: bool) -> Turn:
     await ctx.notify.to_people([p.id for p in news.recipients],
                                f"rectification:{news.task.id}:inspected:{news.task.inspected_at}",
                                fix_inspected(news))
-    clause, household = news.task.clause_name, news.household.label
+    clause, household = clause_name(news.task.clause_name), news.household.label
     done = (_("Recorded: “{clause}” of household {household} is put right. The household has been told.",
               clause=clause, household=household) if fixed
             else _("Recorded: “{clause}” of household {household} is not right yet. The household has been told.",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from handlers import glossary
 from handlers.callback_data import pack
-from handlers.convention.words import day, face_text, money, period_label, points_cut
+from handlers.convention.words import TASK_STATES, clause_name, day, face_text, money, period_label, points_cut
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.appeals import AppealCase, AppealDecision
@@ -18,7 +19,7 @@ from village.convention.rectifications import RectificationNews
 from village.convention.rules import RectificationStatus
 
 SCORE_FLOW, APPEAL_FLOW, ASSESS_FLOW, INSPECT_FLOW = "sc", "ap", "as", "rf"
-APPEAL_BUTTON = _("📝 Appeal")
+APPEAL_BUTTON = _("⚖️ Appeal")
 
 
 def deduction_lines(result: Assessment, convention: Convention) -> Content:
@@ -28,7 +29,7 @@ def deduction_lines(result: Assessment, convention: Convention) -> Content:
     found = []
     for deduction in result.deductions:
         clause = convention.clause(deduction.clause_id)
-        found.append(_("· {clause} {points}: {reason}", clause=clause.name if clause else "?",
+        found.append(_("· {clause} {points}: {reason}", clause=clause_name(clause.name) if clause else "?",
                        points=points_cut(deduction.points), reason=deduction.reason))
     return lines(_("Deductions:"), *found)
 
@@ -45,9 +46,9 @@ def result_notice(published: Published, zone: ZoneInfo, *, revised_because: str 
     heading = (_("✏️ The result of household {household} for {period} was revised. Reason: {reason}",
                  household=published.household.label, period=period_label(published.period), reason=revised_because)
                if revised_because else
-               _("📋 Convention score (美丽约定) for {period}: the result of household {household} is published.",
+               _("💯 Convention score for {period}: the result of household {household} is published.",
                  period=period_label(published.period), household=published.household.label))
-    tasks = [_("· {clause}", clause=t.clause_name) for t in published.tasks]
+    tasks = [_("· {clause}", clause=clause_name(t.clause_name)) for t in published.tasks]
     text = lines(
         heading,
         result_lines(result, published.convention),
@@ -57,7 +58,7 @@ def result_notice(published: Published, zone: ZoneInfo, *, revised_because: str 
               _("When done, tap the button below to tell the assessor.")) if tasks else None,
         _("If you disagree, you may appeal until {until}.", until=day(published.appeal_until, zone)),
     )
-    buttons = [(Button(_("✅ Fixed: {clause}", clause=t.clause_name), pack(SCORE_FLOW, "fixed", t.id)),)
+    buttons = [(Button(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(SCORE_FLOW, "fixed", t.id)),)
                for t in published.tasks]
     buttons.append((Button(APPEAL_BUTTON, pack(SCORE_FLOW, "appeal", result.id)),))
     return Reply(text, buttons=tuple(buttons))
@@ -67,14 +68,14 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
     """Return the message cadres (with decision buttons) and supervisors get about a new appeal."""
     appeal = case.appeal
     text = lines(
-        _("⚖️ Appeal (申诉) from {name} of household {household} against the result for {period}:",
+        _("⚖️ Appeal from {name} of household {household} against the result for {period}:",
           name=appellant, household=case.household.label, period=period_label(case.period)),
         result_lines(case.assessment, case.convention),
         _("Their reason: {reason}", reason=appeal.reason) if appeal.reason else _("Their reason is in the voice "
                                                                                   "message."),
     )
     buttons = ((Button(_("✅ Keep the result"), pack(APPEAL_FLOW, "up", appeal.id)),
-                Button(_("✏️ Revise"), pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
+                Button(glossary.CHANGE, pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
     voice = Attachment(AttachmentKind.VOICE, file_ref=appeal.voice_ref) if appeal.voice_ref else None
     return Reply(text, buttons=buttons, attachment=voice)
 
@@ -100,9 +101,10 @@ def fix_reported(news: RectificationNews, reporter: str) -> Reply:
     """Return the message an assessor gets when a household reports something fixed."""
     task = news.task
     text = _("🔧 {name} of household {household} says “{clause}” has been put right. Please go and look, then "
-             "record what you found.", name=reporter, household=news.household.label, clause=task.clause_name)
-    buttons = ((Button(_("✅ Put right"), pack(INSPECT_FLOW, "ok", task.id)),
-                Button(_("❌ Not yet"), pack(INSPECT_FLOW, "bad", task.id))),)
+             "record what you found.", name=reporter, household=news.household.label,
+             clause=clause_name(task.clause_name))
+    buttons = ((Button(TASK_STATES[RectificationStatus.FIXED], pack(INSPECT_FLOW, "ok", task.id)),
+                Button(TASK_STATES[RectificationStatus.NOT_FIXED], pack(INSPECT_FLOW, "bad", task.id))),)
     photo = Attachment(AttachmentKind.PHOTO, file_ref=task.photo_ref) if task.photo_ref else None
     return Reply(text, buttons=buttons, attachment=photo)
 
@@ -112,10 +114,10 @@ def fix_inspected(news: RectificationNews) -> Reply:
     task = news.task
     if task.status is RectificationStatus.FIXED:
         return Reply(_("✅ The village checked “{clause}” for household {household}: it has been put right. "
-                       "Thank you!", clause=task.clause_name, household=news.household.label))
+                       "Thank you!", clause=clause_name(task.clause_name), household=news.household.label))
     return Reply(_("❌ The village checked “{clause}” for household {household}: it is not right yet. Please fix "
-                   "it and tell us again.", clause=task.clause_name, household=news.household.label),
-                 buttons=((Button(_("✅ Fixed: {clause}", clause=task.clause_name),
+                   "it and tell us again.", clause=clause_name(task.clause_name), household=news.household.label),
+                 buttons=((Button(_("✅ Fixed: {clause}", clause=clause_name(task.clause_name)),
                                   pack(SCORE_FLOW, "fixed", task.id)),),))
 
 
@@ -124,14 +126,14 @@ def reminder(period: Period, groups: Sequence[Outstanding]) -> Reply:
     rows = [_("· {group}: {unassessed} not assessed, {unpublished} drafts not published", group=o.group.name,
               unassessed=o.unassessed, unpublished=o.unpublished) for o in groups]
     return Reply(lines(_("⏰ Convention score for {period}: some households are still to be done.",
-                         period=period_label(period)), *rows, _("Tap 📋 Assess households to continue.")))
+                         period=period_label(period)), *rows, _("Tap {tool} to continue.", tool=glossary.ASSESS)))
 
 
 def reward_statement(period: Period, household: str, result: Assessment, year: int, released: int,
                      withheld: int) -> Reply:
     """Return the monthly reward notice to a household head."""
     return Reply(lines(
-        _("💰 Household reward (和美奖励金) of household {household}", household=household),
+        _("💰 Household reward of household {household}", household=household),
         _("{period}: {released} paid out, {withheld} held back.", period=period_label(period),
           released=money(result.released_fen), withheld=money(result.withheld_fen)),
         _("So far in {year}: {released} paid out, {withheld} held back.", year=year, released=money(released),

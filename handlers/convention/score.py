@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.notices import APPEAL_BUTTON, SCORE_FLOW, appeal_notice, deduction_lines, fix_reported
@@ -17,6 +18,7 @@ from handlers.convention.words import (
     FACE_EMOJI,
     NOT_PUBLISHED_EMOJI,
     TASK_STATES,
+    clause_name,
     day,
     face_text,
     money,
@@ -53,7 +55,7 @@ async def begin(ctx: Context) -> Turn:
 
 def _score_reply(ctx: Context, view: ScoreView, *, emoji_trend: bool) -> Reply:
     text = lines(
-        _("🏠 Household {household}: convention score (美丽约定)", household=view.household.label),
+        _("🏠 Household {household}: convention score", household=view.household.label),
         _latest_lines(view),
         _emoji_trend(view) if emoji_trend else None,
         _("Household reward in {year}: {released} paid out, {withheld} held back.", year=view.year,
@@ -61,7 +63,7 @@ def _score_reply(ctx: Context, view: ScoreView, *, emoji_trend: bool) -> Reply:
         _task_lines(ctx, view),
         _appeal_line(ctx, view),
     )
-    buttons = [(Button(_("✅ Fixed: {clause}", clause=t.clause_name), pack(FLOW, "fixed", t.id)),)
+    buttons = [(Button(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(FLOW, "fixed", t.id)),)
                for t in view.tasks if t.status in (RectificationStatus.OPEN, RectificationStatus.NOT_FIXED)]
     if view.can_appeal and view.latest is not None:
         buttons.append((Button(APPEAL_BUTTON, pack(FLOW, "appeal", view.latest.id)),))
@@ -87,8 +89,8 @@ def _task_lines(ctx: Context, view: ScoreView) -> Content | None:
     if not view.tasks:
         return None
     zone = ctx.services.settings.timezone
-    return lines(_("Rectification (整改):"), *(
-        _("· {clause} ({period}): {state}, due {deadline}", clause=t.clause_name, period=t.period,
+    return lines(_("Rectification:"), *(
+        _("· {clause} ({period}): {state}, due {deadline}", clause=clause_name(t.clause_name), period=t.period,
           state=TASK_STATES[t.status], deadline=day(t.deadline, zone)) for t in view.tasks))
 
 
@@ -101,7 +103,7 @@ def _appeal_line(ctx: Context, view: ScoreView) -> Content | None:
     if appeal is not None:
         return _("Your appeal was accepted and the result revised. Reason: {reason}", reason=appeal.decision_note)
     if view.can_appeal and view.appeal_until is not None:
-        return _("If you disagree with this result, tap 📝 Appeal (until {until}).",
+        return _("If you disagree with this result, tap {button} (until {until}).", button=APPEAL_BUTTON,
                  until=day(view.appeal_until, zone))
     return None
 
@@ -177,7 +179,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("score",),
-        menu=MenuItem(_("😊 My household score"), roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
+        menu=MenuItem(glossary.MY_SCORE, roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
                       section=MenuSection.MAIN),
         states={ScoreState.APPEAL: State(ask_appeal, receive_appeal), ScoreState.FIXED: State(ask_fixed,
                                                                                             receive_fixed)},

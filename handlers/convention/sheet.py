@@ -13,7 +13,7 @@ from typing import Any
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.convention.taps import number, tapped
-from handlers.convention.words import face_text, points_cut
+from handlers.convention.words import clause_name, face_text, points_cut
 from handlers.conversations import Turn, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, nav_row
@@ -73,7 +73,7 @@ def sheet_reply(ctx: Context, convention: Convention, flow: str, *, heading: Con
     points = cuts(ctx)
     total, face = convention.score(points)
     why = reasons(ctx)
-    deductions = [_("· {clause} {points}: {reason}", clause=c.name, points=points_cut(points[c.id]),
+    deductions = [_("· {clause} {points}: {reason}", clause=clause_name(c.name), points=points_cut(points[c.id]),
                     reason=why.get(c.id) or _("(reason still needed)")) for c in convention.clauses if c.id in points]
     text = lines(
         heading,
@@ -83,7 +83,8 @@ def sheet_reply(ctx: Context, convention: Convention, flow: str, *, heading: Con
         extra,
         HOW_TO,
     )
-    choices = [(f"{c.name} {points_cut(points[c.id])}" if c.id in points else c.name, pack(flow, "cut", c.id))
+    choices = [(_("{clause} {points}", clause=clause_name(c.name), points=points_cut(points[c.id])) if c.id in points
+                else clause_name(c.name), pack(flow, "cut", c.id))
                for c in convention.clauses]
     buttons = (*choice_rows(choices, per_row=2), (Button(save_label, pack(flow, "save")),))
     return Reply(text, buttons=(*buttons, nav_row()) if edit else buttons, edit=edit)

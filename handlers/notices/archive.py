@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import glossary
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
@@ -59,6 +60,6 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("notices",),
-        menu=MenuItem(_("📬 Notices"), order=18, section=MenuSection.MAIN),
+        menu=MenuItem(glossary.NOTICES, order=18, section=MenuSection.MAIN),
         actions={"page": turn_page, "open": open_notice},
     )

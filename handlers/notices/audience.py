@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.conversations import Turn, goto, reask, stay
@@ -106,11 +107,11 @@ async def describe(ctx: Context, audience: Audience) -> Content:
     if audience.kind is AudienceKind.VILLAGE:
         return _("To: everyone in the village")
     if audience.kind is AudienceKind.ROLES:
-        return _("To: {names}", names="、".join(ctx.render(ROLE_NAMES[r]) for r in audience.roles))
+        return _("To: {names}", names=glossary.listing([ROLE_NAMES[r] for r in audience.roles]))
     if audience.kind is AudienceKind.MEETING:
         meetings = await ctx.services.notices.meeting_choices(ctx.actor, ctx.member.village_id)
         title = next((m.title for m in meetings if m.id in audience.ids), "—")
         return _("To: those signed up for {meeting}", meeting=title)
     options = await _options(ctx, audience.kind)
-    chosen = "、".join(ctx.render(label) for label, value in options if int(value) in audience.ids)
+    chosen = glossary.listing([ctx.render(label) for label, value in options if int(value) in audience.ids])
     return _("To: {names}", names=chosen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
@@ -25,7 +26,8 @@ from village.media import MediaKind
 from village.notices import NoticeAttachment, NoticeCategory, NoticePage, ProgressMessage
 from village.roles import Role
 
-SKIP = _("⏭ Skip")
+SKIP = glossary.SKIP
+SEND = _("✅ Send")
 CHANGES = {
     AnnounceState.CATEGORY: _("Kind"), AnnounceState.TEXT: _("Text"), AnnounceState.ATTACHMENT: _("Photo or file"),
     AnnounceState.TRANSLATION: _("English version"), AnnounceState.AUDIENCE: _("Recipients"),
@@ -97,7 +99,7 @@ async def ask_attachment(ctx: Context) -> Sequence[Reply]:
     buttons = [Button(SKIP, pack(FLOW, "skip"))]
     if ctx.draft.get("attachment"):
         buttons.append(Button(_("🗑 Remove the photo or file"), pack(FLOW, "drop")))
-    return [Reply(_("You can add a photo or a file (PDF or Excel). Send it now, or tap Skip."),
+    return [Reply(_("You can add a photo or a file (PDF or Excel). Send it now, or tap {skip}.", skip=SKIP),
                   buttons=(tuple(buttons),))]
 
 
@@ -110,7 +112,7 @@ async def receive_attachment(ctx: Context) -> Turn:
         return next_step(ctx, AnnounceState.TRANSLATION)
     media = ctx.event.media
     if ctx.event.kind not in (EventKind.PHOTO, EventKind.DOCUMENT) or media is None:
-        return reask(Reply(_("Please send a photo or a file, or tap Skip.")))
+        return reask(Reply(_("Please send a photo or a file, or tap {skip}.", skip=SKIP)))
     kind = MediaKind.PHOTO if ctx.event.kind is EventKind.PHOTO else MediaKind.DOCUMENT
     if kind is MediaKind.DOCUMENT:
         ctx.services.notices.check_document(media.mime_type, media.file_name)
@@ -138,7 +140,7 @@ async def receive_translation(ctx: Context) -> Turn:
         ctx.draft.pop("translation", None)
         return next_step(ctx, AnnounceState.AUDIENCE)
     if ctx.event.kind is not EventKind.TEXT:
-        return reask(Reply(_("Please type the English text, or tap Skip.")))
+        return reask(Reply(_("Please type the English text, or tap {skip}.", skip=SKIP)))
     ctx.draft["translation"] = ctx.services.notices.check_text(ctx.event.text)
     return next_step(ctx, AnnounceState.AUDIENCE)
 
@@ -153,7 +155,7 @@ async def ask_preview(ctx: Context) -> Sequence[Reply]:
     zone = ctx.services.settings.timezone
     summary = lines(
         await describe(ctx, audience_of(ctx)),
-        _("That is {people} people; {accounts} of them use 和美 and will get it now.", people=number(count.people),
+        _("That is {people} people; {accounts} of them use Hemei and will get it now.", people=number(count.people),
           accounts=number(count.accounts - count.muted)),
         _("{count} muted activities and will only find it under Notices.", count=number(count.muted))
         if count.muted else None,
@@ -161,8 +163,8 @@ async def ask_preview(ctx: Context) -> Sequence[Reply]:
         if held else None,
         _("Send it?") if count.people else _("Nobody is in this audience. Please change the recipients."),
     )
-    send = (Button(_("✅ Send"), pack(FLOW, "send")),) if count.people else ()
-    return [shown, Reply(summary, buttons=((*send, Button(_("✏️ Change something"), pack(FLOW, "edit"))),))]
+    send = (Button(SEND, pack(FLOW, "send")),) if count.people else ()
+    return [shown, Reply(summary, buttons=((*send, Button(glossary.CHANGE, pack(FLOW, "edit"))),))]
 
 
 async def receive_preview(ctx: Context) -> Turn:
@@ -170,7 +172,7 @@ async def receive_preview(ctx: Context) -> Turn:
     if pressed(ctx, "edit"):
         return goto(AnnounceState.CHANGE)
     if not pressed(ctx, "send"):
-        return reask(Reply(_("Please tap ✅ Send, or ✏️ Change something.")))
+        return reask(Reply(_("Please tap {send}, or {change}.", send=SEND, change=glossary.CHANGE)))
     return await _send(ctx)
 
 
@@ -212,7 +214,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("announce",),
-        menu=MenuItem(_("📢 Send a notice"), roles=frozenset({Role.CADRE}), order=30, section=MenuSection.TOOLS),
+        menu=MenuItem(glossary.SEND_NOTICE, roles=frozenset({Role.CADRE}), order=30, section=MenuSection.TOOLS),
         actions={"new": start_new, "past": show_past},
         states={
             AnnounceState.CATEGORY: State(ask_category, receive_category),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import glossary
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, Turn, finish, stay
@@ -74,6 +75,6 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("settings",),
-        menu=MenuItem(_("⚙️ Settings"), order=85),
+        menu=MenuItem(glossary.SETTINGS, order=85),
         actions={"mute": mute, "unmute": unmute, "lang": set_language},
     )

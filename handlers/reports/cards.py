@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.callback_data import pack
 from handlers.replies import Button, Reply, Rows
+from handlers.reports.categories import category_name
 from handlers.texts import Content, Text, _, lines
 from village.media import MediaKind
 from village.reports import (
@@ -53,7 +54,7 @@ ACTION_BUTTONS: dict[ReportAction, tuple[Text, str]] = {
     ReportAction.REJECT: (_("🚫 Not accept"), "rej"),
     ReportAction.REASSIGN: (_("🔀 Reassign"), "asg"),
     ReportAction.MERGE: (_("🔗 Duplicate"), "mrg"),
-    ReportAction.COMMENT: (_("💬 Comment"), "cmt"),
+    ReportAction.COMMENT: (_("💭 Comment"), "cmt"),
 }
 TIMELINE = _("📜 Timeline")
 REVEAL = _("👁 Who reported it")
@@ -78,7 +79,7 @@ def excerpt(text: str, length: int = EXCERPT) -> str:
 
 def title(report: Report) -> Text:
     """Return the code and category: the way a report is named everywhere."""
-    return _("{code} [{category}]", code=report.code, category=report.category)
+    return _("{code} [{category}]", code=report.code, category=category_name(report.category))
 
 
 def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
@@ -88,8 +89,8 @@ def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
     sent = [m for m in view.media if m.purpose is MediaPurpose.REPORT]
     photos = sum(1 for m in sent if m.media.kind is MediaKind.PHOTO)
     return lines(
-        _("📋 Report {code}", code=r.code),
-        _("Category: {category}", category=r.category),
+        _("📄 Report {code}", code=r.code),
+        _("Category: {category}", category=category_name(r.category)),
         _("Status: {status}", status=STATUS[r.status]),
         _("Description: {text}", text=r.text) if r.text else None,
         _("🎤 With a voice message") if any(m.media.kind is MediaKind.VOICE for m in sent) else None,
@@ -189,10 +190,10 @@ def list_label(report: Report, now: datetime, *, overdue: bool = False, status: 
     """Return a report's one-line label for list buttons: code, category, status or age."""
     mark = "⏰ " if overdue else ""
     if status:
-        return _("{mark}{code} {category} · {status}", mark=mark, code=report.code, category=report.category,
-                 status=STATUS[report.status])
-    return _("{mark}{code} {category} · {days} day(s)", mark=mark, code=report.code, category=report.category,
-             days=age_days(report, now))
+        return _("{mark}{code} {category} · {status}", mark=mark, code=report.code,
+                 category=category_name(report.category), status=STATUS[report.status])
+    return _("{mark}{code} {category} · {days} day(s)", mark=mark, code=report.code,
+             category=category_name(report.category), days=age_days(report, now))
 
 
 def board_text(board: Board) -> Content:
@@ -200,10 +201,10 @@ def board_text(board: Board) -> Content:
     by_category: dict[str, list[Report]] = {}
     for report in board.open:
         by_category.setdefault(report.category, []).append(report)
-    rows: list[Content] = [_("📌 {village}: problems being handled (挂牌消项)", village=board.village.name)]
+    rows: list[Content] = [_("📌 {village}: problems being handled", village=board.village.name)]
     shown = 0
     for category, reports in by_category.items():
-        rows.append(_("[{category}] {count} item(s)", category=category, count=len(reports)))
+        rows.append(_("[{category}] {count} item(s)", category=category_name(category), count=len(reports)))
         for report in reports:
             if shown < BOARD_SHOWN:
                 rows.append(_board_line(report, board.now))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.digest import ChartSeries, DigestSection, number
+from handlers.reports.categories import category_name
 from handlers.texts import _
 from village.places import Village
 from village.services import Services
@@ -18,10 +19,11 @@ async def reports_section(services: Services, village: Village, year: int, month
     text_lines = tuple(line for line in (
         _("Filed: {new} · accepted: {accepted} · resolved: {resolved} · closed: {closed}", new=number(figures.new),
           accepted=number(figures.accepted), resolved=number(figures.resolved), closed=number(figures.closed)),
-        _("Overdue: {overdue} · reopened after 不满意: {reopened}", overdue=number(figures.overdue),
+        _("Overdue: {overdue} · reopened after “not satisfied”: {reopened}", overdue=number(figures.overdue),
           reopened=number(figures.reopened)),
         satisfaction, hours,
     ) if line is not None)
-    bars = tuple((category, count) for category, count in sorted(figures.by_category.items(), key=lambda kv: -kv[1]))
-    return DigestSection(_("Problem reports (问题上报)"), text_lines,
+    ranked = sorted(figures.by_category.items(), key=lambda kv: -kv[1])
+    bars = tuple((category_name(category), count) for category, count in ranked)
+    return DigestSection(_("Problem reports"), text_lines,
                          ChartSeries(_("Reports filed by category"), bars) if bars else None)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from enum import Enum, auto
 from typing import Any
 
+from handlers import glossary
 from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
@@ -19,15 +20,15 @@ from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
 from handlers.replies import Button, KeyButton, KeyRequest, Reply
 from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
+from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
 from village.media import MediaKind, StoredMedia
 from village.reports import GeoPoint, ReportDraft, ResidentMatch
 from village.roles import Role
 
 SEND_LOCATION = _("📍 Send my location")
-SKIP = _("⏭ Skip")
-NEXT = _("➡️ Next")
-CONFIRM = _("✅ Submit")
+SKIP, NEXT = glossary.SKIP, glossary.NEXT
+CONFIRM = glossary.SUBMIT
 EXPIRED = _("Your unfinished report was not submitted within 24 hours and has been discarded. Tap 📣 Report a "
             "problem to start again.")
 
@@ -132,7 +133,7 @@ class FilingSteps:
     async def ask_category(self, ctx: Context) -> Sequence[Reply]:
         """Offer the configured categories as buttons."""
         categories = ctx.services.reports.policy.categories
-        choices = [(name, pack(self.flow, "cat", i)) for i, name in enumerate(categories)]
+        choices = [(category_name(name), pack(self.flow, "cat", i)) for i, name in enumerate(categories)]
         return [Reply(_("What kind of problem is it? Tap one:"), buttons=choice_rows(choices, per_row=2))]
 
     async def receive_category(self, ctx: Context) -> Turn:
@@ -181,7 +182,7 @@ class FilingSteps:
         """Invite photos, up to the limit, with a button to go on."""
         limit = ctx.services.reports.policy.max_photos
         have = len(ctx.draft.get("photos", []))
-        text = _("You can send photos of it (at most {limit}). When you are done, or have none, tap ➡️ Next.",
+        text = _("You can send photos of it (at most {limit}). When you are done, or have none, tap {next}.", next=NEXT,
                  limit=limit)
         got = _("Photos so far: {count}.", count=have) if have else None
         return [Reply(lines(got, text), buttons=((Button(NEXT, pack(self.flow, "next")),),))]
@@ -195,15 +196,15 @@ class FilingSteps:
             return reask(Reply(_("Please send pictures as photos, not as files.")))
         if ctx.event.kind is EventKind.VOICE and not ctx.draft.get("voice"):
             ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
-            return stay(Reply(_("🎤 Voice message received. Send photos, or tap ➡️ Next."),
+            return stay(Reply(_("🎤 Voice message received. Send photos, or tap {next}.", next=NEXT),
                               buttons=self._next_buttons()))
         if ctx.event.kind is not EventKind.PHOTO:
-            return reask(Reply(_("Please send a photo, or tap ➡️ Next.")))
+            return reask(Reply(_("Please send a photo, or tap {next}.", next=NEXT)))
         count = await self._add_photo(ctx)
         limit = ctx.services.reports.policy.max_photos
         if count >= limit:
             return goto(FilingState.LOCATION, Reply(_("📷 {count} photo(s) received.", count=count)))
-        return stay(Reply(_("📷 Photo {count} received. Send more, or tap ➡️ Next.", count=count),
+        return stay(Reply(_("📷 Photo {count} received. Send more, or tap {next}.", count=count, next=NEXT),
                           buttons=self._next_buttons()))
 
     def _next_buttons(self) -> tuple[tuple[Button, ...], ...]:
@@ -214,8 +215,8 @@ class FilingSteps:
         """Ask where: the phone's location button, a typed address, or skip."""
         keyboard = ((KeyButton(SEND_LOCATION, KeyRequest.LOCATION),), (KeyButton(SKIP),),
                     (KeyButton(BACK_LABEL), KeyButton(CANCEL_LABEL)))
-        return [Reply(_("Where is it? Tap 📍 Send my location, or type the address. If you are not sure, tap "
-                        "⏭ Skip."), keyboard=keyboard)]
+        return [Reply(_("Where is it? Tap {location}, or type the address. If you are not sure, tap {skip}.",
+                        location=SEND_LOCATION, skip=SKIP), keyboard=keyboard)]
 
     async def receive_location(self, ctx: Context) -> Turn:
         """Take a location (then look for the same problem nearby), an address, or skip."""
@@ -225,7 +226,8 @@ class FilingSteps:
             ctx.draft["point"] = [point.latitude, point.longitude]
             return await self._after_location(ctx, GeoPoint(point.latitude, point.longitude))
         if ctx.event.kind is not EventKind.TEXT:
-            return reask(Reply(_("Please tap 📍 Send my location, type the address, or tap ⏭ Skip.")))
+            return reask(Reply(_("Please tap {location}, type the address, or tap {skip}.", location=SEND_LOCATION,
+                                 skip=SKIP)))
         # One answer to "where": whatever an earlier answer (or a location sent from the menu) set goes.
         ctx.draft.pop("point", None)
         ctx.draft.pop("address", None)
@@ -302,7 +304,7 @@ class FilingSteps:
         return lines(
             _("Please check your report:"),
             _("For: {name}", name=reporter) if self.on_behalf else None,
-            _("Kind: {category}", category=draft["category"]),
+            _("Kind: {category}", category=category_name(draft["category"])),
             _("Description: {text}", text=draft["text"]) if draft.get("text") else None,
             _("🎤 Voice message: 1") if draft.get("voice") else None,
             _("📷 Photos: {count}", count=len(draft.get("photos", []))),
@@ -367,11 +369,11 @@ def build() -> list[Flow]:
     mine, for_resident = FilingSteps("rpt", on_behalf=False), FilingSteps("rpo", on_behalf=True)
     return [
         Flow(name=mine.flow, begin=mine.begin, states=mine.states(), commands=("report",),
-             menu=MenuItem(_("📣 Report a problem"), order=10, section=MenuSection.MAIN), expired=EXPIRED,
+             menu=MenuItem(glossary.REPORT_PROBLEM, order=10, section=MenuSection.MAIN), expired=EXPIRED,
              takes=frozenset({EventKind.PHOTO, EventKind.VOICE, EventKind.LOCATION}), take=mine.take),
         Flow(name=for_resident.flow, begin=for_resident.begin, states=for_resident.states(),
              commands=("reportfor",), expired=EXPIRED,
-             menu=MenuItem(_("🧾 Report for a resident"), roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
+             menu=MenuItem(glossary.REPORT_FOR_RESIDENT, roles=frozenset({Role.GRID_WORKER, Role.CADRE}),
                            order=24, section=MenuSection.TOOLS)),
     ]
 

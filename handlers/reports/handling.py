@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
@@ -113,7 +114,8 @@ def _asking(state: HandleState, action: ReportAction) -> Action:
 
 async def ask_parties(ctx: Context) -> Sequence[Reply]:
     """Ask who takes part in the consultation."""
-    return [Reply(_("Who takes part in the consultation (会商)? Type them, e.g. 村委会、物业、派出所."))]
+    return [Reply(_("Who takes part in the consultation? Type them, e.g. village committee, property manager, "
+                    "police."))]
 
 
 async def receive_parties(ctx: Context) -> Turn:
@@ -232,7 +234,7 @@ async def receive_comment(ctx: Context) -> Turn:
     if ctx.event.kind is not EventKind.TEXT:
         return await _other_button(ctx) or reask(Reply(_("Please type the comment.")))
     change = await ctx.services.reports.comment(ctx.actor, int(ctx.draft["id"]), ctx.event.text)
-    return finish(await _card(ctx, change.report.id), Reply(_("💬 Comment added.")))
+    return finish(await _card(ctx, change.report.id), Reply(_("💭 Comment added.")))
 
 
 def _pressed(ctx: Context, action: str) -> bool:
@@ -264,7 +266,7 @@ ACTIONS: dict[str, Action] = {
 
 async def begin(ctx: Context) -> Turn:
     """Not started by a command: point to the queue."""
-    return finish(Reply(_("Open 📋 Report queue to handle reports.")))
+    return finish(Reply(_("Open {tool} to handle reports.", tool=glossary.REPORT_QUEUE)))
 
 
 def build() -> Flow:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from enum import Enum, auto
 
+from handlers import glossary
 from handlers.callback_data import BadCallbackError, Callback, pack, parse_number, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
@@ -25,6 +26,7 @@ from handlers.reports.cards import (
     show_button,
     title,
 )
+from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
 from village.errors import InvalidInputError
 from village.reports import QueueFilter, Rating, StatusFilter
@@ -183,11 +185,12 @@ async def _queue_page(ctx: Context, wanted: QueueFilter, page: int, *, edit: boo
 
 async def _queue_header(ctx: Context, wanted: QueueFilter, total: int) -> Content:
     grids = {g.id: g.name for g in await ctx.services.reports.grids(ctx.actor)}
-    shown: list[Content] = [FILTER_NAMES[wanted.status], wanted.category or _("every kind"),
+    kind = category_name(wanted.category) if wanted.category else _("every kind")
+    shown: list[Content] = [FILTER_NAMES[wanted.status], kind,
                             grids.get(wanted.grid_id or 0, _("every grid"))]
     if wanted.overdue:
         shown.append(_("overdue only"))
-    return lines(_("📋 Report queue: {count} report(s). Tap one to handle it.", count=total),
+    return lines(_("{tool}: {count} report(s). Tap one to handle it.", tool=glossary.REPORT_QUEUE, count=total),
                  _("Showing: {filters}", filters=" · ".join(ctx.render(s) for s in shown)))
 
 
@@ -204,7 +207,7 @@ async def choose_category(ctx: Context) -> Turn:
     """Offer the queue's category choices."""
     wanted = _filter(ctx, 0)
     categories = ctx.services.reports.policy.categories
-    options: list[tuple[Content, str | None]] = [(_("Every kind"), None), *((c, c) for c in categories)]
+    options: list[tuple[Content, str | None]] = [(_("Every kind"), None), *((category_name(c), c) for c in categories)]
     choices = [(label, pack(QUEUE, "pg", 0, encode(replace(wanted, category=value), categories)))
                for label, value in options]
     return stay(Reply(_("Show which kind of problem?"), buttons=choice_rows(choices, per_row=2), edit=True))
@@ -234,10 +237,10 @@ def build() -> list[Flow]:
     staff = frozenset({Role.GRID_WORKER, Role.CADRE, Role.SUPERVISOR})
     return [
         Flow(name=MINE, begin=begin_mine, commands=("myreports",), actions=MINE_ACTIONS,
-             menu=MenuItem(_("📂 My reports"), order=12, section=MenuSection.MAIN),
+             menu=MenuItem(glossary.MY_REPORTS, order=12, section=MenuSection.MAIN),
              states={RateState.COMMENT: State(ask_comment, receive_comment)}),
-        Flow(name=QUEUE, begin=begin_queue, commands=("queue",), menu=MenuItem(_("📋 Report queue"), roles=staff,
+        Flow(name=QUEUE, begin=begin_queue, commands=("queue",), menu=MenuItem(glossary.REPORT_QUEUE, roles=staff,
                                                                                order=22, section=MenuSection.TOOLS),
              actions={"pg": queue_page, "fs": choose_status, "fc": choose_category, "fg": choose_grid}),
-        Flow(name="open", begin=show_board, commands=("open",), menu=MenuItem(_("📌 Open problems"), order=30)),
+        Flow(name="open", begin=show_board, commands=("open",), menu=MenuItem(glossary.OPEN_PROBLEMS, order=30)),
     ]

@@ -25,7 +25,7 @@ async def to_start_question(engine: Engine) -> Chat:
     await secretary.says("/newmeeting")
     await secretary.taps("村级议事")
     await secretary.says("村道修缮议事会")
-    await secretary.taps("下一步 ➡️")
+    await secretary.taps("➡️ 下一步")
     await secretary.taps("睦邻四堂间")
     await secretary.says("村委会二楼")
     return secretary
@@ -119,7 +119,7 @@ async def plan(secretary: Chat, *, level: str, scope: str | None = None) -> None
     if scope:
         await secretary.taps(scope)
     await secretary.says("垃圾分类议事会")
-    await secretary.taps("下一步 ➡️")
+    await secretary.taps("➡️ 下一步")
     await secretary.taps("客堂汇")
     await secretary.says("张家客堂")
     await secretary.says("11-05 14:00")
@@ -176,7 +176,7 @@ async def test_my_topics_and_past_meetings_show_what_became_of_them(engine: Engi
     clock.set(datetime(2026, 11, 6, 9, 0, tzinfo=SHANGHAI))
 
     await alice.says("/topics")
-    mine = await alice.taps("📋 我提的议题")
+    mine = await alice.taps("🙋 我提的议题")
     await alice.says("/meetings")
     past = await alice.taps("📜 往期议事")
 

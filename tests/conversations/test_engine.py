@@ -101,5 +101,5 @@ async def test_a_cadre_also_gets_work_tools(engine: Engine) -> None:
     tools = await cadre.says("🧰 工作台")
     opened = await cadre.says("📝 入村申请")
 
-    assert {"📢 发布通知", "📋 待办问题", "📝 入村申请", "🏠 菜单"} <= set(labels(tools))
+    assert {"📢 发布通知", "🗂 待办问题", "📝 入村申请", "🏠 菜单"} <= set(labels(tools))
     assert opened[0].text == "目前没有待审核的申请。"

@@ -52,7 +52,7 @@ async def plan_meeting(bot: Harness, cadre: FakeUser, title: str, *, start: str 
     await bot.tg.user_says(cadre, title)
     for label in topics:
         await bot.tg.user_taps(cadre, label)
-    await bot.tg.user_taps(cadre, "下一步 ➡️")
+    await bot.tg.user_taps(cadre, "➡️ 下一步")
     await bot.tg.user_taps(cadre, "睦邻四堂间")
     await bot.tg.user_says(cadre, "村委会二楼")
     await bot.tg.user_says(cadre, start)

@@ -282,7 +282,7 @@ async def test_a_group_leader_plans_a_homestead_meeting_only_for_their_group(bot
 
 async def plan_steps_after_scope(bot: Harness) -> None:
     await bot.tg.user_says(ZHAO, "二组河道清淤")
-    await bot.tg.user_taps(ZHAO, "下一步 ➡️")
+    await bot.tg.user_taps(ZHAO, "➡️ 下一步")
     await bot.tg.user_taps(ZHAO, "客堂汇")
     await bot.tg.user_says(ZHAO, "赵家客堂")
     await bot.tg.user_says(ZHAO, "11-06 9:00")

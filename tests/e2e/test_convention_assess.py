@@ -38,7 +38,7 @@ async def test_cadre_assesses_publishes_and_heads_are_told(bot: Harness, databas
     assert "· 垃圾分类 −20分：垃圾混投，门口搭棚" in alice[0]
     assert "本期奖励金：发放 25.00元，暂扣 25.00元" in alice[0]
     assert "请在 2026-11-16 前整改好以下几项" in alice[0]
-    assert {"✅ 已整改：垃圾分类", "📝 申诉"} <= set(bot.tg.buttons(ALICE))
+    assert {"✅ 已整改：垃圾分类", "⚖️ 申诉"} <= set(bot.tg.buttons(ALICE))
     assert "😊 笑脸，100分" in texts_with(bot, WANG, PUBLISHED)[0]
 
 
@@ -105,7 +105,7 @@ async def test_residents_cannot_assess(bot: Harness, database: Database, clock: 
     forged = await bot.tg.user_presses_data(ALICE, "as:hh:1")
 
     assert "您没有权限" in replies[0].text
-    assert "📋 评定打分" not in bot.api.current_keyboard(ALICE.id)
+    assert "💯 评定打分" not in bot.api.current_keyboard(ALICE.id)
     assert "这个按钮已失效" in forged[0].text or "您没有权限" in forged[0].text
 
 

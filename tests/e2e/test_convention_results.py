@@ -56,7 +56,7 @@ async def test_score_shows_face_deductions_reward_and_a_chart(bot: Harness, data
     assert "· 不违章搭建 −15分：查实：垃圾混投" in text
     assert "2026年和美奖励金：已发放 25.00元，暂扣 25.00元" in text
     assert "· 垃圾分类（2026-11）：待整改" in text
-    assert "请点「📝 申诉」（截止 2026-11-17）" in text
+    assert "请点「⚖️ 申诉」（截止 2026-11-17）" in text
 
 
 @needs_font
@@ -96,7 +96,7 @@ async def test_household_appeals_and_cadre_revises_with_audit(bot: Harness, data
     for user in (ALICE, MING, SECRETARY, SUPERVISOR):
         await join(bot, user)
     await bot.tg.user_says(MING, "/score")
-    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_taps(MING, "⚖️ 申诉")
 
     filed = await bot.tg.user_says(MING, "棚子是临时放农具的，已经拆了")
     to_cadre, to_supervisor = bot.tg.replies_to(SECRETARY)[-1], bot.tg.replies_to(SUPERVISOR)[-1]
@@ -175,10 +175,10 @@ async def test_cadre_upholds_and_a_second_appeal_is_refused(bot: Harness, databa
     for user in (ALICE, SECRETARY):
         await join(bot, user)
     await bot.tg.user_says(ALICE, "/score")
-    await bot.tg.user_taps(ALICE, "📝 申诉")
+    await bot.tg.user_taps(ALICE, "⚖️ 申诉")
     await bot.tg.user_says(ALICE, "不服")
     data = next(b["callback_data"] for row in bot.tg.replies_to(ALICE)[-4].reply_markup["inline_keyboard"]
-                for b in row if b["text"] == "📝 申诉")
+                for b in row if b["text"] == "⚖️ 申诉")
 
     again = await bot.tg.user_presses_data(ALICE, data)
     await bot.tg.user_taps(SECRETARY, "✅ 维持原结果")
@@ -198,14 +198,14 @@ async def test_rectification_reported_with_photo_and_inspected(bot: Harness, dat
 
     done = await bot.tg.user_sends_photo(ALICE, b"\xff\xd8\xff-fixed-photo")
     report = bot.tg.replies_to(SECRETARY)[-1]
-    await bot.tg.user_taps(SECRETARY, "✅ 已整改好")
+    await bot.tg.user_taps(SECRETARY, "✅ 已整改")
     later = await bot.tg.user_says(ALICE, "/score")
 
     assert "已通知评定人员" in done[0].text
     assert report.method == "sendPhoto"
     assert "1-01户的张阿婆说“垃圾分类”已经整改好了" in report.text
     assert "已经整改好了，谢谢您" in texts_with(bot, ALICE, "村里复查了")[0]
-    assert "· 垃圾分类（2026-11）：已整改 ✅" in "".join(r.text for r in later)
+    assert "· 垃圾分类（2026-11）：✅ 已整改" in "".join(r.text for r in later)
 
 
 async def test_outsiders_of_the_group_cannot_see_its_board(bot: Harness, database: Database, clock: ManualClock,

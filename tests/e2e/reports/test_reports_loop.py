@@ -34,7 +34,7 @@ async def test_resident_reports_with_photo_voice_and_location_and_gets_a_code(bo
     card = last_with(bot, GRID_WORKER, "✅ 受理")
     assert "有新的问题请您处理" in card.text
     assert "反映人：张阿婆" in card.text
-    assert {"✅ 受理", "🚫 不予受理", "🔀 转派", "🔗 合并重复", "💬 留言"} <= set(card.inline_labels)
+    assert {"✅ 受理", "🚫 不予受理", "🔀 转派", "🔗 合并重复", "💭 留言"} <= set(card.inline_labels)
 
 
 async def test_media_is_kept_in_the_media_folder(bot: Harness, tmp_path: Path) -> None:

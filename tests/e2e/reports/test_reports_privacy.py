@@ -28,7 +28,7 @@ async def test_anonymous_report_as_seen_by_grid_worker_board_cadre_and_audit_log
 
     worker_card = last_with(bot, GRID_WORKER, "✅ 受理")
     board = await bot.tg.user_taps(NEIGHBOUR, "📌 挂牌消项")
-    await bot.tg.user_taps(SECRETARY, "📋 待办问题")
+    await bot.tg.user_taps(SECRETARY, "🗂 待办问题")
     cadre_card = await bot.tg.user_taps(SECRETARY, "FX01-2611-0001 垃圾/环境卫生 · 已上报")
     revealed = await bot.tg.user_taps(SECRETARY, "👁 查看反映人")
 
@@ -100,7 +100,7 @@ async def test_supervisor_sees_the_card_read_only(bot: Harness) -> None:
     await join(bot, SUPERVISOR)
     await file_report(bot, ALICE)
 
-    await bot.tg.user_taps(SUPERVISOR, "📋 待办问题")
+    await bot.tg.user_taps(SUPERVISOR, "🗂 待办问题")
     card = await bot.tg.user_taps(SUPERVISOR, "FX01-2611-0001 垃圾/环境卫生 · 已上报")
     refused = await bot.tg.user_presses_data(SUPERVISOR, "rph:acc:1")
 

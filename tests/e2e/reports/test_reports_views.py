@@ -31,7 +31,7 @@ async def test_queue_filters_and_pages_with_buttons(bot: Harness) -> None:
     await file_report(bot, NEIGHBOUR, category="绿化", photo=False, location=False)
     await file_report(bot, FAR_RESIDENT, category="绿化", photo=False, location=False)
 
-    queue = (await bot.tg.user_taps(SECRETARY, "📋 待办问题"))[-1].text  # later filters edit it in place
+    queue = (await bot.tg.user_taps(SECRETARY, "🗂 待办问题"))[-1].text  # later filters edit it in place
     await bot.tg.user_taps(SECRETARY, "类别 ▾")
     green = (await bot.tg.user_taps(SECRETARY, "绿化"))[-1]
     green_text, green_labels = green.text, green.inline_labels
@@ -53,7 +53,7 @@ async def test_grid_worker_queue_holds_their_own_reports(bot: Harness) -> None:
     await file_report(bot, ALICE, photo=False, location=False)
     await file_report(bot, FAR_RESIDENT, photo=False, location=False)
 
-    queue = await bot.tg.user_taps(GRID_WORKER, "📋 待办问题")
+    queue = await bot.tg.user_taps(GRID_WORKER, "🗂 待办问题")
     card = await bot.tg.user_taps(GRID_WORKER, "FX01-2611-0001 垃圾/环境卫生 · 已上报")
 
     assert "共 1 件" in queue[-1].text
@@ -120,16 +120,16 @@ async def test_reassign_reject_and_merge_from_the_card(bot: Harness) -> None:
     await file_report(bot, NEIGHBOUR, photo=False, location=False, text="同一堆垃圾")
     await file_report(bot, ALICE, category="其他", photo=False, location=False, text="不归村里管的事")
 
-    await bot.tg.user_taps(SECRETARY, "📋 待办问题")
+    await bot.tg.user_taps(SECRETARY, "🗂 待办问题")
     await bot.tg.user_taps(SECRETARY, "FX01-2611-0001 垃圾/环境卫生 · 已上报")
     await bot.tg.user_taps(SECRETARY, "🔀 转派")
     passed = await bot.tg.user_taps(SECRETARY, "周主任")
-    await bot.tg.user_taps(GRID_WORKER, "📋 待办问题")
+    await bot.tg.user_taps(GRID_WORKER, "🗂 待办问题")
     await bot.tg.user_taps(GRID_WORKER, "FX01-2611-0002 垃圾/环境卫生 · 已上报")
     await bot.tg.user_taps(GRID_WORKER, "🔗 合并重复")
     asked = await bot.tg.user_says(GRID_WORKER, "FX01-2611-0001")
     merged = await bot.tg.user_taps(GRID_WORKER, "🔗 确认合并")
-    await bot.tg.user_taps(GRID_WORKER, "📋 待办问题")
+    await bot.tg.user_taps(GRID_WORKER, "🗂 待办问题")
     await bot.tg.user_taps(GRID_WORKER, "FX01-2611-0003 其他 · 已上报")
     await bot.tg.user_taps(GRID_WORKER, "🚫 不予受理")
     rejected = await bot.tg.user_says(GRID_WORKER, "属于市政管理，已告知12345")
