@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from village.errors import ErrorCode, NotBoundError, PermissionDeniedError
 from village.people import Actor, Person
-from village.places import Group
+from village.places import Group, Household
 from village.roles import Role
 
 
@@ -21,6 +21,14 @@ def require_assessor(actor: Actor, group: Group) -> None:
     """Refuse unless the actor may assess this group."""
     if not can_assess(actor, group):
         raise PermissionDeniedError()
+
+
+def require_not_own_household(actor: Actor, household: Household) -> None:
+    """Refuse anyone acting on their own household (回避): assessing or publishing it, re-inspecting its
+    rectification, deciding its appeal. Another cadre must; the audit log stays as it is."""
+    person = actor.person
+    if person is not None and person.household_id == household.id:
+        raise PermissionDeniedError(ErrorCode.OWN_HOUSEHOLD, household=household.label)
 
 
 def can_see_board(actor: Actor, group: Group) -> bool:
