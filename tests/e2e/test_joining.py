@@ -62,6 +62,7 @@ async def test_unmatched_person_is_approved_by_the_village_cadre(bot: Harness) -
     assert "新的入村申请：刘新来" in notice
     assert "已批准：刘新来" in decided[-1].text
     assert "好消息：村里已通过您的申请" in bot.tg.last_text(OUTSIDER)
+    assert "😊 我的积分" not in bot.api.current_keyboard(OUTSIDER.id)  # no household: nothing to show
     assert "📣 我要反映" in bot.api.current_keyboard(OUTSIDER.id)
 
 

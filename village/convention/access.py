@@ -39,6 +39,16 @@ def can_see_board(actor: Actor, group: Group) -> bool:
     return person is not None and person.village_id == group.village_id and person.group_id == group.id
 
 
+def has_household(person: Person) -> bool:
+    """Tell whether the person belongs to a household, so has a score to see."""
+    return person.household_id is not None
+
+
+def has_a_board(person: Person) -> bool:
+    """Tell whether some group board is the person's to see: their group's, or any for staff."""
+    return person.group_id is not None or person.has_role(person.village_id, Role.CADRE, Role.SUPERVISOR)
+
+
 def require_board_viewer(actor: Actor, group: Group) -> None:
     """Refuse a person outside the group (and not staff of its village)."""
     if not can_see_board(actor, group):
