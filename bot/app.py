@@ -18,6 +18,7 @@ from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
+from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
@@ -97,6 +98,10 @@ class Runtime:
         else:
             await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
         log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
+        today = self.clock.now().astimezone(self.config.timezone).date()
+        warning = coverage_warning(self.config.work_calendar(), today)
+        if warning:
+            log.warning("working days: %s", warning)
 
     async def stop(self) -> None:
         """Stop taking updates, finish what is in flight, and close everything."""
