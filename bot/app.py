@@ -19,6 +19,7 @@ from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
+from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
@@ -98,6 +99,10 @@ class Runtime:
             assert updater is not None
             await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
         log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
+        today = self.clock.now().astimezone(self.config.timezone).date()
+        warning = coverage_warning(self.config.work_calendar(), today)
+        if warning:
+            log.warning("working days: %s", warning)
 
     async def stop(self) -> None:
         """Stop taking updates, finish what is in flight, and close everything."""

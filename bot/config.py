@@ -22,7 +22,9 @@ from pydantic_settings.exceptions import SettingsError
 from pydantic_settings.sources.utils import parse_env_vars
 
 from bot.environment import json_problems
+from bot.holidays import official_calendar
 from village.settings import VillageSettings
+from village.workdays import WorkCalendar
 
 ENV_PREFIX = "HEMEI_"
 DEFAULT_DB_FILE = "hemei.db"
@@ -132,6 +134,10 @@ class Config(BaseSettings, VillageSettings):
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
+
+    def work_calendar(self) -> WorkCalendar:
+        """Return the working days deadlines count: the official calendar (调休 included) and local holidays."""
+        return official_calendar().with_holidays(self.reports.local_holidays)
 
     @model_validator(mode="after")
     def _leave_room_for_replies(self) -> Config:

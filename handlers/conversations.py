@@ -87,17 +87,26 @@ class MenuSection(Enum):
     TOOLS = "tools"
 
 
+class Need(Enum):
+    """What a person must have for a menu button to be of use to them (checked by handlers/menu.py)."""
+
+    HOUSEHOLD = "household"  # a household of their own: its score
+    BOARD = "board"  # a group's board to see: their group's, or any for the village's cadres and supervisors
+
+
 @dataclass(frozen=True)
 class MenuItem:
-    """A menu button that starts a flow, shown to holders of `roles` (everyone when None).
+    """A menu button that starts a flow, shown to holders of `roles` (everyone when None) who have `needs`.
 
     The main keyboard keeps a few big buttons for what villagers do most; the rest sit one tap away.
+    A button that could only answer "you have no household" is not shown at all.
     """
 
     label: Text
     roles: frozenset[Role] | None = None
     order: int = 50
     section: MenuSection = MenuSection.MORE
+    needs: frozenset[Need] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.MEMBER_ALREADY_BOUND: _("That member has already joined. Please choose yourself from the list."),
     ErrorCode.REQUEST_ALREADY_DECIDED: _("This request has already been decided."),
     ErrorCode.REQUEST_PENDING: _("Your request is waiting for the village office. We will tell you the result."),
+    ErrorCode.REQUEST_PHONE_ELSEWHERE: _("This phone number now belongs to someone in another village's roster, so "
+                                         "the request cannot be approved here. Please reject it."),
+    ErrorCode.REQUEST_PERSON_JOINED: _("{name} is now in the roster with this phone number and has already joined "
+                                       "on another account. Please reject the request."),
     ErrorCode.NAME_INVALID: _("Please type your real name, in words only (at most 20 characters)."),
     ErrorCode.UNKNOWN_VILLAGE: _("There is no village with the code {code}."),
     ErrorCode.UNKNOWN_PERSON: _("Nobody in the roster has the phone number {phone}."),
@@ -63,6 +67,8 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.CONVENTION_UNKNOWN_GROUP: _("There is no group called {name} in this village."),
     ErrorCode.CONVENTION_NO_HOUSEHOLD: _("You are not registered in a household, so there is no household "
                                          "score to show."),
+    ErrorCode.OWN_HOUSEHOLD: _("This is your own household ({household}). Nobody assesses, re-inspects or decides "
+                               "an appeal about their own household: please ask another cadre to do it."),
     ErrorCode.CONVENTION_NO_GROUP: _("You are not registered in a villagers' group, so there is no group board "
                                      "to show."),
     ErrorCode.CONVENTION_WRONG_PERIOD: _("The period {value} is not valid here (use e.g. 2026-11, or 2026-Q4 for "
@@ -120,9 +126,12 @@ MESSAGES: dict[ErrorCode, Text] = {
                                      "has begun."),
     ErrorCode.MEETING_ALREADY_SIGNED_UP: _("You have already signed up for this meeting."),
     ErrorCode.MEETING_NOT_SIGNED_UP: _("You are not signed up for this meeting."),
-    ErrorCode.MEETING_CHECKIN_CODE_WRONG: _("That check-in code is not right. Please check the code shown at the "
-                                            "venue and type it again."),
     ErrorCode.MEETING_CHECKIN_CLOSED: _("Check-in for this meeting is not open now."),
+    ErrorCode.MEETING_CHECKIN_TOO_MANY_TRIES: _("Too many wrong codes were typed. Please try again in an hour, or "
+                                                "ask the organiser at the venue to tick you off the list."),
+    ErrorCode.MEETING_CHECKIN_CODES_BLOCKED: _("Too many wrong codes were typed for this meeting, so it no longer "
+                                               "takes codes. Please ask the organiser at the venue to tick you off "
+                                               "the list."),
     ErrorCode.MEETING_RESOLUTION_FIRST: _("Please publish the meeting's resolution first."),
     ErrorCode.MEETING_ALREADY_DISCLOSED: _("This has already been published."),
     ErrorCode.MATTER_STAGE_OUT_OF_ORDER: _("The stages must be recorded in order, and none may be skipped."),

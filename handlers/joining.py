@@ -18,7 +18,6 @@ from handlers.keyboards import choice_rows, paged_rows, request_keyboard
 from handlers.replies import Button, KeyRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
-from village.invites import looks_like_invite_code
 from village.joining import JoinRequest
 from village.people import Person
 from village.phones import normalise_phone
@@ -43,7 +42,7 @@ async def begin(ctx: Context) -> Turn:
     code = ctx.event.text.strip() if ctx.event.kind is EventKind.COMMAND else ""
     if ctx.person is not None:
         return finish(Reply(_("Welcome back, {name}!", name=ctx.person.name)))
-    if code and looks_like_invite_code(code):
+    if code:  # a wrong or expired code is said so, not silently dropped
         return await _open_invite(ctx, code)
     if ctx.event.kind is EventKind.CONTACT:
         return await receive_contact(ctx)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from handlers import glossary
-from handlers.conversations import Flow, MenuSection
+from handlers.conversations import Flow, MenuSection, Need
 from handlers.keyboards import MENU_LABEL
 from handlers.replies import KeyButton, KeyRows, Reply
 from handlers.texts import Content, Text, _
+from village.convention.access import has_a_board, has_household
 from village.people import Person
 
 PER_ROW = 2
@@ -66,7 +67,11 @@ def _layout(labels: Sequence[Content]) -> KeyRows:
     return tuple(tuple(buttons[i:i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
 
 
+NEEDS: dict[Need, Callable[[Person], bool]] = {Need.HOUSEHOLD: has_household, Need.BOARD: has_a_board}
+
+
 def _visible(flow: Flow, person: Person) -> bool:
     assert flow.menu is not None
     roles = flow.menu.roles
-    return roles is None or person.has_role(person.village_id, *roles) or any(g.role in roles for g in person.roles)
+    allowed = roles is None or person.has_role(person.village_id, *roles) or any(g.role in roles for g in person.roles)
+    return allowed and all(NEEDS[need](person) for need in flow.menu.needs)

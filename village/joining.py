@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from village.audit import AuditService
 from village.clock import Clock
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
-from village.invites import Invite
+from village.invites import Invite, looks_like_invite_code
 from village.people import Actor, Identity, Person, PersonFields
 from village.permissions import MANAGERS, require_role
 from village.phones import normalise_phone
@@ -98,7 +98,7 @@ class JoiningService:
         Raises:
             VillageError: unknown or expired code; every member already joined.
         """
-        invite = await self._store.invites.by_code(code)
+        invite = await self._store.invites.by_code(code) if looks_like_invite_code(code) else None
         if invite is None:
             raise NotFoundError(ErrorCode.INVITE_UNKNOWN)
         if not invite.is_valid(self._clock.now()):
@@ -149,20 +149,41 @@ class JoiningService:
         return await self._store.join_requests.pending_in_village(village_id)
 
     async def approve(self, actor: Actor, request_id: int) -> tuple[JoinRequest, Person]:
-        """Admit the requester as a new resident of the village and bind them."""
+        """Admit the requester and bind them: to the roster person with their phone if one was imported
+        since they asked, else to a new resident of the village.
+
+        Raises:
+            VillageError: the phone now belongs to someone of another village, or to someone who joined already.
+        """
         request = await self._undecided(actor, request_id)
+        identity = await self._store.identities.get(request.identity_id)
+        assert identity is not None
+        person = await self._roster_person(request, identity) or await self._new_resident(request)
+        await self._bind(identity, person)
+        await self._decide(actor, request, RequestStatus.APPROVED, person.id)
+        return request, person
+
+    async def _roster_person(self, request: JoinRequest, identity: Identity) -> Person | None:
+        """Return the roster person with the request's phone (imported after the request), if any."""
+        person = await self._store.people.by_phone(request.phone) if request.phone else None
+        if person is None:
+            return None
+        if person.village_id != request.village_id:
+            raise ConflictError(ErrorCode.REQUEST_PHONE_ELSEWHERE)
+        if any(other.channel == identity.channel and other.id != identity.id
+               for other in await self._store.identities.of_person(person.id)):
+            raise ConflictError(ErrorCode.REQUEST_PERSON_JOINED, name=person.name)
+        return person
+
+    async def _new_resident(self, request: JoinRequest) -> Person:
         person_id = await self._store.people.add(PersonFields(
             village_id=request.village_id, name=request.name, phone=request.phone,
             household_id=None, group_id=None, grid_id=None,
         ))
         await self._store.people.grant(person_id, RoleGrant(Role.RESIDENT, request.village_id, "", RoleSource.MANUAL))
         person = await self._store.people.get(person_id)
-        identity = await self._store.identities.get(request.identity_id)
         assert person is not None
-        assert identity is not None
-        await self._bind(identity, person)
-        await self._decide(actor, request, RequestStatus.APPROVED, person_id)
-        return request, person
+        return person
 
     async def reject(self, actor: Actor, request_id: int) -> JoinRequest:
         """Turn the request down."""

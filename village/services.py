@@ -73,7 +73,8 @@ class Services:
     @cached_property
     def reports(self) -> ReportService:
         """Problem reports: filing, handling, views, reminders and monthly figures."""
-        return ReportService(self.store, self.clock, self.audit, self.settings.reports, self.settings.timezone)
+        return ReportService(self.store, self.clock, self.audit, self.settings.reports, self.settings.timezone,
+                             self.settings.work_calendar())
     # --- convention ---
 
     @cached_property

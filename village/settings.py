@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from village.convention.policy import ConventionPolicy
 from village.media import MediaPolicy
 from village.notices.models import NoticePolicy
 from village.outbox import QuietHours
+from village.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 
 Locale = Literal["zh_CN", "en"]
 
@@ -71,6 +72,7 @@ class ReportPolicy(_Section):
     max_address_chars: int = Field(default=100, ge=10, le=500)
     feedback_reminder_days: float = Field(default=3, gt=0, le=60)
     auto_close_days: float = Field(default=7, gt=0, le=60)
+    local_holidays: tuple[date, ...] = Field(default=(), max_length=366)
 
     @model_validator(mode="after")
     def _check(self) -> ReportPolicy:
@@ -112,3 +114,10 @@ class VillageSettings(_Section):
     convention: ConventionPolicy = ConventionPolicy()
     consultation: ConsultationPolicy = ConsultationPolicy()
     notices: NoticePolicy = NoticePolicy()
+
+    def work_calendar(self) -> WorkCalendar:
+        """Return the working days deadlines count: Monday to Friday and the local holidays.
+
+        bot.config.Config adds the official holidays and make-up days (the domain reads no package data).
+        """
+        return MONDAY_TO_FRIDAY.with_holidays(self.reports.local_holidays)

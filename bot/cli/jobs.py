@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.cli.common import CliError, Subparsers, add_config_option, command, parse_moment
 from bot.config import Config
 from bot.fonts import find_cjk_font
+from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.scheduler import JobPreview, Scheduler
@@ -68,6 +69,9 @@ async def _list(args: argparse.Namespace, config: Config) -> int:
         next_run = job.next_run.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M") if job.next_run else "-"
         last_run = job.last_run.astimezone(config.timezone).strftime("%Y-%m-%d %H:%M") if job.last_run else "never"
         print(f"{job.name:<24} {job.cron:<16} next {next_run:<16} last {last_run:<16} {job.description}")
+    warning = coverage_warning(config.work_calendar(), SystemClock().now().astimezone(config.timezone).date())
+    if warning:
+        print(f"warning: {warning}")
     return 0
 
 

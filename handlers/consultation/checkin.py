@@ -36,7 +36,7 @@ async def begin_for_meeting(ctx: Context) -> Turn:
 
 async def ask_code(ctx: Context) -> Sequence[Reply]:
     """Ask for the code."""
-    return [Reply(_("Please type the 4-digit check-in code shown at the venue:"))]
+    return [Reply(_("Please type the 6-digit check-in code shown at the venue:"))]
 
 
 async def receive_code(ctx: Context) -> Turn:
@@ -48,8 +48,12 @@ async def receive_code(ctx: Context) -> Turn:
 
 
 async def _check_in(ctx: Context, code: str) -> Turn:
-    meeting = await ctx.services.signups.check_in(ctx.actor, code, ctx.draft.get("meeting_id"))
-    return finish(Reply(_("✅ You are checked in. Welcome to “{title}”!", title=meeting.title)))
+    result = await ctx.services.signups.check_in(ctx.actor, code, ctx.draft.get("meeting_id"))
+    if result.meeting is None:
+        return goto(CheckInState.CODE, Reply(_(
+            "That check-in code is not right. Please check the code shown at the venue and type it again "
+            "({count} tries left this hour).", count=result.attempts_left)))
+    return finish(Reply(_("✅ You are checked in. Welcome to “{title}”!", title=result.meeting.title)))
 
 
 def build() -> Flow:

@@ -16,7 +16,7 @@ from handlers.context import Context
 from handlers.convention.pictures import BoardPicture, draw_board
 from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import FACE_EMOJI, FACE_NAMES, NOT_PUBLISHED_EMOJI, period_label, standing_text
-from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
+from handlers.conversations import Flow, MenuItem, Need, State, Turn, finish, goto, reask
 from handlers.keyboards import paged_rows
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
@@ -118,7 +118,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("board",),
-        menu=MenuItem(glossary.GROUP_BOARD, order=25),
+        menu=MenuItem(glossary.GROUP_BOARD, order=25, needs=frozenset({Need.BOARD})),
         states={BoardState.GROUP: State(ask_group, receive_group)},
         actions={"show": show},
     )

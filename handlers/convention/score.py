@@ -25,7 +25,7 @@ from handlers.convention.words import (
     period_label,
     short_period,
 )
-from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
+from handlers.conversations import Flow, MenuItem, MenuSection, Need, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.replies import Attachment, AttachmentKind, Button, Reply
 from handlers.texts import Content, _, lines
@@ -180,7 +180,7 @@ def build() -> Flow:
         begin=begin,
         commands=("score",),
         menu=MenuItem(glossary.MY_SCORE, roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
-                      section=MenuSection.MAIN),
+                      section=MenuSection.MAIN, needs=frozenset({Need.HOUSEHOLD})),
         states={ScoreState.APPEAL: State(ask_appeal, receive_appeal), ScoreState.FIXED: State(ask_fixed,
                                                                                             receive_fixed)},
         actions={"appeal": start_appeal, "fixed": start_fix},

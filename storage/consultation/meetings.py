@@ -62,11 +62,6 @@ class MeetingRepository(Repository):
             meetings.c.starts_at <= end,
         ).order_by(meetings.c.starts_at, meetings.c.id))
 
-    async def with_code(self, village_id: int, code: str) -> list[Meeting]:
-        """Return the village's held meetings with this check-in code."""
-        return await self._meetings(select(meetings).where(
-            meetings.c.village_id == village_id, meetings.c.checkin_code == code, meetings.c.status.in_(_HELD)))
-
     async def codes_near(self, village_id: int, start: datetime, end: datetime) -> set[str]:
         """Return the check-in codes of the village's meetings overlapping [start, end)."""
         query = select(meetings.c.checkin_code).where(

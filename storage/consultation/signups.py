@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository
-from storage.tables import meeting_attendance, meeting_signups, meetings
+from storage.tables import checkin_failures, meeting_attendance, meeting_signups, meetings
 from storage.types import UtcDateTime
 from village.consultation.meetings import AttendanceFigures
 from village.consultation.signups import CheckInMethod, SignUp, SignUpStatus
@@ -135,6 +135,23 @@ class SignUpRepository(Repository):
         query = select(meeting_attendance.c.person_id).where(meeting_attendance.c.meeting_id == meeting_id).order_by(
             meeting_attendance.c.checked_in_at, meeting_attendance.c.person_id)
         return list((await self._db.execute(query)).scalars())
+
+    async def add_failure(self, person_id: int, meeting_ids: Sequence[int], now: datetime) -> None:
+        """Record a wrong check-in code: one row for the person, and one per meeting it may have been for."""
+        rows = [{"person_id": person_id, "meeting_id": m, "failed_at": now} for m in [None, *meeting_ids]]
+        await self._db.execute(checkin_failures.insert(), rows)
+
+    async def failures_of_person(self, person_id: int, since: datetime) -> int:
+        """Return how many wrong codes the person typed after `since` (their own rows, one per attempt)."""
+        query = select(func.count()).where(checkin_failures.c.person_id == person_id,
+                                           checkin_failures.c.meeting_id.is_(None),
+                                           checkin_failures.c.failed_at > since)
+        return int((await self._db.execute(query)).scalar() or 0)
+
+    async def failures_of_meeting(self, meeting_id: int) -> int:
+        """Return how many wrong codes were counted against the meeting."""
+        query = select(func.count()).where(checkin_failures.c.meeting_id == meeting_id)
+        return int((await self._db.execute(query)).scalar() or 0)
 
     async def _signups(self, query: Select[Any]) -> list[SignUp]:
         return [SignUp(r.meeting_id, r.person_id, SignUpStatus(r.status), r.queued_at, r.seat)

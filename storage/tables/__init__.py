@@ -2,6 +2,7 @@
 
 from storage.tables.base import metadata
 from storage.tables.consultation import (
+    checkin_failures,
     matter_stage_attendees,
     matter_stages,
     matters,
@@ -44,6 +45,7 @@ __all__ = [
     "assessment_deductions",
     "assessments",
     "audit_log",
+    "checkin_failures",
     "convention_clauses",
     "conventions",
     "conversations",

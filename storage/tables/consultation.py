@@ -97,6 +97,19 @@ meeting_attendance = Table(
     Column("checked_in_at", UtcDateTime, nullable=False),
 )
 
+# Wrong check-in codes, kept so that the attempt limits survive a restart. Each wrong code writes
+# one row for the person (meeting_id NULL) and one for every meeting it may have been for: the one
+# named, or without one every meeting of the person's scope open for check-in at the time.
+checkin_failures = Table(
+    "checkin_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE")),
+    Column("failed_at", UtcDateTime, nullable=False),
+    Index("ix_checkin_failures_person", "person_id", "failed_at"),
+    Index("ix_checkin_failures_meeting", "meeting_id"),
+)
+
 matters = Table(
     "matters", metadata,
     Column("id", Integer, primary_key=True),

@@ -65,7 +65,7 @@ async def plan_meeting(bot: Harness, cadre: FakeUser, title: str, *, start: str 
 def checkin_code(bot: Harness, cadre: FakeUser) -> str:
     """Read the check-in code from the newest meeting page the cadre was shown."""
     for text in reversed(bot.tg.texts_to(cadre)):
-        found = re.search(r"签到码：(\d{4})", text)
+        found = re.search(r"签到码：(\d{6})", text)
         if found:
             return found.group(1)
     raise AssertionError("no check-in code shown")

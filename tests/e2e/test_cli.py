@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from bot.cli import main
+from bot.holidays import coverage_warning, official_calendar
+from tests.conftest import SHANGHAI
 from tests.factories import HEADER, ROSTER
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
@@ -118,6 +121,21 @@ def test_jobs_lists_every_job_with_its_next_run(config: Path, capsys: pytest.Cap
     assert "expire_conversations" in listing
     assert "prune_updates" in listing
     assert "next 20" in listing
+
+
+def test_jobs_warns_when_the_official_holidays_of_a_year_ahead_are_unknown(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    today = datetime.now(SHANGHAI).date()  # `hemei jobs` has no clock to inject: check against the same day
+    expected = coverage_warning(official_calendar(), today)
+
+    status = run("jobs", "--config", str(config))
+    listing = capsys.readouterr().out
+
+    assert status == 0
+    if expected is None:
+        assert "warning:" not in listing
+    else:
+        assert f"warning: {expected}" in listing
 
 
 def test_jobs_run_runs_one_job_as_if_at_a_time(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -151,15 +151,32 @@ async def test_check_in_by_the_venue_code(bot: Harness, clock: ManualClock) -> N
     clock.set(MEETING_START - timedelta(minutes=10))
 
     await bot.tg.user_says(ALICE, "/checkin")
-    wrong = await bot.tg.user_says(ALICE, "0000" if code != "0000" else "1111")
+    wrong = await bot.tg.user_says(ALICE, "000000" if code != "000000" else "111111")
     done = await bot.tg.user_says(ALICE, code)
     await bot.tg.user_taps(SECRETARY, "🗓 议事活动")
     page = await bot.tg.user_taps(SECRETARY, "村道修缮议事会")
 
     assert "签到码不对" in wrong[0].text
-    assert "请输入会场上公布的4位签到码" in wrong[-1].text
+    assert "还可以试 4 次" in wrong[0].text
+    assert "请输入会场上公布的6位签到码" in wrong[-1].text
     assert "✅ 签到成功！欢迎参加「村道修缮议事会」" in done[0].text
     assert "到会：1 人；报名的人中有 100% 到会" in page[0].text
+
+
+async def test_guessing_the_code_by_command_is_stopped_after_five_tries(bot: Harness, clock: ManualClock) -> None:
+    await meeting_with(bot, ALICE, MING)
+    code = checkin_code(bot, SECRETARY)
+    clock.set(MEETING_START - timedelta(minutes=10))
+    guesses = [f"{n:06d}" for n in range(100_000, 100_010) if f"{n:06d}" != code][:5]
+    for guess in guesses:
+        await bot.tg.user_says(MING, f"/checkin {guess}")
+
+    locked = await bot.tg.user_says(MING, f"/checkin {code}")
+    await bot.tg.user_taps(SECRETARY, "🗓 议事活动")
+    page = await bot.tg.user_taps(SECRETARY, "村道修缮议事会")
+
+    assert "输错的签到码太多了" in locked[0].text
+    assert "到会" not in page[0].text
 
 
 async def test_a_cadre_ticks_off_who_came_on_the_sign_up_sheet(bot: Harness, clock: ManualClock) -> None:

@@ -97,6 +97,28 @@ async def test_group_leader_goes_straight_to_their_group(bot: Harness, database:
     assert "⬜ 2-01" in bot.tg.buttons(ZHAO)
 
 
+async def test_group_leader_cannot_assess_or_publish_her_own_household(bot: Harness, database: Database,
+                                                                       clock: ManualClock) -> None:
+    await add_convention(database, clock)
+    await join(bot, ZHAO)
+    await join(bot, SECRETARY)
+    await bot.tg.user_says(ZHAO, "/assess")
+    await bot.tg.user_taps(ZHAO, "2026年11月")
+
+    own = await bot.tg.user_taps(ZHAO, "⬜ 2-01")
+    await open_group(bot, SECRETARY, "二组")
+    await assess_in_chat(bot, SECRETARY, "2-01", [])
+    await bot.tg.user_says(ZHAO, "/assess")
+    await bot.tg.user_taps(ZHAO, "2026年11月")
+    await bot.tg.user_taps(ZHAO, "📢 公示")
+    publish = await bot.tg.user_taps(ZHAO, "📢 确认公示")
+
+    assert "这是您自己家（2-01）" in own[0].text
+    assert "请另一位村干部来办" in own[0].text
+    assert "这是您自己家（2-01）" in publish[0].text
+    assert texts_with(bot, ZHAO, PUBLISHED) == []
+
+
 async def test_residents_cannot_assess(bot: Harness, database: Database, clock: ManualClock) -> None:
     await add_convention(database, clock)
     await join(bot, ALICE)

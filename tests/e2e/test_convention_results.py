@@ -9,9 +9,9 @@ import pytest
 from bot.emulator.harness import Harness, running_bot
 from bot.fonts import find_cjk_font
 from storage.database import Database
-from tests.convention import add_convention, group_id, services
+from tests.convention import add_convention, group_id, household_id, services
 from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, SECRETARY, join
-from tests.e2e.convention_steps import QIAN, SUPERVISOR, WANG, photos_to, publish_directly, texts_with
+from tests.e2e.convention_steps import QIAN, SUPERVISOR, WANG, ZHAO, photos_to, publish_directly, texts_with
 from tests.e2e.reports.conftest import DIRECTOR
 from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
@@ -237,3 +237,18 @@ async def test_residents_cannot_decide_appeals_or_inspect(bot: Harness, database
     neighbour = await bot.tg.user_presses_data(WANG, f"sc:appeal:{ids[0]}")
 
     assert all("您没有权限" in r[0].text or "没有找到" in r[0].text for r in (appeal, inspect, neighbour))
+
+
+async def test_a_group_leader_cannot_pass_her_own_households_rectification(
+        bot: Harness, database: Database, clock: ManualClock, convention: Convention) -> None:
+    await publish_directly(database, clock, convention, "二组", {"2-01": {"垃圾分类": 20, "不违章搭建": 15}})
+    own = await household_id(database, "2-01")
+    async with database.transaction() as store:
+        tasks = await store.rectifications.of_household(own, 20)
+    await join(bot, ZHAO)
+
+    forged = await bot.tg.user_presses_data(ZHAO, f"rf:ok:{tasks[0].id}")
+    score = await bot.tg.user_says(ZHAO, "/score")
+
+    assert "这是您自己家（2-01）" in forged[0].text
+    assert "已整改 ✅" not in "".join(r.text for r in score)

@@ -50,9 +50,11 @@ async def test_expired_or_unknown_codes_fall_back_to_sharing_the_phone(bot: Harn
 
     expired = await bot.tg.user_says(OUTSIDER, f"/start {code}")
     unknown = await bot.tg.user_says(OUTSIDER, "/start hAAAAAAAAAAA")
+    malformed = await bot.tg.user_says(OUTSIDER, "/start BADCODE")
 
     assert "这张邀请卡已过期" in expired[0].text
     assert "邀请码无效" in unknown[0].text
+    assert "邀请码无效" in malformed[0].text
     assert "📱 分享我的手机号" in bot.api.current_keyboard(OUTSIDER.id)
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from bot.emulator.harness import Harness
 from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, OUTSIDER, SECRETARY, join, request_to_join
+from tests.factories import ROSTER, bind_telegram, load_roster
+
+# The newcomer of request_to_join, on a roster imported after the request
+NEWCOMER_ROW = ["FX01", "和美村", "一网格", "一组", "1-03", "刘新来", "13700000000", "household_head"]
 
 
 async def test_start_greets_in_chinese_with_a_share_phone_button(bot: Harness) -> None:
@@ -58,7 +62,33 @@ async def test_unmatched_person_is_approved_by_the_village_cadre(bot: Harness) -
     assert "新的入村申请：刘新来" in notice
     assert "已批准：刘新来" in decided[-1].text
     assert "好消息：村里已通过您的申请" in bot.tg.last_text(OUTSIDER)
+    assert "😊 我的积分" not in bot.api.current_keyboard(OUTSIDER.id)  # no household: nothing to show
     assert "📣 我要反映" in bot.api.current_keyboard(OUTSIDER.id)
+
+
+async def test_approving_a_request_whose_phone_was_imported_since_binds_the_roster_person(bot: Harness) -> None:
+    await join(bot, SECRETARY)
+    await request_to_join(bot, OUTSIDER)
+    await load_roster(bot.runtime.database, bot.runtime.clock, [*ROSTER, NEWCOMER_ROW])
+
+    decided = await bot.tg.user_taps(SECRETARY, "✅ 批准")
+    welcome = bot.tg.last_text(OUTSIDER)
+    start = await bot.tg.user_says(OUTSIDER, "/start")
+
+    assert "已批准：刘新来" in decided[-1].text
+    assert "好消息：村里已通过您的申请" in welcome
+    assert "欢迎回来，刘新来" in start[0].text
+
+
+async def test_approving_a_request_whose_phone_joined_on_another_account_says_why_not(bot: Harness) -> None:
+    await join(bot, SECRETARY)
+    await request_to_join(bot, OUTSIDER)
+    await load_roster(bot.runtime.database, bot.runtime.clock, [*ROSTER, NEWCOMER_ROW])
+    await bind_telegram(bot.runtime.database, bot.runtime.clock, "13700000000", 4242)
+
+    refused = await bot.tg.user_taps(SECRETARY, "✅ 批准")
+
+    assert "刘新来 已用这个手机号登记在名册里，并且已经用另一个账号加入了。请点「拒绝」。" in refused[0].text
 
 
 async def test_cadre_of_another_village_cannot_approve(bot: Harness) -> None:

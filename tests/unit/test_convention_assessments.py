@@ -135,13 +135,15 @@ async def test_group_leader_assesses_only_their_own_group(database: Database, cl
                                                           convention: Convention) -> None:
     leader = await actor(database, LEADER_2)
 
-    await draft(database, clock, "2-01", {}, by=LEADER_2)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError) as other_group:
         await draft(database, clock, "1-01", {}, by=LEADER_2)
+    with pytest.raises(PermissionDeniedError) as own_household:  # 二组's one household is her own (回避)
+        await draft(database, clock, "2-01", {}, by=LEADER_2)
     async with services(database, clock) as s:
         groups = await s.assessments.groups(leader)
 
     assert [g.name for g in groups] == ["二组"]
+    assert (other_group.value.code, own_household.value.code) == (ErrorCode.PERMISSION_DENIED, ErrorCode.OWN_HOUSEHOLD)
 
 
 @pytest.mark.parametrize("phone", [RESIDENT, "13800000006", "13800000011"])
@@ -184,8 +186,8 @@ async def test_revision_is_audited_with_before_and_after(database: Database, clo
 
 async def test_revision_needs_a_cadre_and_a_reason(database: Database, clock: ManualClock,
                                                    convention: Convention) -> None:
-    await draft(database, clock, "2-01", {}, by=LEADER_2)
-    published = await publish(database, clock, "二组", by=LEADER_2)
+    await draft(database, clock, "1-01", {})
+    published = await publish(database, clock, "一组", include_missing=True)
     leader, secretary = await actor(database, LEADER_2), await actor(database, SECRETARY)
 
     async with services(database, clock) as s:

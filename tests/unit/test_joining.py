@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storage.database import Database
-from tests.factories import OPERATOR, load_roster, person_by_phone
+from tests.factories import OPERATOR, ROSTER, load_roster, person_by_phone
 from village.clock import ManualClock
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError
 from village.people import Actor, Identity
@@ -95,3 +95,51 @@ async def test_invites_are_reused_unless_renewed(database: Database, clock: Manu
     assert first == again
     assert set(first) == {"1-01", "1-02", "2-01", "3-01"}
     assert not set(first.values()) & set(renewed.values())
+
+
+async def test_approving_binds_the_roster_person_imported_with_the_phone_since(database: Database,
+                                                                                clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    request_id = await request_from_stranger(database, clock)
+    await load_roster(database, clock, [*ROSTER, ["FX01", "和美村", "一网格", "一组", "1-03", "刘新来", "13700000000",
+                                                  "household_head"]])
+    cadre = Actor.of(await person_by_phone(database, "13800000009"))
+
+    async with database.transaction() as store:
+        _request, person = await Services(store, clock, VillageSettings()).joining.approve(cadre, request_id)
+        accounts = await store.identities.of_person(person.id)
+
+    assert (person.name, person.household_id is not None) == ("刘新来", True)
+    assert [a.external_id for a in accounts] == ["900"]
+
+
+async def test_approving_refuses_a_phone_now_in_another_village(database: Database, clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    request_id = await request_from_stranger(database, clock)
+    await load_roster(database, clock, [*ROSTER, ["CM01", "崇明村", "东网格", "东一组", "E-02", "刘新来", "13700000000",
+                                                  "household_head"]])
+    cadre = Actor.of(await person_by_phone(database, "13800000009"))
+
+    async with database.transaction() as store:
+        with pytest.raises(ConflictError) as caught:
+            await Services(store, clock, VillageSettings()).joining.approve(cadre, request_id)
+
+    assert caught.value.code is ErrorCode.REQUEST_PHONE_ELSEWHERE
+
+
+async def test_approving_refuses_when_the_roster_person_joined_on_another_account(database: Database,
+                                                                                   clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    request_id = await request_from_stranger(database, clock)
+    await load_roster(database, clock, [*ROSTER, ["FX01", "和美村", "一网格", "一组", "1-03", "刘新来", "13700000000",
+                                                  "household_head"]])
+    other = await identity(database, clock, "901")
+    async with database.transaction() as store:
+        await Services(store, clock, VillageSettings()).joining.join_by_contact(other, "13700000000", is_own=True)
+    cadre = Actor.of(await person_by_phone(database, "13800000009"))
+
+    async with database.transaction() as store:
+        with pytest.raises(ConflictError) as caught:
+            await Services(store, clock, VillageSettings()).joining.approve(cadre, request_id)
+
+    assert (caught.value.code, caught.value.params) == (ErrorCode.REQUEST_PERSON_JOINED, {"name": "刘新来"})

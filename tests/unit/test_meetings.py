@@ -63,7 +63,7 @@ async def test_a_cadre_creates_a_draft_with_a_four_digit_code(database: Database
     meeting = await create(database, clock, people)
 
     assert meeting.status is MeetingStatus.DRAFT
-    assert len(meeting.checkin_code) == 4
+    assert len(meeting.checkin_code) == 6
     assert meeting.checkin_code.isdigit()
     assert meeting.venue_name == "村委会睦邻四堂间"
 

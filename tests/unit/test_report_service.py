@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 import pytest
@@ -470,3 +470,13 @@ async def test_queue_pages_through_many_reports(village: Database, clock: Manual
     assert (first.total, first.pages, len(first.reports)) == (9, 3, 4)
     assert [r.code for r in last.reports] == ["FX01-2611-0009"]
     assert beyond.page == 2
+
+
+async def test_deadlines_skip_the_configured_local_holidays(village: Database, clock: ManualClock) -> None:
+    reporter = await actor(village, "13800000001")
+    policy = ReportPolicy(local_holidays=(date(2026, 11, 3),))  # the Tuesday after filing
+
+    async with services(village, clock, policy) as s:
+        filed = await s.reports.file(reporter, ReportDraft("垃圾/环境卫生", "路边垃圾"))
+
+    assert filed.report.accept_due_at == clock.now() + timedelta(days=2)  # Wednesday, same time

@@ -11,10 +11,12 @@ from storage.database import Database
 from tests.consultation import (
     ALICE,
     CM_RESIDENT,
+    DIRECTOR,
     MEETING_START,
     MING,
     QIAN,
     SECRETARY,
+    SUN,
     SUPERVISOR,
     WANG,
     ZHAO,
@@ -129,14 +131,14 @@ async def test_check_in_by_code_works_only_around_the_meeting(database: Database
 
     early = await refusal(database, clock, lambda v: v.signups.check_in(people[ALICE], held.checkin_code, held.id))
     clock.set(MEETING_START - timedelta(minutes=30))
-    wrong = await refusal(database, clock, lambda v: v.signups.check_in(people[ALICE], "0000"))
+    wrong = await run(database, clock, lambda v: v.signups.check_in(people[ALICE], "000000"))
     found = await run(database, clock, lambda v: v.signups.check_in(people[ALICE], f" {held.checkin_code} "))
     again = await run(database, clock, lambda v: v.signups.check_in(people[ALICE], held.checkin_code, held.id))
     page = await run(database, clock, lambda v: v.meetings.page(people[ALICE], held.id))
 
     assert early is ErrorCode.MEETING_CHECKIN_CLOSED
-    assert wrong is ErrorCode.MEETING_CHECKIN_CODE_WRONG
-    assert found.id == again.id == held.id
+    assert (wrong.meeting, wrong.attempts_left) == (None, 4)
+    assert found.meeting.id == again.meeting.id == held.id
     assert page.checked_in
     assert (page.figures.attended, page.figures.attended_confirmed, page.figures.rate) == (1, 1, 1.0)
 
@@ -147,9 +149,39 @@ async def test_someone_out_of_scope_cannot_check_in_with_the_code(database: Data
     held = await meeting(database, clock, people, level=MeetingLevel.HOMESTEAD, group_id=group)
     clock.set(MEETING_START)
 
-    code = await refusal(database, clock, lambda v: v.signups.check_in(people[QIAN], held.checkin_code))
+    result = await run(database, clock, lambda v: v.signups.check_in(people[QIAN], held.checkin_code))
 
-    assert code is ErrorCode.MEETING_CHECKIN_CODE_WRONG
+    assert result.meeting is None
+
+
+async def test_a_person_is_locked_out_after_five_wrong_codes_in_an_hour(database: Database, clock: ManualClock,
+                                                                        people: People) -> None:
+    held = await meeting(database, clock, people)
+    clock.set(MEETING_START - timedelta(minutes=30))
+    wrong = [await run(database, clock, lambda v: v.signups.check_in(people[ALICE], "000000")) for _ in range(5)]
+
+    locked = await refusal(database, clock, lambda v: v.signups.check_in(people[ALICE], held.checkin_code))
+    other = await run(database, clock, lambda v: v.signups.check_in(people[MING], held.checkin_code))
+    clock.advance(timedelta(hours=1))
+    later = await run(database, clock, lambda v: v.signups.check_in(people[ALICE], held.checkin_code))
+
+    assert [w.attempts_left for w in wrong] == [4, 3, 2, 1, 0]
+    assert locked is ErrorCode.MEETING_CHECKIN_TOO_MANY_TRIES
+    assert other.meeting.id == later.meeting.id == held.id
+
+
+async def test_a_meeting_stops_taking_codes_after_thirty_wrong_ones(database: Database, clock: ManualClock,
+                                                                    people: People) -> None:
+    held = await meeting(database, clock, people)
+    clock.set(MEETING_START - timedelta(minutes=30))
+    for phone in (ALICE, MING, WANG, ZHAO, SUN, DIRECTOR):  # six people, each up to their own limit
+        for _ in range(5):
+            await run(database, clock, lambda v, p=phone: v.signups.check_in(people[p], "000000"))
+    clock.set(MEETING_START)
+
+    blocked = await refusal(database, clock, lambda v: v.signups.check_in(people[SECRETARY], held.checkin_code))
+
+    assert blocked is ErrorCode.MEETING_CHECKIN_CODES_BLOCKED
 
 
 async def test_a_cadre_marks_attendance_and_the_sheet_shows_it(database: Database, clock: ManualClock,

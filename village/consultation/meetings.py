@@ -14,7 +14,7 @@ MAX_TITLE = 40
 MAX_VENUE = 60
 MAX_TEXT = 1000
 MIN_TEXT = 2
-CHECKIN_CODE_DIGITS = 4
+CHECKIN_CODE_DIGITS = 6  # with the attempt limits of checkins.py, too many to guess
 
 
 class MeetingStatus(StrEnum):
@@ -203,7 +203,7 @@ def moved_deadline(meeting: Meeting, starts_at: datetime, now: datetime) -> date
 
 
 def new_checkin_code(taken: set[str]) -> str:
-    """Return a random 4-digit code that no nearby meeting of the village uses."""
+    """Return a random 6-digit code that no nearby meeting of the village uses."""
     while True:
         code = str(secrets.randbelow(10 ** CHECKIN_CODE_DIGITS - 10 ** (CHECKIN_CODE_DIGITS - 1))
                    + 10 ** (CHECKIN_CODE_DIGITS - 1))

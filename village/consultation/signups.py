@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from village.audit import AuditService
 from village.clock import Clock
+from village.consultation import checkins
+from village.consultation.checkins import CheckIn
 from village.consultation.meetings import (
     HELD,
     Meeting,
@@ -25,7 +27,7 @@ from village.consultation.meetings import (
 )
 from village.consultation.scope import in_scope, leads_group, require_manager
 from village.consultation.settings import ConsultationPolicy
-from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
+from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
 from village.people import Actor, Person
 from village.permissions import READERS, require_person
 
@@ -151,35 +153,49 @@ class SignUpService:
                                      after={"person_id": person.id})
         return added
 
-    async def check_in(self, actor: Actor, code: str, meeting_id: int | None = None) -> Meeting:
+    async def check_in(self, actor: Actor, code: str, meeting_id: int | None = None) -> CheckIn:
         """Check in with the code shown at the venue; without a meeting, find it by the code.
 
-        Returns the meeting; checking in twice is fine.
+        A wrong code is stored (it counts towards the limits of `checkins`, so it must not
+        raise and roll back) and returned as no meeting with the tries left; checking in twice is fine.
         """
         require_person(actor)
         assert actor.person is not None
+        person, now = actor.person, self._clock.now()
+        recent = await self._store.signups.failures_of_person(person.id, now - checkins.PERSON_WINDOW)
+        if checkins.person_locked(recent):
+            raise ConflictError(ErrorCode.MEETING_CHECKIN_TOO_MANY_TRIES)
         code = "".join(ch for ch in code if not ch.isspace())
-        if not code.isdigit():
-            raise InvalidInputError(ErrorCode.MEETING_CHECKIN_CODE_WRONG)
-        meeting = await self._open_meeting_for_code(actor.person, code, meeting_id)
-        await self._store.signups.attend(meeting.id, actor.person.id, CheckInMethod.CODE, None, self._clock.now())
-        return meeting
+        candidates, open_now = await self._checkin_candidates(person, code, meeting_id)
+        matching = [m for m in open_now if code.isdigit() and m.checkin_code == code]
+        if matching:
+            return await self._attend_by_code(person, matching[0])
+        if meeting_id is not None and candidates and not open_now:
+            raise ConflictError(ErrorCode.MEETING_CHECKIN_CLOSED)
+        await self._store.signups.add_failure(person.id, [m.id for m in open_now], now)
+        return CheckIn(None, checkins.attempts_left(recent + 1))
 
-    async def _open_meeting_for_code(self, person: Person, code: str, meeting_id: int | None) -> Meeting:
+    async def _attend_by_code(self, person: Person, meeting: Meeting) -> CheckIn:
+        if checkins.meeting_locked(await self._store.signups.failures_of_meeting(meeting.id)):
+            raise ConflictError(ErrorCode.MEETING_CHECKIN_CODES_BLOCKED)
+        await self._store.signups.attend(meeting.id, person.id, CheckInMethod.CODE, None, self._clock.now())
+        return CheckIn(meeting)
+
+    async def _checkin_candidates(self, person: Person, code: str,
+                                  meeting_id: int | None) -> tuple[list[Meeting], list[Meeting]]:
+        """Return the held meetings in the person's scope that the code is for, and those open for check-in now.
+
+        Without a meeting, every meeting open now is a candidate, so that a wrong guess counts against each.
+        """
         now = self._clock.now()
         if meeting_id is not None:
             candidates = [m for m in [await self._store.meetings.get(meeting_id)] if m is not None]
         else:
-            candidates = await self._store.meetings.with_code(person.village_id, code)
+            candidates = await self._store.meetings.active(person.village_id, now - self._policy.checkin_closes)
         candidates = [m for m in candidates if in_scope(person, m.village_id, m.group_id) and m.status in HELD]
         open_now = [m for m in candidates if checkin_open(m, now, opens=self._policy.checkin_opens,
                                                           closes=self._policy.checkin_closes)]
-        matching = [m for m in open_now if m.checkin_code == code]
-        if matching:
-            return matching[0]
-        if meeting_id is not None and candidates and not open_now:
-            raise ConflictError(ErrorCode.MEETING_CHECKIN_CLOSED)
-        raise InvalidInputError(ErrorCode.MEETING_CHECKIN_CODE_WRONG)
+        return candidates, open_now
 
     async def _meeting_in_scope(self, actor: Actor, meeting_id: int) -> tuple[Meeting, Person]:
         require_person(actor)

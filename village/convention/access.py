@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from village.errors import ErrorCode, NotBoundError, PermissionDeniedError
 from village.people import Actor, Person
-from village.places import Group
+from village.places import Group, Household
 from village.roles import Role
 
 
@@ -23,12 +23,30 @@ def require_assessor(actor: Actor, group: Group) -> None:
         raise PermissionDeniedError()
 
 
+def require_not_own_household(actor: Actor, household: Household) -> None:
+    """Refuse anyone acting on their own household (回避): assessing or publishing it, re-inspecting its
+    rectification, deciding its appeal. Another cadre must; the audit log stays as it is."""
+    person = actor.person
+    if person is not None and person.household_id == household.id:
+        raise PermissionDeniedError(ErrorCode.OWN_HOUSEHOLD, household=household.label)
+
+
 def can_see_board(actor: Actor, group: Group) -> bool:
     """Tell whether the actor may see the group's board: its members, or the village's cadres and supervisors."""
     if actor.has_role(group.village_id, Role.CADRE, Role.SUPERVISOR):
         return True
     person = actor.person
     return person is not None and person.village_id == group.village_id and person.group_id == group.id
+
+
+def has_household(person: Person) -> bool:
+    """Tell whether the person belongs to a household, so has a score to see."""
+    return person.household_id is not None
+
+
+def has_a_board(person: Person) -> bool:
+    """Tell whether some group board is the person's to see: their group's, or any for staff."""
+    return person.group_id is not None or person.has_role(person.village_id, Role.CADRE, Role.SUPERVISOR)
 
 
 def require_board_viewer(actor: Actor, group: Group) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from village.audit import AuditService
 from village.clock import Clock
-from village.convention.access import acting_village, require_household_member
+from village.convention.access import acting_village, require_household_member, require_not_own_household
 from village.convention.assessments import AssessmentService, Published
 from village.convention.lookups import Lookups
 from village.convention.models import Appeal, AppealStatus, Assessment, Convention
@@ -115,6 +115,7 @@ class AppealService:
         """Return an open appeal for a cadre about to decide it."""
         case = await self._case(appeal_id)
         require_role(actor, case.appeal.village_id, Role.CADRE)
+        require_not_own_household(actor, case.household)
         if case.appeal.status is not AppealStatus.OPEN:
             raise ConflictError(ErrorCode.APPEAL_DECIDED)
         return case

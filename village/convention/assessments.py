@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from village.audit import AuditService
 from village.clock import Clock
-from village.convention.access import acting_village, require_assessor
+from village.convention.access import acting_village, require_assessor, require_not_own_household
 from village.convention.figures import AssessmentFigures, Figures, Outstanding, ReminderPlan
 from village.convention.lookups import Lookups
 from village.convention.models import (
@@ -165,6 +165,7 @@ class AssessmentService:
         deductions: tuple[Deduction, ...], *, photo: StoredMedia | None = None, keep: Assessment | None = None,
     ) -> Assessment:
         """Write a checked draft and audit it (also used by spreadsheet imports)."""
+        require_not_own_household(actor, household)
         total, face = convention.score({d.clause_id: d.points for d in deductions})
         fields = AssessmentFields(
             village_id=household.village_id, group_id=household.group_id, household_id=household.id,
@@ -192,6 +193,9 @@ class AssessmentService:
             raise ConflictError(ErrorCode.NOTHING_TO_PUBLISH)
         if sheet.missing and not include_missing:
             raise ConflictError(ErrorCode.MISSING_HOUSEHOLDS, count=len(sheet.missing))
+        for line in sheet.lines:
+            if line.assessment in drafts:
+                require_not_own_household(actor, line.household)
         published = [await self._publish_one(draft, sheet.period) for draft in drafts]
         await self._audit.record(actor, sheet.group.village_id, "assessment.publish",
                                  f"group:{sheet.group.id}:{sheet.period.code}",
@@ -207,6 +211,7 @@ class AssessmentService:
         if before is None:
             raise ConflictError(ErrorCode.NOT_FOUND)
         require_role(actor, before.village_id, Role.CADRE)
+        require_not_own_household(actor, await self._lookups.household(before.household_id))
         if not before.is_published:
             raise ConflictError()
         note = _reason(note)
@@ -270,6 +275,7 @@ class AssessmentService:
         household = await self._lookups.household(household_id)
         group = await self._lookups.group(household.village_id, household.group_id)
         require_assessor(actor, group)
+        require_not_own_household(actor, household)
         return household, group
 
     async def _publish_one(self, draft: Assessment, period: Period) -> Published:

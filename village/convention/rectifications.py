@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from village.audit import AuditService
 from village.clock import Clock
-from village.convention.access import require_assessor, require_household_member
+from village.convention.access import require_assessor, require_household_member, require_not_own_household
 from village.convention.lookups import Lookups
 from village.convention.models import Rectification
 from village.convention.rules import RectificationStep, rectification_after
@@ -58,6 +58,7 @@ class RectificationService:
         task = await self._task(task_id)
         household = await self._lookups.household(task.household_id)
         require_assessor(actor, await self._lookups.group(household.village_id, household.group_id))
+        require_not_own_household(actor, household)
         moved = await self._move(task, RectificationStep.PASS if fixed else RectificationStep.FAIL,
                                  by=actor.person_id)
         await self._audit.record(actor, task.village_id, "rectification.inspect", f"rectification:{task.id}",

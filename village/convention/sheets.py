@@ -162,6 +162,8 @@ class SheetReader:
         household = context.households[village.id].get(label)
         if household is None:
             context.errors.append(RowError(number, ErrorCode.ROW_UNKNOWN_HOUSEHOLD, {"value": label}))
+        elif self._actor.person is not None and self._actor.person.household_id == household.id:
+            context.errors.append(RowError(number, ErrorCode.OWN_HOUSEHOLD, {"household": label}))  # 回避
         return household
 
     async def _existing(self, context: _Context, number: int, household: Household,

@@ -18,6 +18,7 @@ from village.reports.transitions import next_status
 from village.reports.views import ReportChange
 from village.roles import Role
 from village.settings import ReportPolicy
+from village.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 
 if TYPE_CHECKING:
     from village.ports import Store
@@ -30,12 +31,13 @@ class ReportBase:
     """The report service's state and the helpers its parts share."""
 
     def __init__(self, store: Store, clock: Clock, audit: AuditService, policy: ReportPolicy,
-                 zone: ZoneInfo) -> None:
+                 zone: ZoneInfo, calendar: WorkCalendar = MONDAY_TO_FRIDAY) -> None:
         self._store = store
         self._clock = clock
         self._audit = audit
         self._policy = policy
         self._zone = zone
+        self._calendar = calendar  # the working days that deadlines count
 
     @property
     def policy(self) -> ReportPolicy:

@@ -29,7 +29,7 @@ class ReportChasing(ReportBase):
             lapse = Lapse.ACCEPT if report.status is ReportStatus.SUBMITTED else Lapse.RESOLVE
             base = f"report:{report.id}:{lapse.value}:{int(due.timestamp())}"
             chases += await self._remind(report, lapse, base, at)
-            if at >= add_working_days(due, ESCALATE_AFTER_WORKING_DAYS, self._zone):
+            if at >= add_working_days(due, ESCALATE_AFTER_WORKING_DAYS, self._zone, self._calendar):
                 chases += await self._escalate(report, lapse, base, at)
         return chases
 

@@ -78,7 +78,7 @@ class ReportFiling(ReportBase):
             village_id=village.id, village_code=village.code, month=month_of(now, self._zone), draft=draft,
             reporter_id=reporter.id, filed_by_id=self._member(actor).id, grid_id=reporter.grid_id,
             assignee_id=assignee.id if assignee else None, created_at=now,
-            accept_due_at=add_working_days(now, self._policy.accept_working_days, self._zone)))
+            accept_due_at=add_working_days(now, self._policy.accept_working_days, self._zone, self._calendar)))
         media = await self._keep_media(report, draft)
         await self._event(report, Milestone.FILED.value, actor.person_id,
                           params={"on_behalf": True} if report.on_behalf else None)

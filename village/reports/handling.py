@@ -168,5 +168,6 @@ class ReportHandling(ReportBase):
         return report
 
     def _deadline(self, report: Report) -> datetime:
-        return add_working_days(self._clock.now(), self._policy.resolve_working_days(report.category), self._zone)
+        return add_working_days(self._clock.now(), self._policy.resolve_working_days(report.category), self._zone,
+                                self._calendar)
 

@@ -6,6 +6,7 @@ from village.errors import ErrorCode, NotFoundError, PermissionDeniedError
 from village.people import Actor
 from village.permissions import READERS, require_role
 from village.places import Grid
+from village.reports.access import sees_in_full, visible_to_follower
 from village.reports.base import STAFF, ReportBase
 from village.reports.figures import ReportFigures, compute_figures
 from village.reports.model import (
@@ -52,18 +53,21 @@ class ReportReading(ReportBase):
         person = self._member(actor)
         report = await self._report(report_id)
         followers = await self._store.reports.followers(report.id)
-        if person.id != report.reporter_id and person.id not in followers \
-                and not actor.has_role(report.village_id, *STAFF):
+        staff = sees_in_full(actor, report)
+        if person.id != report.reporter_id and person.id not in followers and not staff:
             raise PermissionDeniedError()
         events = tuple(e for e in await self._store.reports.events(report.id) if e.kind in PUBLIC_KINDS)
+        if person.id != report.reporter_id and not staff:
+            events = visible_to_follower(events, report)
         media = tuple(await self._store.reports.media(report.id))
         can_rate = report.status is ReportStatus.RESOLVED and person.id == report.reporter_id
         return ReporterView(report, events, media, can_rate, await self._names(e.actor_id for e in events))
 
     async def staff_view(self, actor: Actor, report_id: int) -> StaffView:
-        """Return a report in full for the village's staff; anonymous reporters stay hidden (匿名)."""
+        """Return a report in full for those `access.sees_in_full` allows; anonymous reporters stay hidden (匿名)."""
         report = await self._report(report_id)
-        require_role(actor, report.village_id, *STAFF)
+        if not sees_in_full(actor, report):
+            raise PermissionDeniedError()
         events = tuple(await self._store.reports.events(report.id))
         people = self._store.people
         reporter = None if report.anonymous else await people.get(report.reporter_id)

@@ -1,14 +1,15 @@
-"""Pure rules of problem reports: codes, working days, distances, text limits, month bounds."""
+"""Pure rules of problem reports: codes, working-day deadlines, distances, text limits, month bounds."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from village.errors import ErrorCode, InvalidInputError
 from village.reports.model import ACTIVE_STATUSES, GeoPoint, Report, ReportStatus
+from village.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 
 EARTH_RADIUS_M = 6_371_000
 CODE_DIGITS = 4
@@ -24,25 +25,20 @@ def report_code(village_code: str, month: str, sequence: int) -> str:
     return f"{village_code}-{month}-{sequence:0{CODE_DIGITS}d}"
 
 
-def is_working_day(day: date) -> bool:
-    """Tell whether `day` is a working day: Monday to Friday. Public holidays are not modelled."""
-    return day.weekday() < 5
+def add_working_days(moment: datetime, days: int, zone: ZoneInfo,
+                     calendar: WorkCalendar = MONDAY_TO_FRIDAY) -> datetime:
+    """Return the moment `days` working days (of `calendar`, in `zone`) after `moment`.
 
-
-def add_working_days(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
-    """Return the moment `days` working days (Monday–Friday in `zone`) after `moment`.
-
-    A moment on a weekend counts from the start of the next Monday; the result keeps
+    A moment on a day off counts from the start of the next working day; the result keeps
     the local time of day, e.g. Friday 10:00 + 1 working day = Monday 10:00.
     """
     local = moment.astimezone(zone)
-    if not is_working_day(local.date()):
-        while not is_working_day(local.date()):
-            local = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    while not calendar.is_working_day(local.date()):
+        local = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
     remaining = days
     while remaining > 0:
         local = _same_time_next_day(local, zone)
-        if is_working_day(local.date()):
+        if calendar.is_working_day(local.date()):
             remaining -= 1
     return local.astimezone(UTC)
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from bot.emulator.harness import Harness
 from storage.database import Database
 from tests.e2e.conftest import ALICE, CM_SECRETARY, SECRETARY, join
-from tests.e2e.reports.conftest import GRID_WORKER, NEIGHBOUR, SUPERVISOR, button_data, file_report, last_with
+from tests.e2e.reports.conftest import (
+    FAR_RESIDENT,
+    GRID_WORKER,
+    NEIGHBOUR,
+    SUPERVISOR,
+    button_data,
+    file_report,
+    last_with,
+)
 from tests.factories import OPERATOR, person_by_phone
 from village.clock import ManualClock
 from village.services import Services
@@ -107,3 +115,44 @@ async def test_supervisor_sees_the_card_read_only(bot: Harness) -> None:
     assert "反映人：张阿婆" in card[-1].text
     assert card[-1].inline_labels == ["📜 进展记录"]
     assert "您没有权限" in refused[0].text
+
+
+async def test_grid_worker_cannot_open_another_grids_report_with_a_forged_card_button(bot: Harness) -> None:
+    for user in (ALICE, FAR_RESIDENT, GRID_WORKER):
+        await join(bot, user)
+    await file_report(bot, FAR_RESIDENT)  # 二网格: the cadres'
+    await file_report(bot, ALICE, location=False)  # 一网格: 孙网格's own
+
+    other_grid = await bot.tg.user_presses_data(GRID_WORKER, "rph:card:1")
+    own_grid = await bot.tg.user_presses_data(GRID_WORKER, "rph:card:2")
+
+    assert "您没有权限" in other_grid[0].text
+    assert "钱大叔" not in "".join(bot.tg.texts_to(GRID_WORKER))
+    assert "反映人：张阿婆" in own_grid[-1].text
+
+
+async def test_followers_see_the_rating_but_not_an_anonymous_reporters_words(bot: Harness) -> None:
+    for user in (ALICE, NEIGHBOUR, GRID_WORKER):
+        await join(bot, user)
+    await file_report(bot, ALICE, anonymous=True)
+    await bot.tg.user_taps(NEIGHBOUR, "📣 我要反映")
+    await bot.tg.user_taps(NEIGHBOUR, "垃圾/环境卫生")
+    await bot.tg.user_says(NEIGHBOUR, "这里垃圾很多")
+    await bot.tg.user_taps(NEIGHBOUR, "➡️ 下一步")
+    await bot.tg.user_taps(NEIGHBOUR, "📍 发送我的位置")
+    await bot.tg.user_taps(NEIGHBOUR, "👍 是的，就是 FX01-2611-0001")
+    await bot.tg.user_taps(GRID_WORKER, "✅ 受理")
+    await bot.tg.user_taps(GRID_WORKER, "🏁 办结")
+    await bot.tg.user_says(GRID_WORKER, "已清运")
+    await bot.tg.user_taps(GRID_WORKER, "不用照片")
+    await bot.tg.user_taps(ALICE, "😞 不满意")
+    await bot.tg.user_says(ALICE, "还是很吵，就是隔壁302")
+
+    mine = await bot.tg.user_taps(NEIGHBOUR, "📂 我的反映")
+    follower = await bot.tg.user_taps(NEIGHBOUR, mine[-1].inline_labels[0])
+    await bot.tg.user_taps(ALICE, "📂 我的反映")
+    reporter = await bot.tg.user_taps(ALICE, mine[-1].inline_labels[0])
+
+    assert "不满意" in follower[-1].text
+    assert "隔壁302" not in "".join(bot.tg.texts_to(NEIGHBOUR))
+    assert "还是很吵，就是隔壁302" in reporter[-1].text
