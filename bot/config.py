@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings.sources.utils import parse_env_vars
 
+from bot.wechat.settings import WechatSettings
 from village.settings import VillageSettings
 
 ENV_PREFIX = "HEMEI_"
@@ -101,6 +102,7 @@ class Config(BaseSettings, VillageSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
+    wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

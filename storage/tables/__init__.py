@@ -38,6 +38,7 @@ from storage.tables.foundation import (
 )
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
+from storage.tables.wechat import wechat_tokens
 
 __all__ = [
     "appeals",
@@ -77,4 +78,5 @@ __all__ = [
     "topic_supports",
     "topics",
     "villages",
+    "wechat_tokens",
 ]
