@@ -25,11 +25,12 @@ _MEDIA_TYPES = {"image": "image/jpeg", "voice": "audio/amr", "video": "video/mp4
 
 async def _media_upload(world: World, call: Call) -> dict[str, Any]:
     request, _, now = call
-    form = await request.form()
-    upload = form.get("media")
-    if upload is None or isinstance(upload, str):
-        return refusal(41005, "media data missing")
-    return world.media_upload(request.query_params.get("type", "image"), await upload.read(), now)
+    async with request.form() as form:  # closes the spooled upload file
+        upload = form.get("media")
+        if upload is None or isinstance(upload, str):
+            return refusal(41005, "media data missing")
+        content = await upload.read()
+    return world.media_upload(request.query_params.get("type", "image"), content, now)
 
 
 def _media_get(world: World, call: Call) -> Media | dict[str, Any]:
