@@ -85,9 +85,13 @@ class WechatCallback:
         nonce = request.query_params.get("nonce", "")
         try:
             xml = self._decrypt(request, body) if self._crypto else self._plaintext(request, body)
-            received = parse_input(xml)
         except RefusedPush as refused:
             raise Refused(403, str(refused)) from None
+        try:
+            received = parse_input(xml)
+        except RefusedPush as unusable:  # authentic but unusable: a refusal would only make WeChat retry
+            log.warning("ignored a WeChat push: %s", unusable)
+            return PlainTextResponse(SUCCESS)
         if received is None or not self._recent.first_time(received.dedup_key, self._clock.now().timestamp()):
             return PlainTextResponse(SUCCESS)
         reply = await self._answer_within_budget(received)

@@ -69,6 +69,7 @@ async def test_an_encrypted_push_of_garbage_xml_answers_success(account: Account
     for inner in ("<xml></xml>", "plain words", "<xml><MsgType>text</MsgType></xml>"):
         answer = await account.pusher.push(inner)
 
+        assert (answer.status_code, answer.text) == (200, "success")
         assert_harmless(answer, account)
 
 
