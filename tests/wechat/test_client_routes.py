@@ -153,13 +153,13 @@ async def test_a_5xx_is_transient_with_an_unknown_outcome(fake: FakeWechat, clie
     assert refused.value.outcome_unknown
 
 
-async def test_a_timeout_after_sending_is_an_unknown_outcome(fake: FakeWechat, client: WechatClient) -> None:
+async def test_a_timeout_after_sending_is_an_unknown_outcome(fake: FakeWechat, clock: ManualClock) -> None:
     fake.has_written("o-zhang")
-    await client.send_text("o-zhang", "token first")
-    fake.faults.delay(SEND, 1.5)  # the client gives up after 1 s
+    fake.faults.delay(SEND, 0.5)
 
-    with pytest.raises(TransientError) as refused:
-        await client.send_text("o-zhang", "1")
+    async with httpx.AsyncClient(timeout=0.2) as impatient:
+        with pytest.raises(TransientError) as refused:
+            await client_for(fake, impatient, clock).send_text("o-zhang", "1")
 
     assert refused.value.outcome_unknown
 
