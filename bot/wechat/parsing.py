@@ -13,7 +13,6 @@ from bot.wechat.inputs import (
     EventKind,
     Followed,
     ImageMessage,
-    Inbound,
     Input,
     LocationMessage,
     LocationSelected,
@@ -166,5 +165,3 @@ def _required(fields: Fields, name: str) -> str:
         raise RefusedPush(f"push without {name}")
     return value
 
-
-__all__ = ["Inbound", "parse_input"]
