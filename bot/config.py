@@ -23,6 +23,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 
 from bot.environment import json_problems
 from bot.holidays import official_calendar
+from bot.wechat.settings import WechatSettings
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -133,6 +134,7 @@ class Config(BaseSettings, VillageSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
     fonts: FontSettings = FontSettings()
+    wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
 
     def work_calendar(self) -> WorkCalendar:

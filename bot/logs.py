@@ -1,4 +1,4 @@
-"""Logging set-up: readable lines, httpx quiet, and no bot token in any record."""
+"""Logging set-up: readable lines, httpx quiet, and no bot token, WeChat secret or access token in any record."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import TextIO
 
 # A Telegram token looks like 123456789:AA... ; it also appears inside request URLs.
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+# A WeChat access token travels as a query parameter (`?access_token=...`) or in a JSON answer.
+_ACCESS_TOKEN = re.compile(r"""(access_token["']?\s*[=:]\s*["']?)[A-Za-z0-9_*-]{16,}""")
 # Phone numbers are personal data: keep only the last four digits in logs.
 _PHONE = re.compile(r"(?<!\d)(\+?86)?(1[3-9]\d{5})(\d{4})(?!\d)")
 _TRACEBACKS = logging.Formatter()
@@ -33,7 +35,7 @@ class RedactTokens(logging.Filter):
 
     def redact(self, text: str) -> str:
         """Return `text` with tokens, secrets and phone numbers masked."""
-        cleaned = _PHONE.sub(r"***\3", _TOKEN.sub("<token>", text))
+        cleaned = _PHONE.sub(r"***\3", _ACCESS_TOKEN.sub(r"\1<token>", _TOKEN.sub("<token>", text)))
         for secret in self._secrets:
             cleaned = cleaned.replace(secret, "<secret>")
         return cleaned

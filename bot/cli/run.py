@@ -24,7 +24,8 @@ def register(subparsers: Subparsers) -> None:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     runtime = build_runtime(config)  # refuses a missing token before anything is logged
-    secrets = (config.telegram.token.get_secret_value(), config.telegram.webhook.secret.get_secret_value())
+    secrets = (config.telegram.token.get_secret_value(), config.telegram.webhook.secret.get_secret_value(),
+               *config.wechat.secrets())
     setup_logging(config.logging.level, secrets)
     try:
         await runtime.serve_forever()

@@ -39,6 +39,7 @@ from storage.tables.foundation import (
 )
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
+from storage.tables.wechat import wechat_tokens
 
 __all__ = [
     "appeals",
@@ -79,4 +80,5 @@ __all__ = [
     "topic_supports",
     "topics",
     "villages",
+    "wechat_tokens",
 ]

@@ -1,0 +1,62 @@
+"""The `[wechat]` configuration section: the account, the callback server, and template ids."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+AES_KEY_LENGTH = 43  # WeChat's EncodingAESKey: 43 base64 characters, 32 bytes once '=' is appended
+
+
+class WechatSettings(BaseModel):
+    """A verified Service Account in developer mode; an empty app id turns WeChat off."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    app_id: str = ""
+    app_secret: SecretStr = SecretStr("")
+    token: SecretStr = SecretStr("")
+    encoding_aes_key: SecretStr = SecretStr("")
+    base_url: str = "https://api.weixin.qq.com"
+    listen: str = "0.0.0.0"
+    port: int = Field(default=8081, ge=1, le=65535)
+    path: str = "wechat"
+    public_base_url: str = ""
+    templates: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def enabled(self) -> bool:
+        """Return whether WeChat is configured at all."""
+        return bool(self.app_id)
+
+    @property
+    def safe_mode(self) -> bool:
+        """Return whether pushes are AES-encrypted (always, except on the sandbox test account)."""
+        return bool(self.encoding_aes_key.get_secret_value())
+
+    def secrets(self) -> tuple[str, ...]:
+        """Return the values the log filter must mask."""
+        return tuple(s.get_secret_value() for s in (self.app_secret, self.token, self.encoding_aes_key))
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _check_aes_key(cls, value: SecretStr) -> SecretStr:
+        key = value.get_secret_value()
+        if key and (len(key) != AES_KEY_LENGTH or not _decodes_to_32_bytes(key)):
+            raise ValueError(f"must be the {AES_KEY_LENGTH}-character EncodingAESKey from the account's settings")
+        return value
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> WechatSettings:
+        if self.enabled and not (self.app_secret.get_secret_value() and self.token.get_secret_value()):
+            raise ValueError("wechat.app_secret and wechat.token are required once wechat.app_id is set")
+        return self
+
+
+def _decodes_to_32_bytes(key: str) -> bool:
+    try:
+        return len(base64.b64decode(key + "=", validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
