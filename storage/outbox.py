@@ -26,8 +26,9 @@ class OutboxRepository(Repository):
         rows = [_row(m, now) for m in messages]
         added = 0
         for start in range(0, len(rows), _CHUNK):
-            result = await self._db.execute(self._insert_or_skip(outbox), rows[start:start + _CHUNK])
-            added += int(result.rowcount)
+            # Count the returned ids: asyncpg reports no rowcount for a many-row statement.
+            statement = self._insert_or_skip(outbox).returning(outbox.c.id)
+            added += len((await self._db.execute(statement, rows[start:start + _CHUNK])).fetchall())
         return added
 
     async def claim(self, now: datetime, limit: int, busy: Collection[int] = ()) -> list[OutboxItem]:

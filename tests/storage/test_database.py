@@ -44,6 +44,7 @@ async def test_every_migration_downgrades_to_empty_and_upgrades_again(db_url: st
     assert await upgrade(db_url) == head_revision()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(database: Database) -> None:
     async with database.connection() as connection:
         journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
@@ -55,7 +56,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(data
 
 async def test_foreign_keys_are_enforced(database: Database) -> None:
     async with database.connection() as connection:
-        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
             await connection.execute(text("INSERT INTO grids (village_id, name) VALUES (999, 'x')"))
 
 
