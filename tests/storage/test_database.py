@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
+import storage.database
 from storage.database import Database, open_engine, sqlite_url
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.tables import metadata
+from village.places import Village
 
 
 async def test_upgrade_from_empty_reaches_head_and_is_idempotent(tmp_path: Path) -> None:
@@ -72,3 +75,26 @@ async def test_a_failed_transaction_leaves_nothing_behind(database: Database) ->
 
     async with database.transaction() as store:
         assert await store.places.village_by_code("FX09") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_transaction_queues_behind_a_long_writer_instead_of_failing(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage.database, "BUSY_TIMEOUT_MS", 20)
+    holding = asyncio.Event()
+
+    async def read_when_free() -> Village | None:
+        await holding.wait()
+        async with database.transaction() as store:
+            return await store.places.village_by_code("FX08")
+
+    reader = asyncio.ensure_future(read_when_free())
+    async with database.transaction() as store:
+        await store.places.save_village("FX08", "长村")
+        holding.set()
+        while database.lock_waits < 3 and not reader.done():  # noqa: ASYNC110 - hold the lock past 3 waits
+            await asyncio.sleep(0.01)
+    seen = await reader
+
+    assert database.lock_waits >= 3
+    assert seen == Village(seen.id if seen else 0, "FX08", "长村")
