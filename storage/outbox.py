@@ -43,6 +43,9 @@ class OutboxRepository(Repository):
             .where(outbox.c.status == _PENDING, outbox.c.not_before <= now)
             .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
             .limit(limit * _CANDIDATES_PER_SLOT)
+            # PostgreSQL: two dispatchers never claim the same row, and neither waits for the other's rows.
+            # SQLite renders no FOR UPDATE; its single writer already serialises claims.
+            .with_for_update(skip_locked=True, of=outbox)
         )
         rows: list[Any] = []
         taken = set(busy)
