@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
 from storage.tables import people
+from village.clock import SystemClock
 from village.people import Actor
-from village.places import Village
 from village.roster.rows import parse_rows
 from village.services import Services
 from village.settings import VillageSettings
@@ -59,7 +59,7 @@ async def import_once(url: str, rows: int) -> dict[str, float]:
     parsed = time.perf_counter()
     database = Database.open(url)
     async with database.transaction() as store:
-        summary = await Services(store, _Clock(), VillageSettings()).roster.import_rows(Actor.operator("bench"),
+        summary = await Services(store, SystemClock(), VillageSettings()).roster.import_rows(Actor.operator("bench"),
                                                                                          validated)
     written = time.perf_counter()
     await database.close()
@@ -79,12 +79,6 @@ async def bare_insert(url: str, rows: int) -> dict[str, float]:
     elapsed = time.perf_counter() - started
     await database.close()
     return {"validate": 0.0, "write": elapsed, "total": elapsed}
-
-
-class _Clock:
-    def now(self):  # type: ignore[no-untyped-def]
-        from datetime import UTC, datetime
-        return datetime.now(UTC)
 
 
 async def _admin(server: str, statement: str) -> None:

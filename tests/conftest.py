@@ -72,6 +72,17 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iter
 
 
 @pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of an empty, never migrated database for this test."""
+    if backend == "postgresql":
+        name = postgres.create_empty()
+        yield postgres.database_url(name)
+        postgres.drop(name)
+        return
+    yield sqlite_url(str(tmp_path / "empty.db"))
+
+
+@pytest.fixture
 async def database(db_url: str) -> AsyncIterator[Database]:
     """Open the test's database."""
     db = Database.open(db_url)

@@ -48,6 +48,15 @@ def create_template() -> str:
     return TEMPLATE
 
 
+def create_empty() -> str:
+    """Create an empty database (for migrating from nothing); return its name."""
+    if not SERVER_URL:
+        pytest.skip(SKIP_REASON)
+    name = f"hemei_empty_{os.getpid()}_{next(_numbers)}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    return name
+
+
 def create_copy(template: str) -> str:
     """Create a fresh database from the template; return its name."""
     name = f"hemei_test_{os.getpid()}_{next(_numbers)}"

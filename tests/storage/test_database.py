@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -13,19 +12,17 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 import storage.database
-from storage.database import Database, open_engine, sqlite_url
+from storage.database import Database, open_engine
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.tables import metadata
 from village.places import Village
 
 
-async def test_upgrade_from_empty_reaches_head_and_is_idempotent(tmp_path: Path) -> None:
-    url = sqlite_url(str(tmp_path / "new.db"))
+async def test_upgrade_from_empty_reaches_head_and_is_idempotent(empty_db_url: str) -> None:
+    first = await upgrade(empty_db_url)
+    second = await upgrade(empty_db_url)
 
-    first = await upgrade(url)
-    second = await upgrade(url)
-
-    assert first == second == head_revision() == await current_revision(url)
+    assert first == second == head_revision() == await current_revision(empty_db_url)
 
 
 async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
