@@ -104,7 +104,7 @@ async def child(kind: str, backend: str, rows: int, server: str) -> dict[str, fl
 def measure(kind: str, backend: str, rows: int, server: str) -> dict[str, float]:
     """Run one measurement in a fresh process; return its figures and peak RSS in MB."""
     output = subprocess.run([sys.executable, __file__, "--child", kind, backend, str(rows), server],
-                            check=True, capture_output=True, text=True).stdout
+                            check=True, stdout=subprocess.PIPE, text=True).stdout  # errors show on stderr
     return dict(json.loads(output))
 
 

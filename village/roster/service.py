@@ -14,6 +14,8 @@ from village.ports import Store
 from village.roster.rows import EXPORT_COLUMNS, ImportSummary, NumberedRow, RosterRow, parse_rows, role_tokens
 from village.roster.writes import PhoneHolder, write_village
 
+AUDIT_TARGET_LIMIT = 128  # the audit log's target column; PostgreSQL enforces it (a district has ~100 villages)
+
 
 class RosterService:
     """Import and export the roster (admins and operators only)."""
@@ -49,8 +51,11 @@ class RosterService:
             await write_village(self._store.roster, village.id, village_rows, holders, summary)
             summary.villages += 1
             summary.touched_villages.append(code)
-        await self._audit.record(actor, None, "roster.import", ",".join(summary.touched_villages),
-                                 after={"added": summary.added, "updated": summary.updated})
+        codes = ",".join(summary.touched_villages)
+        await self._audit.record(actor, None, "roster.import",
+                                 codes if len(codes) <= AUDIT_TARGET_LIMIT else f"{summary.villages} villages",
+                                 after={"added": summary.added, "updated": summary.updated,
+                                        "villages": summary.touched_villages})
         return summary
 
     async def _save_village(self, code: str, rows: Sequence[RosterRow]) -> Village:
