@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection as SyncConnection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.store import SqlStore
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 10_000
+# How long a transaction keeps queueing for SQLite's write lock (a district's roster import holds it for
+# tens of seconds) before the error reaches the person; each try waits BUSY_TIMEOUT_MS inside SQLite.
+LOCK_WAIT_SECONDS = 300.0
+_RETRY_PAUSES = (0.05, 0.1, 0.2, 0.5, 1.0)  # between tries, after SQLite's own wait; the last repeats
 
 
 def open_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
@@ -34,7 +43,7 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # read here, so a test may shorten it
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode up to the last checkpoint
         cursor.close()
 
@@ -48,6 +57,7 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.lock_waits = 0  # tries that found SQLite's write lock taken (for tests and logs)
 
     @classmethod
     def open(cls, url: str) -> Database:
@@ -56,9 +66,44 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStore]:
-        """Yield a store whose writes commit together when the block ends, or roll back on error."""
-        async with self.engine.begin() as connection:
+        """Yield a store whose writes commit together when the block ends, or roll back on error.
+
+        When another writer holds SQLite's lock, wait for it in turn instead of failing (see `_begin`).
+        """
+        connection = await self._begin()
+        try:
             yield SqlStore(connection)
+        except BaseException:
+            await connection.rollback()
+            raise
+        else:
+            await connection.commit()
+        finally:
+            await connection.close()
+
+    async def _begin(self) -> AsyncConnection:
+        """Open a connection in a transaction, trying again while SQLite's write lock is taken.
+
+        Only BEGIN IMMEDIATE can find the lock taken (it takes the lock up front), so no work of the
+        caller has run yet and trying again is safe.
+        """
+        waited, attempt = 0.0, 0
+        while True:
+            connection = await self.engine.connect()
+            try:
+                await connection.begin()
+                return connection
+            except OperationalError as error:
+                await connection.close()
+                waited += BUSY_TIMEOUT_MS / 1000
+                if "database is locked" not in str(error) or waited >= LOCK_WAIT_SECONDS:
+                    raise
+            pause = _RETRY_PAUSES[min(attempt, len(_RETRY_PAUSES) - 1)]
+            self.lock_waits += 1
+            log.info("database busy: waiting for the write lock (%.0f s so far)", waited)
+            await asyncio.sleep(pause)
+            waited += pause
+            attempt += 1
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection]:

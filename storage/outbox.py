@@ -26,8 +26,9 @@ class OutboxRepository(Repository):
         rows = [_row(m, now) for m in messages]
         added = 0
         for start in range(0, len(rows), _CHUNK):
-            result = await self._db.execute(self._insert_or_skip(outbox), rows[start:start + _CHUNK])
-            added += int(result.rowcount)
+            # Count the returned ids: asyncpg reports no rowcount for a many-row statement.
+            statement = self._insert_or_skip(outbox).returning(outbox.c.id)
+            added += len((await self._db.execute(statement, rows[start:start + _CHUNK])).fetchall())
         return added
 
     async def claim(self, now: datetime, limit: int, busy: Collection[int] = ()) -> list[OutboxItem]:
@@ -42,6 +43,9 @@ class OutboxRepository(Repository):
             .where(outbox.c.status == _PENDING, outbox.c.not_before <= now)
             .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
             .limit(limit * _CANDIDATES_PER_SLOT)
+            # PostgreSQL: two dispatchers never claim the same row, and neither waits for the other's rows.
+            # SQLite renders no FOR UPDATE; its single writer already serialises claims.
+            .with_for_update(skip_locked=True, of=outbox)
         )
         rows: list[Any] = []
         taken = set(busy)

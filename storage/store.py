@@ -27,6 +27,7 @@ from storage.people import PeopleRepository
 from storage.places import PlaceRepository
 from storage.rectifications import RectificationRepository
 from storage.reports import ReportRepository
+from storage.roster import RosterRepository
 
 
 class SqlStore:
@@ -36,6 +37,7 @@ class SqlStore:
         self.connection = connection
         self.places = PlaceRepository(connection)
         self.people = PeopleRepository(connection)
+        self.roster = RosterRepository(connection)
         self.identities = IdentityRepository(connection)
         self.invites = InviteRepository(connection)
         self.join_requests = JoinRequestRepository(connection)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,11 +16,17 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # before anything imports telegr
 
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
+from tests import postgres
 from village.clock import ManualClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Monday morning in Shanghai: working hours, outside quiet hours.
 START = datetime(2026, 11, 2, 10, 0, tzinfo=SHANGHAI)
+BACKENDS = ("sqlite", "postgresql")
+# TEST_BACKEND=postgresql runs the whole suite on PostgreSQL (by hand; CI runs the contract suite on both).
+DEFAULT_BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+# Run a test on each database: `@on_both_backends` (the storage contract suite gets it for every test).
+on_both_backends = pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +44,42 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """Migrate one PostgreSQL database per session (skips when no server is given); each test copies it."""
+    template = postgres.create_template()
+    yield template
+    postgres.drop(template)
+
+
 @pytest.fixture
-def db_url(migrated_template: Path, tmp_path: Path) -> str:
-    """Return the URL of a fresh, migrated database file for this test."""
+def backend(request: pytest.FixtureRequest) -> str:
+    """Return the database the test runs on: SQLite unless parametrised (see `on_both_backends`)."""
+    return getattr(request, "param", DEFAULT_BACKEND)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh, migrated database for this test."""
+    if backend == "postgresql":
+        name = postgres.create_copy(request.getfixturevalue("postgres_template"))
+        yield postgres.database_url(name)
+        postgres.drop(name)
+        return
     path = tmp_path / "hemei.db"
-    shutil.copy(migrated_template, path)
-    return sqlite_url(str(path))
+    shutil.copy(request.getfixturevalue("migrated_template"), path)
+    yield sqlite_url(str(path))
+
+
+@pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of an empty, never migrated database for this test."""
+    if backend == "postgresql":
+        name = postgres.create_empty()
+        yield postgres.database_url(name)
+        postgres.drop(name)
+        return
+    yield sqlite_url(str(tmp_path / "empty.db"))
 
 
 @pytest.fixture

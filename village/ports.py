@@ -37,6 +37,7 @@ from village.reports.model import (
 )
 from village.reports.views import ReportQuery
 from village.roles import RoleGrant, RoleSource
+from village.roster.writes import RosterWriter
 
 
 class PlaceRepository(Protocol):
@@ -216,6 +217,7 @@ class Store(Protocol):
 
     places: PlaceRepository
     people: PeopleRepository
+    roster: RosterWriter
     identities: IdentityRepository
     invites: InviteRepository
     join_requests: JoinRequestRepository

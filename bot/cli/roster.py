@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from bot.cli.common import Printer, Subparsers, add_config_option, command, oper
 from bot.config import Config
 from bot.spreadsheets import read_table, write_csv, write_table
 from handlers.texts import _
+from village.roster.rows import parse_rows
 
 
 def register(subparsers: Subparsers) -> None:
@@ -30,8 +32,10 @@ def register(subparsers: Subparsers) -> None:
 async def _import(args: argparse.Namespace, config: Config) -> int:
     printer = Printer(config)
     table = read_table(args.file)
+    # Validate every row before the transaction: SQLite's write lock is then held only while writing.
+    rows = await refuse_on_domain_error(printer, asyncio.to_thread(parse_rows, table))
     async with services(config) as village:
-        summary = await refuse_on_domain_error(printer, village.roster.import_table(operator(), table))
+        summary = await refuse_on_domain_error(printer, village.roster.import_rows(operator(), rows))
     printer.out(_("Imported {villages} village(s), {households} household(s): {added} people added, "
                   "{updated} updated, {unchanged} unchanged.", villages=summary.villages,
                   households=summary.households, added=summary.added, updated=summary.updated,

@@ -4,6 +4,10 @@ A confirmed sign-up holds a numbered seat; the seat is chosen and written in one
 INSERT ... SELECT (the lowest free number not above the capacity), and the unique
 (meeting_id, seat) constraint refuses a second holder of the same seat. So however
 sign-ups race for the last seat, the database never lets a meeting overbook.
+
+On PostgreSQL every change of a meeting's seats first locks the meeting's row, so they take
+turns as under SQLite's single writer: two cancellations at once each promote a different
+waiting person (without it both picked the same one, and a freed seat stayed empty).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class SignUpRepository(Repository):
 
     async def take(self, meeting_id: int, person_id: int, now: datetime) -> SignUp:
         """Sign up: the lowest free seat, or the waitlist when none is left."""
+        await self._lock_meeting(meeting_id)
         for _attempt in range(SEAT_ATTEMPTS):
             try:
                 async with self._db.begin_nested():
@@ -63,6 +68,7 @@ class SignUpRepository(Repository):
 
     async def remove(self, meeting_id: int, person_id: int) -> SignUp | None:
         """Delete a person's sign-up and return it; None when there was none."""
+        await self._lock_meeting(meeting_id)
         found = await self.get(meeting_id, person_id)
         if found is not None:
             await self._db.execute(delete(meeting_signups).where(
@@ -71,6 +77,7 @@ class SignUpRepository(Repository):
 
     async def promote_next(self, meeting_id: int, now: datetime) -> SignUp | None:
         """Give the lowest free seat to the first in the waitlist; None when no seat or nobody waits."""
+        await self._lock_meeting(meeting_id)
         first = (await self._db.execute(select(meeting_signups.c.id, meeting_signups.c.person_id).where(
             meeting_signups.c.meeting_id == meeting_id, meeting_signups.c.status == _WAITLISTED,
         ).order_by(meeting_signups.c.queued_at, meeting_signups.c.person_id).limit(1))).first()
@@ -84,6 +91,7 @@ class SignUpRepository(Repository):
 
     async def compact_seats(self, meeting_id: int) -> None:
         """Renumber the confirmed seats 1..n in seat order, so a lower capacity still covers them all."""
+        await self._lock_meeting(meeting_id)
         rows = (await self._db.execute(select(meeting_signups.c.id, meeting_signups.c.seat).where(
             meeting_signups.c.meeting_id == meeting_id, meeting_signups.c.status == _CONFIRMED,
         ).order_by(meeting_signups.c.seat))).fetchall()
@@ -152,6 +160,10 @@ class SignUpRepository(Repository):
         """Return how many wrong codes were counted against the meeting."""
         query = select(func.count()).where(checkin_failures.c.meeting_id == meeting_id)
         return int((await self._db.execute(query)).scalar() or 0)
+
+    async def _lock_meeting(self, meeting_id: int) -> None:
+        """Wait for other transactions changing this meeting's seats (PostgreSQL; SQLite renders no FOR UPDATE)."""
+        await self._db.execute(select(meetings.c.id).where(meetings.c.id == meeting_id).with_for_update())
 
     async def _signups(self, query: Select[Any]) -> list[SignUp]:
         return [SignUp(r.meeting_id, r.person_id, SignUpStatus(r.status), r.queued_at, r.seat)

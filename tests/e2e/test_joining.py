@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.emulator.harness import Harness
+from tests.conftest import on_both_backends
 from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, OUTSIDER, SECRETARY, join, request_to_join
 from tests.factories import ROSTER, bind_telegram, load_roster
 
@@ -18,6 +19,7 @@ async def test_start_greets_in_chinese_with_a_share_phone_button(bot: Harness) -
     assert replies[-1].reply_markup["keyboard"][0][0]["request_contact"] is True
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_sharing_own_contact_binds_and_shows_the_menu(bot: Harness) -> None:
     await bot.tg.user_says(ALICE, "/start")
 
@@ -48,6 +50,7 @@ async def test_unbound_person_can_only_start_help_and_lang(bot: Harness) -> None
     assert "发送 /start 并分享手机号即可加入" in help_[-1].text
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_unmatched_person_is_approved_by_the_village_cadre(bot: Harness) -> None:
     await join(bot, SECRETARY)
     await bot.tg.user_says(OUTSIDER, "/start")

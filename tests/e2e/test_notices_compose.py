@@ -11,6 +11,7 @@ from PIL import Image
 from bot.emulator import FakeUser
 from bot.emulator.harness import Harness, running_bot
 from storage.database import Database
+from tests.conftest import on_both_backends
 from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, SECRETARY, join, villager
 from tests.factories import load_roster
 from tests.seeding import seed_accounts
@@ -55,6 +56,7 @@ async def joined(bot: Harness) -> Harness:
     return bot
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_notice_to_two_groups_reaches_exactly_their_members(joined: Harness) -> None:
     bot = joined
     await compose(bot)
@@ -85,6 +87,7 @@ async def test_preview_counts_the_people_and_their_accounts(joined: Harness) -> 
     assert notices_to(bot, ALICE) == []
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_cadre_message_ends_with_the_delivery_report(joined: Harness) -> None:
     bot = joined
     bot.api.blocked.add(MING.id)

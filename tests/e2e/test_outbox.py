@@ -8,6 +8,7 @@ from bot.emulator import FakeUser
 from bot.emulator.harness import Harness
 from handlers.context import Notifier
 from handlers.replies import Reply
+from tests.conftest import on_both_backends
 from tests.factories import bind_telegram, person_by_phone
 from village.clock import ManualClock
 from village.services import Services
@@ -44,6 +45,7 @@ async def test_the_same_key_is_sent_only_once(bot: Harness, clock: ManualClock) 
     assert len(bot.api.messages_to(1001)) == 1
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_graceful_restart_midway_delivers_each_message_exactly_once(bot: Harness, clock: ManualClock) -> None:
     for index, phone in enumerate(PHONES):
         await bind_telegram(bot.runtime.database, clock, phone, 3000 + index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import asyncio
 
 import pytest
 from alembic import command
@@ -11,18 +11,18 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from storage.database import Database, open_engine, sqlite_url
+import storage.database
+from storage.database import Database, open_engine
 from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.tables import metadata
+from village.places import Village
 
 
-async def test_upgrade_from_empty_reaches_head_and_is_idempotent(tmp_path: Path) -> None:
-    url = sqlite_url(str(tmp_path / "new.db"))
+async def test_upgrade_from_empty_reaches_head_and_is_idempotent(empty_db_url: str) -> None:
+    first = await upgrade(empty_db_url)
+    second = await upgrade(empty_db_url)
 
-    first = await upgrade(url)
-    second = await upgrade(url)
-
-    assert first == second == head_revision() == await current_revision(url)
+    assert first == second == head_revision() == await current_revision(empty_db_url)
 
 
 async def test_migrations_create_exactly_the_declared_tables(database: Database) -> None:
@@ -44,6 +44,7 @@ async def test_every_migration_downgrades_to_empty_and_upgrades_again(db_url: st
     assert await upgrade(db_url) == head_revision()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(database: Database) -> None:
     async with database.connection() as connection:
         journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
@@ -55,7 +56,7 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(data
 
 async def test_foreign_keys_are_enforced(database: Database) -> None:
     async with database.connection() as connection:
-        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        with pytest.raises(IntegrityError, match=r"(?i)foreign key"):
             await connection.execute(text("INSERT INTO grids (village_id, name) VALUES (999, 'x')"))
 
 
@@ -71,3 +72,26 @@ async def test_a_failed_transaction_leaves_nothing_behind(database: Database) ->
 
     async with database.transaction() as store:
         assert await store.places.village_by_code("FX09") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_transaction_queues_behind_a_long_writer_instead_of_failing(
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage.database, "BUSY_TIMEOUT_MS", 20)
+    holding = asyncio.Event()
+
+    async def read_when_free() -> Village | None:
+        await holding.wait()
+        async with database.transaction() as store:
+            return await store.places.village_by_code("FX08")
+
+    reader = asyncio.ensure_future(read_when_free())
+    async with database.transaction() as store:
+        await store.places.save_village("FX08", "长村")
+        holding.set()
+        while database.lock_waits < 3 and not reader.done():  # noqa: ASYNC110 - hold the lock past 3 waits
+            await asyncio.sleep(0.01)
+    seen = await reader
+
+    assert database.lock_waits >= 3
+    assert seen == Village(seen.id if seen else 0, "FX08", "长村")

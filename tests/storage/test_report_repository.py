@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -66,3 +67,15 @@ async def test_a_keyed_event_is_recorded_once(database: Database, clock: ManualC
     assert first is not None
     assert again is None
     assert [e.kind for e in timeline] == ["overdue"]
+
+
+async def test_reports_filed_at_once_get_consecutive_distinct_numbers(database: Database, clock: ManualClock) -> None:
+    new = await new_report(database, clock)
+
+    async def file_alone() -> str:
+        async with database.transaction() as store:
+            return (await store.reports.add(new)).code
+
+    codes = await asyncio.gather(*(file_alone() for _ in range(5)))
+
+    assert sorted(codes) == [f"FX01-2611-{n:04}" for n in range(1, 6)]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from village.audit import AuditService
 from village.errors import ErrorCode, ImportRejectedError, NotFoundError, RowError
-from village.people import Actor, Person, PersonFields
+from village.people import Actor
 from village.permissions import require_admin
 from village.places import Village
 from village.ports import Store
-from village.roles import Role, RoleGrant, RoleSource
 from village.roster.rows import EXPORT_COLUMNS, ImportSummary, NumberedRow, RosterRow, parse_rows, role_tokens
+from village.roster.writes import PhoneHolder, write_village
+
+AUDIT_TARGET_LIMIT = 128  # the audit log's target column; PostgreSQL enforces it (a district has ~100 villages)
 
 
 class RosterService:
@@ -23,34 +25,48 @@ class RosterService:
         self._audit = audit
 
     async def import_table(self, actor: Actor, table: Sequence[Sequence[Any]]) -> ImportSummary:
-        """Validate every row, check phones against other villages, then write it all.
+        """Validate every row, then write it all (see `import_rows`).
 
         Raises:
             ImportRejectedError: any bad row; nothing was written.
         """
         require_admin(actor)
-        rows = parse_rows(table)
-        await self._check_phones_elsewhere(rows)
+        return await self.import_rows(actor, parse_rows(table))
+
+    async def import_rows(self, actor: Actor, rows: Sequence[NumberedRow]) -> ImportSummary:
+        """Check phones against other villages, then write validated rows in bulk.
+
+        Callers validate with `parse_rows` before opening the transaction, so that SQLite's write lock
+        is held only for the writing.
+
+        Raises:
+            ImportRejectedError: a phone belongs to someone in another village; nothing was written.
+        """
+        require_admin(actor)
+        holders = await self._store.roster.phone_holders({n.row.phone for n in rows if n.row.phone})
+        await self._check_phones_elsewhere(rows, holders)
         summary = ImportSummary()
         for code, village_rows in _by_village(rows).items():
-            await _VillageImport(self._store, code, village_rows).apply(summary)
+            village = await self._save_village(code, village_rows)
+            await write_village(self._store.roster, village.id, village_rows, holders, summary)
+            summary.villages += 1
             summary.touched_villages.append(code)
-        await self._audit.record(actor, None, "roster.import", ",".join(summary.touched_villages),
+        codes = ",".join(summary.touched_villages)
+        await self._audit.record(actor, None, "roster.import",
+                                 codes if len(codes) <= AUDIT_TARGET_LIMIT else f"{summary.villages} villages",
                                  after={"added": summary.added, "updated": summary.updated,
-                                        "unchanged": summary.unchanged})
+                                        "unchanged": summary.unchanged, "villages": summary.touched_villages})
         return summary
 
-    async def _check_phones_elsewhere(self, rows: Sequence[NumberedRow]) -> None:
-        errors = []
-        for numbered in rows:
-            if not numbered.row.phone:
-                continue
-            holder = await self._store.people.by_phone(numbered.row.phone)
-            if holder is None:
-                continue
-            village = await self._store.places.village(holder.village_id)
-            if village is not None and village.code != numbered.row.village:
-                errors.append(RowError(numbered.number, ErrorCode.ROW_PHONE_ELSEWHERE, {"village": village.code}))
+    async def _save_village(self, code: str, rows: Sequence[RosterRow]) -> Village:
+        name = next((r.village_name for r in rows if r.village_name), "")
+        existing = await self._store.places.village_by_code(code)
+        return await self._store.places.save_village(code, name or (existing.name if existing else code))
+
+    async def _check_phones_elsewhere(self, rows: Sequence[NumberedRow], holders: Mapping[str, PhoneHolder]) -> None:
+        codes = {v.id: v.code for v in await self._store.places.villages()}
+        errors = [RowError(n.number, ErrorCode.ROW_PHONE_ELSEWHERE, {"village": codes[holder.village_id]})
+                  for n in rows if (holder := holders.get(n.row.phone)) and codes[holder.village_id] != n.row.village]
         if errors:
             raise ImportRejectedError(errors)
 
@@ -73,83 +89,6 @@ def _by_village(rows: Sequence[NumberedRow]) -> dict[str, list[RosterRow]]:
     for numbered in rows:
         grouped.setdefault(numbered.row.village, []).append(numbered.row)
     return grouped
-
-
-class _VillageImport:
-    """Writes one village's validated rows, caching places to keep queries few."""
-
-    def __init__(self, store: Store, code: str, rows: list[RosterRow]) -> None:
-        self._store, self._code, self._rows = store, code, rows
-        self._grids: dict[str, int] = {}
-        self._groups: dict[str, int] = {}
-        self._households: dict[str, int] = {}
-
-    async def apply(self, summary: ImportSummary) -> None:
-        name = next((r.village_name for r in self._rows if r.village_name), "")
-        existing = await self._store.places.village_by_code(self._code)
-        village = await self._store.places.save_village(self._code, name or (existing.name if existing else self._code))
-        summary.villages += 1
-        for row in self._rows:
-            await self._apply_row(village.id, row, summary)
-        summary.households += len(self._households)
-
-    async def _apply_row(self, village_id: int, row: RosterRow, summary: ImportSummary) -> None:
-        fields = PersonFields(
-            village_id=village_id, name=row.name, phone=row.phone or None,
-            household_id=await self._household(village_id, row),
-            group_id=self._groups.get(row.group), grid_id=await self._grid(village_id, row.grid),
-        )
-        grants = [RoleGrant(g.role, village_id, g.title, RoleSource.ROSTER) for g in row.roles]
-        if row.household and not row.has(Role.RESIDENT):
-            grants.append(RoleGrant(Role.RESIDENT, village_id, "", RoleSource.ROSTER))
-        existing = await self._match(fields)
-        if existing is None:
-            person_id = await self._store.people.add(fields)
-            summary.added += 1
-        else:
-            person_id = existing.id
-            await self._store.people.update(person_id, fields)
-            if _differs(existing, fields, grants):
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
-        await self._store.people.replace_roles(person_id, RoleSource.ROSTER, grants)
-
-    async def _match(self, fields: PersonFields) -> Person | None:
-        if fields.phone:
-            found = await self._store.people.by_phone(fields.phone)
-            if found is not None:
-                return found
-        if fields.household_id is not None:
-            return await self._store.people.by_name_in_household(fields.household_id, fields.name)
-        return None
-
-    async def _grid(self, village_id: int, name: str) -> int | None:
-        if not name:
-            return None
-        if name not in self._grids:
-            self._grids[name] = (await self._store.places.save_grid(village_id, name)).id
-        return self._grids[name]
-
-    async def _household(self, village_id: int, row: RosterRow) -> int | None:
-        if not row.household:
-            return None
-        if row.group not in self._groups:
-            grid_id = await self._grid(village_id, row.grid)
-            assert grid_id is not None  # validated: a household row names its grid
-            self._groups[row.group] = (await self._store.places.save_group(village_id, grid_id, row.group)).id
-        if row.household not in self._households:
-            household = await self._store.places.save_household(village_id, self._groups[row.group], row.household)
-            self._households[row.household] = household.id
-        return self._households[row.household]
-
-
-def _differs(person: Person, fields: PersonFields, grants: Sequence[RoleGrant]) -> bool:
-    """Tell whether the row changes anything the roster holds about the person (their roster roles included)."""
-    before = (person.village_id, person.name, person.phone, person.household_id, person.group_id, person.grid_id)
-    after = (fields.village_id, fields.name, fields.phone, fields.household_id, fields.group_id, fields.grid_id)
-    roster_roles = {(g.role, g.village_id, g.title) for g in person.roles if g.source is RoleSource.ROSTER}
-    return before != after or roster_roles != {(g.role, g.village_id, g.title) for g in grants}
 
 
 async def _export_village(store: Store, village: Village) -> list[list[str]]:

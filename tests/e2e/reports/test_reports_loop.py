@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.emulator.harness import Harness
+from tests.conftest import on_both_backends
 from tests.e2e.conftest import ALICE, SECRETARY, join
 from tests.e2e.reports.conftest import GRID_WORKER, PHOTO, VOICE, file_report, last_with
 
@@ -46,6 +47,7 @@ async def test_media_is_kept_in_the_media_folder(bot: Harness, tmp_path: Path) -
     assert kept == [PHOTO]
 
 
+@on_both_backends  # a main journey, also on PostgreSQL
 async def test_grid_worker_handles_and_resident_rates_satisfied(bot: Harness) -> None:
     await join(bot, ALICE)
     await join(bot, GRID_WORKER)
