@@ -133,7 +133,7 @@ async def test_revision_reason_leaves_the_other_deductions_reason_alone(
     for user in (MING, SECRETARY):
         await join(bot, user)
     await bot.tg.user_says(MING, "/score")
-    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_taps(MING, "⚖️ 申诉")
     await bot.tg.user_says(MING, "棚子已经拆了")
     await bot.tg.user_taps(SECRETARY, "✏️ 修改")
     await bot.tg.user_taps(SECRETARY, "不违章搭建 −15")
@@ -154,7 +154,7 @@ async def test_appeal_decided_by_another_cadre_mid_revision_ends_the_revision(
     for user in (MING, SECRETARY, DIRECTOR):
         await join(bot, user)
     await bot.tg.user_says(MING, "/score")
-    await bot.tg.user_taps(MING, "📝 申诉")
+    await bot.tg.user_taps(MING, "⚖️ 申诉")
     await bot.tg.user_says(MING, "棚子已经拆了")
     await bot.tg.user_taps(SECRETARY, "✏️ 修改")
     await bot.tg.user_taps(DIRECTOR, "✅ 维持原结果")
