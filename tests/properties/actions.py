@@ -195,3 +195,12 @@ actions: st.SearchStrategy[Action] = st.one_of(
     st.just(Restart()),
     st.builds(Wait, st.sampled_from([0.01, 1.0, 25.0, 24 * 40.0])),
 )
+
+
+def every_start() -> list[Start]:
+    """Return one Start for each flow a person can start: by its menu label, else by its command."""
+    flows = registry.flows()
+    by_label = [Start(i) for i, _ in enumerate(f for f in flows if f.menu)]
+    commands = sorted({c for f in flows for c in f.commands})
+    by_command = [Start(commands.index(f.commands[0]), by_command=True) for f in flows if not f.menu and f.commands]
+    return by_label + by_command

@@ -6,10 +6,12 @@ the fix, so that the suite covers those inputs again. Nothing here is a defect o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from handlers import registry
 from handlers.callback_data import unpack
+from handlers.replies import Reply
 
 if TYPE_CHECKING:
     from tests.properties.filing import Where
@@ -51,3 +53,28 @@ def until_back_clears_abandoned_fields_fixed(first: Where, later: Where | None) 
     """
     return later is None or ((first.point is None) == (later.point is None)
                              and (first.address is None) == (later.address is None))
+
+
+def until_inline_question_replaces_old_keyboard_fixed(replies: Sequence[Reply]) -> bool:
+    """Whether to judge the reply keyboard after these replies; False when they ask a question by inline
+    buttons only, without sending a keyboard.
+
+    Defect (engine/flows, "keyboard per question"): such a question leaves the previous question's reply
+    keyboard on the phone, e.g. a stranger at "📱 分享我的手机号" who sends /lang gets the language
+    question with the share-phone key still under it (the engine swaps the keyboard only when the turn
+    has an earlier message without buttons to carry it).
+    """
+    return not (replies and replies[-1].buttons and all(r.keyboard is None and not r.remove_keyboard
+                                                        for r in replies))
+
+
+def until_quick_flow_replaces_question_keyboard_fixed(replies: Sequence[Reply], in_conversation: bool) -> bool:
+    """Whether to judge the reply keyboard after a turn that ended every conversation; False when that turn
+    sent no keyboard.
+
+    Defect (engine/flows, "keyboard per question"): a flow that answers at once and ends with
+    `finish(..., menu=False)` ("the menu keyboard is still shown": /myreports, /queue, /board, the
+    topic, meeting and matter lists) started by its command in the middle of a question leaves that
+    question's ⬅️ 返回 / ❌ 取消 keys on the phone, e.g. a cadre at the check-in code sends /myreports.
+    """
+    return in_conversation or any(r.keyboard is not None or r.remove_keyboard for r in replies)
