@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.properties.world import build_world
 
-settings.register_profile("ci", max_examples=12, deadline=None, derandomize=True, print_blob=True,
+settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("long", max_examples=400, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

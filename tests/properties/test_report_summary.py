@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import currently_in_test_context, given, note
+from hypothesis import currently_in_test_context, example, given, note
 from hypothesis import strategies as st
 
 from storage.database import Database, sqlite_url
@@ -32,6 +32,11 @@ plans = st.builds(ReportPlan, category=st.integers(0, CATEGORIES - 1), text=st.o
 
 
 @given(plan=plans)
+# found: an address that is a navigation word goes Back instead, again and again
+@example(plan=ReportPlan(category=1, text="返回", photos=6, where=Where(address="返回"), anonymous=True))
+# kept: Back from the summary, a restart, and a location answered again the same way
+@example(plan=ReportPlan(category=2, text=None, photos=2, where=Where(point=(30.9, 121.5)), anonymous=False,
+                         backs=(5, 7), restarts=(4, 6), later_where=Where(point=(31.0, 121.4))))
 def test_the_summary_shows_what_is_stored(world: Path, plan: ReportPlan) -> None:
     summary, stored = asyncio.run(_file(world, plan))
 
