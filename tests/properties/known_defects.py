@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from handlers import registry
 from handlers.callback_data import unpack
 from handlers.replies import Reply
 
@@ -29,19 +28,11 @@ def until_malformed_callback_arguments_fixed(data: str) -> bool:
     Defect (resilience): data of a real flow and action with an argument that is not a non-negative
     integer (`rpt:cat:`, `rpt:cat:x`) raises BadCallbackError out of the engine, and one of 2^63 or
     more raises OverflowError from SQLite, instead of the polite "button no longer valid" answer.
+    Reproduction (tests/properties/exploration.explore, persona household_head):
+    `[Start(4), PressForged("rpt:cat:")]`, `[Type("你好"), PressForged("rph:acc:9223372036854775808")]`.
     """
     callback = unpack(data)
     return callback is None or all(_small_id(argument) for argument in callback.args)
-
-
-def until_unknown_command_mid_flow_fixed(command: str) -> bool:
-    """Keep only commands some flow declares (and /start, /cancel, /menu).
-
-    Defect (engine/flows, "keyboard per question"): an unknown command during a conversation is
-    answered with "did not understand" and the main menu keyboard, while the conversation stays on
-    its question: the keyboard shown no longer belongs to the question being asked.
-    """
-    return command in {c for f in registry.flows() for c in f.commands} | {"start", "cancel", "menu"}
 
 
 def until_back_clears_abandoned_fields_fixed(first: Where, later: Where | None) -> bool:
@@ -50,6 +41,8 @@ def until_back_clears_abandoned_fields_fixed(first: Where, later: Where | None) 
     Defect (engine/flows, "Back clearing abandoned draft fields"): type an address, tap Back, then
     send a location: the draft keeps both, the summary shows "位置：已发送" only, and the stored
     report also carries the abandoned address.
+    Reproduction (test_report_summary._file): `ReportPlan(category=0, text="路灯", photos=0,
+    where=Where(address="村口"), anonymous=False, backs=(4,), later_where=Where(point=(30.9, 121.5)))`.
     """
     return later is None or ((first.point is None) == (later.point is None)
                              and (first.address is None) == (later.address is None))
@@ -63,6 +56,7 @@ def until_inline_question_replaces_old_keyboard_fixed(replies: Sequence[Reply]) 
     keyboard on the phone, e.g. a stranger at "📱 分享我的手机号" who sends /lang gets the language
     question with the share-phone key still under it (the engine swaps the keyboard only when the turn
     has an earlier message without buttons to carry it).
+    Reproduction (explore, persona stranger): `[Command("start"), Command("lang")]`.
     """
     return not (replies and replies[-1].buttons and all(r.keyboard is None and not r.remove_keyboard
                                                         for r in replies))
@@ -76,5 +70,6 @@ def until_quick_flow_replaces_question_keyboard_fixed(replies: Sequence[Reply], 
     `finish(..., menu=False)` ("the menu keyboard is still shown": /myreports, /queue, /board, the
     topic, meeting and matter lists) started by its command in the middle of a question leaves that
     question's ⬅️ 返回 / ❌ 取消 keys on the phone, e.g. a cadre at the check-in code sends /myreports.
+    Reproduction (explore, persona cadre): `[Command("checkin"), Command("myreports")]`.
     """
     return in_conversation or any(r.keyboard is not None or r.remove_keyboard for r in replies)
