@@ -16,10 +16,13 @@ from hypothesis import HealthCheck, settings
 
 from tests.properties.world import build_world
 
+# An example is a whole conversation (a tour is 25 flows with detours, some texts are 12,000 characters):
+# slow and large by design, and an overrun of hypothesis' buffer counts as filtered.
+LARGE_EXAMPLES = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile("ci", max_examples=20, deadline=None, derandomize=True, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                          suppress_health_check=LARGE_EXAMPLES)
 settings.register_profile("long", max_examples=400, deadline=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                          suppress_health_check=LARGE_EXAMPLES)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
