@@ -232,8 +232,15 @@ class Engine:
         if ctx.person is None and not flow.public:
             flow = self._stranger
         ctx.draft = {}
-        replies = await self._apply(ctx, flow, None, await flow.begin(ctx))
-        return [Reply(DISCARDED), *replies] if record is not None and ctx.person is not None else replies
+        turn = await flow.begin(ctx)
+        replies = await self._apply(ctx, flow, None, turn)
+        if record is None or ctx.person is None:
+            return replies
+        notice = Reply(DISCARDED)
+        if turn.next_state is None and not any(r.keyboard is not None or r.remove_keyboard for r in replies):
+            # A flow that answers at once leaves the keyboard alone: the interrupted question's keys must go.
+            notice = replace(notice, keyboard=self._menu.reply(ctx.person).keyboard)
+        return [notice, *replies]
 
     async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
         flow = self._flows[record.flow]

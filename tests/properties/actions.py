@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from handlers import registry
 from handlers.events import EventKind
-from tests.properties import known_defects
 
 
 @dataclass(frozen=True)
@@ -153,10 +152,9 @@ forged_data = st.one_of(
     st.text(max_size=70),
     st.builds(lambda flow, action, args: ":".join([flow, action, *args]), st.sampled_from(_flow_names()),
               st.sampled_from(_action_names()), st.lists(arguments, max_size=3)),
-).filter(known_defects.until_malformed_callback_arguments_fixed)
+)
 # arguments put in place of a shown button's: `rpt:cat` + `:17`
-forged_arguments = st.lists(arguments, max_size=3).map(":".join).filter(
-    lambda joined: known_defects.until_malformed_callback_arguments_fixed(f"f:a:{joined}"))
+forged_arguments = st.lists(arguments, max_size=3).map(":".join)
 
 commands = st.builds(
     Command,

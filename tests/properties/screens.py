@@ -6,7 +6,6 @@ from handlers import registry
 from handlers.callback_data import unpack
 from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, MENU_LABEL, NAV
 from handlers.menu import SECTION_LABELS
-from tests.properties import known_defects
 from tests.properties.phone import Phone
 from tests.properties.snapshots import Row
 
@@ -26,7 +25,7 @@ def stray_keyboards(phone: Phone, record: Row | None) -> list[str]:
     (typing a menu label there is the engine's business), but a question's own keys may not outlive it.
     """
     where = None if record is None else (str(record["flow"]), str(record["state"]))
-    if phone.keyboard_changed or not _judged(phone, where):
+    if phone.keyboard_changed:
         phone.keyboard_at = where
     question_keys = set(phone.keyboard_labels()) - _menu_labels(phone)
     if where is not None:  # Back and Cancel answer every question
@@ -35,12 +34,6 @@ def stray_keyboards(phone: Phone, record: Row | None) -> list[str]:
     if question_keys and phone.keyboard_at != where:
         problems.append(f"keys {sorted(question_keys)} of {phone.keyboard_at} still shown in {where}")
     return problems + _stray_buttons(phone, where)
-
-
-def _judged(phone: Phone, where: tuple[str, str] | None) -> bool:
-    """Whether the keyboard left on the phone is judged after this turn (see known_defects)."""
-    return (known_defects.until_inline_question_replaces_old_keyboard_fixed(phone.replies)
-            and known_defects.until_quick_flow_replaces_question_keyboard_fixed(phone.replies, where is not None))
 
 
 def _stray_buttons(phone: Phone, where: tuple[str, str] | None) -> list[str]:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from storage.database import Database, sqlite_url
 from tests.conftest import START
-from tests.properties import known_defects
 from tests.properties.actions import coordinates, texts
 from tests.properties.exploration import catalogs
 from tests.properties.filing import ReportPlan, Summary, Where, file_report
@@ -27,8 +26,7 @@ places = st.one_of(st.builds(Where, point=coordinates), st.builds(Where, address
 turns = st.lists(st.integers(0, 10), max_size=3).map(tuple)
 plans = st.builds(ReportPlan, category=st.integers(0, CATEGORIES - 1), text=st.one_of(st.none(), texts),
                   photos=st.integers(0, 6), where=places, anonymous=st.booleans(), backs=turns, restarts=turns,
-                  later_where=st.one_of(st.none(), places)).filter(
-    lambda plan: known_defects.until_back_clears_abandoned_fields_fixed(plan.where, plan.later_where))
+                  later_where=st.one_of(st.none(), places))
 
 
 @given(plan=plans)
