@@ -104,7 +104,8 @@ class Engine:
                 log.info("dropping redelivered update %s", event.update_ref)
                 return []
             ctx, record, lapsed = await self._context(store, event, now)
-            replies = [Reply(lapsed)] if lapsed else []
+            # The lapsed question's keys go with it: the notice carries the menu (a new question replaces it).
+            replies = [Reply(lapsed, keyboard=self._menu.reply(ctx.person).keyboard)] if lapsed else []
             replies += await self._guarded(ctx, record)
         if ctx.notify.queued:
             self._on_queued()
