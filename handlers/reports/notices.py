@@ -12,6 +12,7 @@ from handlers.context import Notifier
 from handlers.replies import Attachment, AttachmentKind, Reply
 from handlers.reports.cards import card_reply, rating_buttons, show_button, title
 from handlers.texts import Content, _, lines
+from village.geo import Datum
 from village.media import MediaKind
 from village.outbox import MessageKind, Priority
 from village.people import Actor
@@ -38,8 +39,8 @@ def media_replies(report: Report, media: Iterable[ReportMedia]) -> list[Reply]:
         kind = _ATTACHMENTS.get(item.media.kind, AttachmentKind.DOCUMENT)
         replies.append(Reply(caption, attachment=Attachment(kind, file_ref=item.media.file_ref)))
     if report.point is not None:
-        replies.append(Reply(_("📍 Location of {code}", code=report.code),
-                             location=(report.point.latitude, report.point.longitude)))
+        point = report.point.to(Datum.WGS84)  # a reply's location is in WGS-84 (handlers/replies.py)
+        replies.append(Reply(_("📍 Location of {code}", code=report.code), location=(point.latitude, point.longitude)))
     return replies
 
 
