@@ -22,7 +22,7 @@ from handlers.events import Event
 from handlers.replies import Reply, to_payload
 from storage.database import Database
 from village.clock import Clock
-from village.outbox import NewMessage, Priority
+from village.outbox import MessageKind, NewMessage, Priority
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class DirectReplies:
             identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
                                                    display_name=event.display_name, now=now)
             messages = [NewMessage(reply_key(event, first + offset), identity.id, payload, Priority.URGENT,
-                                   batch=lane(identity.id))
+                                   batch=lane(identity.id), kind=MessageKind.REPLY_FALLBACK)
                         for offset, payload in enumerate(_payloads(event, replies))]
             added = await store.outbox.add_many(messages, now)
         log.warning("Telegram unavailable: %d reply(ies) to update %s queued in the outbox", added, event.update_ref)

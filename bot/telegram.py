@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from handlers.events import Contact, Event, EventKind, Location, Media
 from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
+from village.geo import Datum
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,9 @@ def _message_fields(message: Message) -> tuple[EventKind, dict[str, Any]]:
         name = " ".join(filter(None, [message.contact.first_name, message.contact.last_name]))
         return EventKind.CONTACT, {"contact": Contact(message.contact.phone_number, own, name)}
     if message.location:
-        return EventKind.LOCATION, {"location": Location(message.location.latitude, message.location.longitude)}
+        # Telegram's coordinates are GPS ones (WGS-84).
+        point = Location(message.location.latitude, message.location.longitude, Datum.WGS84)
+        return EventKind.LOCATION, {"location": point}
     if message.photo:
         largest = message.photo[-1]
         return EventKind.PHOTO, {"text": text, "media": Media(largest.file_id, largest.file_size, "image/jpeg")}

@@ -11,6 +11,7 @@ from handlers.replies import Reply
 from handlers.texts import _
 from village.errors import PermissionDeniedError
 from village.joining import JoinRequest
+from village.outbox import MessageKind
 from village.people import Identity
 from village.roles import Role
 
@@ -31,7 +32,7 @@ async def approve(ctx: Context) -> Turn:
     request, person = await ctx.services.joining.approve(ctx.actor, _request_id(ctx))
     welcome = _("Good news: the village office approved your request. Welcome, {name}!", name=person.name)
     await ctx.notify.to_identities(await _requester(ctx, request), f"join-request:{request.id}:approved",
-                                   ctx.menu.reply(person, welcome))
+                                   ctx.menu.reply(person, welcome), kind=MessageKind.JOIN_APPROVED)
     return stay(Reply(_("✅ Approved: {name}.", name=request.name), edit=True))
 
 
@@ -39,7 +40,8 @@ async def reject(ctx: Context) -> Turn:
     """Turn the request down; tell the requester politely."""
     request = await ctx.services.joining.reject(ctx.actor, _request_id(ctx))
     sorry = _("Sorry, the village office could not confirm your request. Please contact the village office.")
-    await ctx.notify.to_identities(await _requester(ctx, request), f"join-request:{request.id}:rejected", Reply(sorry))
+    await ctx.notify.to_identities(await _requester(ctx, request), f"join-request:{request.id}:rejected", Reply(sorry),
+                                   kind=MessageKind.JOIN_REJECTED)
     return stay(Reply(_("❌ Rejected: {name}.", name=request.name), edit=True))
 
 

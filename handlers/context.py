@@ -13,7 +13,7 @@ from handlers.replies import Reply, to_payload
 from handlers.texts import Content
 from village.errors import NotBoundError
 from village.media import MediaKind, StoredMedia
-from village.outbox import NewMessage, Priority
+from village.outbox import MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
 from village.services import Services
 
@@ -59,27 +59,29 @@ class Notifier:
         self._default_locale = default_locale
         self.queued = 0
 
-    async def to_person(
-        self, person_id: int, key: str, reply: Reply, *,
-        optional: bool = False, priority: Priority = Priority.NORMAL, batch: str | None = None,
-    ) -> int:
+    async def to_person(self, person_id: int, key: str, reply: Reply, *, kind: MessageKind, **options: Any) -> int:
         """Queue `reply` for every account of the person; return how many were newly queued.
 
         `key` makes it idempotent: queueing the same key again does nothing.
         """
         identities = await self._services.store.identities.of_person(person_id)
-        return await self.to_identities(identities, key, reply, optional=optional, priority=priority, batch=batch)
+        return await self.to_identities(identities, key, reply, kind=kind, **options)
 
-    async def to_people(self, person_ids: Iterable[int], key: str, reply: Reply, **options: Any) -> int:
+    async def to_people(
+        self, person_ids: Iterable[int], key: str, reply: Reply, *, kind: MessageKind, **options: Any,
+    ) -> int:
         """Queue `reply` for several people; `key` is made per person."""
         identities = await self._services.store.identities.of_people(sorted(set(person_ids)))
-        return await self.to_identities(identities, key, reply, **options)
+        return await self.to_identities(identities, key, reply, kind=kind, **options)
 
     async def to_identities(
-        self, identities: Iterable[Identity], key: str, reply: Reply, *,
+        self, identities: Iterable[Identity], key: str, reply: Reply, *, kind: MessageKind,
         optional: bool = False, priority: Priority = Priority.NORMAL, batch: str | None = None,
+        important: bool | None = None,
     ) -> int:
-        """Queue `reply` for each identity, keyed `key>identity`.
+        """Queue `reply` of `kind` for each identity, keyed `key>identity`.
+
+        `important` overrides the kind's default (`KIND_TRAITS`) for this message.
 
         The reply is rendered once per language and the rows are written in bulk, so that
         queueing a broadcast to thousands holds the database for a fraction of a second.
@@ -91,7 +93,8 @@ class Notifier:
             if locale not in payloads:
                 payloads[locale] = to_payload(self._renderer.render(reply, locale))
             messages.append(NewMessage(key=f"{key}>i{identity.id}", identity_id=identity.id,
-                                       payload=payloads[locale], priority=priority, batch=batch))
+                                       payload=payloads[locale], priority=priority, batch=batch,
+                                       kind=kind, important=important))
         queued = await self._services.outbox.enqueue_many(messages, optional=optional) if messages else 0
         self.queued += queued
         return queued

@@ -16,6 +16,7 @@ from handlers.charts import Panel, bar_chart, text_bar
 from handlers.jobs import JobContext, JobSpec
 from handlers.notices.delivery import by_locale
 from handlers.notices.views import CATEGORY_NAMES, number
+from village.outbox import MessageKind
 
 __all__ = ["ChartSeries", "DigestSection", "digest_job", "number", "percent"]
 from handlers.replies import Attachment, AttachmentKind, Reply
@@ -111,7 +112,7 @@ def digest_job(sections: Sequence[SectionBuilder] = SECTIONS) -> JobSpec:
             for locale, group in by_locale(identities, job.services.settings.locale).items():
                 reply = digest_reply(job, village, year, month, found, locale)
                 queued += await job.notify.to_identities(group, digest_key(village.id, year, month), reply,
-                                                         optional=True)
+                                                         kind=MessageKind.DIGEST_MONTHLY, optional=True)
             villages += 1
         return f"digest for {year}-{month:02d}: {queued} message(s) queued for {villages} village(s)"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from village.geo import Datum, GeoPoint
+
 
 class EventKind(StrEnum):
     """The kinds of input the bot understands."""
@@ -31,10 +33,16 @@ class Contact:
 
 @dataclass(frozen=True)
 class Location:
-    """A shared point."""
+    """A shared point, in the datum its channel uses (Telegram WGS-84, WeChat GCJ-02)."""
 
     latitude: float
     longitude: float
+    datum: Datum
+
+    @property
+    def point(self) -> GeoPoint:
+        """Return the point on the map."""
+        return GeoPoint(self.latitude, self.longitude, self.datum)
 
 
 @dataclass(frozen=True)

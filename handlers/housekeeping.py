@@ -8,6 +8,7 @@ from datetime import timedelta
 from handlers.conversations import Flow
 from handlers.jobs import JobContext, JobSpec
 from handlers.replies import Reply
+from village.outbox import MessageKind
 
 UPDATE_MEMORY = timedelta(days=7)
 
@@ -24,7 +25,8 @@ def expire_job(flows: Mapping[str, Flow]) -> JobSpec:
             identity = await store.identities.get(record.identity_id)
             if flow is not None and flow.expired is not None and identity is not None:
                 key = f"conversation-expired:{record.identity_id}:{record.expires_at.isoformat()}"
-                await job.notify.to_identities([identity], key, Reply(flow.expired), optional=True)
+                await job.notify.to_identities([identity], key, Reply(flow.expired),
+                                               kind=MessageKind.CONVERSATION_EXPIRED, optional=True)
         return f"{len(expired)} conversation(s) expired"
 
     return JobSpec("expire_conversations", "*/10 * * * *", run, "end conversations left unfinished too long")

@@ -19,6 +19,7 @@ from handlers.replies import Button, KeyRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
 from village.joining import JoinRequest
+from village.outbox import MessageKind
 from village.people import Person
 from village.phones import normalise_phone
 
@@ -130,7 +131,8 @@ async def receive_name(ctx: Context) -> Turn:
         return reask(Reply(_("Please type your name as text.")))
     request, cadres = await ctx.services.joining.request_to_join(
         ctx.identity, int(ctx.draft["village_id"]), ctx.event.text, ctx.draft.get("phone"))
-    await ctx.notify.to_people([c.id for c in cadres], f"join-request:{request.id}", request_notice(request))
+    await ctx.notify.to_people([c.id for c in cadres], f"join-request:{request.id}", request_notice(request),
+                               kind=MessageKind.JOIN_REQUESTED)
     return finish(Reply(_("Thank you, {name}. Your request has gone to the village office; we will tell you "
                           "as soon as they decide.", name=request.name)))
 

@@ -74,7 +74,7 @@ class Reply:
     remove_keyboard: bool = False
     attachment: Attachment | None = None
     edit: bool = False
-    location: tuple[float, float] | None = None
+    location: tuple[float, float] | None = None  # latitude, longitude in WGS-84; each channel converts
 
 
 def to_payload(reply: Reply) -> dict[str, Any]:

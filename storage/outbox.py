@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select, update
 
 from storage.repository import Repository
 from storage.tables import identities, outbox
-from village.outbox import BatchProgress, NewMessage, OutboxItem, OutboxStatus
+from village.outbox import BatchProgress, MessageKind, NewMessage, OutboxItem, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING.value
 # Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
@@ -122,7 +122,9 @@ class OutboxRepository(Repository):
 
 
 def _row(message: NewMessage, now: datetime) -> dict[str, Any]:
+    traits = message.traits
     return {
+        "kind": message.kind.value, "important": traits.important, "resend_safe": traits.resend_safe,
         "key": message.key, "identity_id": message.identity_id, "payload": dict(message.payload),
         "priority": int(message.priority), "status": _PENDING, "not_before": message.not_before or now,
         "attempts": 0, "resent": False, "batch": message.batch, "created_at": now,
@@ -135,4 +137,5 @@ def _item(row: Any, *, attempts: int) -> OutboxItem:
         status=OutboxStatus.SENDING, not_before=row.not_before, attempts=attempts, created_at=row.created_at,
         batch=row.batch, resent=row.resent, channel=row.channel, chat_ref=row.chat_ref,
         unreachable=row.unreachable_since is not None,
+        kind=MessageKind(row.kind), important=row.important, resend_safe=row.resend_safe,
     )

@@ -12,10 +12,10 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from storage.repository import Repository, new_id
 from storage.tables import report_events, report_followers, report_media, reports
+from village.geo import Datum, GeoPoint
 from village.media import MediaKind, StoredMedia
 from village.reports.model import (
     ACTIVE_STATUSES,
-    GeoPoint,
     MediaPurpose,
     NewEvent,
     NewReport,
@@ -232,13 +232,14 @@ def _new_values(new: NewReport, sequence: int) -> dict[str, Any]:
         "status": _SUBMITTED, "reporter_id": new.reporter_id, "filed_by_id": new.filed_by_id,
         "anonymous": draft.anonymous, "grid_id": new.grid_id, "assignee_id": new.assignee_id,
         "latitude": draft.point.latitude if draft.point else None,
-        "longitude": draft.point.longitude if draft.point else None, "address": draft.address,
+        "longitude": draft.point.longitude if draft.point else None,
+        "datum": draft.point.datum.value if draft.point else None, "address": draft.address,
         "created_at": new.created_at, "accept_due_at": new.accept_due_at, "resolution_note": "", "reopened": 0,
     }
 
 
 def _report(row: Any) -> Report:
-    point = GeoPoint(row.latitude, row.longitude) if row.latitude is not None else None
+    point = GeoPoint(row.latitude, row.longitude, Datum(row.datum)) if row.latitude is not None else None
     return Report(
         id=row.id, village_id=row.village_id, code=row.code, category=row.category, text=row.text,
         status=ReportStatus(row.status), reporter_id=row.reporter_id, filed_by_id=row.filed_by_id,

@@ -8,7 +8,7 @@ The payload is opaque here: the handlers render it, the dispatcher sends it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,103 @@ class OutboxStatus(StrEnum):
     BLOCKED = "blocked"  # the person blocked the bot
 
 
+class MessageKind(StrEnum):
+    """What a queued message is about, so that a channel can route, count and resend it by kind."""
+
+    REPORT_ASSIGNED = "report.assigned"  # a new or reassigned report, to its handler
+    REPORT_STATUS_CHANGED = "report.status_changed"  # to the reporter and followers
+    REPORT_FILED_FOR = "report.filed_for"  # a report a grid worker or cadre filed for a resident
+    REPORT_ALERT = "report.alert"  # staff: a fix rated 不满意
+    REPORT_RATING_NOTE = "report.rating_note"  # staff: the reporter's comment on a rating
+    REPORT_REMINDER = "report.reminder"  # overdue: to the handler
+    REPORT_ESCALATED = "report.escalated"  # overdue: to the secretary
+    REPORT_FEEDBACK_REQUESTED = "report.feedback_requested"  # the reporter has not rated the fix yet
+    SCORE_PUBLISHED = "score.published"
+    SCORE_REVISED = "score.revised"
+    ASSESSMENT_REMINDER = "assessment.reminder"
+    REWARD_NOTICE = "reward.notice"
+    APPEAL_FILED = "appeal.filed"
+    APPEAL_DECIDED = "appeal.decided"
+    RECTIFICATION_REPORTED = "rectification.reported"
+    RECTIFICATION_INSPECTED = "rectification.inspected"
+    MEETING_ANNOUNCED = "meeting.announced"
+    MEETING_REMINDER = "meeting.reminder"
+    MEETING_MOVED = "meeting.moved"
+    MEETING_CANCELLED = "meeting.cancelled"
+    MEETING_WAITLIST_PROMOTED = "meeting.waitlist_promoted"
+    TOPIC_THRESHOLD = "topic.threshold"
+    TOPIC_SCHEDULED = "topic.scheduled"
+    TOPIC_DECLINED = "topic.declined"
+    TOPIC_OUTCOME = "topic.outcome"  # a topic's resolution or result, to its followers
+    RESOLUTION_DISCLOSED = "resolution.disclosed"
+    RESULT_DISCLOSED = "result.disclosed"
+    MATTER_STAGE_DISCLOSED = "matter.stage_disclosed"
+    NOTICE_BROADCAST = "notice.broadcast"
+    DIGEST_MONTHLY = "digest.monthly"
+    JOIN_REQUESTED = "join.requested"
+    JOIN_APPROVED = "join.approved"
+    JOIN_REJECTED = "join.rejected"
+    CONVERSATION_EXPIRED = "conversation.expired"
+    REPLY_FALLBACK = "reply.fallback"  # a direct reply Telegram kept refusing, sent later
+    UNCLASSIFIED = "unclassified"  # only rows queued before kinds were recorded (migration 0009)
+
+
+@dataclass(frozen=True)
+class KindTraits:
+    """How a kind of message is treated when delivery is hard.
+
+    `important`: if the person cannot be reached, the cadres should follow up (a call or a visit).
+    `resend_safe`: seeing it twice does no harm, so it may be sent again after an unknown outcome
+    (a timeout after the request left); bulk and money/score messages are not, since a second copy
+    reads as a second event or spends a scarce quota.
+    """
+
+    important: bool
+    resend_safe: bool
+
+
+KIND_TRAITS: Mapping[MessageKind, KindTraits] = {
+    MessageKind.REPORT_ASSIGNED: KindTraits(important=True, resend_safe=True),
+    MessageKind.REPORT_STATUS_CHANGED: KindTraits(important=True, resend_safe=True),
+    MessageKind.REPORT_FILED_FOR: KindTraits(important=False, resend_safe=True),
+    MessageKind.REPORT_ALERT: KindTraits(important=True, resend_safe=True),
+    MessageKind.REPORT_RATING_NOTE: KindTraits(important=False, resend_safe=True),
+    MessageKind.REPORT_REMINDER: KindTraits(important=False, resend_safe=True),
+    MessageKind.REPORT_ESCALATED: KindTraits(important=True, resend_safe=True),
+    MessageKind.REPORT_FEEDBACK_REQUESTED: KindTraits(important=False, resend_safe=True),
+    MessageKind.SCORE_PUBLISHED: KindTraits(important=True, resend_safe=False),
+    MessageKind.SCORE_REVISED: KindTraits(important=True, resend_safe=False),
+    MessageKind.ASSESSMENT_REMINDER: KindTraits(important=False, resend_safe=True),
+    MessageKind.REWARD_NOTICE: KindTraits(important=True, resend_safe=False),
+    MessageKind.APPEAL_FILED: KindTraits(important=True, resend_safe=True),
+    MessageKind.APPEAL_DECIDED: KindTraits(important=True, resend_safe=True),
+    MessageKind.RECTIFICATION_REPORTED: KindTraits(important=False, resend_safe=True),
+    MessageKind.RECTIFICATION_INSPECTED: KindTraits(important=True, resend_safe=True),
+    MessageKind.MEETING_ANNOUNCED: KindTraits(important=False, resend_safe=False),
+    MessageKind.MEETING_REMINDER: KindTraits(important=False, resend_safe=True),
+    MessageKind.MEETING_MOVED: KindTraits(important=True, resend_safe=True),
+    MessageKind.MEETING_CANCELLED: KindTraits(important=True, resend_safe=True),
+    MessageKind.MEETING_WAITLIST_PROMOTED: KindTraits(important=True, resend_safe=True),
+    MessageKind.TOPIC_THRESHOLD: KindTraits(important=True, resend_safe=True),
+    MessageKind.TOPIC_SCHEDULED: KindTraits(important=False, resend_safe=True),
+    MessageKind.TOPIC_DECLINED: KindTraits(important=False, resend_safe=True),
+    MessageKind.TOPIC_OUTCOME: KindTraits(important=False, resend_safe=True),
+    MessageKind.RESOLUTION_DISCLOSED: KindTraits(important=False, resend_safe=False),
+    MessageKind.RESULT_DISCLOSED: KindTraits(important=False, resend_safe=False),
+    MessageKind.MATTER_STAGE_DISCLOSED: KindTraits(important=False, resend_safe=False),
+    # 紧急 notices are queued as important.
+    MessageKind.NOTICE_BROADCAST: KindTraits(important=False, resend_safe=False),
+    MessageKind.DIGEST_MONTHLY: KindTraits(important=False, resend_safe=False),
+    MessageKind.JOIN_REQUESTED: KindTraits(important=True, resend_safe=True),
+    MessageKind.JOIN_APPROVED: KindTraits(important=True, resend_safe=True),
+    MessageKind.JOIN_REJECTED: KindTraits(important=True, resend_safe=True),
+    MessageKind.CONVERSATION_EXPIRED: KindTraits(important=False, resend_safe=True),
+    MessageKind.REPLY_FALLBACK: KindTraits(important=False, resend_safe=True),
+    # Unknown content: have a person follow up rather than miss it, and never risk a duplicate.
+    MessageKind.UNCLASSIFIED: KindTraits(important=True, resend_safe=False),
+}
+
+
 class Priority(IntEnum):
     """Lower goes first: a notice about your own report never waits behind a broadcast."""
 
@@ -42,7 +139,11 @@ class Priority(IntEnum):
 
 @dataclass(frozen=True)
 class NewMessage:
-    """A message to queue for one identity."""
+    """A message to queue for one identity.
+
+    `important` and `resend_safe` default to the kind's traits (`KIND_TRAITS`); a caller may
+    raise `important` for one message (an urgent notice).
+    """
 
     key: str
     identity_id: int
@@ -50,6 +151,16 @@ class NewMessage:
     priority: Priority = Priority.NORMAL
     not_before: datetime | None = None
     batch: str | None = None
+    kind: MessageKind = field(kw_only=True)
+    important: bool | None = field(default=None, kw_only=True)
+    resend_safe: bool | None = field(default=None, kw_only=True)
+
+    @property
+    def traits(self) -> KindTraits:
+        """Return the message's traits: the kind's, with this message's overrides."""
+        default = KIND_TRAITS[self.kind]
+        return KindTraits(important=default.important if self.important is None else self.important,
+                          resend_safe=default.resend_safe if self.resend_safe is None else self.resend_safe)
 
 
 @dataclass(frozen=True)
@@ -72,6 +183,9 @@ class OutboxItem:
     channel: str = ""
     chat_ref: str = ""
     unreachable: bool = False
+    kind: MessageKind = MessageKind.UNCLASSIFIED
+    important: bool = True
+    resend_safe: bool = False
 
 
 @dataclass(frozen=True)

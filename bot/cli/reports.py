@@ -23,6 +23,7 @@ from bot.config import Config
 from bot.spreadsheets import write_csv, write_table
 from handlers.reports.cards import STATUS
 from handlers.texts import _
+from village.geo import Datum
 from village.reports import ExportRow, Rating
 
 COLUMNS = (
@@ -73,10 +74,11 @@ def _row(row: ExportRow, printer: Printer, zone: ZoneInfo) -> list[object]:
     r = row.report
     reporter = row.reporter or printer.text(ANONYMOUS)
     rating = printer.text(RATINGS[r.rating]) if r.rating else ""
+    point = r.point.to(Datum.WGS84) if r.point else None  # one datum per column, whichever channel it came from
     return [
         r.code, r.category, printer.text(STATUS[r.status]), reporter, row.filed_by or "", row.grid or "",
-        row.assignee or "", r.text, r.address, r.point.latitude if r.point else "",
-        r.point.longitude if r.point else "", row.photos, r.followers, _local(r.created_at, zone),
+        row.assignee or "", r.text, r.address, point.latitude if point else "",
+        point.longitude if point else "", row.photos, r.followers, _local(r.created_at, zone),
         _local(r.accepted_at, zone), _local(r.resolved_at, zone), _local(r.closed_at, zone), rating, r.reopened,
     ]
 

@@ -6,11 +6,12 @@ there is asked whether it is the same one (附和).
 
 from __future__ import annotations
 
+from village.geo import Datum, GeoPoint
 from village.people import Actor, Person
-from village.reports import GeoPoint, Rating, ReportDraft
+from village.reports import Rating, ReportDraft
 from village.services import Services
 
-ROAD_NEAR_DEMO_LOCATION = GeoPoint(30.9205, 121.4702)  # ~60 m from the driver's 30.92, 121.47
+ROAD_NEAR_DEMO_LOCATION = GeoPoint(30.9205, 121.4702, Datum.WGS84)  # ~60 m from the driver's 30.92, 121.47
 
 
 async def seed_reports(services: Services, village_code: str = "FX01") -> None:

@@ -22,7 +22,7 @@ from village.consultation.meetings import Meeting, reminder_label
 from village.consultation.planning import MeetingChange, Publication
 from village.consultation.signups import SignUp
 from village.consultation.topics import Topic, TopicDecision
-from village.outbox import Priority
+from village.outbox import MessageKind, Priority
 
 
 async def publication(notify: Notifier, published: Publication, group_name: str | None, zone: ZoneInfo, *,
@@ -32,7 +32,8 @@ async def publication(notify: Notifier, published: Publication, group_name: str 
     message = pages.announcement(meeting, group_name, tuple(d.topic for d in published.agenda), zone)
     audience = [p for p in published.audience if p != publisher]
     told = await notify.to_people(audience, f"meeting:{meeting.id}:published", message,
-                                  priority=Priority.BULK, batch=f"meeting:{meeting.id}:published")
+                                  kind=MessageKind.MEETING_ANNOUNCED, priority=Priority.BULK,
+                                  batch=f"meeting:{meeting.id}:published")
     for decision in published.agenda:
         await scheduled(notify, decision, meeting, zone)
     return told
@@ -41,14 +42,15 @@ async def publication(notify: Notifier, published: Publication, group_name: str 
 async def scheduled(notify: Notifier, decision: TopicDecision, meeting: Meeting, zone: ZoneInfo) -> None:
     """Tell a topic's proposer and supporters it is on a published meeting's agenda."""
     await notify.to_people(decision.followers, f"topic:{decision.topic.id}:scheduled",
-                           pages.scheduled_notice(decision.topic, meeting, zone))
+                           pages.scheduled_notice(decision.topic, meeting, zone), kind=MessageKind.TOPIC_SCHEDULED)
 
 
 async def declined(notify: Notifier, decision: TopicDecision, reason: str) -> None:
     """Tell a topic's proposer and supporters it was not taken up, and why."""
     text = _("The topic “{topic}” that you proposed or supported will not go on a meeting's agenda for now. "
              "Reason: {reason}", topic=decision.topic.title, reason=reason)
-    await notify.to_people(decision.followers, f"topic:{decision.topic.id}:declined", Reply(text))
+    await notify.to_people(decision.followers, f"topic:{decision.topic.id}:declined", Reply(text),
+                           kind=MessageKind.TOPIC_DECLINED)
 
 
 async def threshold(notify: Notifier, topic: Topic, managers: Iterable[int], needed: int) -> None:
@@ -56,13 +58,15 @@ async def threshold(notify: Notifier, topic: Topic, managers: Iterable[int], nee
     text = _("📣 The topic “{topic}” now has {count} supports (the threshold is {needed}). Please put it on a "
              "meeting's agenda or answer with a reason.", topic=topic.title, count=topic.supports, needed=needed)
     button = Button(_("🔎 Open the topic"), pack(TOPICS, "show", topic.id))
-    await notify.to_people(managers, f"topic:{topic.id}:threshold", Reply(text, buttons=((button,),)))
+    await notify.to_people(managers, f"topic:{topic.id}:threshold", Reply(text, buttons=((button,),)),
+                           kind=MessageKind.TOPIC_THRESHOLD)
 
 
 async def promoted(notify: Notifier, signup: SignUp, meeting: Meeting, zone: ZoneInfo, now: datetime) -> None:
     """Tell someone moved from the waitlist into a seat."""
     key = f"meeting:{meeting.id}:promoted:person:{signup.person_id}:{int(now.timestamp())}"
-    await notify.to_person(signup.person_id, key, pages.seat_notice(meeting, zone))
+    await notify.to_person(signup.person_id, key, pages.seat_notice(meeting, zone),
+                           kind=MessageKind.MEETING_WAITLIST_PROMOTED)
 
 
 async def moved(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> None:
@@ -73,7 +77,7 @@ async def moved(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> None
              when=labels.span(meeting, zone), place=labels.place(meeting), before=labels.span(change.before, zone))
     for person_id in change.signed_up:
         await notify.to_person(person_id, f"meeting:{meeting.id}:moved-{meeting.version}:person:{person_id}",
-                               Reply(text, buttons=((pages.show_button(meeting.id),),)))
+                               Reply(text, buttons=((pages.show_button(meeting.id),),)), kind=MessageKind.MEETING_MOVED)
 
 
 async def cancelled(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> None:
@@ -82,7 +86,8 @@ async def cancelled(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> 
     text = _("🚫 The meeting “{title}” ({when}) is cancelled. Reason: {reason}", title=meeting.title,
              when=labels.span(meeting, zone), reason=meeting.cancel_reason or "—")
     for person_id in change.signed_up:
-        await notify.to_person(person_id, f"meeting:{meeting.id}:cancelled:person:{person_id}", Reply(text))
+        await notify.to_person(person_id, f"meeting:{meeting.id}:cancelled:person:{person_id}", Reply(text),
+                               kind=MessageKind.MEETING_CANCELLED)
 
 
 async def reminder(notify: Notifier, meeting: Meeting, offset: timedelta, person_id: int, zone: ZoneInfo) -> int:
@@ -96,7 +101,7 @@ async def reminder(notify: Notifier, meeting: Meeting, offset: timedelta, person
                    "can have your seat."))
     buttons = ((Button(pages.CANCEL_SIGN_UP, pack(pages.MEETINGS, "leave", meeting.id)),
                 pages.show_button(meeting.id)),)
-    return await notify.to_person(person_id, key, Reply(text, buttons=buttons))
+    return await notify.to_person(person_id, key, Reply(text, buttons=buttons), kind=MessageKind.MEETING_REMINDER)
 
 
 async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, publisher: int | None) -> int:
@@ -108,6 +113,7 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, p
     message = Reply(lines(heading, text or ""), buttons=((pages.show_button(meeting.id),),))
     audience = [p for p in disclosed.audience if p != publisher]
     told = await notify.to_people(audience, f"meeting:{meeting.id}:{kind}", message,
+                                  kind=MessageKind.RESULT_DISCLOSED if result else MessageKind.RESOLUTION_DISCLOSED,
                                   priority=Priority.BULK, batch=f"meeting:{meeting.id}:{kind}")
     for decision in disclosed.agenda:
         note = (_("🏁 The topic “{topic}” that you proposed or supported has been carried out: {text}",
@@ -116,7 +122,8 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, p
                   "The resolution: {text}", topic=decision.topic.title, title=meeting.title, text=text or ""))
         key = f"topic:{decision.topic.id}:{'implemented' if result else 'resolved'}"
         buttons = ((pages.show_button(meeting.id),),)
-        told += await notify.to_people(decision.followers, key, Reply(note, buttons=buttons))
+        told += await notify.to_people(decision.followers, key, Reply(note, buttons=buttons),
+                                       kind=MessageKind.TOPIC_OUTCOME)
     return told
 
 
@@ -128,5 +135,6 @@ async def stage_made_public(notify: Notifier, outcome: StageOutcome, *, publishe
     button = Button(_("🔎 See every stage"), pack(MATTERS, "show", matter.id))
     audience = [p for p in outcome.audience if p != publisher]
     return await notify.to_people(audience, f"matter:{matter.id}:{record.stage.value}",
-                                  Reply(text, buttons=((button,),)), priority=Priority.BULK,
+                                  Reply(text, buttons=((button,),)), kind=MessageKind.MATTER_STAGE_DISCLOSED,
+                                  priority=Priority.BULK,
                                   batch=f"matter:{matter.id}:{record.stage.value}")

@@ -16,6 +16,7 @@ from handlers.events import EventKind
 from handlers.replies import Reply
 from handlers.texts import _, lines
 from village.convention.appeals import AppealCase, AppealDecision
+from village.outbox import MessageKind
 from village.roles import Role
 
 FLOW = APPEAL_FLOW
@@ -97,7 +98,7 @@ def _sheet(ctx: Context, case: AppealCase, *, edit: bool) -> Reply:
 
 async def _tell(ctx: Context, decision: AppealDecision) -> None:
     await ctx.notify.to_people(decision.recipients, f"appeal:{decision.case.appeal.id}:decided",
-                               appeal_outcome(decision))
+                               appeal_outcome(decision), kind=MessageKind.APPEAL_DECIDED)
 
 
 def build() -> Flow:

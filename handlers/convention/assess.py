@@ -22,6 +22,7 @@ from handlers.keyboards import choice_rows, pager_row
 from handlers.replies import Button, Reply
 from handlers.texts import Content, _, lines
 from village.convention.assessments import HouseholdLine, HouseholdSheet
+from village.outbox import MessageKind
 from village.roles import Role
 
 FLOW = ASSESS_FLOW
@@ -190,7 +191,8 @@ async def _save_revision(ctx: Context, screen: HouseholdSheet) -> Turn:
                                                     reasons=sheet.reasons(ctx), note=sheet.note(ctx))
     result = revised.assessment
     await ctx.notify.to_people([h.id for h in revised.heads], f"assessment:{result.id}:revised:{result.revision}",
-                               result_notice(revised, ctx.services.settings.timezone, revised_because=sheet.note(ctx)))
+                               result_notice(revised, ctx.services.settings.timezone, revised_because=sheet.note(ctx)),
+                               kind=MessageKind.SCORE_REVISED)
     return goto(AssessState.HOUSEHOLDS, Reply(_("✏️ Revised: household {household} now has {total} points, {face}. "
                                                 "The household has been told.", household=screen.household.label,
                                                 total=result.total, face=face_text(result.face))))
@@ -218,7 +220,7 @@ async def receive_publish(ctx: Context) -> Turn:
     zone = ctx.services.settings.timezone
     for item in published:
         await ctx.notify.to_people([h.id for h in item.heads], f"assessment:{item.assessment.id}:published",
-                                   result_notice(item, zone))
+                                   result_notice(item, zone), kind=MessageKind.SCORE_PUBLISHED)
     heads = len({h.id for item in published for h in item.heads})
     return finish(Reply(_("📢 Published {count} result(s) for {period}. {heads} household head(s) will be told.",
                           count=len(published), period=period_label(published[0].period), heads=heads)))

@@ -9,6 +9,7 @@ from handlers.convention.words import clause_name
 from handlers.conversations import Flow, Turn, finish, stay
 from handlers.replies import Reply
 from handlers.texts import _
+from village.outbox import MessageKind
 
 FLOW = INSPECT_FLOW
 
@@ -32,7 +33,7 @@ async def _inspect(ctx: Context, *, fixed: bool) -> Turn:
     news = await ctx.services.rectifications.inspect(ctx.actor, number(tapped(ctx, "ok", "bad")), fixed=fixed)
     await ctx.notify.to_people([p.id for p in news.recipients],
                                f"rectification:{news.task.id}:inspected:{news.task.inspected_at}",
-                               fix_inspected(news))
+                               fix_inspected(news), kind=MessageKind.RECTIFICATION_INSPECTED)
     clause, household = clause_name(news.task.clause_name), news.household.label
     done = (_("Recorded: “{clause}” of household {household} is put right. The household has been told.",
               clause=clause, household=household) if fixed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from handlers.convention.notices import reminder, reward_statement
 from handlers.jobs import JobContext, JobSpec
+from village.outbox import MessageKind
 
 
 async def remind_assessors(job: JobContext) -> str:
@@ -20,11 +21,12 @@ async def remind_assessors(job: JobContext) -> str:
             continue
         key = f"assess-remind:{village.id}:{plan.period.code}"
         queued += await job.notify.to_people([p.id for p in plan.cadres], key, reminder(plan.period, plan.outstanding),
-                                             optional=True)
+                                             kind=MessageKind.ASSESSMENT_REMINDER, optional=True)
         for leader in plan.leaders:
             own = [o for o in plan.outstanding if o.group.id == leader.group_id]
             queued += await job.notify.to_person(leader.id, f"{key}:group:{leader.group_id}",
-                                                 reminder(plan.period, own), optional=True)
+                                                 reminder(plan.period, own), kind=MessageKind.ASSESSMENT_REMINDER,
+                                                 optional=True)
     return f"{queued} assessment reminder(s) queued"
 
 
@@ -39,7 +41,7 @@ async def send_reward_notices(job: JobContext) -> str:
                                       s.year_withheld)
             queued += await job.notify.to_people([h.id for h in s.heads],
                                                  f"reward-notice:{village.id}:{period.code}:{s.household.id}",
-                                                 notice, optional=True)
+                                                 notice, kind=MessageKind.REWARD_NOTICE, optional=True)
     return f"{queued} reward notice(s) queued"
 
 

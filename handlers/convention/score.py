@@ -34,6 +34,7 @@ from village.convention.periods import Period
 from village.convention.rules import RectificationStatus
 from village.convention.scores import ScoreView
 from village.media import MediaKind
+from village.outbox import MessageKind
 from village.roles import Role
 
 FLOW = SCORE_FLOW
@@ -141,8 +142,10 @@ async def receive_appeal(ctx: Context) -> Turn:
     filed = await ctx.services.appeals.file(ctx.actor, int(ctx.draft["assessment"]), event.text, voice)
     key = f"appeal:{filed.case.appeal.id}:filed"
     name = filed.case.appellant.name
-    await ctx.notify.to_people([p.id for p in filed.cadres], key, appeal_notice(filed.case, name, decide=True))
-    await ctx.notify.to_people([p.id for p in filed.supervisors], key, appeal_notice(filed.case, name, decide=False))
+    await ctx.notify.to_people([p.id for p in filed.cadres], key, appeal_notice(filed.case, name, decide=True),
+                               kind=MessageKind.APPEAL_FILED)
+    await ctx.notify.to_people([p.id for p in filed.supervisors], key, appeal_notice(filed.case, name, decide=False),
+                               kind=MessageKind.APPEAL_FILED)
     return finish(Reply(_("📝 Your appeal has been sent to the village office. We will tell you the decision.")))
 
 
@@ -169,7 +172,7 @@ async def receive_fixed(ctx: Context) -> Turn:
     news = await ctx.services.rectifications.report_fixed(ctx.actor, int(ctx.draft["task"]), photo)
     reported = news.task.reported_at.isoformat() if news.task.reported_at else ""
     await ctx.notify.to_people([p.id for p in news.recipients], f"rectification:{news.task.id}:reported:{reported}",
-                               fix_reported(news, ctx.member.name))
+                               fix_reported(news, ctx.member.name), kind=MessageKind.RECTIFICATION_REPORTED)
     return finish(Reply(_("✅ Thank you. The assessor has been told and will come to look.")))
 
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from handlers.context import Notifier
 from handlers.notices.views import notice_reply
-from village.notices import Notice, delivery_priority, waits_for_quiet_hours
+from village.notices import Notice, delivery_priority, is_important, waits_for_quiet_hours
+from village.outbox import MessageKind
 from village.people import Identity
 from village.services import Services
 
@@ -24,6 +25,7 @@ async def deliver(notify: Notifier, services: Services, notice: Notice) -> int:
     for locale, identities in by_locale(await services.notices.deliveries(notice), services.settings.locale).items():
         queued += await notify.to_identities(
             identities, notice.batch, notice_reply(notice, name, locale),
+            kind=MessageKind.NOTICE_BROADCAST, important=is_important(notice.category),
             optional=waits_for_quiet_hours(notice.category), priority=delivery_priority(notice.category),
             batch=notice.batch)
     return queued

@@ -22,8 +22,9 @@ from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
 from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
+from village.geo import Datum, GeoPoint
 from village.media import MediaKind, StoredMedia
-from village.reports import GeoPoint, ReportDraft, ResidentMatch
+from village.reports import ReportDraft, ResidentMatch
 from village.roles import Role
 
 SEND_LOCATION = _("📍 Send my location")
@@ -56,6 +57,17 @@ def media_json(media: StoredMedia) -> dict[str, Any]:
 def media_of(data: dict[str, Any]) -> StoredMedia:
     """Rebuild a kept file from draft JSON."""
     return StoredMedia(MediaKind(data["kind"]), data["file_ref"], data["path"], int(data["size"]), data["mime_type"])
+
+
+def point_json(point: GeoPoint) -> list[Any]:
+    """Return a location as draft JSON, with its datum."""
+    return [point.latitude, point.longitude, point.datum.value]
+
+
+def point_of(data: list[Any]) -> GeoPoint:
+    """Rebuild a location from draft JSON; drafts saved before datums were kept hold Telegram's WGS-84."""
+    datum = Datum(data[2]) if len(data) > 2 else Datum.WGS84
+    return GeoPoint(float(data[0]), float(data[1]), datum)
 
 
 async def keep(ctx: Context, kind: MediaKind) -> StoredMedia:
@@ -95,7 +107,7 @@ class FilingSteps:
         elif ctx.event.kind is EventKind.VOICE:
             ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
         elif ctx.event.kind is EventKind.LOCATION and ctx.event.location is not None:
-            ctx.draft["point"] = [ctx.event.location.latitude, ctx.event.location.longitude]
+            ctx.draft["point"] = point_json(ctx.event.location.point)
         return goto(FilingState.OFFER)
 
     async def ask_offer(self, ctx: Context) -> Sequence[Reply]:
@@ -223,8 +235,8 @@ class FilingSteps:
         if ctx.event.kind is EventKind.LOCATION and ctx.event.location is not None:
             point = ctx.event.location
             ctx.draft.pop("address", None)
-            ctx.draft["point"] = [point.latitude, point.longitude]
-            return await self._after_location(ctx, GeoPoint(point.latitude, point.longitude))
+            ctx.draft["point"] = point_json(point.point)
+            return await self._after_location(ctx, point.point)
         if ctx.event.kind is not EventKind.TEXT:
             return reask(Reply(_("Please tap {location}, type the address, or tap {skip}.", location=SEND_LOCATION,
                                  skip=SKIP)))
@@ -342,7 +354,7 @@ class FilingSteps:
             category=draft["category"], text=draft.get("text", ""),
             voice=media_of(draft["voice"]) if draft.get("voice") else None,
             photos=tuple(media_of(p) for p in draft.get("photos", [])),
-            point=GeoPoint(float(point[0]), float(point[1])) if point else None,
+            point=point_of(point) if point else None,
             address=draft.get("address", ""), anonymous=bool(draft.get("anonymous")),
         )
 

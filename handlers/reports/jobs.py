@@ -12,7 +12,12 @@ from handlers.replies import Reply
 from handlers.reports import notices
 from handlers.reports.cards import rating_buttons, show_button, title, when
 from handlers.texts import Content, _
+from village.outbox import MessageKind
 from village.reports import Chase
+
+
+def _chase_kind(chase: Chase) -> MessageKind:
+    return MessageKind.REPORT_ESCALATED if chase.kind.startswith("escalate") else MessageKind.REPORT_REMINDER
 
 
 def _reminder(chase: Chase, job: JobContext) -> Content:
@@ -37,7 +42,7 @@ async def _chase_overdue(job: JobContext) -> str:
     chases = await job.services.reports.chase_overdue(job.at)
     for chase in chases:
         reply = Reply(_reminder(chase, job), buttons=show_button(chase.report))
-        await job.notify.to_people(chase.recipients, chase.key, reply, optional=True)
+        await job.notify.to_people(chase.recipients, chase.key, reply, kind=_chase_kind(chase), optional=True)
     return f"{len(chases)} overdue reminder(s) or escalation(s) queued"
 
 
@@ -47,7 +52,7 @@ async def _chase_feedback(job: JobContext) -> str:
         text = _("Your report {title} has been resolved. Please tell us how it was handled:",
                  title=title(chase.report))
         await job.notify.to_people(chase.recipients, chase.key, Reply(text, buttons=rating_buttons(chase.report)),
-                                   optional=True)
+                                   kind=MessageKind.REPORT_FEEDBACK_REQUESTED, optional=True)
     for change in closed:
         await notices.announce(job.notify, job.services, change, actor_id=None)
     return f"{len(reminders)} feedback reminder(s) queued, {len(closed)} report(s) closed"

@@ -12,8 +12,9 @@ from handlers.context import Notifier
 from handlers.replies import Attachment, AttachmentKind, Reply
 from handlers.reports.cards import card_reply, rating_buttons, show_button, title
 from handlers.texts import Content, _, lines
+from village.geo import Datum
 from village.media import MediaKind
-from village.outbox import Priority
+from village.outbox import MessageKind, Priority
 from village.people import Actor
 from village.reports import FiledReport, MediaPurpose, Report, ReportAction, ReportChange, ReportMedia
 from village.services import Services
@@ -38,8 +39,8 @@ def media_replies(report: Report, media: Iterable[ReportMedia]) -> list[Reply]:
         kind = _ATTACHMENTS.get(item.media.kind, AttachmentKind.DOCUMENT)
         replies.append(Reply(caption, attachment=Attachment(kind, file_ref=item.media.file_ref)))
     if report.point is not None:
-        replies.append(Reply(_("📍 Location of {code}", code=report.code),
-                             location=(report.point.latitude, report.point.longitude)))
+        point = report.point.to(Datum.WGS84)  # a reply's location is in WGS-84 (handlers/replies.py)
+        replies.append(Reply(_("📍 Location of {code}", code=report.code), location=(point.latitude, point.longitude)))
     return replies
 
 
@@ -53,9 +54,11 @@ async def to_handlers(notify: Notifier, services: Services, filed: FiledReport) 
             continue
         view = await services.reports.staff_view(Actor.of(person), report.id)
         for number, reply in enumerate(media_replies(report, filed.media)):
-            await notify.to_person(person_id, f"report:{report.id}:new:media:{number}", reply)
+            await notify.to_person(person_id, f"report:{report.id}:new:media:{number}", reply,
+                                   kind=MessageKind.REPORT_ASSIGNED)
         intro = _("🆕 New problem report for you to handle:")
-        await notify.to_person(person_id, f"report:{report.id}:new:card", card_reply(view, zone, intro=intro))
+        await notify.to_person(person_id, f"report:{report.id}:new:card", card_reply(view, zone, intro=intro),
+                               kind=MessageKind.REPORT_ASSIGNED)
 
 
 async def to_new_assignee(notify: Notifier, services: Services, change: ReportChange) -> None:
@@ -69,9 +72,10 @@ async def to_new_assignee(notify: Notifier, services: Services, change: ReportCh
     view = await services.reports.staff_view(Actor.of(person), report.id)
     key = f"report:{report.id}:assigned:{change.event.id}"
     for number, reply in enumerate(media_replies(report, view.media)):
-        await notify.to_person(person.id, f"{key}:media:{number}", reply)
+        await notify.to_person(person.id, f"{key}:media:{number}", reply, kind=MessageKind.REPORT_ASSIGNED)
     intro = _("🔀 A problem report was passed to you:")
-    await notify.to_person(person.id, f"{key}:card", card_reply(view, services.settings.timezone, intro=intro))
+    await notify.to_person(person.id, f"{key}:card", card_reply(view, services.settings.timezone, intro=intro),
+                           kind=MessageKind.REPORT_ASSIGNED)
 
 
 def _update(change: ReportChange) -> Content | None:
@@ -110,7 +114,7 @@ async def announce(notify: Notifier, services: Services, change: ReportChange, *
     if change.event.kind == ReportAction.RESOLVE:
         await _resolution(notify, services, change, text, key)
         audience = [p for p in audience if p != report.reporter_id]
-    await notify.to_people(audience, key, Reply(text), priority=Priority.URGENT)
+    await notify.to_people(audience, key, Reply(text), kind=MessageKind.REPORT_STATUS_CHANGED, priority=Priority.URGENT)
 
 
 async def _resolution(notify: Notifier, services: Services, change: ReportChange, text: Content, key: str) -> None:
@@ -119,16 +123,17 @@ async def _resolution(notify: Notifier, services: Services, change: ReportChange
     fixes = [m for m in await services.store.reports.media(report.id)
              if m.purpose is MediaPurpose.RESOLUTION and m.shown_with(report)]
     for number, reply in enumerate(media_replies(report, fixes)[:len(fixes)]):
-        await notify.to_person(report.reporter_id, f"{key}:photo:{number}", reply)
+        await notify.to_person(report.reporter_id, f"{key}:photo:{number}", reply,
+                               kind=MessageKind.REPORT_STATUS_CHANGED)
     ask = Reply(lines(text, _("Please rate how it was handled:")), buttons=rating_buttons(report))
     await notify.to_person(report.reporter_id, f"report:{report.id}:rate:{change.event.id}", ask,
-                           priority=Priority.URGENT)
+                           kind=MessageKind.REPORT_STATUS_CHANGED, priority=Priority.URGENT)
 
 
 async def alert(notify: Notifier, change: ReportChange, text: Content, key: str) -> None:
     """Alert staff (e.g. the assignee and secretaries when a fix is rated 不满意), with a button to the card."""
     await notify.to_people(change.alert, key, Reply(text, buttons=show_button(change.report)),
-                           priority=Priority.URGENT)
+                           kind=MessageKind.REPORT_ALERT, priority=Priority.URGENT)
 
 
 async def filed_for_you(notify: Notifier, filed: FiledReport, filer: str) -> None:
@@ -136,4 +141,5 @@ async def filed_for_you(notify: Notifier, filed: FiledReport, filer: str) -> Non
     report = filed.report
     text = _("{filer} has filed a report for you: {title}. You will be told of its progress here; see "
              "📂 My reports.", filer=filer, title=title(report))
-    await notify.to_person(report.reporter_id, f"report:{report.id}:filed-for", Reply(text))
+    await notify.to_person(report.reporter_id, f"report:{report.id}:filed-for", Reply(text),
+                           kind=MessageKind.REPORT_FILED_FOR)

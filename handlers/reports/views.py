@@ -29,6 +29,7 @@ from handlers.reports.cards import (
 from handlers.reports.categories import category_name
 from handlers.texts import Content, _, lines
 from village.errors import InvalidInputError
+from village.outbox import MessageKind
 from village.reports import QueueFilter, Rating, StatusFilter
 from village.roles import Role
 
@@ -128,7 +129,7 @@ async def receive_comment(ctx: Context) -> Turn:
     if ctx.draft.get("alert") and report is not None:
         text = _("The reporter of {title} says: {note}", title=title(report), note=event.note)
         await ctx.notify.to_people(ctx.draft["alert"], f"report:{report_id}:rating-note:{event.id}",
-                                   Reply(text, buttons=show_button(report)))
+                                   Reply(text, buttons=show_button(report)), kind=MessageKind.REPORT_RATING_NOTE)
     return finish(Reply(_("Thank you, your words have been passed on.")))
 
 

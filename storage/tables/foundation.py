@@ -132,6 +132,10 @@ outbox = Table(
     Column("claimed_at", UtcDateTime),
     Column("sent_at", UtcDateTime),
     Column("last_error", Text),
+    # What the message is (a `MessageKind`) and how a channel treats it when delivery is uncertain.
+    Column("kind", String(40), nullable=False),
+    Column("important", Boolean, nullable=False),
+    Column("resend_safe", Boolean, nullable=False),
     # The dispatcher's query: due pending rows, most urgent first.
     Index("ix_outbox_due", "status", "priority", "not_before"),
 )

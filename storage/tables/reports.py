@@ -36,6 +36,7 @@ reports = Table(
     Column("assignee_id", ForeignKey("people.id", ondelete="SET NULL"), index=True),
     Column("latitude", Float),
     Column("longitude", Float),
+    Column("datum", String(8)),  # the latitude and longitude's datum (a `Datum`); None without a point
     Column("address", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("accept_due_at", UtcDateTime, nullable=False),

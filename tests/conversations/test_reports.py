@@ -9,6 +9,7 @@ from handlers.events import EventKind, Location, Media
 from storage.database import Database
 from tests.conversations.conftest import Chat, labels
 from village.clock import ManualClock
+from village.geo import Datum
 from village.people import Actor
 from village.services import Services
 from village.settings import VillageSettings
@@ -38,7 +39,7 @@ async def test_every_report_question_offers_back_and_cancel(engine: Engine) -> N
         chat.says("大树倒在路上"),
         chat.send(EventKind.PHOTO, media=Media("photo-1", 100)),
         chat.taps("➡️ 下一步"),
-        chat.send(EventKind.LOCATION, location=Location(30.92, 121.47)),
+        chat.send(EventKind.LOCATION, location=Location(30.92, 121.47, Datum.WGS84)),
         chat.taps("🙈 匿名"),
     ]
     seen = []

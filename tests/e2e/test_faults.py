@@ -22,7 +22,7 @@ from tests.e2e.conftest import ALICE, join, villager
 from tests.e2e.consultation import LOW_THRESHOLDS, button_data, propose
 from tests.factories import ROSTER, bind_telegram, load_roster, person_by_phone
 from village.clock import ManualClock
-from village.outbox import Priority
+from village.outbox import MessageKind, Priority
 from village.services import Services
 
 APOLOGY = "抱歉，系统出了点问题"
@@ -57,7 +57,7 @@ async def broadcast(bot: Harness, count: int) -> list[str]:
         notify = Notifier(Services(store, bot.runtime.clock, bot.config), bot.runtime.catalogs, "zh_CN")
         for n, text in enumerate(texts):
             await notify.to_person(people[n % len(people)].id, f"fault-notice:{n}", Reply(text),
-                                   priority=Priority.BULK, batch="fault-notice")
+                                   kind=MessageKind.NOTICE_BROADCAST, priority=Priority.BULK, batch="fault-notice")
     bot.runtime.dispatcher.wake()
     return texts
 

@@ -11,6 +11,7 @@ from handlers.replies import Reply
 from tests.conftest import on_both_backends
 from tests.factories import bind_telegram, person_by_phone
 from village.clock import ManualClock
+from village.outbox import MessageKind
 from village.services import Services
 
 PHONES = ["13800000001", "13800000002", "13800000003", "13800000004", "13800000005"]
@@ -21,7 +22,8 @@ async def queue(bot: Harness, phone: str, key: str, text: str) -> int:
     person = await person_by_phone(bot.runtime.database, phone)
     async with bot.runtime.database.transaction() as store:
         services = Services(store, bot.runtime.clock, bot.config)
-        queued = await Notifier(services, bot.runtime.catalogs, "zh_CN").to_person(person.id, key, Reply(text))
+        queued = await Notifier(services, bot.runtime.catalogs, "zh_CN").to_person(person.id, key, Reply(text),
+                                                                                       kind=MessageKind.NOTICE_BROADCAST)
     bot.runtime.dispatcher.wake()
     return queued
 

@@ -13,11 +13,12 @@ from storage.migrate import alembic_config, upgrade
 from tests.conftest import SHANGHAI
 from tests.factories import load_roster
 from village.clock import ManualClock
-from village.outbox import NewMessage, Priority
+from village.outbox import MessageKind, NewMessage, Priority
 from village.services import Services
 from village.settings import VillageSettings
 
 NOTICE_TABLES = {"notices", "notice_recipients", "notice_mutes"}
+NOTICE = MessageKind.NOTICE_BROADCAST
 
 
 async def tables(url: str) -> set[str]:
@@ -55,8 +56,8 @@ async def identities(database: Database, clock: ManualClock, count: int) -> list
 async def test_bulk_queueing_skips_keys_queued_before(database: Database, clock: ManualClock) -> None:
     await load_roster(database, clock)
     ids = await identities(database, clock, 3)
-    first = [NewMessage(f"n:1>i{i}", i, {"text": "x"}, Priority.BULK, batch="n:1") for i in ids[:2]]
-    again = [NewMessage(f"n:1>i{i}", i, {"text": "x"}, Priority.BULK, batch="n:1") for i in ids]
+    first = [NewMessage(f"n:1>i{i}", i, {"text": "x"}, Priority.BULK, batch="n:1", kind=NOTICE) for i in ids[:2]]
+    again = [NewMessage(f"n:1>i{i}", i, {"text": "x"}, Priority.BULK, batch="n:1", kind=NOTICE) for i in ids]
 
     async with database.transaction() as store:
         outbox = Services(store, clock, VillageSettings()).outbox
@@ -72,7 +73,7 @@ async def test_bulk_queueing_holds_optional_messages_until_quiet_hours_end(datab
     await load_roster(database, clock)
     clock.set(datetime(2026, 11, 2, 23, 0, tzinfo=SHANGHAI))
     ids = await identities(database, clock, 2)
-    messages = [NewMessage(f"n:2>i{i}", i, {"text": "x"}, batch="n:2") for i in ids]
+    messages = [NewMessage(f"n:2>i{i}", i, {"text": "x"}, batch="n:2", kind=NOTICE) for i in ids]
 
     async with database.transaction() as store:
         outbox = Services(store, clock, VillageSettings()).outbox

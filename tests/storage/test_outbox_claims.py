@@ -13,7 +13,7 @@ import pytest
 from storage.database import Database
 from tests.storage.test_notice_storage import identities
 from village.clock import ManualClock
-from village.outbox import NewMessage
+from village.outbox import MessageKind, NewMessage
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -21,7 +21,8 @@ async def test_two_dispatchers_claiming_at_once_take_different_messages(database
                                                                         clock: ManualClock) -> None:
     ids = await identities(database, clock, 8)
     async with database.transaction() as store:
-        await store.outbox.add_many([NewMessage(f"m:{i}", i, {"text": "x"}) for i in ids], clock.now())
+        await store.outbox.add_many([NewMessage(f"m:{i}", i, {"text": "x"}, kind=MessageKind.NOTICE_BROADCAST)
+                                     for i in ids], clock.now())
 
     async with database.transaction() as one:
         first = await one.outbox.claim(clock.now(), 4)

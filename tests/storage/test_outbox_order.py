@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from storage.database import Database
 from village.clock import ManualClock
-from village.outbox import NewMessage, Priority
+from village.outbox import MessageKind, NewMessage, Priority
 
 
 async def queue_two(database: Database, clock: ManualClock) -> int:
     async with database.transaction() as store:
         identity = await store.identities.seen("telegram", "7", chat_ref="7", display_name="", now=clock.now())
-        await store.outbox.add_many([NewMessage(f"reply:{n}", identity.id, {"text": str(n)}, Priority.URGENT)
+        await store.outbox.add_many([NewMessage(f"reply:{n}", identity.id, {"text": str(n)}, Priority.URGENT,
+                                                               kind=MessageKind.REPLY_FALLBACK)
                                      for n in (1, 2)], clock.now())
     return identity.id
 
@@ -40,6 +41,7 @@ async def test_a_message_held_by_quiet_hours_holds_nothing_back(database: Databa
     identity_id = await queue_two(database, clock)
     async with database.transaction() as store:
         await store.outbox.add_many([NewMessage("digest", identity_id, {"text": "d"}, Priority.NORMAL,
+                                                kind=MessageKind.DIGEST_MONTHLY,
                                                 not_before=clock.now() + timedelta(hours=10))], clock.now())
 
     claimed = await claim_keys(database, clock)

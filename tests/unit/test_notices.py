@@ -29,7 +29,7 @@ from village.notices import (
     is_mutable,
     waits_for_quiet_hours,
 )
-from village.outbox import Priority
+from village.outbox import MessageKind, Priority
 from village.people import Actor
 from village.roles import Role
 from village.services import Services
@@ -425,3 +425,20 @@ async def test_each_reader_gets_the_notice_in_their_language_once_per_key(databa
         "1001": ("🚨 [Urgent] 和美村\nNo water tomorrow", Priority.NORMAL, f"notice:{notice.id}"),
         "1002": ("🚨【紧急】和美村\n明天停水", Priority.NORMAL, f"notice:{notice.id}"),
     }
+
+
+@pytest.mark.usefixtures("roster")
+@pytest.mark.parametrize(("category", "important"), [(NoticeCategory.URGENT, True), (NoticeCategory.NOTICE, False)])
+async def test_only_an_urgent_notice_is_queued_as_important(database: Database, clock: ManualClock,
+                                                            category: NoticeCategory, important: bool) -> None:
+    await bind(database, clock, MING, 1002)
+    author = await actor(database, SECRETARY)
+    group = Audience(AudienceKind.GROUPS, await group_ids(database, "一组"))
+    async with services(database, clock) as s:
+        notice = await s.notices.publish(author, NoticeDraft(1, category, "明天停水", group))
+        await deliver(Notifier(s, Catalogs.load(), "zh_CN"), s, notice)
+
+    async with database.transaction() as store:
+        [item] = await store.outbox.claim(clock.now() + timedelta(days=1), 10)
+
+    assert (item.kind, item.important, item.resend_safe) == (MessageKind.NOTICE_BROADCAST, important, False)

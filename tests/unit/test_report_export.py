@@ -14,6 +14,7 @@ from bot.spreadsheets import read_table
 from storage.database import Database
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
+from village.geo import Datum
 from village.people import Actor
 from village.reports import GeoPoint, ReportDraft
 from village.services import Services
@@ -27,7 +28,7 @@ async def filed(database: Database, clock: ManualClock, db_url: str, monkeypatch
     wang = Actor.of(await person_by_phone(database, "13800000003"))
     async with database.transaction() as store:
         reports = Services(store, clock, VillageSettings()).reports
-        here = GeoPoint(30.92, 121.47)
+        here = GeoPoint(30.92, 121.47, Datum.WGS84)
         await reports.file(alice, ReportDraft("垃圾/环境卫生", "路边垃圾", anonymous=True, point=here))
         await reports.file(wang, ReportDraft("绿化", "树倒了", address="东河桥"))
     monkeypatch.setenv("HEMEI_DATABASE__URL", db_url)

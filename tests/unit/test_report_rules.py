@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from village.errors import ConflictError, ErrorCode, InvalidInputError
+from village.geo import Datum, GeoPoint
 from village.reports import ReportAction, ReportStatus, allowed, handling_actions, next_status
 from village.reports.figures import compute_figures
-from village.reports.model import GeoPoint, Milestone, Report, ReportEvent
+from village.reports.model import Milestone, Report, ReportEvent
 from village.reports.rules import (
     add_working_days,
     clean_text,
@@ -113,7 +114,7 @@ def test_month_follows_the_local_timezone() -> None:
 
 
 def test_haversine_distance_of_a_known_pair() -> None:
-    one_milli_degree_north = distance_m(GeoPoint(30.92, 121.47), GeoPoint(30.921, 121.47))
+    one_milli_degree_north = distance_m(GeoPoint(30.92, 121.47, Datum.WGS84), GeoPoint(30.921, 121.47, Datum.WGS84))
 
     assert one_milli_degree_north == pytest.approx(111.2, abs=0.5)
 
@@ -125,9 +126,9 @@ def report(report_id: int, point: GeoPoint | None, status: ReportStatus = S.SUBM
 
 
 def test_nearest_keeps_reports_within_the_distance_nearest_first() -> None:
-    here = GeoPoint(30.92, 121.47)
-    far, near, nearer = report(1, GeoPoint(30.93, 121.47)), report(2, GeoPoint(30.9015, 121.47)), report(
-        3, GeoPoint(30.9205, 121.47))
+    here = GeoPoint(30.92, 121.47, Datum.WGS84)
+    far, near = report(1, GeoPoint(30.93, 121.47, Datum.WGS84)), report(2, GeoPoint(30.9015, 121.47, Datum.WGS84))
+    nearer = report(3, GeoPoint(30.9205, 121.47, Datum.WGS84))
 
     found = nearest(here, [far, near, nearer, report(4, None)], within_m=200, limit=5)
 

@@ -13,6 +13,7 @@ from storage.database import Database
 from tests.factories import OPERATOR, load_roster, person_by_phone
 from village.clock import ManualClock
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError, ReportLimitError, VillageError
+from village.geo import Datum
 from village.media import MediaKind, StoredMedia
 from village.people import Actor
 from village.reports import GeoPoint, Rating, Report, ReportDraft, ReportStatus, StatusFilter
@@ -21,7 +22,7 @@ from village.services import Services
 from village.settings import ReportPolicy, VillageSettings
 
 T = TypeVar("T")
-HERE = GeoPoint(30.92, 121.47)
+HERE = GeoPoint(30.92, 121.47, Datum.WGS84)
 PHOTO = StoredMedia(MediaKind.PHOTO, "file-1", "photo/ab/abc.jpg", 1000, "image/jpeg")
 
 
@@ -136,8 +137,8 @@ async def test_description_needs_text_or_voice(village: Database, clock: ManualC
 
 
 async def test_nearby_open_reports_of_the_same_category_are_found(village: Database, clock: ManualClock) -> None:
-    near = await file(village, clock, point=GeoPoint(30.9205, 121.47))
-    await file(village, clock, point=GeoPoint(30.95, 121.47))
+    near = await file(village, clock, point=GeoPoint(30.9205, 121.47, Datum.WGS84))
+    await file(village, clock, point=GeoPoint(30.95, 121.47, Datum.WGS84))
     await file(village, clock, category="绿化", point=HERE)
     neighbour = await actor(village, "13800000003")
 
@@ -480,3 +481,15 @@ async def test_deadlines_skip_the_configured_local_holidays(village: Database, c
         filed = await s.reports.file(reporter, ReportDraft("垃圾/环境卫生", "路边垃圾"))
 
     assert filed.report.accept_due_at == clock.now() + timedelta(days=2)  # Wednesday, same time
+
+
+async def test_a_gcj02_report_at_the_same_place_is_found_nearby_a_wgs84_point(village: Database,
+                                                                             clock: ManualClock) -> None:
+    # As WeChat would send it: the same spot, its numbers about 480 m off from Telegram's.
+    twin = HERE.to(Datum.GCJ02)
+    from_wechat = await file(village, clock, point=twin)
+    neighbour = await actor(village, "13800000003")
+
+    found = await act(village, clock, lambda s: s.reports.nearby(neighbour, "垃圾/环境卫生", HERE))
+
+    assert [(r.id, r.point) for r in found] == [(from_wechat.id, twin)]

@@ -24,6 +24,7 @@ from village.notices.models import (
     batch_of,
     check_audience,
     delivery_priority,
+    is_important,
     is_mutable,
     waits_for_quiet_hours,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "batch_of",
     "check_audience",
     "delivery_priority",
+    "is_important",
     "is_mutable",
     "waits_for_quiet_hours",
 ]

@@ -36,6 +36,11 @@ def waits_for_quiet_hours(category: NoticeCategory) -> bool:
     return category is not NoticeCategory.URGENT
 
 
+def is_important(category: NoticeCategory) -> bool:
+    """Tell whether a notice must reach everyone, by a cadre's call if the channel cannot: only urgent ones."""
+    return category is NoticeCategory.URGENT
+
+
 def delivery_priority(category: NoticeCategory) -> Priority:
     """Return the outbox priority: broadcasts go after messages to individuals, except urgent ones."""
     return Priority.NORMAL if category is NoticeCategory.URGENT else Priority.BULK

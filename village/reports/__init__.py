@@ -5,10 +5,10 @@ village's cadres); the handler accepts, consults, works on and resolves it; the
 reporter rates the fix. Overdue reports chase their handlers, then the secretary.
 """
 
+from village.geo import GeoPoint
 from village.reports.figures import ReportFigures
 from village.reports.model import (
     OPEN_STATUSES,
-    GeoPoint,
     Lapse,
     MediaPurpose,
     Milestone,

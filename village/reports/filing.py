@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, ReportLimitError
+from village.geo import GeoPoint
 from village.people import Actor, Person
 from village.permissions import require_role
 from village.reports.base import ReportBase
 from village.reports.model import (
-    GeoPoint,
     MediaPurpose,
     Milestone,
     NewReport,

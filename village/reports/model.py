@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from village.geo import GeoPoint
 from village.media import StoredMedia
 
 
@@ -84,14 +85,6 @@ class Lapse(StrEnum):
 
     ACCEPT = "accept"  # not accepted within the working days allowed
     RESOLVE = "resolve"  # not resolved by the category's deadline
-
-
-@dataclass(frozen=True)
-class GeoPoint:
-    """A point on the map, in degrees."""
-
-    latitude: float
-    longitude: float
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from village.errors import ErrorCode, InvalidInputError
-from village.reports.model import ACTIVE_STATUSES, GeoPoint, Report, ReportStatus
+from village.geo import GeoPoint, distance_m
+from village.reports.model import ACTIVE_STATUSES, Report, ReportStatus
 from village.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 
-EARTH_RADIUS_M = 6_371_000
 CODE_DIGITS = 4
 
 
@@ -47,17 +46,8 @@ def _same_time_next_day(local: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), local.timetz().replace(tzinfo=None), tzinfo=zone)
 
 
-def distance_m(a: GeoPoint, b: GeoPoint) -> float:
-    """Return the great-circle distance in metres (haversine)."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
-
-
 def nearest(point: GeoPoint, reports: Iterable[Report], within_m: float, limit: int) -> list[Report]:
-    """Return the reports located within `within_m` of `point`, nearest first."""
+    """Return the reports located within `within_m` of `point`, nearest first, whatever datum each is in."""
     placed = [(distance_m(point, r.point), r.id, r) for r in reports if r.point is not None]
     return [r for d, _, r in sorted(placed, key=lambda t: (t[0], t[1])) if d <= within_m][:limit]
 
