@@ -9,6 +9,7 @@ from sqlalchemy import event
 from storage.database import Database
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
+from village.conversations import ConversationRecord
 from village.roles import Role, RoleGrant, RoleSource
 
 
@@ -72,3 +73,19 @@ async def test_a_person_without_roles_loads_with_none(database: Database, clock:
     assert loaded is not None
     assert loaded.roles == ()
     assert loaded.name == person.name
+
+
+async def test_a_conversation_saved_after_finding_none_can_still_be_ended(database: Database,
+                                                                          clock: ManualClock) -> None:
+    async with database.transaction() as store:
+        identity = await store.identities.seen("telegram", "42", chat_ref="42", display_name="", now=clock.now())
+        assert await store.conversations.get(identity.id) is None
+        await store.conversations.save(ConversationRecord(identity.id, "rpt", "DESCRIBE",
+                                                          clock.now() + timedelta(hours=1), {}))
+        await store.conversations.delete(identity.id)
+        assert await store.conversations.get(identity.id) is None
+        await store.conversations.save(ConversationRecord(identity.id, "rpt", "DESCRIBE",
+                                                          clock.now() + timedelta(hours=1), {}))
+
+    async with database.transaction() as store:
+        assert await store.conversations.get(identity.id) is not None
