@@ -106,7 +106,8 @@ def delivered(bot: Harness, chats: list[int]) -> int:
     return sum(1 for chat in chats if bot.api.messages_to(chat))
 
 
-async def measure(args: argparse.Namespace) -> None:
+async def measure(args: argparse.Namespace) -> dict[str, float]:
+    """Run the broadcast with probes; return its figures."""
     folder = Path(tempfile.mkdtemp(prefix="hemei-bench-"))
     url = sqlite_url(str(folder / "bench.db"))
     chats = await prepare(url, args.recipients)
@@ -126,26 +127,18 @@ async def measure(args: argparse.Namespace) -> None:
             during.append(await reply_latency(bot))
         await bot.api.wait_until(lambda: delivered(bot, chats) == len(chats), within=600)
         elapsed = time.monotonic() - started
-    report(args, queued, queueing, elapsed, baseline, during)
+    return figures(args, queued, queueing, elapsed, baseline, during)
 
 
-def report(args: argparse.Namespace, queued: int, queueing: float, elapsed: float, baseline: list[float],
-           during: list[float]) -> None:
-    """Print the figures and their ratios."""
-    def line(name: str, values: list[float]) -> str:
-        p95 = sorted(values)[max(int(len(values) * 0.95) - 1, 0)]
-        return f"{name:<28} median {statistics.median(values) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms   " \
-               f"max {max(values) * 1000:7.1f} ms"
-
-    throughput = queued / elapsed
-    print(f"broadcast to {queued:,} accounts; outbox rate {args.rate}/s, bot limit {args.telegram}/s")
-    print(f"queueing the notice (one transaction): {queueing:.2f} s")
-    print(line("reply latency, idle", baseline))
-    print(line("reply latency, broadcasting", during))
-    print(f"latency ratio (broadcasting / idle): median {statistics.median(during) / statistics.median(baseline):.2f}"
-          f"   max {max(during) / max(baseline):.2f}")
-    print(f"broadcast throughput: {throughput:.1f} msg/s over {elapsed:.1f} s "
-          f"({throughput / args.rate:.0%} of the outbox rate)")
+def figures(args: argparse.Namespace, queued: int, queueing: float, elapsed: float, baseline: list[float],
+            during: list[float]) -> dict[str, float]:
+    """The broadcast's completion against its bound (recipients at the outbox rate) and the reply latency."""
+    bound = queued / args.rate
+    return {"recipients": queued, "queueing_s": round(queueing, 2), "completion_s": round(elapsed, 1),
+            "bound_s": round(bound, 1), "completion_over_bound": round(elapsed / bound, 2),
+            "reply_idle_p50_ms": round(statistics.median(baseline) * 1000, 1),
+            "reply_during_p50_ms": round(statistics.median(during) * 1000, 1),
+            "reply_during_max_ms": round(max(during) * 1000, 1)}
 
 
 def main() -> None:
@@ -154,7 +147,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100, help="outbox.rate_per_second (default 100)")
     parser.add_argument("--telegram", type=float, default=150, help="telegram.max_per_second (default 150)")
     parser.add_argument("--probes", type=int, default=20, help="replies measured in each phase (default 20)")
-    asyncio.run(measure(parser.parse_args()))
+    args = parser.parse_args()
+    found = asyncio.run(measure(args))
+    for name, value in found.items():
+        print(f"{name:<24} {value}")
 
 
 if __name__ == "__main__":

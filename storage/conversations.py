@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.repository import Repository
 from storage.tables import conversations
@@ -13,17 +14,28 @@ from village.conversations import ConversationRecord, Visit
 
 
 class ConversationRepository(Repository):
-    """One row per identity in a conversation."""
+    """One row per identity in a conversation.
+
+    It lives for one transaction and remembers whom `get` found without a row, so that ending a
+    conversation nobody had (most updates: /menu, /score) costs no DELETE; only `save` adds rows.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__(connection)
+        self._absent: set[int] = set()
 
     async def get(self, identity_id: int) -> ConversationRecord | None:
         """Return the identity's conversation, expired or not."""
         query = select(conversations).where(conversations.c.identity_id == identity_id)
         row = (await self._db.execute(query)).first()
+        if row is None:
+            self._absent.add(identity_id)
         return _record(row) if row else None
 
     async def save(self, record: ConversationRecord) -> None:
         """Store the conversation, replacing the identity's previous one."""
         await self.delete(record.identity_id)
+        self._absent.discard(record.identity_id)
         await self._db.execute(conversations.insert().values(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
             history=[_visit_json(v) for v in record.history], expires_at=record.expires_at,
@@ -31,6 +43,8 @@ class ConversationRepository(Repository):
 
     async def delete(self, identity_id: int) -> None:
         """End the identity's conversation."""
+        if identity_id in self._absent:
+            return
         await self._db.execute(delete(conversations).where(conversations.c.identity_id == identity_id))
 
     async def expired(self, now: datetime, limit: int) -> list[ConversationRecord]:

@@ -24,16 +24,15 @@ class IdentityRepository(Repository):
     async def seen(
         self, channel: str, external_id: str, *, chat_ref: str, display_name: str, now: datetime
     ) -> Identity:
-        """Record that the identity wrote to us now, creating it on first contact."""
-        key = (identities.c.channel == channel, identities.c.external_id == external_id)
-        await self._insert_ignore(identities, {
-            "channel": channel, "external_id": external_id, "chat_ref": chat_ref,
-            "display_name": display_name[:100], "first_seen": now, "last_seen": now,
-        })
-        await self._db.execute(update(identities).where(*key).values(
-            chat_ref=chat_ref, display_name=display_name[:100], last_seen=now))
-        row = (await self._db.execute(select(identities).where(*key))).one()
-        return _identity(row)
+        """Record that the identity wrote to us now, creating it on first contact.
+
+        One statement (an upsert returning the row): this runs for every update.
+        """
+        seen = {"chat_ref": chat_ref, "display_name": display_name[:100], "last_seen": now}
+        statement = self._upsert(identities).values(channel=channel, external_id=external_id, first_seen=now, **seen)
+        statement = statement.on_conflict_do_update(index_elements=[identities.c.channel, identities.c.external_id],
+                                                    set_=seen).returning(*identities.c)
+        return _identity((await self._db.execute(statement)).one())
 
     async def of_person(self, person_id: int) -> list[Identity]:
         """Return the person's identities on every channel."""

@@ -18,9 +18,18 @@ class PeopleRepository(Repository):
     """Persons, always returned with their roles."""
 
     async def get(self, person_id: int) -> Person | None:
-        """Return the person with this id."""
-        found = await self._people(select(people).where(people.c.id == person_id))
-        return found[0] if found else None
+        """Return the person with this id, with their roles in the same query (it runs for every update)."""
+        query = (select(people, roles.c.role, roles.c.village_id.label("role_village"), roles.c.title, roles.c.source)
+                 .outerjoin(roles, roles.c.person_id == people.c.id).where(people.c.id == person_id)
+                 .order_by(roles.c.id))
+        rows = (await self._db.execute(query)).fetchall()
+        if not rows:
+            return None
+        first = rows[0]
+        grants = tuple(RoleGrant(Role(r.role), r.role_village, r.title, RoleSource(r.source)) for r in rows
+                       if r.role is not None)
+        return Person(id=first.id, village_id=first.village_id, name=first.name, phone=first.phone,
+                      household_id=first.household_id, group_id=first.group_id, grid_id=first.grid_id, roles=grants)
 
     async def by_phone(self, phone: str) -> Person | None:
         """Return the person with this normalised phone."""

@@ -23,8 +23,12 @@ class Repository:
 
     def _insert_or_skip(self, table: Table) -> Any:
         """Return an INSERT that skips rows whose unique key exists, in this database's dialect."""
+        return self._upsert(table).on_conflict_do_nothing()
+
+    def _upsert(self, table: Table) -> Any:
+        """Return this database's INSERT, which takes ON CONFLICT clauses (both dialects spell them alike)."""
         module = postgresql if self._db.dialect.name == "postgresql" else sqlite
-        return module.insert(table).on_conflict_do_nothing()
+        return module.insert(table)
 
 
 def new_id(result: CursorResult[Any]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from village.audit import AuditEntry
 from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
@@ -37,7 +37,9 @@ from village.reports.model import (
 )
 from village.reports.views import ReportQuery
 from village.roles import RoleGrant, RoleSource
-from village.roster.writes import RosterWriter
+
+if TYPE_CHECKING:  # village.roster imports this module: importing it here first would be circular
+    from village.roster.writes import RosterWriter
 
 
 class PlaceRepository(Protocol):

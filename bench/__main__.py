@@ -1,0 +1,76 @@
+"""One benchmark command: per-update cost against a bare PTB echo bot, and a broadcast, in one run.
+
+    python -m bench [--residents 20] [--rounds 30] [--recipients 3000] [--rate 100] [--probes 10] [--smoke]
+
+Prints a table, then the same figures as JSON on the last line. Ratios are within the run, so the
+machine's speed cancels out. `--smoke` runs tiny counts (CI checks that every figure is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import broadcast
+from bench.updates import Phase, echo_phase, hemei_phases, prepare
+from storage.database import sqlite_url
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="hemei-bench-") as folder:
+        url = sqlite_url(str(Path(folder) / "updates.db"))
+        await prepare(url, args.residents)
+        echo = await echo_phase(args.residents, args.rounds)
+        phases = await hemei_phases(url, args.residents, args.rounds, Path(folder) / "media")
+    spread = await broadcast.measure(argparse.Namespace(recipients=args.recipients, rate=args.rate,
+                                                        telegram=max(args.rate * 1.5, 1), probes=args.probes))
+    return {"echo": echo.figures(),
+            "hemei": [dict(p.figures(), vs_echo=round(p.throughput / echo.throughput, 2)) for p in phases],
+            "broadcast": spread}
+
+
+def table(found: dict[str, Any]) -> str:
+    head = f"{'bot':<6}{'step':<8}{'residents':>10}{'updates/s':>11}{'vs echo':>9}{'p50 ms':>9}{'p90 ms':>9}" \
+           f"{'p99 ms':>9}{'db trips/update':>17}"
+    lines = [head]
+    for row in [dict(found["echo"], vs_echo=1.0), *found["hemei"]]:
+        lines.append(f"{row['bot']:<6}{row['step']:<8}{row['residents']:>10}{row['updates_per_second']:>11.1f}"
+                     f"{row['vs_echo']:>9.2f}{row['p50_ms']:>9.1f}{row['p90_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+                     f"{row['round_trips_per_update']:>17.1f}")
+    spread = found["broadcast"]
+    lines.append(f"broadcast to {spread['recipients']} at {spread['recipients'] / spread['bound_s']:.0f}/s: "
+                 f"done in {spread['completion_s']} s, bound {spread['bound_s']} s "
+                 f"({spread['completion_over_bound']}x the bound)")
+    lines.append(f"reply latency: idle p50 {spread['reply_idle_p50_ms']} ms, during the broadcast p50 "
+                 f"{spread['reply_during_p50_ms']} ms, max {spread['reply_during_max_ms']} ms")
+    return "\n".join(lines)
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--residents", type=int, default=20, help="residents writing at once (default 20)")
+    parser.add_argument("--rounds", type=int, default=30, help="updates each resident sends per step (default 30)")
+    parser.add_argument("--recipients", type=int, default=3000, help="accounts the broadcast goes to (default 3000)")
+    parser.add_argument("--rate", type=float, default=100, help="outbox.rate_per_second (default 100)")
+    parser.add_argument("--probes", type=int, default=10, help="replies timed during the broadcast (default 10)")
+    parser.add_argument("--smoke", action="store_true", help="tiny counts: checks that it runs, measures nothing")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.residents, args.rounds, args.recipients, args.rate, args.probes = 2, 2, 20, 200, 2
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    found = asyncio.run(run(arguments(argv)))
+    print(table(found))
+    print(json.dumps(found, ensure_ascii=False))
+
+
+__all__ = ["Phase", "main"]
+
+if __name__ == "__main__":
+    main()
