@@ -66,7 +66,11 @@ class Leadership:
             if connection is not None:
                 await self._keep(connection)
             await asyncio.sleep(self._retry)
-            connection = await self._try()
+            try:
+                connection = await self._try()
+            except Exception:  # the lock is released with its connection; a candidate keeps trying
+                log.exception("leadership: starting the leader's part failed; trying again")
+                connection = None
 
     async def _try(self) -> AsyncConnection | None:
         """Return the connection holding the lock, or None when another process leads (or the database is away)."""
@@ -82,7 +86,8 @@ class Leadership:
             if held:
                 await self._gain()
                 return connection
-        except BaseException:
+        except BaseException:  # a failing start (say, a catch-up job) must not leave us half leading
+            await self._lose()
             await _close(connection)
             raise
         await _close(connection)

@@ -75,3 +75,23 @@ async def test_losing_the_lock_connection_stops_leading(db_url: str) -> None:
     finally:
         await leader.lease.stop()
         await database.close()
+
+
+class FailsFirst(Candidate):
+    """A candidate whose first start of the leader's part fails (say, a catch-up job raised)."""
+
+    async def _gained(self) -> None:
+        await super()._gained()
+        if self.events.count("gained") == 1:
+            raise RuntimeError("catch-up failed")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_a_standby_whose_takeover_fails_lets_go_and_tries_again(db_url: str) -> None:
+    leader, standby = Candidate(db_url), FailsFirst(db_url)
+    await leader.lease.start()
+    await standby.lease.start()
+
+    await leader.lease.stop()
+    await standby.until("gained", "lost", "gained")
+    await standby.lease.stop()
