@@ -21,6 +21,7 @@ from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
 from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
+from bot.leadership import Leadership
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
@@ -35,6 +36,7 @@ from village.clock import Clock, SystemClock
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ROLES = ("all", "worker", "leader")  # worker: update intake only; leader: scheduler and outbox only
 POLL_TIMEOUT_SECONDS = 10
 
 
@@ -75,20 +77,45 @@ class Runtime:
     replies: DirectReplies
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     webhook: WebhookServer | None = None
+    leadership: Leadership | None = None
+    timed_jobs: bool = True
 
-    async def start(self, *, timed_jobs: bool = True) -> None:
-        """Migrate, then start the dispatcher, the scheduler and the update intake.
+    async def start(self, *, timed_jobs: bool = True, role: str = "all") -> None:
+        """Migrate, then start what the role runs: the leader's part and/or the update intake.
 
-        Missed jobs are always caught up; `timed_jobs=False` leaves the cron loop off, for tests
-        that run jobs themselves at the time they choose.
+        The leader's part (dispatcher, scheduler) starts when this process wins leadership: at once
+        on SQLite or when no other process leads. Missed jobs are always caught up; `timed_jobs=False`
+        leaves the cron loop off, for tests that run jobs themselves at the time they choose.
         """
         await upgrade(self.config.database.url)
         await self.application.initialize()
+        self.timed_jobs = timed_jobs
+        if role != "worker":
+            self.leadership = Leadership(self.config.database.url, on_gained=self._lead, on_lost=self._follow)
+            await self.leadership.start()
+        if role != "leader":
+            await self._take_updates()
+        log.info("bot @%s is running (%s, role %s)", self.application.bot.username, self.config.telegram.mode, role)
+        today = self.clock.now().astimezone(self.config.timezone).date()
+        warning = coverage_warning(self.config.work_calendar(), today)
+        if warning:
+            log.warning("working days: %s", warning)
+
+    async def _lead(self) -> None:
+        """Start the leader's part: send the outbox, catch up missed jobs, run the cron loop."""
         await self.dispatcher.start()
         await self.broadcasts.start()
         await self.scheduler.catch_up()
-        if timed_jobs:
+        if self.timed_jobs:
             self.scheduler.start()
+
+    async def _follow(self) -> None:
+        """Stop the leader's part (leadership lost, or stopping): sends in flight are recorded first."""
+        self.scheduler.shutdown()
+        await self.dispatcher.stop()
+        await self.broadcasts.stop()
+
+    async def _take_updates(self) -> None:
         await self.application.start()
         telegram = self.config.telegram
         if telegram.mode == "webhook":
@@ -98,11 +125,6 @@ class Runtime:
             updater = self.application.updater
             assert updater is not None
             await updater.start_polling(timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES)
-        log.info("bot @%s is running (%s)", self.application.bot.username, telegram.mode)
-        today = self.clock.now().astimezone(self.config.timezone).date()
-        warning = coverage_warning(self.config.work_calendar(), today)
-        if warning:
-            log.warning("working days: %s", warning)
 
     async def stop(self) -> None:
         """Stop taking updates, finish what is in flight, and close everything."""
@@ -113,9 +135,8 @@ class Runtime:
             await self.webhook.stop()
         if self.application.running:
             await self.application.stop()
-        await self.dispatcher.stop()
-        await self.broadcasts.stop()
-        self.scheduler.shutdown()
+        if self.leadership is not None:
+            await self.leadership.stop()
         await self.application.shutdown()
         await self.database.close()
 
@@ -124,14 +145,15 @@ class Runtime:
         await self.dispatcher.drain(within)
         await self.broadcasts.report_once()
 
-    async def serve_forever(self) -> None:
+    async def serve_forever(self, role: str = "all") -> None:
         """Run until SIGINT or SIGTERM, then stop gracefully."""
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await self.start()  # inside: a start that fails (say, a rejected token) still closes what it opened
+            # inside: a start that fails (say, a rejected token) still closes what it opened
+            await self.start(role=role)
             await stop.wait()
         finally:
             await self.stop()

@@ -4,6 +4,10 @@ APScheduler keeps jobs in memory, so a run missed while the bot was down is not
 seen by it. At start we compare each job's latest due time with the last run
 recorded in the database and run it once for that time if it is within the
 grace period; `coalesce` and the misfire grace cover the bot being busy.
+
+Timed runs and catch-ups claim their (job, time) slot in the job's own transaction, so a standby
+leader taking over (see `bot.leadership`) never runs a slot the old leader already ran. A run by
+hand (`hemei jobs run`, the demo's `:job`) claims nothing: it may repeat a slot on purpose.
 """
 
 from __future__ import annotations
@@ -118,8 +122,8 @@ class Scheduler:
             due = self.latest_due(name, now)
             if due is not None and (name not in last_runs or last_runs[name] < due):
                 log.info("catching up job %s due at %s", name, due.isoformat())
-                await self.run(name, due)
-                caught.append(name)
+                if await self.run_once(name, due) is not None:
+                    caught.append(name)
         return caught
 
     def latest_due(self, name: str, now: datetime) -> datetime | None:
@@ -133,9 +137,20 @@ class Scheduler:
 
     async def run(self, name: str, at: datetime, *, clock: Clock | None = None) -> str:
         """Run job `name` for the time `at` in one transaction and record the run."""
+        summary = await self._run(name, at, clock or self._clock, once=False)
+        assert summary is not None
+        return summary
+
+    async def run_once(self, name: str, at: datetime) -> str | None:
+        """Run job `name` for the slot `at` unless some process already ran it; None when skipped."""
+        return await self._run(name, at, self._clock, once=True)
+
+    async def _run(self, name: str, at: datetime, clock: Clock, *, once: bool) -> str | None:
         job = self._jobs[name]
-        clock = clock or self._clock
         async with self._database.transaction() as store:
+            if once and not await store.job_runs.claim_slot(name, at, self._clock.now()):
+                log.info("job %s for %s already ran: skipped", name, at.isoformat())
+                return None
             services = Services(store, clock, self._config)
             notifier = Notifier(services, self._renderer, self._config.locale)
             summary = await job.run(self._context(at, services, notifier))
@@ -167,7 +182,7 @@ class Scheduler:
     async def _fire(self, name: str) -> None:
         due = self.latest_due(name, self._clock.now()) or self._clock.now()
         try:
-            await self.run(name, due)
+            await self.run_once(name, due)
         except Exception:  # APScheduler would only log it less clearly; the next run tries again
             log.exception("job %s failed", name)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
 from storage.repository import Repository
-from storage.tables import job_runs, processed_updates
+from storage.tables import job_runs, job_slots, processed_updates
+
+SLOTS_KEPT = timedelta(days=60)  # far beyond the misfire grace: an older slot can never be due again
 
 
 class JobRunRepository(Repository):
@@ -26,6 +28,17 @@ class JobRunRepository(Repository):
         if not inserted:
             await self._db.execute(update(job_runs).where(job_runs.c.name == name).values(
                 scheduled_for=scheduled_for, finished_at=now))
+
+    async def claim_slot(self, name: str, scheduled_for: datetime, now: datetime) -> bool:
+        """Claim the job's run for `scheduled_for`; False when another run (or process) claimed it.
+
+        Called in the job's own transaction: on PostgreSQL a second claimant waits on the key until the
+        first commits (then skips) or rolls back (then runs), so a slot runs once however many try.
+        """
+        await self._db.execute(delete(job_slots).where(
+            job_slots.c.name == name, job_slots.c.scheduled_for < scheduled_for - SLOTS_KEPT))
+        return await self._insert_ignore(job_slots, {"name": name, "scheduled_for": scheduled_for,
+                                                     "claimed_at": now})
 
     async def all_runs(self) -> dict[str, datetime]:
         """Return every job's last scheduled time."""

@@ -1,4 +1,4 @@
-"""`hemei run`: the bot, polling or on a webhook as configured."""
+"""`hemei run`: the bot, polling or on a webhook as configured, in one role or all."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from telegram.error import InvalidToken
 
-from bot.app import build_runtime
+from bot.app import ROLES, build_runtime
 from bot.cli.common import CliError, Subparsers, add_config_option, command
 from bot.config import Config
 from bot.logs import setup_logging
@@ -19,6 +19,9 @@ def register(subparsers: Subparsers) -> None:
     """Add `hemei run`."""
     parser = subparsers.add_parser("run", help="run the bot (polling or webhook, per config)")
     add_config_option(parser)
+    parser.add_argument("--role", choices=ROLES, default="all",
+                        help="worker: answer updates only; leader: run the scheduler and send the outbox "
+                             "(one leader at a time, on PostgreSQL; standbys take over); all: both (default)")
     parser.set_defaults(handler=command(_run))
 
 
@@ -28,7 +31,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
                *config.wechat.secrets())
     setup_logging(config.logging.level, secrets)
     try:
-        await runtime.serve_forever()
+        await runtime.serve_forever(args.role)
     except InvalidToken:  # PTB's message quotes the whole token: never print it
         raise CliError(REJECTED_TOKEN) from None
     return 0

@@ -39,6 +39,7 @@ from storage.tables.foundation import (
 )
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
+from storage.tables.scheduling import job_slots
 from storage.tables.wechat import wechat_tokens
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "identities",
     "invites",
     "job_runs",
+    "job_slots",
     "join_requests",
     "matter_stage_attendees",
     "matter_stages",

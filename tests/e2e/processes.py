@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.emulator import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
+LOG_POLL_SECONDS = 0.1
 
 
-def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: int = 8) -> Path:
+def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: int = 8, log_level: str = "WARNING",
+                 extra: Sequence[str] = ()) -> Path:
     """Write a config pointing the bot at the emulator and the database: fast rates, no quiet hours."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     path.write_text("\n".join([
         "[telegram]", f'token = "{api.token}"', f'base_url = "{api.base_url}"',
@@ -22,7 +26,8 @@ def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: i
         "[media]", f'dir = "{folder / "media"}"',
         "[outbox]", "rate_per_second = 300", f"max_in_flight = {max_in_flight}",
         "[quiet_hours]", 'start = "00:00"', 'end = "00:00"',
-        "[logging]", 'level = "WARNING"',
+        "[logging]", f'level = "{log_level}"',
+        *extra,
     ]), encoding="utf-8")
     return path
 
@@ -30,8 +35,9 @@ def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: i
 class BotProcess:
     """`python -m bot run` in a child process, its output kept in `log` for when a test fails."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, *, role: str = "all") -> None:
         self._config = config
+        self._role = role
         self.log = config.with_name("bot.log")
         self.process: asyncio.subprocess.Process | None = None
 
@@ -39,8 +45,15 @@ class BotProcess:
         """Start the bot."""
         with self.log.open("ab") as output:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(self._config), cwd=ROOT,
-                stdout=output, stderr=output)
+                sys.executable, "-m", "bot", "run", "--config", str(self._config), "--role", self._role,
+                cwd=ROOT, stdout=output, stderr=output)
+
+    async def wait_for_log(self, text: str, within: float = 60) -> None:
+        """Wait until the process has logged `text` (another process: nothing to be signalled by but its log)."""
+        async def poll() -> None:
+            while not self.log.exists() or text not in self.log.read_text(encoding="utf-8"):  # noqa: ASYNC110 (a file)
+                await asyncio.sleep(LOG_POLL_SECONDS)
+        await asyncio.wait_for(poll(), within)
 
     async def kill(self) -> None:
         """Kill it without warning, as a power cut or the OOM killer would."""

@@ -68,3 +68,26 @@ async def test_latest_due_time_and_listing(database: Database) -> None:
         2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
     assert table["prune_updates"].next_run == datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
     assert table["prune_updates"].cron == "0 10 * * *"
+
+
+async def test_a_slot_another_process_ran_is_not_run_again(database: Database) -> None:
+    clock = ManualClock(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+    slot = clock.now()
+    old_leader, standby = scheduler(database, clock), scheduler(database, clock)
+
+    first = await old_leader.run_once("prune_updates", slot)
+    clock.advance(timedelta(minutes=1))
+    again = await standby.run_once("prune_updates", slot)
+    caught = await standby.catch_up()
+
+    assert first is not None
+    assert again is None
+    assert "prune_updates" not in caught
+
+
+async def test_a_run_by_hand_repeats_a_slot_on_purpose(database: Database) -> None:
+    clock = ManualClock(datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI))
+    jobs = scheduler(database, clock)
+    await jobs.run_once("prune_updates", clock.now())
+
+    assert await jobs.run("prune_updates", clock.now())

@@ -1,0 +1,121 @@
+"""Leadership: which one process runs the scheduler and the outbox dispatcher.
+
+Workers answer updates; one leader sends the outbox and runs the jobs. On PostgreSQL the leader holds
+a session advisory lock on a connection of its own (outside the pool, so closing it really ends the
+session): the server releases the lock the moment that session ends (the process was killed, the
+network went), and a standby, trying every `retry_seconds`, takes over. The leader checks its
+connection as often; when it fails, it stops leading before a standby can start. SQLite serves a
+single process, which is always the leader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 0x68656D6569  # "hemei": one leader per database
+RETRY_SECONDS = 2.0
+
+Hook = Callable[[], Awaitable[None]]
+
+
+class Leadership:
+    """Holds the leader's lease and runs `on_gained` / `on_lost` as it is won and lost."""
+
+    def __init__(self, url: str, *, on_gained: Hook, on_lost: Hook, retry_seconds: float = RETRY_SECONDS) -> None:
+        self._url = url
+        self._on_gained = on_gained
+        self._on_lost = on_lost
+        self._retry = retry_seconds
+        self._engine: AsyncEngine | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.leading = False
+
+    async def start(self) -> None:
+        """Try once now (a lone process leads at once, as before); keep trying in the background."""
+        if not self._url.startswith("postgresql"):
+            await self._gain()
+            return
+        self._engine = create_async_engine(self._url, poolclass=NullPool)
+        connection = await self._try()
+        self._task = asyncio.create_task(self._hold(connection), name="leadership")
+
+    async def stop(self) -> None:
+        """Stop leading (or waiting to) and release the lock."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._lose()
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+
+    async def _hold(self, connection: AsyncConnection | None) -> None:
+        while True:
+            if connection is not None:
+                await self._keep(connection)
+            await asyncio.sleep(self._retry)
+            try:
+                connection = await self._try()
+            except Exception:  # the lock is released with its connection; a candidate keeps trying
+                log.exception("leadership: starting the leader's part failed; trying again")
+                connection = None
+
+    async def _try(self) -> AsyncConnection | None:
+        """Return the connection holding the lock, or None when another process leads (or the database is away)."""
+        assert self._engine is not None
+        try:
+            connection = await self._engine.connect()
+        except (DBAPIError, OSError) as error:
+            log.warning("leadership: cannot reach the database: %s", error)
+            return None
+        try:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")  # no transaction held open
+            held = (await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})).scalar()
+            if held:
+                await self._gain()
+                return connection
+        except BaseException:  # a failing start (say, a catch-up job) must not leave us half leading
+            await self._lose()
+            await _close(connection)
+            raise
+        await _close(connection)
+        return None
+
+    async def _keep(self, connection: AsyncConnection) -> None:
+        """Lead until the lock's connection fails (or the task is cancelled), then stop leading."""
+        try:
+            while True:
+                await asyncio.sleep(self._retry)
+                await connection.execute(text("SELECT 1"))
+        except (DBAPIError, OSError) as error:
+            log.error("leadership lost: the lock's database connection failed: %s", error)
+        finally:
+            await self._lose()
+            await _close(connection)
+
+    async def _gain(self) -> None:
+        log.warning("leadership: this process now runs the scheduler and the outbox")
+        self.leading = True
+        await self._on_gained()
+
+    async def _lose(self) -> None:
+        if self.leading:
+            self.leading = False
+            await self._on_lost()
+
+
+async def _close(connection: AsyncConnection) -> None:
+    with contextlib.suppress(DBAPIError, OSError):
+        await connection.close()
