@@ -27,6 +27,7 @@ from storage.tables import outbox
 from tests.e2e.processes import BotProcess, write_config
 from tests.factories import bind_telegram, load_roster, person_by_phone
 from village.clock import SystemClock
+from village.outbox import MessageKind
 from village.services import Services
 from village.settings import VillageSettings
 
@@ -57,7 +58,8 @@ async def queue_broadcast(database: Database) -> None:
     async with database.transaction() as store:
         notifier = Notifier(Services(store, clock, VillageSettings()), Catalogs.load(), "zh_CN")
         for number in range(MESSAGES):
-            await notifier.to_person(people[number % 5], f"notice:{number}", Reply(f"通知 {number}"))
+            await notifier.to_person(people[number % 5], f"notice:{number}", Reply(f"通知 {number}"),
+                                         kind=MessageKind.NOTICE_BROADCAST)
 
 
 def delivered(api: FakeBotApi) -> Counter[str]:

@@ -21,6 +21,7 @@ from storage.database import Database
 from tests.properties import actions as a
 from tests.properties.world import CHANNEL, Persona
 from village.clock import ManualClock
+from village.geo import Datum
 from village.settings import VillageSettings
 
 _updates = count(1)
@@ -115,7 +116,7 @@ class Phone:
             case a.ShareContact(phone, own):
                 return self._event(EventKind.CONTACT, contact=Contact(phone, own))
             case a.SendLocation(latitude, longitude):
-                return self._event(EventKind.LOCATION, location=Location(latitude, longitude))
+                return self._event(EventKind.LOCATION, location=Location(latitude, longitude, Datum.WGS84))
             case a.SendMedia(kind, size, caption, mime_type):
                 name = "x.bin" if kind is EventKind.DOCUMENT else None
                 media = Media(f"file-{next(_updates)}", size, mime_type, name, 5 if kind is EventKind.VOICE else None)
