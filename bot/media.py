@@ -18,6 +18,7 @@ from storage.database import Database
 from village.clock import Clock
 from village.errors import ErrorCode, InvalidInputError
 from village.media import MediaKind, MediaPolicy, NewMedia, StoredMedia
+from village.people import Identity
 
 _EXTENSIONS = {MediaKind.PHOTO: ".jpg", MediaKind.VOICE: ".ogg", MediaKind.DOCUMENT: ".bin"}
 _KINDS = {EventKind.PHOTO: MediaKind.PHOTO, EventKind.VOICE: MediaKind.VOICE, EventKind.DOCUMENT: MediaKind.DOCUMENT}
@@ -43,7 +44,8 @@ class MediaKeeper:
         """Copy the event's file into the store; return the event carrying our media id.
 
         A file over its kind's size limit is not downloaded: its `media_id` stays None and the
-        step that wanted it says so (`keep`).
+        step that wanted it says so (`keep`). Files from people who have not joined are not kept
+        either: nothing uses them, and a stranger must not be able to fill our disk.
         """
         media, kind = event.media, _KINDS.get(event.kind)
         if media is None or kind is None or media.media_id is not None:
@@ -51,10 +53,14 @@ class MediaKeeper:
         limit = self._policy.limit_bytes(kind)
         if media.size is not None and media.size > limit:
             return event
+        async with self._database.transaction() as store:
+            identity = await store.identities.find(event.channel, event.external_id)
+        if identity is None or identity.person_id is None:
+            return event
         data = await downloader.download(media.file_ref)
         if len(data) > limit:
             return event
-        stored = await self._record(event, media, kind, data)
+        stored = await self._record(event, identity, media, kind, data)
         return replace(event, media=replace(media, media_id=stored.id, size=len(data)))
 
     async def keep(self, media: Media, kind: MediaKind) -> StoredMedia:
@@ -100,16 +106,15 @@ class MediaKeeper:
         async with self._database.transaction() as store:
             await store.media_refs.put(media_id, channel, ref, expires_at=expires_at)
 
-    async def _record(self, event: Event, media: Media, kind: MediaKind, data: bytes) -> StoredMedia:
+    async def _record(self, event: Event, identity: Identity, media: Media, kind: MediaKind,
+                      data: bytes) -> StoredMedia:
         path = self.save(data, kind, _extension(media, kind))
         now = self._clock.now()
         lifetime = REF_LIFETIMES.get(event.channel)
         async with self._database.transaction() as store:
-            identity = await store.identities.find(event.channel, event.external_id)
             stored = await store.media.add(NewMedia(
                 kind, path.stem, len(data), media.mime_type, str(path.relative_to(self._root)), now,
-                uploaded_by_identity_id=identity.id if identity else None,
-                uploaded_by_person_id=identity.person_id if identity else None))
+                uploaded_by_identity_id=identity.id, uploaded_by_person_id=identity.person_id))
             await store.media_refs.put(stored.id, event.channel, media.file_ref,
                                        expires_at=now + lifetime if lifetime else None)
         return stored
