@@ -112,6 +112,7 @@ class FakeBotApi:
         self.send_jitter = 0.0  # up to this many seconds more, at random: concurrent sends finish out of order
         self._random = random.Random(0)
         self.files: dict[str, bytes] = {}
+        self._file_ids = itertools.count(1)
         self.calls: list[tuple[str, float]] = []
         self._updates: deque[dict[str, Any]] = deque()
         # Like Telegram's, update ids never repeat for a bot, also across runs on the same database.
@@ -173,7 +174,7 @@ class FakeBotApi:
 
     def store_file(self, data: bytes) -> str:
         """Keep a file a user sends and return its file id."""
-        file_id = f"file-{len(self.files) + 1}"
+        file_id = f"file-{next(self._file_ids)}"  # never reused, also after a file is forgotten
         self.files[file_id] = data
         return file_id
 
