@@ -316,6 +316,7 @@ def _payload_up(kept: _Kept, value: Any) -> Any:
     attachment = value.get("attachment") if isinstance(value, dict) else None
     if not isinstance(attachment, dict) or "file_ref" not in attachment:
         return value
+    attachment = dict(attachment)  # a copy: the row is written only when it differs from what was read
     ref = attachment.pop("file_ref")
     attachment["media_id"] = kept.media_id(attachment["kind"], ref, None) if ref else None
     return {**value, "attachment": attachment}
@@ -325,6 +326,7 @@ def _payload_down(kept: _Kept, value: Any) -> Any:
     attachment = value.get("attachment") if isinstance(value, dict) else None
     if not isinstance(attachment, dict) or "media_id" not in attachment:
         return value
+    attachment = dict(attachment)
     media_id = attachment.pop("media_id")
     attachment["file_ref"] = kept.old(media_id)[0] or None if media_id is not None else None
     return {**value, "attachment": attachment}
