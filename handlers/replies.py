@@ -81,7 +81,7 @@ def to_payload(reply: Reply) -> dict[str, Any]:
     """Serialise a rendered reply (all text already strings) for the outbox."""
     attachment = reply.attachment
     if attachment is not None and attachment.data is not None:
-        raise ValueError("queued messages carry attachments by path or reference, not bytes")
+        raise ValueError("queued messages carry attachments by path or media id, not bytes")
     return {
         "text": _plain(reply.text),
         "buttons": [[[_plain(b.label), b.data] for b in row] for row in reply.buttons],
