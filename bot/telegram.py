@@ -25,6 +25,7 @@ from telegram.ext import Application
 
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from bot.media import MediaKeeper
+from bot.telegram_files import KeptFiles
 from handlers.events import Contact, Event, EventKind, Location, Media
 from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
 from village.geo import Datum
@@ -102,7 +103,7 @@ class TelegramChannel:
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
                  media: MediaKeeper | None = None) -> None:
         self._bot = application.bot
-        self._media = media  # kept files, sent by their cached file_id or uploaded from disk
+        self._files = KeptFiles(media, CHANNEL) if media is not None else None  # sent by cached file_id, else uploaded
         self._flood_until = 0.0  # monotonic time until which Telegram asked the whole bot to wait
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
@@ -175,38 +176,9 @@ class TelegramChannel:
         if attachment.media_id is None:  # made just now (a chart, an export): upload it
             await send(attachment.data or Path(attachment.path or ""))
             return
-        await self._send_kept(attachment.media_id, send)
-
-    async def _send_kept(self, media_id: int, send: Callable[[Any], Awaitable[Message]]) -> None:
-        """Send a kept file by its cached file_id; upload it (and cache the new id) when there is none.
-
-        Telegram refuses a file_id it no longer knows (another bot token, a file it dropped): the file
-        is then uploaded again from our copy and the new id replaces the old one.
-        """
-        if self._media is None:
-            raise PermanentError(f"no media store to send media {media_id} from")
-        cached = await self._media.ref(media_id, CHANNEL)
-        if cached is not None:
-            try:
-                await send(cached)
-                return
-            except BadRequest as error:
-                if not refuses_file_id(error):
-                    raise
-                log.info("Telegram refused the cached file id of media %s (%s): uploading it again", media_id, error)
-        path = await self._upload_path(media_id)
-        message = await send(path)
-        file_id = sent_file_id(message)
-        if file_id is not None:
-            await self._media.remember(media_id, CHANNEL, file_id)
-
-    async def _upload_path(self, media_id: int) -> Path:
-        assert self._media is not None
-        stored = await self._media.get(media_id)
-        path = self._media.path_of(stored) if stored is not None else None
-        if path is None or not path.exists():
-            raise PermanentError(f"media {media_id} has no file on disk to upload")
-        return path
+        if self._files is None:
+            raise PermanentError(f"no media store to send media {attachment.media_id} from")
+        await self._files.send(attachment.media_id, send)
 
 
 def _markup(reply: Reply) -> Markup:
@@ -224,23 +196,6 @@ def _markup(reply: Reply) -> Markup:
 def _key_button(label: str, request: KeyRequest) -> KeyboardButton:
     return KeyboardButton(label, request_contact=request is KeyRequest.CONTACT or None,
                           request_location=request is KeyRequest.LOCATION or None)
-
-
-def refuses_file_id(error: BadRequest) -> bool:
-    """Tell whether Telegram refused a file_id itself ("wrong file identifier", a file of another type...)."""
-    message = str(error).lower()
-    return any(sign in message for sign in _REFUSED_FILE_SIGNS)
-
-
-_REFUSED_FILE_SIGNS = ("file identifier", "file_id", "file reference", "can't use file of type")
-
-
-def sent_file_id(message: Message) -> str | None:
-    """Return the file_id Telegram gave the file a message carries."""
-    if message.photo:
-        return message.photo[-1].file_id
-    found = message.document or message.voice or message.audio
-    return found.file_id if found is not None else None
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
