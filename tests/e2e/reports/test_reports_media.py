@@ -9,7 +9,6 @@ from bot.emulator import FakeUser, Sent
 from bot.emulator.harness import Harness
 from handlers.callback_data import pack
 from handlers.reports.cards import HANDLE
-from tests.conftest import on_both_backends
 from tests.e2e.conftest import ALICE, SECRETARY, join
 from tests.e2e.reports.conftest import DIRECTOR, FAR_RESIDENT, GRID_WORKER, PHOTO, file_report
 
@@ -32,7 +31,6 @@ async def cached_ref(bot: Harness, data: bytes) -> str | None:
         return await store.media_refs.get(kept.id, "telegram", now=bot.runtime.clock.now())
 
 
-@on_both_backends
 async def test_the_grid_worker_gets_the_photo_by_its_file_id_without_an_upload(bot: Harness) -> None:
     await join(bot, ALICE)
     await join(bot, GRID_WORKER)
