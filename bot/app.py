@@ -75,6 +75,7 @@ class Runtime:
     errors: ErrorReporter
     broadcasts: ProgressReporter
     replies: DirectReplies
+    media: MediaKeeper
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     webhook: WebhookServer | None = None
     leadership: Leadership | None = None
@@ -164,6 +165,8 @@ class Runtime:
         try:
             event = event_of(update)
             if event is not None:
+                # Files are copied into our store first, outside the step: the step keeps our media id.
+                event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             await self.errors.report(update, error)
@@ -202,9 +205,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     )
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
-    channel = TelegramChannel(application)
+    media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
+    channel = TelegramChannel(application, media)
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
-    media = MediaKeeper(Path(config.media.dir), config.media, channel)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
@@ -216,7 +219,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
                             on_flood=dispatcher.hold)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies)
+                      broadcasts, replies, media)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime

@@ -11,7 +11,7 @@ from handlers.events import Event, Media
 from handlers.menu import Menu
 from handlers.replies import Reply, to_payload
 from handlers.texts import Content
-from village.errors import NotBoundError
+from village.errors import ErrorCode, InvalidInputError, NotBoundError
 from village.media import MediaKind, StoredMedia
 from village.outbox import MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
@@ -39,10 +39,10 @@ class Downloader(Protocol):
 
 
 class MediaKeeping(Protocol):
-    """Keeps files people send (bot/media.py): downloaded, size-checked, saved on disk."""
+    """The media store (bot/media.py): files people send, kept by the adapter before the step runs."""
 
     async def keep(self, media: Media, kind: MediaKind) -> StoredMedia:
-        """Download and store the file; raise `InvalidInputError` when it is too large."""
+        """Return the kept file by our media id; raise `InvalidInputError` when it was too large to keep."""
         ...
 
     def save(self, data: bytes, kind: MediaKind, extension: str) -> Path:
@@ -131,3 +131,12 @@ class Context:
     def render(self, content: Content) -> str:
         """Render text in the language of the person writing."""
         return self.renderer.text(content, self.locale)
+
+
+async def keep_media(ctx: Context, media: Media, kind: MediaKind) -> StoredMedia:
+    """Return the file just sent, by our media id; refuse one the adapter did not keep."""
+    if ctx.media is not None:
+        return await ctx.media.keep(media, kind)
+    if media.media_id is None:  # no media store wired (some tests): nothing to keep the file by
+        raise InvalidInputError(ErrorCode.MEDIA_UNSUPPORTED)
+    return StoredMedia(media.media_id, kind, media.size or 0, media.mime_type)

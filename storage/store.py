@@ -21,6 +21,7 @@ from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository
+from storage.media import MediaRefRepository, MediaRepository
 from storage.notices import NoticeRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -59,6 +60,8 @@ class SqlStore:
         self.matters = MatterRepository(connection)
         self.notices = NoticeRepository(connection)
         self.digests = DigestRepository(connection)
+        self.media = MediaRepository(connection)
+        self.media_refs = MediaRefRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

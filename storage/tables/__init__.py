@@ -37,6 +37,7 @@ from storage.tables.foundation import (
     roles,
     villages,
 )
+from storage.tables.media import media, media_refs
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
 from storage.tables.scheduling import job_slots
@@ -63,6 +64,8 @@ __all__ = [
     "matter_stage_attendees",
     "matter_stages",
     "matters",
+    "media",
+    "media_refs",
     "meeting_attendance",
     "meeting_signups",
     "meetings",

@@ -46,7 +46,7 @@ class TopicProposal:
     level: MeetingLevel
     title: str
     body: str | None = None
-    voice_ref: str | None = None
+    voice_media_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class Topic:
     created_at: datetime
     supports: int = 0
     body: str | None = None
-    voice_ref: str | None = None
+    voice_media_id: int | None = None
     meeting_id: int | None = None
     decline_reason: str | None = None
     threshold_reached_at: datetime | None = None
@@ -152,12 +152,12 @@ class TopicService:
         if is_group_level(proposal.level) and person.group_id is None:
             raise InvalidInputError(ErrorCode.TOPIC_NEEDS_GROUP)
         body = clean_text(proposal.body, maximum=MAX_TEXT) if proposal.body else None
-        if body is None and proposal.voice_ref is None:
+        if body is None and proposal.voice_media_id is None:
             raise InvalidInputError(ErrorCode.CONSULTATION_TEXT_INVALID, min=2, max=MAX_TEXT)
         group_id = person.group_id if is_group_level(proposal.level) else None
         topic_id = await self._store.topics.add(
             person.village_id, group_id, TopicProposal(proposal.level, clean_title(proposal.title), body,
-                                                       proposal.voice_ref), person.id, self._clock.now())
+                                                       proposal.voice_media_id), person.id, self._clock.now())
         return await self._get(topic_id)
 
     async def support(self, actor: Actor, topic_id: int) -> SupportOutcome:

@@ -96,7 +96,7 @@ class AppealService:
         assert actor.person is not None
         appeal_id = await self._store.appeals.add(Appeal(
             0, result.id, result.village_id, result.household_id, actor.person.id, text, AppealStatus.OPEN,
-            self._clock.now(), voice.file_ref if voice else None, voice.path if voice else None))
+            self._clock.now(), voice.id if voice else None))
         if appeal_id is None:  # another member's appeal won the race: one open appeal per result
             raise ConflictError(ErrorCode.APPEAL_PENDING)
         case = await self._case(appeal_id)
