@@ -151,6 +151,8 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.AUDIENCE_EMPTY: _("Please choose at least one, then tap Done."),
     ErrorCode.AUDIENCE_NOBODY: _("Nobody is in this audience. Please choose another."),
     ErrorCode.CATEGORY_NOT_MUTABLE: _("Official and urgent notices cannot be muted."),
+    ErrorCode.CARE_ALREADY_LISTED: _("{name} is already on the care list."),
+    ErrorCode.CARE_PATROL_NO_PLACE: _("Please say where the patrol went: send the location or type the place."),
 }
 
 

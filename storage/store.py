@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.care import CareRepository
 from storage.consultation.matters import MatterRepository
 from storage.consultation.meetings import MeetingRepository
 from storage.consultation.signups import SignUpRepository
@@ -59,6 +60,8 @@ class SqlStore:
         self.matters = MatterRepository(connection)
         self.notices = NoticeRepository(connection)
         self.digests = DigestRepository(connection)
+        # --- care ---
+        self.care = CareRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

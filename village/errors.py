@@ -146,6 +146,9 @@ class ErrorCode(StrEnum):
     AUDIENCE_EMPTY = "audience_empty"
     AUDIENCE_NOBODY = "audience_nobody"
     CATEGORY_NOT_MUTABLE = "category_not_mutable"
+    # --- care ---
+    CARE_ALREADY_LISTED = "care_already_listed"
+    CARE_PATROL_NO_PLACE = "care_patrol_no_place"
 
 
 class VillageError(Exception):

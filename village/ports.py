@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from village.audit import AuditEntry
+from village.care.ports import CareRepository
 from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
 from village.convention.ports import (
     AppealRepository,
@@ -241,6 +242,8 @@ class Store(Protocol):
     matters: MatterRepository
     notices: NoticeRepository
     digests: DigestRepository
+    # --- care ---
+    care: CareRepository
 
 
 JsonDict = dict[str, Any]
