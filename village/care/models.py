@@ -146,6 +146,7 @@ class CareReminder:
     key: str
     recipients: tuple[int, ...]
     entries: tuple[CareEntry, ...]
+    workers: tuple[str, ...] = ()  # the grid workers of the person's grid (for an overdue visit)
 
 
 @dataclass(frozen=True)

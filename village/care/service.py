@@ -207,10 +207,13 @@ class CareService:
         late = []
         for village in await self._store.places.villages():
             cadres = tuple(p.id for p in await self._cadres(village.id))
+            workers = await self._store.people.with_roles(village.id, [Role.GRID_WORKER.value])
             for entry in await self._entries(village.id):
                 if cadres and is_overdue(entry.due_at, at, self._policy.margin):
                     key = f"care:{entry.subject.id}:overdue:{int(entry.due_at.timestamp())}"
-                    late.append(CareReminder(key, cadres, (entry,)))
+                    names = tuple(w.name for w in workers if w.grid_id is not None
+                                  and w.grid_id == entry.person.grid_id)
+                    late.append(CareReminder(key, cadres, (entry,), names))
         return late
 
     async def month_figures(self, village_id: int, year: int, month: int) -> CareFigures:
