@@ -6,6 +6,7 @@ from functools import cached_property
 
 from village.audit import AuditService
 from village.care.service import CareService
+from village.care.transfers import CareTransfers
 from village.clock import Clock
 from village.consultation.audience import MeetingSignUps
 from village.consultation.disclosures import DisclosureService
@@ -166,3 +167,8 @@ class Services:
     def care(self) -> CareService:
         """The care list (关爱对象), visits and patrols, reminders and monthly figures."""
         return CareService(self.store, self.clock, self.audit, self.settings.care, self.settings.timezone)
+
+    @cached_property
+    def care_sheets(self) -> CareTransfers:
+        """The care list in and out of spreadsheets, and a month's visits."""
+        return CareTransfers(self.store, self.clock, self.audit, self.settings.timezone)
