@@ -52,7 +52,7 @@ async def ask_home(ctx: Context) -> Sequence[Reply]:
         choices += [(DUE, pack(FLOW, "whom")), (PATROL, pack(FLOW, "patrol"))]
     if care.may_manage(ctx.actor):
         choices.append((ADD, pack(FLOW, "add")))
-    text = _("💗 Care visits (关爱走访). Visits due now: {count}.", count=len(due))
+    text = _("💗 Care visits. Visits due now: {count}.", count=len(due))
     return [Reply(text, buttons=choice_rows(choices, per_row=1))]
 
 
