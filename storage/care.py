@@ -74,7 +74,7 @@ class CareRepository(Repository):
         visit_id = new_id(await self._db.execute(care_visits.insert().values(
             village_id=subject.village_id, subject_id=subject.id, visitor_id=visitor_id, at=at,
             wellbeing=draft.wellbeing.value, note=draft.note, voice=_media_json(draft.voice),
-            photo=_media_json(draft.photo), problem=draft.problem)))
+            photo=_media_json(draft.photo), problem=draft.problem, family_contacted=draft.family_contacted)))
         return Visit(visit_id, subject.village_id, subject.id, visitor_id, at, draft)
 
     async def link_visit_report(self, visit_id: int, report_id: int) -> None:
@@ -131,7 +131,8 @@ def _subject(row: Any) -> CareSubject:
 
 
 def _visit(row: Any) -> Visit:
-    draft = VisitDraft(Wellbeing(row.wellbeing), row.note, _media(row.voice), _media(row.photo), bool(row.problem))
+    draft = VisitDraft(Wellbeing(row.wellbeing), row.note, _media(row.voice), _media(row.photo), bool(row.problem),
+                       bool(row.family_contacted))
     return Visit(row.id, row.village_id, row.subject_id, row.visitor_id, row.at, draft, row.report_id)
 
 

@@ -20,7 +20,8 @@ from village.care.sheets import parse_care_rows
 from village.care.transfers import VisitRow
 
 VISIT_COLUMNS = (_("Visited at"), _("Name"), _("Household"), _("Care category"), _("How they were"), _("Note"),
-                 _("Voice message"), _("Photo"), _("Problem found"), _("Report"), _("Visited by"))
+                 _("Voice message"), _("Photo"), _("Problem found"), _("Report"), _("Family contacted"),
+                 _("Visited by"))
 YES, NO = _("yes"), _("no")
 
 
@@ -76,4 +77,4 @@ def _visit(row: VisitRow, printer: Printer, local: Callable[[datetime], str]) ->
     return [local(visit.at), row.person, row.household, printer.text(CATEGORIES[row.category]),
             printer.text(WELLBEING[draft.wellbeing]), draft.note, printer.text(YES if draft.voice else NO),
             printer.text(YES if draft.photo else NO), printer.text(YES if draft.problem else NO), row.report_code,
-            row.visitor]
+            printer.text(YES if draft.family_contacted else NO), row.visitor]

@@ -40,6 +40,7 @@ async def flag(notify: Notifier, logged: LoggedVisit, visitor: str, report: Repo
     }
     text = lines(texts[logged.flag or Flag.PROBLEM],
                  _("Note: {note}", note=logged.visit.draft.note) if logged.visit.draft.note else None,
+                 _("📞 The family was contacted.") if logged.visit.draft.family_contacted else None,
                  _("Report filed for them: {code}", code=report.code) if report else None)
     await notify.to_people(logged.flagged_to, f"care:visit:{logged.visit.id}:flag",
                            Reply(text, buttons=visit_buttons([entry])), kind=MessageKind.CARE_VISIT_FLAGGED,

@@ -26,6 +26,7 @@ from village.reports import FiledReport, ReportDraft
 
 ALL_WELL = _("✅ Submit: nothing else to report")
 FOUND_PROBLEM = _("⚠️ Found a problem")
+FAMILY = _("📞 Family contacted")
 
 
 async def start_visit(ctx: Context) -> Turn:
@@ -125,16 +126,23 @@ async def ask_outcome(ctx: Context) -> Sequence[Reply]:
         _("Note: {note}", note=draft["text"]) if draft.get("text") else None,
         _("🎤 Voice message: 1") if draft.get("voice") else None,
         _("📷 Photo: 1") if draft.get("photo") else None,
+        _("📞 The family was contacted.") if draft.get("family") else None,
         _("Did you find a problem that needs handling? Then tap {problem}: a report is filed for them.",
           problem=FOUND_PROBLEM),
+        None if draft.get("family") else _("If you phoned their family about the visit, tap {family} first.",
+                                           family=FAMILY),
     )
+    family = () if draft.get("family") else ((Button(FAMILY, pack(FLOW, "family")),),)
     return [Reply(text, buttons=((Button(ALL_WELL, pack(FLOW, "ok")),),
-                                 (Button(FOUND_PROBLEM, pack(FLOW, "problem")),)))]
+                                 (Button(FOUND_PROBLEM, pack(FLOW, "problem")),), *family))]
 
 
 async def receive_outcome(ctx: Context) -> Turn:
     """Record the visit, or go on to the problem (asking for its description first if there is none)."""
     pressed = button(ctx)
+    if pressed is not None and pressed.action == "family":
+        ctx.draft["family"] = True
+        return reask()
     if pressed is not None and pressed.action == "problem":
         ctx.draft["problem"] = True
         if ctx.draft.get("text") or ctx.draft.get("voice"):
@@ -164,7 +172,8 @@ async def _record(ctx: Context, category: str | None) -> Turn:
     entry, draft = await _entry(ctx), ctx.draft
     visit = VisitDraft(Wellbeing(draft["wellbeing"]), draft.get("text", ""),
                        media_of(draft["voice"]) if draft.get("voice") else None,
-                       media_of(draft["photo"]) if draft.get("photo") else None, problem=category is not None)
+                       media_of(draft["photo"]) if draft.get("photo") else None, problem=category is not None,
+                       family_contacted=bool(draft.get("family")))
     logged = await ctx.services.care.log_visit(ctx.actor, entry.subject.id, visit)
     filed = await _file_report(ctx, entry, visit, category) if category else None
     if filed is not None:

@@ -31,6 +31,7 @@ care_visits = Table(
     Column("voice", JSON),  # a kept file (`StoredMedia`) as JSON, or null
     Column("photo", JSON),
     Column("problem", Boolean, nullable=False),
+    Column("family_contacted", Boolean, nullable=False),
     Column("report_id", ForeignKey("reports.id", ondelete="SET NULL")),
     Index("ix_care_visits_subject_at", "subject_id", "at"),
     Index("ix_care_visits_village_at", "village_id", "at"),

@@ -65,13 +65,15 @@ class CareSubject:
 
 @dataclass(frozen=True)
 class VisitDraft:
-    """What a visitor records: how the person is, a note (text or voice), a photo, whether a problem was found."""
+    """What a visitor records: how the person is, a note (text or voice), a photo, whether a problem was found,
+    and whether the family (a son or daughter away in the city) was contacted about it."""
 
     wellbeing: Wellbeing
     note: str = ""
     voice: StoredMedia | None = None
     photo: StoredMedia | None = None
     problem: bool = False
+    family_contacted: bool = False
 
 
 @dataclass(frozen=True)

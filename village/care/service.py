@@ -7,6 +7,7 @@ every change to the list is audited. The `remind_*` and `overdue` methods are fo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -87,10 +88,10 @@ class CareService:
 
     async def entry(self, actor: Actor, subject_id: int) -> CareEntry:
         """Return one person of the list, if the actor may see them."""
+        self.require_list(actor)  # before the lookup: a resident learns nothing, not even whether the id exists
         subject = await self._store.care.subject(subject_id)
         if subject is None or not subject.active:
             raise NotFoundError()
-        self.require_list(actor)
         entry = await self._entry(subject)
         if not access.sees_person(actor, subject.village_id, entry.person.grid_id):
             raise PermissionDeniedError()
@@ -149,8 +150,7 @@ class CareService:
         entry = await self.entry(actor, subject_id)
         if not access.may_visit(actor, entry.subject.village_id, entry.person.grid_id):
             raise PermissionDeniedError()
-        draft = VisitDraft(draft.wellbeing, self.check_note(draft.note, required=False), draft.voice, draft.photo,
-                           draft.problem)
+        draft = replace(draft, note=self.check_note(draft.note, required=False))
         visit = await self._store.care.add_visit(entry.subject, visitor.id, self._clock.now(), draft)
         flag = flag_of(await self._store.care.visits_of(entry.subject.id, 2))
         secretaries = await self._secretaries(entry.subject.village_id) if flag else ()

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("voice", sa.JSON(), nullable=True),
         sa.Column("photo", sa.JSON(), nullable=True),
         sa.Column("problem", sa.Boolean(), nullable=False),
+        sa.Column("family_contacted", sa.Boolean(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=True),
         _fk("care_visits", "report_id", "reports", "SET NULL"),
         _fk("care_visits", "subject_id", "care_subjects", "CASCADE"),

@@ -70,23 +70,25 @@ async def test_grid_worker_is_reminded_then_logs_a_visit_with_voice_and_a_proble
         ("needs_help", True, report.id)]
 
 
-async def test_needs_help_at_two_visits_in_a_row_is_flagged_to_the_secretary(bot: Harness,
-                                                                             clock: ManualClock) -> None:
+async def test_needs_help_at_two_visits_in_a_row_is_flagged_to_the_secretary_with_the_family_called(
+        bot: Harness, clock: ManualClock) -> None:
     for user in (SECRETARY, GRID_WORKER):
         await join(bot, user)
     await put_on_list(bot)
 
-    for _ in range(2):
+    for family_called in (False, True):
         await bot.tg.user_taps(GRID_WORKER, "💗 关爱走访")
         await bot.tg.user_taps(GRID_WORKER, "✍️ 登记走访")
         await bot.tg.user_taps(GRID_WORKER, "张阿婆")
         await bot.tg.user_taps(GRID_WORKER, "🆘 需要帮助")
         await bot.tg.user_says(GRID_WORKER, "腿脚不便，买菜困难")
         await bot.tg.user_taps(GRID_WORKER, "➡️ 下一步")
+        if family_called:
+            await bot.tg.user_taps(GRID_WORKER, "📞 已联系家属")
         await bot.tg.user_taps(GRID_WORKER, "✅ 提交：没有其他问题")
         clock.advance(timedelta(days=7))
     await bot.tg.settle()
 
     flags = [t for t in bot.tg.texts_to(SECRETARY) if t.startswith("⚠️ 关爱走访")]
     assert flags == ["⚠️ 关爱走访：张阿婆（1-01 户）连续两次走访都“需要帮助”（最近一次由孙网格走访）。请关注跟进。\n"
-                     "备注：腿脚不便，买菜困难"]
+                     "备注：腿脚不便，买菜困难\n📞 已联系家属。"]
