@@ -75,7 +75,7 @@ async def test_changes_to_the_list_are_audited(village: Database, clock: ManualC
 
     log = await act(village, clock, lambda s: s.audit.entries(cadre, village_id, None))
 
-    actions = [(e.action, e.before, e.after) for e in log if e.action.startswith("care.")]
+    actions = [(e.action, e.before, e.after) for e in log if e.action in ("care.add", "care.change", "care.remove")]
     assert actions == [
         ("care.add", None, {"category": "elderly_alone", "rhythm": "weekly"}),
         ("care.change", {"category": "elderly_alone", "rhythm": "weekly"},
@@ -146,3 +146,17 @@ async def test_month_figures_count_the_list_visits_and_flags(village: Database, 
     figures = await act(village, clock, lambda s: s.care.month_figures(village_id, local.year, local.month))
 
     assert (figures.on_list, figures.visits, figures.visited_people, figures.flagged) == (2, 1, 1, 1)
+
+
+async def test_a_visit_is_audited_with_how_the_person_was(village: Database, clock: ManualClock) -> None:
+    subject_id = await listed(village, clock, ALICE)
+    worker, cadre = await actor(village, WORKER), await actor(village, SECRETARY)
+    village_id = (await person_by_phone(village, ALICE)).village_id
+
+    logged = await act(village, clock, lambda s: s.care.log_visit(worker, subject_id, VisitDraft(
+        Wellbeing.FAIR, "还好", family_contacted=True)))
+    log = await act(village, clock, lambda s: s.audit.entries(cadre, village_id, None))
+
+    visits = [(e.actor_label, e.after) for e in log if e.action == "care.visit"]
+    assert visits == [(worker.label, {"visit_id": logged.visit.id, "wellbeing": "fair", "problem": False,
+                                      "family_contacted": True})]

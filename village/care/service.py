@@ -152,6 +152,9 @@ class CareService:
             raise PermissionDeniedError()
         draft = replace(draft, note=self.check_note(draft.note, required=False))
         visit = await self._store.care.add_visit(entry.subject, visitor.id, self._clock.now(), draft)
+        await self._audit.record(actor, entry.subject.village_id, "care.visit", f"person:{entry.person.id}",
+                                 after={"visit_id": visit.id, "wellbeing": draft.wellbeing.value,
+                                        "problem": draft.problem, "family_contacted": draft.family_contacted})
         flag = flag_of(await self._store.care.visits_of(entry.subject.id, 2))
         secretaries = await self._secretaries(entry.subject.village_id) if flag else ()
         return LoggedVisit(visit, entry, secretaries, flag.value if flag else None)
@@ -161,6 +164,8 @@ class CareService:
         if actor.person_id != visit.visitor_id:
             raise PermissionDeniedError()
         await self._store.care.link_visit_report(visit.id, report_id)
+        await self._audit.record(actor, visit.village_id, "care.visit_report", f"visit:{visit.id}",
+                                 after={"report_id": report_id})
 
     async def log_patrol(self, actor: Actor, draft: PatrolDraft) -> Patrol:
         """Record a patrol of the actor's grid (巡查)."""
@@ -171,8 +176,11 @@ class CareService:
             raise InvalidInputError(ErrorCode.CARE_PATROL_NO_PLACE)
         draft = PatrolDraft(self.check_note(draft.note, required=draft.voice is None), draft.voice, draft.point,
                             clean_text(draft.address, 100, required=False), draft.problem)
-        return await self._store.care.add_patrol(person.village_id, person.id, person.grid_id, self._clock.now(),
-                                                 draft)
+        patrol = await self._store.care.add_patrol(person.village_id, person.id, person.grid_id, self._clock.now(),
+                                                   draft)
+        await self._audit.record(actor, person.village_id, "care.patrol", f"patrol:{patrol.id}",
+                                 after={"problem": draft.problem, "address": draft.address})
+        return patrol
 
     async def link_patrol_report(self, actor: Actor, patrol: Patrol, report_id: int) -> None:
         """Note the report filed from this patrol (the patroller only)."""
