@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.care import CareRepository
 from storage.consultation.matters import MatterRepository
 from storage.consultation.meetings import MeetingRepository
 from storage.consultation.signups import SignUpRepository
@@ -62,6 +63,8 @@ class SqlStore:
         self.digests = DigestRepository(connection)
         self.media = MediaRepository(connection)
         self.media_refs = MediaRefRepository(connection)
+        # --- care ---
+        self.care = CareRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from village.audit import AuditEntry
+from village.care.ports import CareRepository
 from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
 from village.convention.ports import (
     AppealRepository,
@@ -260,6 +261,8 @@ class Store(Protocol):
     digests: DigestRepository
     media: MediaRepository
     media_refs: MediaRefRepository
+    # --- care ---
+    care: CareRepository
 
 
 JsonDict = dict[str, Any]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from village.audit import AuditService
+from village.care.service import CareService
+from village.care.transfers import CareTransfers
 from village.clock import Clock
 from village.consultation.audience import MeetingSignUps
 from village.consultation.disclosures import DisclosureService
@@ -158,3 +160,15 @@ class Services:
     def digests(self) -> DigestService:
         """The monthly digest's villages, recipients and membership figures."""
         return DigestService(self.store, self.settings.timezone)
+
+    # --- care ---
+
+    @cached_property
+    def care(self) -> CareService:
+        """The care list (关爱对象), visits and patrols, reminders and monthly figures."""
+        return CareService(self.store, self.clock, self.audit, self.settings.care, self.settings.timezone)
+
+    @cached_property
+    def care_sheets(self) -> CareTransfers:
+        """The care list in and out of spreadsheets, and a month's visits."""
+        return CareTransfers(self.store, self.clock, self.audit, self.settings.timezone)

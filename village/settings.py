@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from village.care.policy import CarePolicy
 from village.consultation.settings import ConsultationPolicy
 from village.convention.policy import ConventionPolicy
 from village.media import MediaPolicy
@@ -114,6 +115,7 @@ class VillageSettings(_Section):
     convention: ConventionPolicy = ConventionPolicy()
     consultation: ConsultationPolicy = ConsultationPolicy()
     notices: NoticePolicy = NoticePolicy()
+    care: CarePolicy = CarePolicy()
 
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: Monday to Friday and the local holidays.

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.cli.common import Subparsers
 from bot.demo.dataset import demo_roster
+from bot.demo.seed_care import seed_care
 from bot.demo.seed_consultation import seed_consultation
 from bot.demo.seed_convention import seed_convention
 from bot.demo.seed_notices import seed_notices
@@ -103,6 +104,7 @@ async def _load_dataset(url: str) -> None:
                 await seed_convention(services, Actor.operator("demo"))
                 await seed_reports(services)
                 await seed_consultation(store, services.clock.now(), services.settings)
+                await seed_care(store, services.clock.now(), services.settings)
         if fresh:
             await seed_notices(database, SystemClock(), VillageSettings())
     finally:

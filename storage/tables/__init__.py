@@ -1,6 +1,7 @@
 """The schema as SQLAlchemy Core tables, one module per feature; Alembic revisions create and change it."""
 
 from storage.tables.base import metadata
+from storage.tables.care import care_subjects, care_visits, patrols
 from storage.tables.consultation import (
     checkin_failures,
     matter_stage_attendees,
@@ -48,6 +49,8 @@ __all__ = [
     "assessment_deductions",
     "assessments",
     "audit_log",
+    "care_subjects",
+    "care_visits",
     "checkin_failures",
     "convention_clauses",
     "conventions",
@@ -74,6 +77,7 @@ __all__ = [
     "notice_recipients",
     "notices",
     "outbox",
+    "patrols",
     "people",
     "processed_updates",
     "rectifications",
