@@ -17,6 +17,7 @@ from storage.consultation.topics import TopicRepository
 from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
 from storage.digests import DigestRepository
+from storage.family import FamilyRepository
 from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
@@ -59,6 +60,7 @@ class SqlStore:
         self.matters = MatterRepository(connection)
         self.notices = NoticeRepository(connection)
         self.digests = DigestRepository(connection)
+        self.family = FamilyRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -146,6 +146,13 @@ class ErrorCode(StrEnum):
     AUDIENCE_EMPTY = "audience_empty"
     AUDIENCE_NOBODY = "audience_nobody"
     CATEGORY_NOT_MUTABLE = "category_not_mutable"
+    # --- family link ---
+    FAMILY_CODE_UNKNOWN = "family_code_unknown"
+    FAMILY_CODE_EXPIRED = "family_code_expired"
+    FAMILY_FULL = "family_full"
+    FAMILY_ALREADY_JOINED = "family_already_joined"
+    FAMILY_NO_ROLES = "family_no_roles"
+    FAMILY_LINK_CLOSED = "family_link_closed"
 
 
 class VillageError(Exception):

@@ -18,6 +18,7 @@ from village.convention.ports import (
 )
 from village.conversations import ConversationRecord
 from village.digests import MembershipFigures
+from village.family.ports import FamilyRepository
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
 from village.media import StoredMedia
@@ -241,6 +242,7 @@ class Store(Protocol):
     matters: MatterRepository
     notices: NoticeRepository
     digests: DigestRepository
+    family: FamilyRepository
 
 
 JsonDict = dict[str, Any]

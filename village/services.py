@@ -21,6 +21,7 @@ from village.convention.rectifications import RectificationService
 from village.convention.rewards import RewardService
 from village.convention.scores import ScoreService
 from village.digests import DigestService
+from village.family import FamilyService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -158,3 +159,10 @@ class Services:
     def digests(self) -> DigestService:
         """The monthly digest's villages, recipients and membership figures."""
         return DigestService(self.store, self.settings.timezone)
+
+    # --- family link ---
+
+    @cached_property
+    def family(self) -> FamilyService:
+        """The family link (亲情代办): invites, confirmations, removals."""
+        return FamilyService(self.store, self.clock, self.audit, self.settings.family)

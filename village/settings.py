@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from village.consultation.settings import ConsultationPolicy
 from village.convention.policy import ConventionPolicy
+from village.family.models import FamilyPolicy
 from village.media import MediaPolicy
 from village.notices.models import NoticePolicy
 from village.outbox import QuietHours
@@ -114,6 +115,7 @@ class VillageSettings(_Section):
     convention: ConventionPolicy = ConventionPolicy()
     consultation: ConsultationPolicy = ConsultationPolicy()
     notices: NoticePolicy = NoticePolicy()
+    family: FamilyPolicy = FamilyPolicy()
 
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: Monday to Friday and the local holidays.
