@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from storage.repository import Repository, new_id
-from storage.tables import family_invites, family_links
+from storage.tables import family_invites, family_links, people
 from village.family.models import FamilyInvite, FamilyLink, LinkStatus, Relation
+
+_SLICE = 5000
 
 
 class FamilyRepository(Repository):
@@ -70,13 +72,20 @@ class FamilyRepository(Repository):
         row = (await self._db.execute(query)).first()
         return _link(row) if row else None
 
-    async def active_of_households(self, household_ids: Sequence[int]) -> list[FamilyLink]:
-        """Return the active links of several households (a message's fan-out), in one query."""
-        if not household_ids:
-            return []
-        query = select(family_links).where(family_links.c.household_id.in_(sorted(set(household_ids))),
-                                           family_links.c.status == LinkStatus.ACTIVE.value)
-        return [_link(r) for r in await self._db.execute(query.order_by(family_links.c.id))]
+    async def reaching(self, person_ids: Sequence[int]) -> list[tuple[int, FamilyLink]]:
+        """Return (person, link) for each active link of the households of `person_ids` (a message's fan-out).
+
+        Asked in slices, so that a broadcast to a whole village stays within SQLite's parameter limit.
+        """
+        found: list[tuple[int, FamilyLink]] = []
+        for start in range(0, len(person_ids), _SLICE):
+            query = (select(people.c.id.label("member_id"), family_links)
+                     .join(family_links, family_links.c.household_id == people.c.household_id)
+                     .where(people.c.id.in_(person_ids[start:start + _SLICE]),
+                            family_links.c.status == LinkStatus.ACTIVE.value)
+                     .order_by(people.c.id, family_links.c.id))
+            found += [(row.member_id, _link(row)) for row in await self._db.execute(query)]
+        return found
 
     async def confirm(self, link_id: int, person_id: int, by: int | None, now: datetime) -> bool:
         """Make a pending link active, bound to the new person."""

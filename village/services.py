@@ -21,7 +21,8 @@ from village.convention.rectifications import RectificationService
 from village.convention.rewards import RewardService
 from village.convention.scores import ScoreService
 from village.digests import DigestService
-from village.family import FamilyService
+from village.family.reach import FamilyReach
+from village.family.service import FamilyService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -166,3 +167,8 @@ class Services:
     def family(self) -> FamilyService:
         """The family link (亲情代办): invites, confirmations, removals."""
         return FamilyService(self.store, self.clock, self.audit, self.settings.family)
+
+    @cached_property
+    def family_reach(self) -> FamilyReach:
+        """Who else receives a household's messages: its linked relatives."""
+        return FamilyReach(self.store)

@@ -10,7 +10,7 @@ from storage.database import Database
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError
-from village.family import LinkStatus, Relation
+from village.family.models import LinkStatus, Relation
 from village.people import Actor, Identity, PersonFields
 from village.services import Services
 from village.settings import VillageSettings
