@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, consultation, convention, joining, notices, reports, settings
+from handlers import approvals, consultation, convention, family, joining, notices, reports, settings
 from handlers.consultation.digest import meetings_section
 from handlers.convention.digest import assessments_section
 from handlers.conversations import Flow
@@ -24,7 +24,7 @@ DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, *SECT
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
     return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
-            *consultation.build(), *notices.build())
+            *consultation.build(), *notices.build(), family.build())
 
 
 @cache

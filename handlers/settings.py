@@ -26,6 +26,7 @@ ROLE_NAMES = {
     Role.CADRE: _("village cadre"),
     Role.SUPERVISOR: _("supervision committee member"),
     Role.ADMIN: _("administrator"),
+    Role.FAMILY: _("family member (acting for the household)"),
 }
 
 

@@ -80,7 +80,7 @@ class FamilyReach:
         reaching = await self._store.family.reaching(person_ids) if person_ids else []
         if not reaching:
             return [Recipient(i) for i in identities]
-        names = {hh: await self._household_name(hh) for hh in {link.household_id for _, link in reaching}}
+        names = {hh: await self.household_name(hh) for hh in {link.household_id for _, link in reaching}}
         relatives = {link.person_id: names[link.household_id] for _, link in reaching}
         found = [Recipient(i, relatives.get(i.person_id)) for i in identities]
         if FOR_HOUSEHOLD[kind]:
@@ -101,7 +101,7 @@ class FamilyReach:
                 added.append(Recipient(identity, names[household_of[identity.person_id]]))
         return added
 
-    async def _household_name(self, household_id: int) -> str:
+    async def household_name(self, household_id: int) -> str:
         """Return what the household is called: its head's name (张三 for 张三家), else its roster label."""
         members = [m for m in await self._store.people.in_household(household_id) if not m.is_family]
         heads = [m for m in members if any(g.role is Role.HOUSEHOLD_HEAD for g in m.roles)] or members
