@@ -15,6 +15,7 @@ from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Need, State, Turn, finish, goto, reask, stay
 from handlers.errors import error_reply
 from handlers.events import EventKind
+from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
 from handlers.replies import Button, Reply
 from handlers.texts import Content, Text, _, lines
@@ -27,12 +28,6 @@ from village.people import Identity, Person
 FLOW = "fam"
 JOIN_FLOW = "start"  # the joining flow, whose buttons the relative presses while joining
 
-RELATIONS: dict[Relation, Text] = {
-    Relation.CHILD: _("son or daughter"),
-    Relation.SPOUSE: _("spouse"),
-    Relation.RELATIVE: _("relative"),
-    Relation.OTHER: _("other relation"),
-}
 INVITE = _("➕ Invite a family member")
 CONFIRM, DECLINE, REMOVE, LEAVE = _("✅ Confirm"), _("❌ Decline"), _("🗑 Remove"), _("🚪 Leave the household")
 

@@ -14,6 +14,7 @@ from tests.convention import add_convention, household_id, services
 from tests.e2e.conftest import ALICE, OUTSIDER, SECRETARY, join, request_to_join, villager
 from tests.e2e.consultation import count, plan_meeting
 from tests.e2e.convention_steps import WANG, assess_in_chat, texts_with
+from tests.e2e.reports.conftest import GRID_WORKER, file_report
 from tests.e2e.test_convention_assess import open_group
 from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
@@ -125,6 +126,21 @@ async def test_a_family_member_cannot_use_staff_buttons_or_another_household(bot
 
     for refused in (approve, invite, own):
         assert "抱歉，您没有权限办理这项事务" in refused[0].text
+
+
+async def test_a_report_the_son_files_says_it_is_for_the_household(bot: Harness, database: Database,
+                                                                    clock: ManualClock) -> None:
+    await join(bot, GRID_WORKER)
+    await link_son(bot)
+
+    filed = await file_report(bot, SON, location=False)
+    await bot.tg.settle()
+    async with services(database, clock) as s:
+        audit = [e for e in await s.audit.entries(OPERATOR, 1, None) if e.action == "report.file"]
+
+    assert "编号" in filed[-1].text
+    assert "由 张小红（子女）代 张阿婆家 提交" in bot.tg.texts_to(GRID_WORKER)[-1]
+    assert len(audit) == 1
 
 
 @pytest.fixture

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from village.audit import AuditService
-from village.people import Actor
+from village.family.models import Deputy
+from village.family.reach import FamilyReach
+from village.people import Actor, Person
+
+if TYPE_CHECKING:
+    from village.ports import Store
+
+
+async def deputy_of(store: Store, person: Person | None) -> Deputy | None:
+    """Return who `person` acted for when they are a linked relative; None for anyone else."""
+    if person is None or not person.is_family or person.household_id is None:
+        return None
+    link = await store.family.active_of_person(person.id)
+    if link is None:
+        return None
+    return Deputy(person.name, link.relation, await FamilyReach(store).household_name(link.household_id))
 
 
 async def record_for_household(audit: AuditService, actor: Actor, village_id: int, action: str, target: str,

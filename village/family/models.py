@@ -99,6 +99,15 @@ class FamilyMember:
     identity_id: int
 
 
+@dataclass(frozen=True)
+class Deputy:
+    """Who acted for a household: shown as 由 李明（子女）代 张三家 提交 on what they filed."""
+
+    name: str
+    relation: Relation
+    household: str
+
+
 def new_family_code() -> str:
     """Return a fresh random code, hard to guess and safe in a deep link."""
     return "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
