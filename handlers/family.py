@@ -19,7 +19,7 @@ from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
 from handlers.replies import Button, Reply
 from handlers.texts import Content, Text, _, lines
-from village.errors import InvalidInputError, PermissionDeniedError, VillageError
+from village.errors import ConflictError, ErrorCode, PermissionDeniedError, VillageError
 from village.family.models import FamilyLink, LinkStatus, Relation
 from village.joining import clean_name
 from village.outbox import MessageKind
@@ -173,7 +173,7 @@ async def decline(ctx: Context) -> Turn:
     """Decline a relative's request; tell them politely."""
     link = await ctx.services.family.link(ctx.actor, _int_arg(ctx))
     if link.status is not LinkStatus.PENDING:
-        raise InvalidInputError()
+        raise ConflictError(ErrorCode.FAMILY_LINK_CLOSED)
     await ctx.services.family.remove(ctx.actor, link.id)
     await _tell_removed(ctx, link, _("Sorry, the household did not confirm your request."))
     return stay(Reply(_("❌ Declined: {name}.", name=link.name), edit=True))

@@ -53,6 +53,9 @@ async def begin(ctx: Context) -> Turn:
         return await receive_contact(ctx)
     if await ctx.services.store.join_requests.pending_of_identity(ctx.identity.id):
         return finish(Reply(_("Your request is waiting for the village office. We will tell you the result.")))
+    if await ctx.services.family.pending_of(ctx.identity):
+        return finish(Reply(_("Your request is waiting for the household head to confirm. We will tell you as "
+                              "soon as they do.")), menu=False)
     return goto(JoinState.CONTACT)
 
 

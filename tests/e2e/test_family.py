@@ -34,7 +34,8 @@ async def link_son(bot: Harness) -> None:
     await bot.tg.user_says(SON, f"/start {found.group(1)}")
     await bot.tg.user_says(SON, "张小红")
     await bot.tg.user_taps(SON, "子女")
-    await bot.tg.settle()
+    waiting = await bot.tg.user_says(SON, "/start")
+    assert "您的申请正在等户主确认" in waiting[0].text
     asked = bot.tg.texts_to(ALICE)[-1]
     assert asked == "张小红（子女）申请做本户的亲情代办：将收到本户的消息，并可以代本户办事。确认吗？"
     await bot.tg.user_taps(ALICE, "✅ 确认")

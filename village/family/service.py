@@ -104,6 +104,9 @@ class FamilyService:
         active = await self._store.family.links_of_household(household.id, (LinkStatus.ACTIVE,))
         if is_full(len(active), self._policy):
             raise ConflictError(ErrorCode.FAMILY_FULL, limit=self._policy.max_members)
+        account = await self._store.identities.get(link.identity_id)
+        if account is None or account.person_id is not None:  # joined the village some other way meanwhile
+            raise ConflictError(ErrorCode.FAMILY_ALREADY_JOINED)
         person = await self._new_family_person(link, household)
         await self._store.identities.bind(link.identity_id, person.id)
         await self._store.family.confirm(link.id, person.id, actor.person_id, self._clock.now())
@@ -147,6 +150,10 @@ class FamilyService:
         link = await self._link(link_id)
         await self._managed(actor, link.household_id)
         return link
+
+    async def pending_of(self, identity: Identity) -> FamilyLink | None:
+        """Return the account's link still waiting for the household to confirm."""
+        return await self._store.family.pending_of_identity(identity.id)
 
     async def link_of(self, person: Person) -> FamilyLink | None:
         """Return the active link of a family member, None for anyone else."""
