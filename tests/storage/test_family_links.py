@@ -11,6 +11,7 @@ from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError
 from village.family.models import LinkStatus, Relation
+from village.outbox import MessageKind
 from village.people import Actor, Identity, PersonFields
 from village.services import Services
 from village.settings import VillageSettings
@@ -154,3 +155,28 @@ async def test_a_family_member_cannot_be_granted_a_role(database: Database, cloc
             await services.family.create_invite(Actor.of(person), head.household_id or 0)
 
     assert refused.value.code is ErrorCode.FAMILY_NO_ROLES
+
+
+async def test_household_messages_reach_the_relative_once_and_marked(database: Database,
+                                                                     clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    head, son = await person_by_phone(database, HEAD), await person_by_phone(database, SON_OF_HEAD)
+    link_id, relative = await invite_and_ask(database, clock, "906")
+    async with database.transaction() as store:
+        _, person = await Services(store, clock, VillageSettings()).family.confirm(Actor.of(head), link_id)
+    members = [await account(database, clock, n) for n in ("1", "2")]
+    async with database.transaction() as store:
+        await store.identities.bind(members[0].id, head.id)
+        await store.identities.bind(members[1].id, son.id)
+        reach = Services(store, clock, VillageSettings()).family_reach
+        accounts = await store.identities.of_people([head.id, son.id])
+        score = await reach.recipients(accounts, MessageKind.SCORE_PUBLISHED)
+        assigned = await reach.recipients(accounts, MessageKind.REPORT_ASSIGNED)
+        direct = await reach.recipients([*accounts, *await store.identities.of_people([person.id])],
+                                        MessageKind.NOTICE_BROADCAST)
+
+    assert [(r.identity.id, r.household) for r in score] == [
+        *((a.id, None) for a in accounts), (relative.id, "张阿婆")]
+    assert [r.identity.id for r in assigned] == [a.id for a in accounts]
+    assert [(r.identity.id, r.household) for r in direct] == [
+        *((a.id, None) for a in accounts), (relative.id, "张阿婆")]
