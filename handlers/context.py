@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from handlers.events import Event, Media
 from handlers.menu import Menu
 from handlers.replies import Reply, to_payload
-from handlers.texts import Content
+from handlers.texts import Content, _, lines
 from village.errors import ErrorCode, InvalidInputError, NotBoundError
 from village.media import MediaKind, StoredMedia
 from village.outbox import MessageKind, NewMessage, Priority
@@ -85,19 +85,27 @@ class Notifier:
 
         The reply is rendered once per language and the rows are written in bulk, so that
         queueing a broadcast to thousands holds the database for a fraction of a second.
+        Linked relatives of the households reached get it too, marked as for the household (亲情代办).
         """
-        payloads: dict[str, dict[str, Any]] = {}
+        payloads: dict[tuple[str, str | None], dict[str, Any]] = {}
         messages = []
-        for identity in identities:
+        for recipient in await self._services.family_reach.recipients(list(identities), kind):
+            identity = recipient.identity
             locale = identity.locale or self._default_locale
-            if locale not in payloads:
-                payloads[locale] = to_payload(self._renderer.render(reply, locale))
+            if (locale, recipient.household) not in payloads:
+                shown = reply if recipient.household is None else for_household(reply, recipient.household)
+                payloads[locale, recipient.household] = to_payload(self._renderer.render(shown, locale))
             messages.append(NewMessage(key=f"{key}>i{identity.id}", identity_id=identity.id,
-                                       payload=payloads[locale], priority=priority, batch=batch,
-                                       kind=kind, important=important))
+                                       payload=payloads[locale, recipient.household], priority=priority,
+                                       batch=batch, kind=kind, important=important))
         queued = await self._services.outbox.enqueue_many(messages, optional=optional) if messages else 0
         self.queued += queued
         return queued
+
+
+def for_household(reply: Reply, household: str) -> Reply:
+    """Return `reply` headed for a relative who reads it on behalf of the household."""
+    return replace(reply, text=lines(_("【For the {name} household】", name=household), reply.text))
 
 
 @dataclass

@@ -157,6 +157,14 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.CARE_ROW_BAD_RHYTHM: _("unknown visit rhythm {value} (每周, 每两周, 每月 or 每季度)"),
     ErrorCode.CARE_ROW_UNKNOWN_PERSON: _("nobody called {name} in the roster of village {village} at that "
                                          "household or phone"),
+    ErrorCode.FAMILY_CODE_UNKNOWN: _("This family invite code is not valid. Please ask the household for a new one."),
+    ErrorCode.FAMILY_CODE_EXPIRED: _("This family invite code has been used or has expired. Please ask the "
+                                     "household for a new one."),
+    ErrorCode.FAMILY_FULL: _("A household can link at most {limit} family members. Please remove one first."),
+    ErrorCode.FAMILY_ALREADY_JOINED: _("This account has already joined Hemei, so it cannot be linked as a family "
+                                       "member."),
+    ErrorCode.FAMILY_NO_ROLES: _("A family member acts for a household only and cannot hold a role."),
+    ErrorCode.FAMILY_LINK_CLOSED: _("This family link has already been decided or removed."),
 }
 
 

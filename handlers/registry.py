@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, care, consultation, convention, joining, notices, reports, settings
+from handlers import approvals, care, consultation, convention, family, joining, notices, reports, settings
 from handlers.care.digest import care_section
 from handlers.care.jobs import JOBS as CARE_JOBS
 from handlers.consultation.digest import meetings_section
@@ -26,7 +26,7 @@ DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, care_
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
     return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
-            *consultation.build(), *notices.build(), *care.build())
+            *consultation.build(), *notices.build(), *care.build(), family.build())
 
 
 @cache

@@ -18,6 +18,7 @@ from storage.consultation.topics import TopicRepository
 from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
 from storage.digests import DigestRepository
+from storage.family import FamilyRepository
 from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
@@ -65,6 +66,7 @@ class SqlStore:
         self.media_refs = MediaRefRepository(connection)
         # --- care ---
         self.care = CareRepository(connection)
+        self.family = FamilyRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

@@ -152,6 +152,13 @@ class ErrorCode(StrEnum):
     CARE_ROW_BAD_CATEGORY = "care_row_bad_category"
     CARE_ROW_BAD_RHYTHM = "care_row_bad_rhythm"
     CARE_ROW_UNKNOWN_PERSON = "care_row_unknown_person"
+    # --- family link ---
+    FAMILY_CODE_UNKNOWN = "family_code_unknown"
+    FAMILY_CODE_EXPIRED = "family_code_expired"
+    FAMILY_FULL = "family_full"
+    FAMILY_ALREADY_JOINED = "family_already_joined"
+    FAMILY_NO_ROLES = "family_no_roles"
+    FAMILY_LINK_CLOSED = "family_link_closed"
 
 
 class VillageError(Exception):

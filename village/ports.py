@@ -19,6 +19,7 @@ from village.convention.ports import (
 )
 from village.conversations import ConversationRecord
 from village.digests import MembershipFigures
+from village.family.ports import FamilyRepository
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
 from village.media import NewMedia, StoredMedia
@@ -263,6 +264,7 @@ class Store(Protocol):
     media_refs: MediaRefRepository
     # --- care ---
     care: CareRepository
+    family: FamilyRepository
 
 
 JsonDict = dict[str, Any]

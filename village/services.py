@@ -23,6 +23,8 @@ from village.convention.rectifications import RectificationService
 from village.convention.rewards import RewardService
 from village.convention.scores import ScoreService
 from village.digests import DigestService
+from village.family.reach import FamilyReach
+from village.family.service import FamilyService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -172,3 +174,14 @@ class Services:
     def care_sheets(self) -> CareTransfers:
         """The care list in and out of spreadsheets, and a month's visits."""
         return CareTransfers(self.store, self.clock, self.audit, self.settings.timezone)
+    # --- family link ---
+
+    @cached_property
+    def family(self) -> FamilyService:
+        """The family link (亲情代办): invites, confirmations, removals."""
+        return FamilyService(self.store, self.clock, self.audit, self.settings.family)
+
+    @cached_property
+    def family_reach(self) -> FamilyReach:
+        """Who else receives a household's messages: its linked relatives."""
+        return FamilyReach(self.store)

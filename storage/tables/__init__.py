@@ -22,6 +22,7 @@ from storage.tables.convention import (
     homestead_assessments,
     rectifications,
 )
+from storage.tables.family import family_invites, family_links
 from storage.tables.foundation import (
     audit_log,
     conversations,
@@ -55,6 +56,8 @@ __all__ = [
     "convention_clauses",
     "conventions",
     "conversations",
+    "family_invites",
+    "family_links",
     "grids",
     "groups",
     "homestead_assessments",
