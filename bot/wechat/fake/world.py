@@ -239,6 +239,11 @@ class World:
                 return list(menu["button"])
         return self.menu
 
+    @property
+    def current_ticket(self) -> str | None:
+        """Return the jsapi_ticket last handed out, to check a page's JS-SDK signature against."""
+        return self._ticket[0] if self._ticket else None
+
     def jsapi_ticket(self, now: datetime) -> dict[str, Any]:
         """ticket/getticket?type=jsapi: the same ticket for two hours, as WeChat hands it out."""
         if self._ticket is None or now >= self._ticket[1]:
