@@ -70,6 +70,21 @@ async def sync_staff_tag(config: Config, person: Person, identities: Sequence[Id
     return None
 
 
+async def reconcile_staff_tags(config: Config) -> Text | None:
+    """Make the staff tag follow everyone's roles (after a roster import); a warning if WeChat said no."""
+    if not config.wechat.enabled:
+        return None
+    async with services(config) as village:
+        people = await _everyone(village.store)
+    try:
+        async with staff_tags(config) as (_client, tags):
+            await tags.sync_all(people)
+    except WechatApiError as error:
+        return _("WeChat's staff menu was not updated ({reason}); run `hemei wechat menu` to try again.",
+                 reason=str(error))
+    return None
+
+
 async def _menu(args: argparse.Namespace, config: Config) -> int:
     printer = Printer(config)
     if not config.wechat.enabled:

@@ -61,19 +61,45 @@ class StaffTags:
         return staff
 
     async def sync_all(self, people: Sequence[tuple[Person, Sequence[Identity]]]) -> int:
-        """Tag every staff member's WeChat accounts (after a roster import or a menu push); return how many."""
-        staff = [open_id for person, identities in people if is_staff(person, self._menu)
-                 for open_id in wechat_ids(identities)]
-        for start in range(0, len(staff), MAX_PER_CALL):
-            await self._change("batchtagging", staff[start:start + MAX_PER_CALL])
+        """Make the tag's members exactly the staff's WeChat accounts (after a roster import or a menu push).
+
+        Returns how many accounts are staff.
+        """
+        staff = {open_id for person, identities in people if is_staff(person, self._menu)
+                 for open_id in wechat_ids(identities)}
+        tagged = set(await self.members())
+        await self._in_batches("batchtagging", sorted(staff - tagged))
+        await self._in_batches("batchuntagging", sorted(tagged - staff))
         return len(staff)
 
-    async def _change(self, route: str, open_ids: list[str]) -> None:
+    async def members(self) -> list[str]:
+        """Return the OpenIDs that carry the staff tag now, page by page as WeChat lists them."""
+        found: list[str] = []
+        cursor = ""
+        while True:
+            answer = await self._client.api.call("cgi-bin/user/tag/get",
+                                                 payload={"tagid": await self.tag_id(), "next_openid": cursor})
+            page = [str(o) for o in answer.get("data", {}).get("openid", [])]
+            found += page
+            cursor = str(answer.get("next_openid") or "")
+            if not page or not cursor:
+                return found
+
+    async def _in_batches(self, route: str, open_ids: list[str]) -> None:
+        for start in range(0, len(open_ids), MAX_PER_CALL):
+            batch = open_ids[start:start + MAX_PER_CALL]
+            if not await self._change(route, batch) and len(batch) > 1:
+                for open_id in batch:  # one unfollowed account refuses the whole batch: do the rest one by one
+                    await self._change(route, [open_id])
+
+    async def _change(self, route: str, open_ids: list[str]) -> bool:
         payload = {"openid_list": open_ids, "tagid": await self.tag_id()}
         try:
             await self._client.api.call(f"cgi-bin/tags/members/{route}", payload=payload)
         except (PermanentError, RerouteError) as error:  # unfollowed: their tag is set again when they return
             log.info("staff tag not changed for %d account(s): %s", len(open_ids), error)
+            return False
+        return True
 
 
 async def push_menus(client: WechatClient, tags: StaffTags, catalogs: Catalogs, locale: str) -> str:

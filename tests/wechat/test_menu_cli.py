@@ -6,11 +6,11 @@ import argparse
 
 import pytest
 
-from bot.cli import roles, wechat
+from bot.cli import main, roles, wechat
 from bot.config import Config, load_config
 from bot.wechat.fake import FakeWechat
 from storage.database import Database
-from tests.factories import load_roster, person_by_phone
+from tests.factories import ROSTER, load_roster, person_by_phone
 from village.clock import ManualClock
 
 WANG, LI = "13800000003", "13800000009"  # 王大伯 (a representative), 李书记 (a cadre)
@@ -77,3 +77,24 @@ async def test_a_refused_tag_leaves_the_role_granted_and_says_so(village: Databa
 
     assert status == 0
     assert "请运行 `hemei wechat menu` 重试" in capsys.readouterr().out
+
+
+async def test_a_roster_import_that_drops_a_cadre_takes_their_staff_menu(village: Database, db_url: str,
+                                                                        fake: FakeWechat, clock: ManualClock) -> None:
+    config = config_for(db_url, fake)
+    await wechat._menu(argparse.Namespace(), config)
+    demoted = [row if row[6] != LI else ["FX01", "和美村", "一网格", "一组", "1-03", "李书记", LI, "household_head"]
+               for row in ROSTER]
+    await load_roster(village, clock, demoted)
+
+    warning = await wechat.reconcile_staff_tags(config)
+
+    assert warning is None
+    assert names(fake.world.menu_for("o-li")) == ["村务", "议事协商", "我的"]
+
+
+def test_the_menu_command_without_wechat_configured_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["wechat", "menu"])
+
+    assert status == 2
+    assert "尚未配置微信" in capsys.readouterr().err

@@ -135,3 +135,19 @@ async def test_an_unfollowed_account_does_not_stop_the_sync(fake: FakeWechat, cl
 
     assert staff
     assert fake.world.followers["o-new"].tag_ids == {await tags.tag_id()}
+
+
+async def test_a_full_sync_tags_staff_untags_the_rest_and_skips_the_unfollowed(fake: FakeWechat,
+                                                                               client: WechatClient) -> None:
+    tags = StaffTags(client, Menu(flows()))
+    for open_id in ("o-cadre", "o-former"):
+        fake.world.follow(open_id)
+    await tags.sync(Person(8, 1, "前书记", None, roles=(RoleGrant(Role.CADRE, 1),)), [wechat_identity("o-former")])
+    cadre = Person(7, 1, "李书记", None, roles=(RoleGrant(Role.CADRE, 1),))
+    former = Person(8, 1, "前书记", None, roles=(RoleGrant(Role.RESIDENT, 1),))
+
+    staff = await tags.sync_all([(cadre, [wechat_identity("o-gone"), wechat_identity("o-cadre")]),
+                                 (former, [wechat_identity("o-former")])])
+
+    assert staff == 2
+    assert await tags.members() == ["o-cadre"]

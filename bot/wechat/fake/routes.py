@@ -55,6 +55,7 @@ ROUTES: dict[str, tuple[str, Handler]] = {
     "cgi-bin/tags/members/batchtagging": ("POST", lambda w, c: w.tag_members(c[1])),
     "cgi-bin/tags/members/batchuntagging": ("POST", lambda w, c: w.tag_remove_members(c[1])),
     "cgi-bin/tags/get": ("GET", lambda w, c: w.tags_get()),
+    "cgi-bin/user/tag/get": ("POST", lambda w, c: w.tag_followers(c[1])),
     "cgi-bin/menu/delete": ("GET", lambda w, c: w.menu_delete()),
     "cgi-bin/ticket/getticket": ("GET", lambda w, c: w.jsapi_ticket(c[2])),
     "cgi-bin/qrcode/create": ("POST", lambda w, c: w.qrcode_create(c[1])),

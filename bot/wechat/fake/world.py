@@ -16,6 +16,7 @@ from bot.wechat.fake.windows import Windows
 WECHAT_ZONE = ZoneInfo("Asia/Shanghai")
 MEDIA_LIFETIME = timedelta(days=3)
 JSAPI_TICKET_LIFETIME = timedelta(seconds=7200)
+TAG_PAGE = 100
 MASS_SENDS_PER_MONTH = 4
 THING_MAX_CHARS = 20
 OK: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
@@ -220,6 +221,15 @@ class World:
         for open_id in open_ids:
             self.followers[open_id].tag_ids.discard(int(tag_id))
         return OK
+
+    def tag_followers(self, body: dict[str, Any]) -> dict[str, Any]:
+        """user/tag/get: the followers with a tag, in pages (of `TAG_PAGE` here; WeChat's are 10,000)."""
+        tag_id, after = body.get("tagid"), str(body.get("next_openid") or "")
+        if tag_id not in self.tags:
+            return refusal(45159, "invalid tag id")
+        members = sorted(o for o, f in self.followers.items() if int(tag_id) in f.tag_ids)
+        page = [o for o in members if o > after][:TAG_PAGE]
+        return {"count": len(page), "data": {"openid": page}, "next_openid": page[-1] if page else ""}
 
     def tags_get(self) -> dict[str, Any]:
         """tags/get: every tag with how many followers carry it."""
