@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from bot.i18n import Catalogs
 from bot.wechat.client import MenuButton
 from handlers import glossary
+from handlers.menu import SECTION_LABELS, Menu
 from handlers.texts import Text, _
+from village.people import Person
 
 MAX_TOP, MAX_SUB = 3, 5
 TOP_WIDTH, SUB_WIDTH = 8, 14  # display columns: a Chinese character takes two (4 and 7 characters)
@@ -77,6 +79,22 @@ def label_for_key(key: str) -> Text | None:
     """Return the glossary label a menu click stands for; None for a key that is not ours."""
     name = key.removeprefix(KEY_PREFIX) if key.startswith(KEY_PREFIX) else None
     return KEYS.get(name) if name is not None else None
+
+
+def click_text(key: str, person: Person | None, menu: Menu, catalogs: Catalogs, locale: str) -> str | None:
+    """Return what a click on `key` stands for as typed text: the menu label in the person's language.
+
+    The engine takes a menu label typed or tapped as the start of its flow (or its section's list), so a
+    WeChat click handed over as this text does exactly what the Telegram button does. None when the key is
+    not ours, or names a tool the person's Telegram menu does not show them (a score without a household):
+    the conversation layer then shows them their menu instead of a puzzled "not understood".
+    """
+    label = label_for_key(key)
+    if label is None:
+        return None
+    sections = {s.msgid for s in SECTION_LABELS.values()}
+    theirs = {f.menu.label.msgid for f in menu.flows_for(person) if f.menu}
+    return catalogs.text(label, locale) if label.msgid in sections | theirs else None
 
 
 def width(label: str) -> int:
