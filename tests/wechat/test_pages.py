@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -147,3 +148,19 @@ def test_no_made_up_signature_is_accepted(path: str, junk: str) -> None:
     links = PageLinks(b"k" * 32, PUBLIC, ManualClock(datetime(2026, 1, 1, tzinfo=UTC)), lifetime=timedelta(days=1))
 
     assert not links.valid("/" + path, {"e": "99999999999", "s": junk})
+
+
+async def test_a_link_shared_in_wechat_still_opens_and_is_signed_as_the_browser_shows_it(
+        kit: PageKit, browser: httpx.AsyncClient, fake: FakeWechat) -> None:
+    ref = kit.store.put_message("村务通知", "明天开会")
+    shared = "&from=singlemessage&isappinstalled=0"  # what WeChat appends to a link forwarded in a chat
+
+    message = await browser.get(local(kit.links.message(ref)) + shared)
+    settings = await browser.get(local(kit.links.settings()) + shared)
+    config = json.loads(settings.text.split('id="wx-config">')[1].split("</script>")[0])
+
+    assert "明天开会" in message.text
+    assert config["url"] == kit.links.settings() + shared
+    assert fake.world.current_ticket is not None
+    assert config["signature"] == signature(fake.world.current_ticket, config["nonceStr"], config["timestamp"],
+                                            config["url"])

@@ -100,7 +100,7 @@ class Pages:
                         headers={**HEADERS, "Content-Disposition": disposition})
 
     def _signed(self, request: Request, path: str) -> bool:
-        return self._links.valid(path, dict(request.query_params))
+        return self._links.valid(path, request.query_params)
 
     def _refused(self) -> Response:
         return _html(templates.refusal(self._t(REFUSED_TITLE), self._t(REFUSED)), status=403)

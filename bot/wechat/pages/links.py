@@ -1,7 +1,7 @@
 """Signed, expiring links to the pages: only a link we made opens a page, and only until it expires.
 
-A link carries its expiry (`e`, Unix seconds) and an HMAC-SHA256 (`s`) over the page's path and that
-expiry, keyed from `wechat.pages_key` or, when none is set, from the app secret (never the secret itself,
+A link carries its expiry (`e`, Unix seconds) and an HMAC-SHA256 (`s`, 128 bits) over the page's path and
+that expiry, keyed from `wechat.pages_key` or, when none is set, from the app secret (never the secret itself,
 so a leaked link key does not give the account away).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -50,23 +51,23 @@ class PageLinks:
         """Return a link to the download page of a kept file."""
         return self.url(f"/f/{ref}")
 
-    def url(self, path: str, *, expires: int | None = None, **params: str) -> str:
+    def url(self, path: str, *, expires: int | None = None) -> str:
         """Return a signed link to `path` (e.g. "/m/REF"), valid for the lifetime or until `expires`."""
         expires = expires or int((self._clock.now() + self._lifetime).timestamp())
-        query = {**params, "e": str(expires)}
-        query["s"] = self._sign(path, query)
-        return f"{self._base}{path}?{urlencode(query)}"
+        return f"{self._base}{path}?{urlencode({'e': expires, 's': self._sign(path, str(expires))})}"
 
-    def valid(self, path: str, query: dict[str, str]) -> bool:
-        """Tell whether a request's path and query carry our signature and have not expired."""
+    def valid(self, path: str, query: Mapping[str, str]) -> bool:
+        """Tell whether a request's path and query carry our signature and have not expired.
+
+        Only `e` and `s` count: WeChat adds parameters of its own (`from=singlemessage`) to shared links.
+        """
         signature, expires = query.get("s", ""), query.get("e", "")
         if not expires.isdigit() or not signature:
             return False
-        if not hmac.compare_digest(signature.encode(), self._sign(path, query).encode()):
+        if not hmac.compare_digest(signature.encode(), self._sign(path, expires).encode()):
             return False
         return self._clock.now().timestamp() < int(expires)
 
-    def _sign(self, path: str, query: dict[str, str]) -> str:
-        signed = "&".join(f"{k}={v}" for k, v in sorted(query.items()) if k != "s")
-        digest = hmac.new(self._key, f"{path}?{signed}".encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
+    def _sign(self, path: str, expires: str) -> str:
+        digest = hmac.new(self._key, f"{path}?e={expires}".encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
