@@ -164,3 +164,27 @@ async def test_a_link_shared_in_wechat_still_opens_and_is_signed_as_the_browser_
     assert fake.world.current_ticket is not None
     assert config["signature"] == signature(fake.world.current_ticket, config["nonceStr"], config["timestamp"],
                                             config["url"])
+
+
+async def test_the_settings_page_says_when_wechat_gives_no_ticket(kit: PageKit, browser: httpx.AsyncClient,
+                                                                  fake: FakeWechat) -> None:
+    fake.faults.fail("cgi-bin/ticket/getticket", 40164)
+
+    page = await browser.get(local(kit.links.settings()))
+
+    assert page.status_code == 503
+    assert "暂时无法订阅，请稍后再试" in page.text
+    assert "wx-open-subscribe" not in page.text
+
+
+async def test_the_settings_page_without_templates_offers_no_subscription(
+        fake: FakeWechat, http: httpx.AsyncClient, clock: ManualClock, tmp_path: Path) -> None:
+    settings = WechatSettings(app_id=fake.app_id, app_secret=fake.app_secret, token="t", public_base_url=PUBLIC)
+    kit = build_pages(settings, client_for(fake, http, clock).api, MemoryTokenStore(), clock, root=tmp_path,
+                      catalogs=Catalogs.load(), locale="zh_CN")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=kit.pages.mounted()), base_url=PUBLIC) as web:
+        page = await web.get(local(kit.links.settings()))
+
+    assert "提醒功能尚未开通" in page.text
+    assert "wx-open-subscribe" not in page.text

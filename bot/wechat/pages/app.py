@@ -6,6 +6,7 @@ whose content is gone gets a plain 404 page. Neither says anything about what wa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 
 from bot.i18n import Catalogs
+from bot.wechat.errors import WechatApiError
 from bot.wechat.pages import templates
 from bot.wechat.pages.links import PageLinks
 from bot.wechat.pages.store import PageStore
@@ -22,6 +24,7 @@ from bot.wechat.pages.tickets import JsapiTickets
 from handlers.texts import Text, _
 
 PAGES_PATH = "/pages"  # where the app is mounted: links are `wechat.public_base_url` + this
+log = logging.getLogger(__name__)
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"}
 
 SETTINGS_TITLE = _("Reminder settings")
@@ -38,6 +41,8 @@ REFUSED_TITLE = _("Link not valid")
 REFUSED = _("This link is not valid or has expired. Please open the latest message in the chat.")
 GONE_TITLE = _("Not found")
 GONE = _("There is nothing here any more.")
+NO_REMINDERS = _("Reminders are not available yet.")
+TRY_LATER = _("Subscribing is not possible right now. Please try again later.")
 
 
 class Pages:
@@ -62,8 +67,14 @@ class Pages:
     async def _settings(self, request: Request) -> Response:
         if not self._signed(request, "/settings"):
             return self._refused()
+        if not self._templates:
+            return _html(templates.refusal(self._t(SETTINGS_TITLE), self._t(NO_REMINDERS)))
         url = f"{self._links.base_url}/settings?{request.url.query}"
-        config = await self._tickets.config(url)
+        try:
+            config = await self._tickets.config(url)
+        except WechatApiError:  # no ticket, no subscribing: say so rather than fail the page
+            log.warning("no jsapi_ticket for the settings page", exc_info=True)
+            return _html(templates.refusal(self._t(SETTINGS_TITLE), self._t(TRY_LATER)), status=503)
         values = {"appId": config.app_id, "timestamp": config.timestamp, "nonceStr": config.nonce,
                   "signature": config.signature, "url": config.url}
         texts = {"intro": self._t(SETTINGS_INTRO), "button": self._t(SUBSCRIBE), "done": self._t(SUBSCRIBED),
