@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import Printer, Subparsers, add_config_option, command, operator, refuse_on_domain_error, services
+from bot.cli.wechat import sync_staff_tag
 from bot.config import Config
 from handlers.texts import _
 
@@ -36,8 +37,13 @@ async def _change(args: argparse.Namespace, config: Config, *, grant: bool) -> i
     async with services(config) as village:
         change = village.memberships.grant if grant else village.memberships.revoke
         person = await refuse_on_domain_error(printer, change(operator(), args.phone, args.role, args.village))
+        changed = await village.store.people.get(person.id) or person
+        identities = await village.store.identities.of_person(person.id)
+    warning = await sync_staff_tag(config, changed, identities)  # after the commit: WeChat follows the database
     if grant:
         printer.out(_("Granted {role} to {name}.", role=args.role, name=person.name))
     else:
         printer.out(_("Revoked {role} from {name}.", role=args.role, name=person.name))
+    if warning is not None:
+        printer.out(warning)
     return 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import Printer, Subparsers, add_config_option, command, operator, refuse_on_domain_error, services
+from bot.cli.wechat import reconcile_staff_tags
 from bot.config import Config
 from bot.spreadsheets import read_table, write_csv, write_table
 from handlers.texts import _
@@ -40,6 +41,8 @@ async def _import(args: argparse.Namespace, config: Config) -> int:
                   "{updated} updated, {unchanged} unchanged.", villages=summary.villages,
                   households=summary.households, added=summary.added, updated=summary.updated,
                   unchanged=summary.unchanged))
+    if (warning := await reconcile_staff_tags(config)) is not None:  # roles may have changed: WeChat's menus too
+        printer.out(warning)
     return 0
 
 

@@ -25,6 +25,11 @@ class WechatSettings(BaseModel):
     path: str = "wechat"
     public_base_url: str = ""
     templates: dict[str, str] = Field(default_factory=dict)
+    # The pages residents open (bot/wechat/pages): the 订阅通知 templates the settings page offers, the key
+    # that signs page links (empty: derived from the app secret), and how long a link works.
+    subscribe_templates: tuple[str, ...] = ()
+    pages_key: SecretStr = SecretStr("")
+    page_link_days: int = Field(default=14, ge=1, le=365)
 
     @property
     def enabled(self) -> bool:
@@ -38,7 +43,8 @@ class WechatSettings(BaseModel):
 
     def secrets(self) -> tuple[str, ...]:
         """Return the values the log filter must mask."""
-        return tuple(s.get_secret_value() for s in (self.app_secret, self.token, self.encoding_aes_key))
+        return tuple(s.get_secret_value() for s in (self.app_secret, self.token, self.encoding_aes_key,
+                                                    self.pages_key))
 
     @field_validator("encoding_aes_key")
     @classmethod

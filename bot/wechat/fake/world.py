@@ -15,6 +15,8 @@ from bot.wechat.fake.windows import Windows
 
 WECHAT_ZONE = ZoneInfo("Asia/Shanghai")
 MEDIA_LIFETIME = timedelta(days=3)
+JSAPI_TICKET_LIFETIME = timedelta(seconds=7200)
+TAG_PAGE = 100
 MASS_SENDS_PER_MONTH = 4
 THING_MAX_CHARS = 20
 OK: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
@@ -81,6 +83,8 @@ class World:
         self.mass_jobs: dict[str, str] = {}  # clientmsgid -> msg_id
         self._mass_counts: dict[tuple[str, str], int] = defaultdict(int)  # (open_id, "YYYY-MM") -> sends
         self._ids = itertools.count(1000)
+        self._ticket: tuple[str, datetime] | None = None
+        self.tickets_issued = 0
 
     # --- the people's side -------------------------------------------------------------------------
 
@@ -206,6 +210,56 @@ class World:
         for open_id in open_ids:
             self.followers[open_id].tag_ids.add(int(tag_id))
         return OK
+
+    def tag_remove_members(self, body: dict[str, Any]) -> dict[str, Any]:
+        """tags/members/batchuntagging."""
+        tag_id, open_ids = body.get("tagid"), list(body.get("openid_list", []))
+        if tag_id not in self.tags:
+            return refusal(45159, "invalid tag id")
+        if unknown := [o for o in open_ids if o not in self.followers]:
+            return refusal(40003, f"invalid openid {unknown[0]}")
+        for open_id in open_ids:
+            self.followers[open_id].tag_ids.discard(int(tag_id))
+        return OK
+
+    def tag_followers(self, body: dict[str, Any]) -> dict[str, Any]:
+        """user/tag/get: the followers with a tag, in pages (of `TAG_PAGE` here; WeChat's are 10,000)."""
+        tag_id, after = body.get("tagid"), str(body.get("next_openid") or "")
+        if tag_id not in self.tags:
+            return refusal(45159, "invalid tag id")
+        members = sorted(o for o, f in self.followers.items() if int(tag_id) in f.tag_ids)
+        page = [o for o in members if o > after][:TAG_PAGE]
+        return {"count": len(page), "data": {"openid": page}, "next_openid": page[-1] if page else ""}
+
+    def tags_get(self) -> dict[str, Any]:
+        """tags/get: every tag with how many followers carry it."""
+        counts = {t: sum(t in f.tag_ids for f in self.followers.values()) for t in self.tags}
+        return {"tags": [{"id": t, "name": name, "count": counts[t]} for t, name in self.tags.items()]}
+
+    def menu_delete(self) -> dict[str, Any]:
+        """menu/delete: the menu and every conditional menu go."""
+        self.menu, self.conditional_menus = [], {}
+        return OK
+
+    def menu_for(self, open_id: str) -> list[dict[str, Any]]:
+        """Return the menu the person sees: the newest conditional menu matching one of their tags, else the menu."""
+        tags = self.followers[open_id].tag_ids if open_id in self.followers else set()
+        for menu in reversed(self.conditional_menus.values()):
+            if int(menu["matchrule"]["tag_id"]) in tags:
+                return list(menu["button"])
+        return self.menu
+
+    @property
+    def current_ticket(self) -> str | None:
+        """Return the jsapi_ticket last handed out, to check a page's JS-SDK signature against."""
+        return self._ticket[0] if self._ticket else None
+
+    def jsapi_ticket(self, now: datetime) -> dict[str, Any]:
+        """ticket/getticket?type=jsapi: the same ticket for two hours, as WeChat hands it out."""
+        if self._ticket is None or now >= self._ticket[1]:
+            self._ticket = (f"JSAPI_TICKET_{next(self._ids)}", now + JSAPI_TICKET_LIFETIME)
+        self.tickets_issued += 1
+        return {**OK, "ticket": self._ticket[0], "expires_in": int((self._ticket[1] - now).total_seconds())}
 
     def qrcode_create(self, body: dict[str, Any]) -> dict[str, Any]:
         """qrcode/create with a string scene: permanent, or temporary up to 30 days."""
