@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Message
 from telegram.error import BadRequest
 
-from bot.channels import PermanentError
+from bot.channels import PermanentError, TemporaryError
 from bot.media import MediaKeeper
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,12 @@ class KeptFiles:
         Telegram refuses a file_id it no longer knows (another bot token, a file it dropped): the file
         is then uploaded again from our copy and the new id replaces the old one.
         """
+        try:
+            await self._send(media_id, send)
+        except SQLAlchemyError as error:  # the media store is out of reach for now: a delivery to retry
+            raise TemporaryError(f"media store: {error}") from error
+
+    async def _send(self, media_id: int, send: Send) -> None:
         cached = await self._media.ref(media_id, self._channel)
         if cached is not None and await _sent_by_id(send, cached, media_id):
             return
