@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
 
 from bot.broadcasts import ProgressReporter
+from bot.callback_tokens import CallbackTokens
 from bot.config import Config, ConfigError
 from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
@@ -164,6 +165,7 @@ class Runtime:
         try:
             event = event_of(update)
             if event is not None:
+                event = await self.channel.restore(event)
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             await self.errors.report(update, error)
@@ -202,7 +204,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     )
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
-    channel = TelegramChannel(application)
+    channel = TelegramChannel(application, CallbackTokens(database, clock, token))
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
     media = MediaKeeper(Path(config.media.dir), config.media, channel)
     font = find_cjk_font(config.fonts.cjk_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,14 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ChatType, MessageLimit
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.callback_tokens import CallbackTokens
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from handlers.events import Contact, Event, EventKind, Location, Media
-from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
+from handlers.replies import Attachment, AttachmentKind, Button, KeyRequest, Reply
 from village.geo import Datum
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+CALLBACK_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # bytes of a button's data
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -97,9 +100,16 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], tokens: CallbackTokens) -> None:
         self._bot = application.bot
+        self._tokens = tokens
         self._flood_until = 0.0  # monotonic time until which Telegram asked the whole bot to wait
+
+    async def restore(self, event: Event) -> Event:
+        """Return a button press with the payload its (possibly shortened) data stands for."""
+        if event.kind is not EventKind.BUTTON or event.payload is None:
+            return event
+        return replace(event, payload=await self._tokens.restore(event.payload))
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply; Telegram errors become the channel's delivery errors.
@@ -111,7 +121,7 @@ class TelegramChannel:
         if waiting > 0:
             raise RateLimitedError(timedelta(seconds=waiting))
         try:
-            await self._send(int(chat_ref), reply, edit_ref)
+            await self._send(int(chat_ref), await self._shortened(reply), edit_ref)
         except Forbidden as error:
             raise UnreachableError(str(error)) from error
         except RetryAfter as error:
@@ -125,6 +135,14 @@ class TelegramChannel:
             raise TemporaryError(str(error)) from error
         except TelegramError as error:
             raise PermanentError(str(error)) from error
+
+    async def _shortened(self, reply: Reply) -> Reply:
+        """Swap button data over Telegram's 64 bytes for short tokens."""
+        if all(len(b.data.encode()) <= CALLBACK_LIMIT for row in reply.buttons for b in row):
+            return reply
+        rows = tuple([tuple([Button(b.label, await self._tokens.shorten(b.data, CALLBACK_LIMIT)) for b in row])
+                      for row in reply.buttons])
+        return replace(reply, buttons=rows)
 
     async def download(self, file_ref: str) -> bytes:
         """Return the bytes of a file a person sent."""

@@ -155,6 +155,14 @@ class UpdateLog(Protocol):
     async def prune(self, before: datetime) -> int: ...
 
 
+class CallbackTokenRepository(Protocol):
+    """Button payloads too long for a channel, kept under a short id until they expire."""
+
+    async def issue(self, payload: str, expires_at: datetime) -> int: ...
+    async def payload(self, token_id: int, now: datetime) -> str | None: ...
+    async def purge(self, now: datetime) -> int: ...
+
+
 class ReportRepository(Protocol):
     """Problem reports, their timeline, media and followers."""
 
@@ -228,6 +236,7 @@ class Store(Protocol):
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog
+    callback_tokens: CallbackTokenRepository
     reports: ReportRepository
     conventions: ConventionRepository
     assessments: AssessmentRepository

@@ -1,6 +1,7 @@
 """The schema as SQLAlchemy Core tables, one module per feature; Alembic revisions create and change it."""
 
 from storage.tables.base import metadata
+from storage.tables.callbacks import callback_tokens
 from storage.tables.consultation import (
     checkin_failures,
     matter_stage_attendees,
@@ -47,6 +48,7 @@ __all__ = [
     "assessment_deductions",
     "assessments",
     "audit_log",
+    "callback_tokens",
     "checkin_failures",
     "convention_clauses",
     "conventions",
