@@ -6,7 +6,7 @@ rendered (every text a plain string) through `to_payload` / `from_payload`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -64,8 +64,12 @@ KeyRows = tuple[tuple[KeyButton, ...], ...]
 class Reply:
     """One message to show.
 
-    `keyboard` replaces the reply keyboard (None leaves it as it is);
-    `remove_keyboard` hides it; `edit` replaces the message whose button was pressed.
+    `keyboard` replaces the reply keyboard (None leaves it as it is); `remove_keyboard` hides it.
+
+    `edit` is a hint, not an order: the channel may replace the message whose button was pressed
+    (or the progress message named with it) instead of sending a new one. A channel that cannot
+    edit sends the reply as a new message, unless it is `skippable`: a mere refresh of figures
+    already on screen (a broadcast's live progress), which such a channel drops.
     """
 
     text: Content = ""
@@ -74,6 +78,7 @@ class Reply:
     remove_keyboard: bool = False
     attachment: Attachment | None = None
     edit: bool = False
+    skippable: bool = False
     location: tuple[float, float] | None = None  # latitude, longitude in WGS-84; each channel converts
 
 
@@ -92,6 +97,8 @@ def to_payload(reply: Reply) -> dict[str, Any]:
             "kind": attachment.kind.value, "path": attachment.path, "file_ref": attachment.file_ref,
             "file_name": attachment.file_name},
         "location": list(reply.location) if reply.location else None,
+        "edit": reply.edit,
+        "skippable": reply.skippable,
     }
 
 
@@ -110,7 +117,16 @@ def from_payload(payload: dict[str, Any]) -> Reply:
             AttachmentKind(attachment["kind"]), path=attachment.get("path"), file_ref=attachment.get("file_ref"),
             file_name=attachment.get("file_name")),
         location=(float(location[0]), float(location[1])) if location else None,
+        edit=bool(payload.get("edit")),  # rows queued before the hint existed have neither: a plain message
+        skippable=bool(payload.get("skippable")),
     )
+
+
+def without_edit(reply: Reply) -> Reply | None:
+    """Return what a channel that cannot edit sends for `reply`: a new message, or nothing for a skippable refresh."""
+    if not reply.edit:
+        return reply
+    return None if reply.skippable else replace(reply, edit=False, skippable=False)
 
 
 def _plain(content: Content) -> str:
