@@ -25,8 +25,9 @@ from telegram.ext import Application
 
 from bot.callback_tokens import CallbackTokens
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
+from bot.telegram_layout import inline_rows, keyboard_rows, removes_keyboard
 from handlers.events import Contact, Event, EventKind, Location, Media
-from handlers.replies import Attachment, AttachmentKind, Button, KeyRequest, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, InputKind, Reply
 from village.geo import Datum
 
 log = logging.getLogger(__name__)
@@ -138,11 +139,14 @@ class TelegramChannel:
 
     async def _shortened(self, reply: Reply) -> Reply:
         """Swap button data over Telegram's 64 bytes for short tokens."""
-        if all(len(b.data.encode()) <= CALLBACK_LIMIT for row in reply.buttons for b in row):
+        choices = [c for row in reply.choices for c in row] + list(reply.navigation)
+        if all(len(c.payload.encode()) <= CALLBACK_LIMIT for c in choices):
             return reply
-        rows = tuple([tuple([Button(b.label, await self._tokens.shorten(b.data, CALLBACK_LIMIT)) for b in row])
-                      for row in reply.buttons])
-        return replace(reply, buttons=rows)
+        rows = tuple([tuple([await self._short(c) for c in row]) for row in reply.choices])
+        return replace(reply, choices=rows, navigation=tuple([await self._short(c) for c in reply.navigation]))
+
+    async def _short(self, choice: Choice) -> Choice:
+        return Choice(choice.label, await self._tokens.shorten(choice.payload, CALLBACK_LIMIT))
 
     async def download(self, file_ref: str) -> bytes:
         """Return the bytes of a file a person sent."""
@@ -190,20 +194,22 @@ class TelegramChannel:
 
 
 def _markup(reply: Reply) -> Markup:
-    if reply.buttons:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(str(b.label), callback_data=b.data) for b in row]
-                                     for row in reply.buttons])
-    if reply.keyboard is not None:
-        rows = [[_key_button(str(k.label), k.request) for k in row] for row in reply.keyboard]
+    inline = inline_rows(reply)
+    if inline:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                     for row in inline])
+    keys = keyboard_rows(reply)
+    if keys is not None:
+        rows = [[_key_button(k.label, k.request) for k in row] for row in keys]
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
-    if reply.remove_keyboard:
+    if removes_keyboard(reply):
         return ReplyKeyboardRemove()
     return None
 
 
-def _key_button(label: str, request: KeyRequest) -> KeyboardButton:
-    return KeyboardButton(label, request_contact=request is KeyRequest.CONTACT or None,
-                          request_location=request is KeyRequest.LOCATION or None)
+def _key_button(label: str, request: InputKind) -> KeyboardButton:
+    return KeyboardButton(label, request_contact=request is InputKind.CONTACT or None,
+                          request_location=request is InputKind.LOCATION or None)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

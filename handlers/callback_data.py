@@ -1,4 +1,4 @@
-"""Button data: `flow:action[:arg...]`, parsed without trusting it.
+"""Choice data: `flow:action[:arg...]`, parsed without trusting it.
 
 Whatever the data says, the service called checks permissions again: a client
 can send any data it likes. The limit here is generous and the same for every

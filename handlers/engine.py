@@ -31,11 +31,10 @@ from handlers.keyboards import (
     MENU_LABEL,
     NAV,
     NAV_WORDS,
-    nav_keyboard,
-    nav_row,
+    navigation,
 )
 from handlers.menu import SECTION_LABELS, Menu
-from handlers.replies import Reply
+from handlers.replies import Reply, offers_input
 from handlers.texts import Text, _
 from village.clock import Clock
 from village.conversations import ConversationRecord, Visit
@@ -105,7 +104,7 @@ class Engine:
                 return []
             ctx, record, lapsed = await self._context(store, event, now)
             # The lapsed question's keys go with it: the notice carries the menu (a new question replaces it).
-            replies = [Reply(lapsed, keyboard=self._menu.reply(ctx.person).keyboard)] if lapsed else []
+            replies = [Reply(lapsed, menu=self._menu.reply(ctx.person).menu)] if lapsed else []
             replies += await self._guarded(ctx, record)
         if ctx.notify.queued:
             self._on_queued()
@@ -238,9 +237,9 @@ class Engine:
         if record is None or ctx.person is None:
             return replies
         notice = Reply(DISCARDED)
-        if turn.next_state is None and not any(r.keyboard is not None or r.remove_keyboard for r in replies):
+        if turn.next_state is None and not any(offers_input(r) or r.hide_input for r in replies):
             # A flow that answers at once leaves the keyboard alone: the interrupted question's keys must go.
-            notice = replace(notice, keyboard=self._menu.reply(ctx.person).keyboard)
+            notice = replace(notice, menu=self._menu.reply(ctx.person).menu)
         return [notice, *replies]
 
     async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
@@ -327,10 +326,10 @@ class Engine:
         return self._with_menu(ctx, list(turn.replies)) if turn.show_menu else list(turn.replies)
 
     def _with_menu(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
-        """Attach the menu keyboard to the last reply if it has room, else add a menu message."""
+        """Attach the menu to the last reply if it has room, else add a menu message."""
         menu = self._menu.reply(ctx.person)
-        if replies and not replies[-1].buttons and replies[-1].keyboard is None and not replies[-1].edit:
-            return [*replies[:-1], replace(replies[-1], keyboard=menu.keyboard, remove_keyboard=False)]
+        if replies and not replies[-1].choices and not offers_input(replies[-1]) and not replies[-1].edit:
+            return [*replies[:-1], replace(replies[-1], menu=menu.menu, hide_input=False)]
         return [*replies, menu]
 
     def _menu_choice(self, ctx: Context) -> Flow | None:
@@ -365,25 +364,23 @@ def _keyboarded(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list
     """
     if not replies or replies[-1].edit:  # an edited message keeps the keyboard as it is
         return replies, hidden
-    if not replies[-1].buttons:  # a typed answer: navigation gave the question its keyboard
+    if not replies[-1].choices:  # a typed answer: navigation gave the question its keyboard
         return replies, False
-    if any(r.keyboard is not None for r in replies):
+    if any(offers_input(r) for r in replies):
         return replies, False
-    if hidden or any(r.remove_keyboard for r in replies):
+    if hidden or any(r.hide_input for r in replies):
         return replies, True
     for index in range(len(replies) - 2, -1, -1):
-        if not replies[index].buttons and not replies[index].edit:
-            return [*replies[:index], replace(replies[index], remove_keyboard=True), *replies[index + 1:]], True
-    return [Reply(carrier, remove_keyboard=True), *replies], True
+        if not replies[index].choices and not replies[index].edit:
+            return [*replies[:index], replace(replies[index], hide_input=True), *replies[index + 1:]], True
+    return [Reply(carrier, hide_input=True), *replies], True
 
 
 def _with_navigation(replies: list[Reply]) -> list[Reply]:
-    """Give a question Back and Cancel: inline under its buttons, or as the reply keyboard."""
+    """Give a question Back and Cancel, unless a message of the turn already set what is at hand for typing."""
     if not replies:
         return replies
     last = replies[-1]
-    if last.buttons:
-        return [*replies[:-1], replace(last, buttons=(*last.buttons, nav_row()))]
-    if any(r.keyboard is not None for r in replies):
+    if not last.choices and any(offers_input(r) for r in replies):
         return replies
-    return [*replies[:-1], replace(last, keyboard=nav_keyboard())]
+    return [*replies[:-1], replace(last, navigation=navigation())]

@@ -35,7 +35,7 @@ async def send_notice_to_alice(engine: Engine) -> None:
         await chat.says("/start")
         await chat.shares_contact(phone)
     await compose_to_groups(cadre)
-    send = next(b.data for r in cadre.replies for row in r.buttons for b in row if b.label == "✅ 发送")
+    send = next(c.payload for r in cadre.replies for row in r.choices for c in row if c.label == "✅ 发送")
     await cadre.send(EventKind.BUTTON, payload=send, message_ref="77")  # the preview becomes the progress message
 
 

@@ -8,7 +8,7 @@ from bot.emulator.api import Sent
 from bot.emulator.harness import Harness
 from handlers.callback_data import pack
 from handlers.keyboards import CANCEL, NAV
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from tests.e2e.conftest import ALICE, join
 from village.clock import ManualClock
 
@@ -19,7 +19,7 @@ LONG_CANCEL = pack(NAV, CANCEL, "x" * 100)
 async def show_long_button(bot: Harness) -> Sent:
     await join(bot, ALICE)
     await bot.tg.user_taps(ALICE, "📣 我要反映")  # in a conversation, so Cancel has something to cancel
-    await bot.runtime.channel.send(str(ALICE.id), Reply("长按钮", buttons=((Button("长取消", LONG_CANCEL),),)))
+    await bot.runtime.channel.send(str(ALICE.id), Reply("长按钮", choices=((Choice("长取消", LONG_CANCEL),),)))
     return bot.tg.replies_to(ALICE)[-1]
 
 

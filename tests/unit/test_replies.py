@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.replies import Reply, from_payload, to_payload, without_edit
+from handlers.replies import Choice, InputKind, InputRequest, MenuView, Reply, from_payload, to_payload, without_edit
 
 OLD_ROW = {"text": "您好", "buttons": [[["✅ 受理", "rp:acc:7"]]], "keyboard": None, "remove_keyboard": False,
            "attachment": None, "location": None}  # as queued before the edit hint existed
@@ -35,3 +35,27 @@ def test_a_plain_message_is_sent_as_it_is_by_every_channel() -> None:
     plain = Reply("您好", skippable=True)
 
     assert without_edit(plain) is plain
+
+
+def test_a_queued_menu_keyboard_of_an_old_row_loads_as_the_menu() -> None:
+    old = {**OLD_ROW, "buttons": [], "keyboard": [[["📣 我要反映", "none"], ["📊 我的积分", "none"]]]}
+
+    reply = from_payload(old)
+
+    assert reply.menu == MenuView(("📣 我要反映", "📊 我的积分"))
+
+
+def test_a_queued_request_keyboard_of_an_old_row_loads_as_the_request() -> None:
+    old = {**OLD_ROW, "buttons": [], "keyboard": [[["📱 分享我的手机号", "contact"]], [["⬅️ 返回", "none"]]]}
+
+    reply = from_payload(old)
+
+    assert reply.request == InputRequest("📱 分享我的手机号", InputKind.CONTACT)
+    assert reply.suggestions == ("⬅️ 返回",)
+
+
+def test_what_a_message_offers_survives_the_outbox() -> None:
+    reply = Reply("在哪里？", choices=((Choice("⏭ 跳过", "rpt:skip"),),), navigation=(Choice("⬅️ 返回", "nav:back"),),
+                  request=InputRequest("📍 发送位置", InputKind.LOCATION), suggestions=("⏭ 跳过",), hide_input=True)
+
+    assert from_payload(to_payload(reply)) == reply
