@@ -2,8 +2,8 @@
 
 Whatever the data says, the service called checks permissions again: a client
 can send any data it likes. The limit here is generous and the same for every
-channel; a channel whose buttons carry less (Telegram: 64 bytes) swaps longer
-data for a short token in its adapter.
+channel; a channel whose buttons carry less swaps longer data for a short signed
+token in its adapter (bot/callback_tokens.py).
 """
 
 from __future__ import annotations

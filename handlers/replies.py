@@ -1,8 +1,8 @@
 """What a person should see, by meaning: text, choices, navigation, the menu, a request, an attachment.
 
-A reply says what a message offers, never how a channel lays it out: the Telegram
-adapter (bot/telegram_layout.py) decides inline buttons or the reply keyboard, and
-a WeChat adapter numbered options and its custom menu. The same shape serves direct
+A reply says what a message offers, never how a channel lays it out: each channel
+adapter decides how to show it (bot/telegram_layout.py for Telegram; numbered options
+and the custom menu for WeChat). The same shape serves direct
 replies and queued messages; queued ones are stored rendered (every text a plain
 string) through `to_payload` / `from_payload`.
 """
@@ -164,7 +164,7 @@ def _choice_rows(rows: Sequence[Sequence[Sequence[str]]]) -> ChoiceRows:
 
 
 def _with_old_keyboard(reply: Reply, keyboard: list[list[list[str]]]) -> Reply:
-    """Read a reply keyboard queued before replies said what they mean: a request, or else a menu."""
+    """Read a keyboard queued before replies said what they mean: a request, or else a menu."""
     keys = [(label, InputKind(kind)) for row in keyboard for label, kind in row]
     asking = next(((label, kind) for label, kind in keys if kind is not InputKind.NONE), None)
     if asking is None:
