@@ -58,9 +58,11 @@ class Catalogs:
             text=self.text(reply.text, locale),
             choices=tuple(tuple(self._choice(c, locale) for c in row) for row in reply.choices),
             navigation=tuple(self._choice(c, locale) for c in reply.navigation),
-            menu=None if menu is None else MenuView(tuple(self.text(item, locale) for item in menu.items)),
+            menu=None if menu is None else MenuView(tuple(self.text(item, locale) for item in menu.items),
+                                                    self.text(menu.prompt, locale)),
             request=None if request is None else InputRequest(self.text(request.label, locale), request.kind),
             suggestions=tuple(self.text(s, locale) for s in reply.suggestions),
+            acknowledgement=self.text(reply.acknowledgement, locale),
         )
 
     def _choice(self, choice: Choice, locale: str) -> Choice:

@@ -25,7 +25,7 @@ from telegram.ext import Application
 
 from bot.callback_tokens import CallbackTokens
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
-from bot.telegram_layout import inline_rows, keyboard_rows, removes_keyboard
+from bot.telegram_layout import inline_rows, keyboard_rows, messages, removes_keyboard
 from handlers.events import Contact, Event, EventKind, Location, Media
 from handlers.replies import Attachment, AttachmentKind, Choice, InputKind, Reply
 from village.geo import Datum
@@ -154,6 +154,10 @@ class TelegramChannel:
         return bytes(await file.download_as_bytearray())
 
     async def _send(self, chat_id: int, reply: Reply, edit_ref: str | None) -> None:
+        for message in messages(reply):
+            await self._send_message(chat_id, message, edit_ref)
+
+    async def _send_message(self, chat_id: int, reply: Reply, edit_ref: str | None) -> None:
         text = reply.text if isinstance(reply.text, str) else ""
         if reply.edit and edit_ref is not None:
             await self._edit(chat_id, int(edit_ref), text, reply)

@@ -3,13 +3,15 @@
 A reply says what it offers (handlers/replies.py); Telegram's rules live here. A message
 carries one markup: its choices as inline buttons (with Back and Cancel as a last row),
 else the reply keyboard (the menu, two big buttons to a row; or a request button, typed
-answers and Back and Cancel), else the removal of the keyboard shown before.
+answers and Back and Cancel), else the removal of the keyboard shown before. So a reply
+that offers choices and the menu, or that withdraws the keyboard while showing choices,
+becomes several messages (`messages`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers.replies import Choice, InputKind, Reply
 
@@ -34,6 +36,22 @@ class Key:
 
 InlineRows = tuple[tuple[InlineKey, ...], ...]
 KeyRows = tuple[tuple[Key, ...], ...]
+
+
+def messages(reply: Reply) -> list[Reply]:
+    """Split a rendered reply into the Telegram messages that show it, each with one markup.
+
+    The removal of the reply keyboard cannot ride on a message with inline buttons (nor on an edit):
+    the reply's acknowledgement goes first and takes it away. The menu cannot either: it follows
+    in a message of its own, under its prompt.
+    """
+    shown = []
+    if reply.hide_input and reply.acknowledgement:
+        shown.append(Reply(reply.acknowledgement, hide_input=True))
+        reply = replace(reply, hide_input=False, acknowledgement="")
+    if reply.menu is not None and (reply.choices or reply.edit):
+        return [*shown, replace(reply, menu=None), Reply(reply.menu.prompt, menu=reply.menu)]
+    return [*shown, reply]
 
 
 def inline_rows(reply: Reply) -> InlineRows:

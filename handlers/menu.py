@@ -14,6 +14,7 @@ from village.people import Person
 
 MORE_LABEL, TOOLS_LABEL = glossary.MORE, glossary.WORK_TOOLS
 SECTION_LABELS: dict[MenuSection, Text] = {MenuSection.MORE: MORE_LABEL, MenuSection.TOOLS: TOOLS_LABEL}
+CHOOSE = _("Please choose what you would like to do:")
 SECTION_PROMPTS: dict[MenuSection, Text] = {
     MenuSection.MORE: _("More services:"),
     MenuSection.TOOLS: _("Your work tools:"),
@@ -36,16 +37,16 @@ class Menu:
         """Return a message carrying the main menu: the main buttons, then More and Work tools."""
         flows = self.flows_for(person)
         if person is None:  # before joining there are only a couple of buttons: show them all
-            return Reply(text or _("Please choose what you would like to do:"), menu=_view(flows))
+            return Reply(text or CHOOSE, menu=_view(flows))
         labels: list[Content] = [f.menu.label for f in flows if f.menu and f.menu.section is MenuSection.MAIN]
         labels += [SECTION_LABELS[s] for s in (MenuSection.MORE, MenuSection.TOOLS) if self._in(flows, s)]
-        return Reply(text or _("Please choose what you would like to do:"), menu=MenuView(tuple(labels)))
+        return Reply(text or CHOOSE, menu=MenuView(tuple(labels), CHOOSE))
 
     def section_reply(self, person: Person | None, section: MenuSection) -> Reply:
         """Return a message with one section's buttons and the way back to the menu."""
         flows = [f for f in self.flows_for(person) if f.menu and f.menu.section is section]
         labels: list[Content] = [f.menu.label for f in flows if f.menu]
-        return Reply(SECTION_PROMPTS[section], menu=MenuView((*labels, MENU_LABEL)))
+        return Reply(SECTION_PROMPTS[section], menu=MenuView((*labels, MENU_LABEL), SECTION_PROMPTS[section]))
 
     @staticmethod
     def _in(flows: Sequence[Flow], section: MenuSection) -> bool:
@@ -58,7 +59,7 @@ def _order(flow: Flow) -> tuple[int, str]:
 
 
 def _view(flows: Sequence[Flow]) -> MenuView:
-    return MenuView(tuple(f.menu.label for f in flows if f.menu))
+    return MenuView(tuple(f.menu.label for f in flows if f.menu), CHOOSE)
 
 
 NEEDS: dict[Need, Callable[[Person], bool]] = {Need.HOUSEHOLD: has_household, Need.BOARD: has_a_board}

@@ -51,9 +51,13 @@ class InputRequest:
 
 @dataclass(frozen=True)
 class MenuView:
-    """The persistent menu to offer: its items (flows, sections, the way back), in order."""
+    """The persistent menu to offer: its items (flows, sections, the way back), in order.
+
+    `prompt` introduces the menu where a channel shows it in a message of its own.
+    """
 
     items: tuple[Content, ...]
+    prompt: Content = ""
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,9 @@ class Reply:
     `choices` are the options of this message; `navigation` (Back, Cancel) applies to the
     question it asks. `menu`, `request` and `suggestions` (answers one may type, such as
     ⏭ Skip) are what the person keeps at hand for typing; `hide_input` says that what was
-    at hand before (the menu, Back and Cancel for typing) no longer applies. None of them
-    set leaves what is at hand as it is.
+    at hand before (the menu, Back and Cancel for typing) no longer applies, and
+    `acknowledgement` is a short line (👌 Got it.) a channel may send on its own to say so.
+    None of them set leaves what is at hand as it is.
 
     `edit` is a hint, not an order: the channel may replace the message whose button was pressed
     (or the progress message named with it) instead of sending a new one. A channel that cannot
@@ -94,6 +99,7 @@ class Reply:
     request: InputRequest | None = None
     suggestions: tuple[Content, ...] = ()
     hide_input: bool = False
+    acknowledgement: Content = ""
     attachment: Attachment | None = None
     edit: bool = False
     skippable: bool = False
@@ -123,9 +129,11 @@ def to_payload(reply: Reply) -> dict[str, Any]:
         "buttons": [[[_plain(c.label), c.payload] for c in row] for row in reply.choices],  # the key rows always had
         "navigation": [[_plain(c.label), c.payload] for c in reply.navigation],
         "menu": None if reply.menu is None else [_plain(item) for item in reply.menu.items],
+        "menu_prompt": None if reply.menu is None else _plain(reply.menu.prompt),
         "request": None if reply.request is None else [_plain(reply.request.label), reply.request.kind.value],
         "suggestions": [_plain(s) for s in reply.suggestions],
         "hide_input": reply.hide_input,
+        "acknowledgement": _plain(reply.acknowledgement),
         "attachment": None if attachment is None else {
             "kind": attachment.kind.value, "path": attachment.path, "file_ref": attachment.file_ref,
             "file_name": attachment.file_name},
@@ -144,10 +152,11 @@ def from_payload(payload: dict[str, Any]) -> Reply:
         text=payload.get("text", ""),
         choices=_choice_rows(payload.get("buttons", [])),
         navigation=tuple(Choice(label, data) for label, data in payload.get("navigation", [])),
-        menu=None if menu is None else MenuView(tuple(menu)),
+        menu=None if menu is None else MenuView(tuple(menu), payload.get("menu_prompt") or ""),
         request=None if request is None else InputRequest(request[0], InputKind(request[1])),
         suggestions=tuple(payload.get("suggestions", [])),
         hide_input=bool(payload.get("hide_input", payload.get("remove_keyboard"))),
+        acknowledgement=payload.get("acknowledgement") or "",
         attachment=None if attachment is None else Attachment(
             AttachmentKind(attachment["kind"]), path=attachment.get("path"), file_ref=attachment.get("file_ref"),
             file_name=attachment.get("file_name")),

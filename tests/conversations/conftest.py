@@ -9,7 +9,7 @@ from itertools import count
 import pytest
 
 from bot.i18n import Catalogs
-from bot.telegram_layout import inline_rows, keyboard_rows
+from bot.telegram_layout import inline_rows, keyboard_rows, messages
 from handlers import registry
 from handlers.engine import Engine
 from handlers.events import Contact, Event, EventKind
@@ -31,10 +31,10 @@ class Chat:
     replies: list[Reply] = field(default_factory=list)
 
     async def send(self, kind: EventKind, **fields: object) -> list[Reply]:
-        """Send one event and keep the rendered replies."""
+        """Send one event and keep the rendered replies, as the messages a Telegram phone shows."""
         event = Event(channel="test", external_id=self.external_id, chat_ref=self.external_id, kind=kind,
                       update_ref=str(next(_updates)), **fields)  # type: ignore[arg-type]
-        self.replies = await self.engine.handle(event)
+        self.replies = [m for r in await self.engine.handle(event) for m in messages(r)]
         return self.replies
 
     async def says(self, text: str) -> list[Reply]:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from itertools import count
 
 from bot.i18n import Catalogs
-from bot.telegram_layout import KeyRows, inline_rows, keyboard_rows, removes_keyboard
+from bot.telegram_layout import KeyRows, inline_rows, keyboard_rows, messages, removes_keyboard
 from handlers import registry
 from handlers.engine import Engine
 from handlers.events import Contact, Event, EventKind, Location, Media
@@ -86,6 +86,7 @@ class Phone:
 
     def show(self, replies: list[Reply]) -> None:
         """Keep what the phone now shows."""
+        replies = [m for r in replies for m in messages(r)]
         self.replies = replies
         self.keyboard_changed = any(removes_keyboard(r) or keyboard_rows(r) is not None for r in replies)
         for reply in replies:

@@ -19,10 +19,6 @@ TELEGRAM_ONLY = re.compile(
 ALLOWED = {
     # reads outbox rows queued before replies said what they mean (the old payload key)
     "handlers/replies.py": {"remove_keyboard"},
-    # debt: the engine still decides where the reply keyboard's removal rides (a message without inline
-    # buttons, else a short acknowledgement) and records whether it is hidden; that belongs in the adapter
-    "handlers/engine.py": {"reply keyboard", "inline button"},
-    "village/conversations.py": {"reply keyboard", "inline button"},
 }
 
 
