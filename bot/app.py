@@ -26,6 +26,7 @@ from bot.leadership import Leadership
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
+from bot.telegram_layout import messages
 from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
@@ -216,7 +217,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
     replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
-                            on_flood=dispatcher.hold)
+                            on_flood=dispatcher.hold, split=messages)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
                       broadcasts, replies)
     application.add_handler(TypeHandler(Update, runtime.on_update))
