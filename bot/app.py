@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
 
 from bot.broadcasts import ProgressReporter
+from bot.callback_tokens import CallbackTokens
 from bot.config import Config, ConfigError
 from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
@@ -25,6 +26,7 @@ from bot.leadership import Leadership
 from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
+from bot.telegram_layout import messages
 from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
@@ -165,6 +167,7 @@ class Runtime:
         try:
             event = event_of(update)
             if event is not None:
+                event = await self.channel.restore(event)
                 # Files are copied into our store first, outside the step: the step keeps our media id.
                 event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
@@ -206,7 +209,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
     media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
-    channel = TelegramChannel(application, media)
+    channel = TelegramChannel(application, CallbackTokens(database, clock, token), media)
     dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
@@ -217,7 +220,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
     replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
-                            on_flood=dispatcher.hold)
+                            on_flood=dispatcher.hold, split=messages)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
                       broadcasts, replies, media)
     application.add_handler(TypeHandler(Update, runtime.on_update))

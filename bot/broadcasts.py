@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot.channels import Channel, DeliveryError, PermanentError, UnreachableError
 from bot.config import Config
@@ -80,6 +81,8 @@ class ProgressReporter:
     async def _show(self, edit: ProgressEdit) -> bool:
         """Edit one message if needed; return True when the notice is done with (report shown twice, or unshowable)."""
         rendered = self._renderer.render(edit.reply, edit.message.locale)
+        if edit.notice_id in self._final_shown:  # the second showing only covers a late first edit: a refresh
+            rendered = replace(rendered, skippable=True)
         text = str(rendered.text)
         if not edit.final and self._shown.get(edit.notice_id) == text:
             return False

@@ -40,6 +40,8 @@ class Channel(Protocol):
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one rendered reply (or, with `edit=True` and `edit_ref`, replace that message's text).
 
-        Raise a `DeliveryError` subclass on failure.
+        `edit` is a hint: a channel that cannot edit sends `handlers.replies.without_edit(reply)`
+        instead (a new message, or nothing for a skippable refresh). Raise a `DeliveryError`
+        subclass on failure.
         """
         ...

@@ -52,8 +52,11 @@ class DirectReplies:
 
     def __init__(self, channel: Channel, database: Database, clock: Clock, settings: ReplySettings, *,
                  on_queued: Callable[[], None] = lambda: None, on_flood: Callable[[timedelta], None] = lambda _: None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, split: Callable[[Reply], list[Reply]] = lambda r: [r]) -> None:
         self._channel = channel
+        # The channel's own messages for one reply (Telegram: the menu after a message of choices), each
+        # tried and queued on its own, so that a retry never repeats a message that already went out.
+        self._split = split
         self._database = database
         self._clock = clock
         self._settings = settings
@@ -65,6 +68,7 @@ class DirectReplies:
 
     async def send(self, event: Event, replies: Sequence[Reply]) -> None:
         """Send `replies` in order, retrying; queue what cannot go now."""
+        replies = [part for reply in replies for part in self._split(reply)]
         if replies and await self._is_behind(event):
             await self._queue(event, replies, 0)
             return

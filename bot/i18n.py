@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from handlers.replies import Button, KeyButton, Reply
+from handlers.replies import Choice, InputRequest, MenuView, Reply
 from handlers.texts import Content, Text
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,21 @@ class Catalogs:
 
     def render(self, reply: Reply, locale: str) -> Reply:
         """Return `reply` with every text and label rendered in `locale`."""
-        keyboard = reply.keyboard
+        menu, request = reply.menu, reply.request
         return replace(
             reply,
             text=self.text(reply.text, locale),
-            buttons=tuple(tuple(Button(self.text(b.label, locale), b.data) for b in row) for row in reply.buttons),
-            keyboard=None if keyboard is None else tuple(
-                tuple(KeyButton(self.text(k.label, locale), k.request) for k in row) for row in keyboard),
+            choices=tuple(tuple(self._choice(c, locale) for c in row) for row in reply.choices),
+            navigation=tuple(self._choice(c, locale) for c in reply.navigation),
+            menu=None if menu is None else MenuView(tuple(self.text(item, locale) for item in menu.items),
+                                                    self.text(menu.prompt, locale)),
+            request=None if request is None else InputRequest(self.text(request.label, locale), request.kind),
+            suggestions=tuple(self.text(s, locale) for s in reply.suggestions),
+            acknowledgement=self.text(reply.acknowledgement, locale),
         )
+
+    def _choice(self, choice: Choice, locale: str) -> Choice:
+        return Choice(self.text(choice.label, locale), choice.payload)
 
     def _format(self, text: Text, locale: str) -> str:
         translation = self._translations.get(locale) or self._translations[self._default]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -19,15 +20,17 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ChatType, MessageLimit
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
+from bot.callback_tokens import CallbackTokens
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from bot.media import MediaKeeper
 from bot.telegram_files import KeptFiles
+from bot.telegram_layout import inline_rows, keyboard_rows, messages, removes_keyboard
 from handlers.events import Contact, Event, EventKind, Location, Media
-from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, InputKind, Reply
 from village.geo import Datum
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 TEXT_LIMIT = MessageLimit.MAX_TEXT_LENGTH
 CAPTION_LIMIT = MessageLimit.CAPTION_LENGTH
+CALLBACK_LIMIT = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # bytes of a button's data
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -100,11 +104,18 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], tokens: CallbackTokens,
                  media: MediaKeeper | None = None) -> None:
         self._bot = application.bot
+        self._tokens = tokens
         self._files = KeptFiles(media, CHANNEL) if media is not None else None  # sent by cached file_id, else uploaded
         self._flood_until = 0.0  # monotonic time until which Telegram asked the whole bot to wait
+
+    async def restore(self, event: Event) -> Event:
+        """Return a button press with the payload its (possibly shortened) data stands for."""
+        if event.kind is not EventKind.BUTTON or event.payload is None:
+            return event
+        return replace(event, payload=await self._tokens.restore(event.payload))
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply; Telegram errors become the channel's delivery errors.
@@ -116,7 +127,7 @@ class TelegramChannel:
         if waiting > 0:
             raise RateLimitedError(timedelta(seconds=waiting))
         try:
-            await self._send(int(chat_ref), reply, edit_ref)
+            await self._send(int(chat_ref), await self._shortened(reply), edit_ref)
         except Forbidden as error:
             raise UnreachableError(str(error)) from error
         except RetryAfter as error:
@@ -131,12 +142,27 @@ class TelegramChannel:
         except TelegramError as error:
             raise PermanentError(str(error)) from error
 
+    async def _shortened(self, reply: Reply) -> Reply:
+        """Swap button data over Telegram's 64 bytes for short tokens."""
+        choices = [c for row in reply.choices for c in row] + list(reply.navigation)
+        if all(len(c.payload.encode()) <= CALLBACK_LIMIT for c in choices):
+            return reply
+        rows = tuple([tuple([await self._short(c) for c in row]) for row in reply.choices])
+        return replace(reply, choices=rows, navigation=tuple([await self._short(c) for c in reply.navigation]))
+
+    async def _short(self, choice: Choice) -> Choice:
+        return Choice(choice.label, await self._tokens.shorten(choice.payload, CALLBACK_LIMIT))
+
     async def download(self, file_ref: str) -> bytes:
         """Return the bytes of a file a person sent."""
         file = await self._bot.get_file(file_ref)
         return bytes(await file.download_as_bytearray())
 
     async def _send(self, chat_id: int, reply: Reply, edit_ref: str | None) -> None:
+        for message in messages(reply):
+            await self._send_message(chat_id, message, edit_ref)
+
+    async def _send_message(self, chat_id: int, reply: Reply, edit_ref: str | None) -> None:
         text = reply.text if isinstance(reply.text, str) else ""
         if reply.edit and edit_ref is not None:
             await self._edit(chat_id, int(edit_ref), text, reply)
@@ -182,20 +208,22 @@ class TelegramChannel:
 
 
 def _markup(reply: Reply) -> Markup:
-    if reply.buttons:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(str(b.label), callback_data=b.data) for b in row]
-                                     for row in reply.buttons])
-    if reply.keyboard is not None:
-        rows = [[_key_button(str(k.label), k.request) for k in row] for row in reply.keyboard]
+    inline = inline_rows(reply)
+    if inline:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                     for row in inline])
+    keys = keyboard_rows(reply)
+    if keys is not None:
+        rows = [[_key_button(k.label, k.request) for k in row] for row in keys]
         return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
-    if reply.remove_keyboard:
+    if removes_keyboard(reply):
         return ReplyKeyboardRemove()
     return None
 
 
-def _key_button(label: str, request: KeyRequest) -> KeyboardButton:
-    return KeyboardButton(label, request_contact=request is KeyRequest.CONTACT or None,
-                          request_location=request is KeyRequest.LOCATION or None)
+def _key_button(label: str, request: InputKind) -> KeyboardButton:
+    return KeyboardButton(label, request_contact=request is InputKind.CONTACT or None,
+                          request_location=request is InputKind.LOCATION or None)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:

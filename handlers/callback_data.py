@@ -1,7 +1,9 @@
-"""Button data: `flow:action[:arg...]`, at most 64 bytes, parsed without trusting it.
+"""Choice data: `flow:action[:arg...]`, parsed without trusting it.
 
 Whatever the data says, the service called checks permissions again: a client
-can send any data it likes.
+can send any data it likes. The limit here is generous and the same for every
+channel; a channel whose buttons carry less swaps longer data for a short signed
+token in its adapter (bot/callback_tokens.py).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_BYTES = 64  # Telegram's limit for callback data
+MAX_BYTES = 1024  # a bound against garbage; each channel adapter handles its own, smaller, limit
 SEPARATOR = ":"
 # Ids live in `Integer` columns: 32 bits in PostgreSQL, and SQLite refuses anything past 2**63 with an
 # OverflowError, so a larger number can name nothing we hold.

@@ -31,11 +31,10 @@ from handlers.keyboards import (
     MENU_LABEL,
     NAV,
     NAV_WORDS,
-    nav_keyboard,
-    nav_row,
+    navigation,
 )
 from handlers.menu import SECTION_LABELS, Menu
-from handlers.replies import Reply
+from handlers.replies import Reply, offers_input
 from handlers.texts import Text, _
 from village.clock import Clock
 from village.conversations import ConversationRecord, Visit
@@ -105,7 +104,7 @@ class Engine:
                 return []
             ctx, record, lapsed = await self._context(store, event, now)
             # The lapsed question's keys go with it: the notice carries the menu (a new question replaces it).
-            replies = [Reply(lapsed, keyboard=self._menu.reply(ctx.person).keyboard)] if lapsed else []
+            replies = [Reply(lapsed, menu=self._menu.reply(ctx.person).menu)] if lapsed else []
             replies += await self._guarded(ctx, record)
         if ctx.notify.queued:
             self._on_queued()
@@ -238,9 +237,9 @@ class Engine:
         if record is None or ctx.person is None:
             return replies
         notice = Reply(DISCARDED)
-        if turn.next_state is None and not any(r.keyboard is not None or r.remove_keyboard for r in replies):
-            # A flow that answers at once leaves the keyboard alone: the interrupted question's keys must go.
-            notice = replace(notice, keyboard=self._menu.reply(ctx.person).keyboard)
+        if turn.next_state is None and not any(offers_input(r) or r.hide_input for r in replies):
+            # A flow that answers at once leaves what is at hand alone: the interrupted question's input must go.
+            notice = replace(notice, menu=self._menu.reply(ctx.person).menu)
         return [notice, *replies]
 
     async def _receive(self, ctx: Context, record: ConversationRecord) -> list[Reply]:
@@ -271,19 +270,19 @@ class Engine:
         if turn.next_state is KEEP:
             if record is None:
                 return list(turn.replies)
-            replies, hidden = list(turn.replies), record.keyboard_hidden
+            replies, hidden = list(turn.replies), record.input_hidden
             if turn.ask_again:
-                replies, hidden = _keyboarded([*replies, *await self._ask(ctx, flow, record.state)], hidden, GOT_IT)
+                replies, hidden = _withdrawing([*replies, *await self._ask(ctx, flow, record.state)], hidden, GOT_IT)
             await store.conversations.save(replace(record, draft=ctx.draft, expires_at=self._expiry(),
-                                                   keyboard_hidden=hidden))
+                                                   input_hidden=hidden))
             return replies
         assert isinstance(turn.next_state, Enum)
         history = (*record.history, Visit(record.state, record.draft)) if record is not None else ()
-        # Without a conversation the person has the menu keyboard (or none): an opening question tells them
-        # what they started when it must take the menu away.
+        # Without a conversation the person has the menu at hand (or nothing): an opening question tells them
+        # what they started when it withdraws the menu.
         carrier = GOT_IT if record is not None else flow.menu.label if flow.menu else GOT_IT
-        replies, hidden = _keyboarded([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)],
-                                      record is not None and record.keyboard_hidden, carrier)
+        replies, hidden = _withdrawing([*turn.replies, *await self._ask(ctx, flow, turn.next_state.name)],
+                                      record is not None and record.input_hidden, carrier)
         await store.conversations.save(ConversationRecord(
             ctx.identity.id, flow.name, turn.next_state.name, self._expiry(), ctx.draft, history, hidden))
         return replies
@@ -294,11 +293,11 @@ class Engine:
             return self._with_menu(ctx, [])
         previous = record.history[-1]
         ctx.draft = dict(previous.draft if previous.draft is not None else record.draft)
-        replies, hidden = _keyboarded(await self._ask(ctx, self._flows[record.flow], previous.state),
-                                      record.keyboard_hidden, BACK_LABEL)
+        replies, hidden = _withdrawing(await self._ask(ctx, self._flows[record.flow], previous.state),
+                                      record.input_hidden, BACK_LABEL)
         await ctx.services.store.conversations.save(replace(
             record, state=previous.state, draft=ctx.draft, history=record.history[:-1], expires_at=self._expiry(),
-            keyboard_hidden=hidden))
+            input_hidden=hidden))
         return replies
 
     async def _resume(self, ctx: Context, record: ConversationRecord | None, reason: Reply) -> list[Reply]:
@@ -312,7 +311,7 @@ class Engine:
         try:
             async with ctx.services.store.savepoint():
                 asked = await self._ask(ctx, self._flows[record.flow], record.state)
-                return _keyboarded([reason, *asked], record.keyboard_hidden, GOT_IT)[0]
+                return _withdrawing([reason, *asked], record.input_hidden, GOT_IT)[0]
         except VillageError as error:
             log.info("re-asking %s refused (%s): ending it", record.flow, error.code)
             await ctx.services.store.conversations.delete(ctx.identity.id)
@@ -327,10 +326,10 @@ class Engine:
         return self._with_menu(ctx, list(turn.replies)) if turn.show_menu else list(turn.replies)
 
     def _with_menu(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
-        """Attach the menu keyboard to the last reply if it has room, else add a menu message."""
+        """Offer the menu with the last reply, or in a message of its own after an edit or another offer."""
         menu = self._menu.reply(ctx.person)
-        if replies and not replies[-1].buttons and replies[-1].keyboard is None and not replies[-1].edit:
-            return [*replies[:-1], replace(replies[-1], keyboard=menu.keyboard, remove_keyboard=False)]
+        if replies and not offers_input(replies[-1]) and not replies[-1].edit:
+            return [*replies[:-1], replace(replies[-1], menu=menu.menu, hide_input=False)]
         return [*replies, menu]
 
     def _menu_choice(self, ctx: Context) -> Flow | None:
@@ -355,35 +354,33 @@ class Engine:
 _NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
 
 
-def _keyboarded(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list[Reply], bool]:
-    """Make the reply keyboard the question's own; return the replies and whether the keyboard is now hidden.
+def _withdrawing(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list[Reply], bool]:
+    """Make what is at hand the question's own; return the replies and whether the earlier input is withdrawn.
 
-    A typed answer's question carries its keyboard (Back and Cancel, or its own such as 📍). A question
-    with inline buttons has Back and Cancel inline, so the reply keyboard left by an earlier question
-    (the menu, 📍 Send my location) must go: an earlier message of the turn takes it away, or, when
-    there is none, a short one (`carrier`) does. Nothing is sent when it is already hidden.
+    A typed answer's question offers its own input (Back and Cancel, or its own such as 📍). A question
+    of choices offers Back and Cancel among them, so what an earlier question left at hand (the menu,
+    📍 Send my location) no longer applies: the latest plain message of the turn says so, or, when there
+    is none, the first message carries a short acknowledgement (`carrier`) to say it with. Once is enough.
     """
-    if not replies or replies[-1].edit:  # an edited message keeps the keyboard as it is
+    if not replies or replies[-1].edit:  # an edited message leaves what is at hand as it is
         return replies, hidden
-    if not replies[-1].buttons:  # a typed answer: navigation gave the question its keyboard
+    if not replies[-1].choices:  # a typed answer: navigation gave the question its input
         return replies, False
-    if any(r.keyboard is not None for r in replies):
+    if any(offers_input(r) for r in replies):
         return replies, False
-    if hidden or any(r.remove_keyboard for r in replies):
+    if hidden or any(r.hide_input for r in replies):
         return replies, True
     for index in range(len(replies) - 2, -1, -1):
-        if not replies[index].buttons and not replies[index].edit:
-            return [*replies[:index], replace(replies[index], remove_keyboard=True), *replies[index + 1:]], True
-    return [Reply(carrier, remove_keyboard=True), *replies], True
+        if not replies[index].choices and not replies[index].edit:
+            return [*replies[:index], replace(replies[index], hide_input=True), *replies[index + 1:]], True
+    return [replace(replies[0], hide_input=True, acknowledgement=carrier), *replies[1:]], True
 
 
 def _with_navigation(replies: list[Reply]) -> list[Reply]:
-    """Give a question Back and Cancel: inline under its buttons, or as the reply keyboard."""
+    """Give a question Back and Cancel, unless a message of the turn already set what is at hand for typing."""
     if not replies:
         return replies
     last = replies[-1]
-    if last.buttons:
-        return [*replies[:-1], replace(last, buttons=(*last.buttons, nav_row()))]
-    if any(r.keyboard is not None for r in replies):
+    if not last.choices and any(offers_input(r) for r in replies):
         return replies
-    return [*replies[:-1], replace(last, keyboard=nav_keyboard())]
+    return [*replies[:-1], replace(last, navigation=navigation())]

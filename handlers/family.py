@@ -17,7 +17,7 @@ from handlers.errors import error_reply
 from handlers.events import EventKind
 from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import Content, Text, _, lines
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError, VillageError
 from village.family.models import FamilyLink, LinkStatus, Relation
@@ -71,7 +71,7 @@ async def receive_name(ctx: Context) -> Turn:
 async def ask_relation(ctx: Context) -> Sequence[Reply]:
     """Ask how the relative is related to the household."""
     choices = [(label, pack(JOIN_FLOW, "rel", relation.value)) for relation, label in RELATIONS.items()]
-    return [Reply(_("How are you related to the household?"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("How are you related to the household?"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_relation(ctx: Context) -> Turn:
@@ -100,8 +100,8 @@ def confirmation(link: FamilyLink) -> Reply:
     text = _("{name} ({relation}) asks to join your household as a family member. They would "
              "receive the household's messages and could act for it. Confirm?",
              name=link.name, relation=RELATIONS[link.relation])
-    return Reply(text, buttons=((Button(CONFIRM, pack(FLOW, "ok", link.id)),
-                                 Button(DECLINE, pack(FLOW, "no", link.id))),))
+    return Reply(text, choices=((Choice(CONFIRM, pack(FLOW, "ok", link.id)),
+                                 Choice(DECLINE, pack(FLOW, "no", link.id))),))
 
 
 JOIN_STATES: dict[Enum, State] = {
@@ -131,13 +131,13 @@ async def _relative_screen(ctx: Context, person: Person) -> Reply:
         _("You are linked to the {name} household as its {relation}.", name=name, relation=relation),
         _("For the household you receive its scores, meeting invitations, notices and report updates, and you "
           "can report a problem, appeal a score, sign up for meetings, and propose or support topics."),
-    ), buttons=((Button(LEAVE, pack(FLOW, "leave")),),))
+    ), choices=((Choice(LEAVE, pack(FLOW, "leave")),),))
 
 
 async def _head_screen(ctx: Context, household_id: int) -> list[Reply]:
     links = await ctx.services.family.links(ctx.actor, household_id)
     header = Reply(_("Family members linked to your household: {count}.", count=len(links)),
-                   buttons=((Button(INVITE, pack(FLOW, "inv", household_id)),),))
+                   choices=((Choice(INVITE, pack(FLOW, "inv", household_id)),),))
     return [header, *(_link_card(link) for link in links)]
 
 
@@ -145,7 +145,7 @@ def _link_card(link: FamilyLink) -> Reply:
     if link.status is LinkStatus.PENDING:
         return confirmation(link)
     return Reply(_("{name} ({relation})", name=link.name, relation=RELATIONS[link.relation]),
-                 buttons=((Button(REMOVE, pack(FLOW, "rm", link.id)),),))
+                 choices=((Choice(REMOVE, pack(FLOW, "rm", link.id)),),))
 
 
 async def invite(ctx: Context) -> Turn:

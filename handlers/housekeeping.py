@@ -1,4 +1,4 @@
-"""Housekeeping jobs: ending lapsed conversations, forgetting old update ids."""
+"""Housekeeping jobs: ending lapsed conversations, forgetting old update ids and expired button tokens."""
 
 from __future__ import annotations
 
@@ -38,3 +38,12 @@ async def _prune_updates(job: JobContext) -> str:
 
 
 PRUNE_UPDATES = JobSpec("prune_updates", "30 3 * * *", _prune_updates, "forget handled update ids after a week")
+
+
+async def _purge_callback_tokens(job: JobContext) -> str:
+    removed = await job.services.store.callback_tokens.purge(job.at)
+    return f"{removed} expired button token(s) forgotten"
+
+
+PURGE_CALLBACK_TOKENS = JobSpec("purge_callback_tokens", "40 3 * * *", _purge_callback_tokens,
+                                "forget the long button payloads whose tokens expired")

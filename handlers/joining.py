@@ -15,8 +15,8 @@ from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
 from handlers.errors import error_reply
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, paged_rows, request_keyboard
-from handlers.replies import Button, KeyRequest, Reply
+from handlers.keyboards import choice_rows, navigation, paged_rows
+from handlers.replies import Choice, InputKind, InputRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
 from village.family.models import CODE_PREFIX
@@ -75,7 +75,7 @@ async def ask_contact(ctx: Context) -> Sequence[Reply]:
     return [Reply(
         _("Hello! This is Hemei, your village's assistant.\nTo begin, press the button below to share your phone "
           "number, so we can find you in the village roster."),
-        keyboard=request_keyboard(SHARE_PHONE, KeyRequest.CONTACT),
+        request=InputRequest(SHARE_PHONE, InputKind.CONTACT), navigation=navigation(),
     )]
 
 
@@ -95,7 +95,7 @@ async def ask_member(ctx: Context) -> Sequence[Reply]:
     """List the household members who have not joined, to pick oneself."""
     invitation = await ctx.services.joining.open_invite(ctx.draft["code"])
     choices = [(m.name, pack(FLOW, "member", m.id)) for m in invitation.open_members]
-    return [Reply(_("Which one are you? Tap your name."), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("Which one are you? Tap your name."), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_member(ctx: Context) -> Turn:
@@ -112,7 +112,7 @@ async def ask_village(ctx: Context) -> Sequence[Reply]:
     villages = await ctx.services.memberships.villages()
     rows = paged_rows([(v.name, pack(FLOW, "village", v.id)) for v in villages], FLOW, int(ctx.draft.get("page", 0)),
                       per_page=VILLAGES_PER_PAGE)
-    return [Reply(_("Which village do you live in?"), buttons=rows)]
+    return [Reply(_("Which village do you live in?"), choices=rows)]
 
 
 async def receive_village(ctx: Context) -> Turn:
@@ -147,8 +147,8 @@ async def receive_name(ctx: Context) -> Turn:
 def request_notice(request: JoinRequest) -> Reply:
     """Return the message cadres get about a join request, with approve and reject buttons."""
     text = _("New request to join: {name}, phone {phone}.", name=request.name, phone=request.phone or "—")
-    return Reply(text, buttons=((Button(_("✅ Approve"), pack("jr", "ok", request.id)),
-                                 Button(_("❌ Reject"), pack("jr", "no", request.id))),))
+    return Reply(text, choices=((Choice(_("✅ Approve"), pack("jr", "ok", request.id)),
+                                 Choice(_("❌ Reject"), pack("jr", "no", request.id))),))
 
 
 async def _welcome(ctx: Context, person: Person) -> Turn:

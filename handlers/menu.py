@@ -1,4 +1,4 @@
-"""The menu: a few big reply-keyboard buttons, with ➕ More and, for staff, 🧰 Work tools one tap away."""
+"""The menu: a few big items, with ➕ More and, for staff, 🧰 Work tools one tap away."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from collections.abc import Callable, Sequence
 from handlers import glossary
 from handlers.conversations import Flow, MenuSection, Need
 from handlers.keyboards import MENU_LABEL
-from handlers.replies import KeyButton, KeyRows, Reply
+from handlers.replies import MenuView, Reply
 from handlers.texts import Content, Text, _
 from village.convention.access import has_a_board, has_household
 from village.people import Person
 
-PER_ROW = 2
 MORE_LABEL, TOOLS_LABEL = glossary.MORE, glossary.WORK_TOOLS
 SECTION_LABELS: dict[MenuSection, Text] = {MenuSection.MORE: MORE_LABEL, MenuSection.TOOLS: TOOLS_LABEL}
+CHOOSE = _("Please choose what you would like to do:")
 SECTION_PROMPTS: dict[MenuSection, Text] = {
     MenuSection.MORE: _("More services:"),
     MenuSection.TOOLS: _("Your work tools:"),
@@ -22,7 +22,7 @@ SECTION_PROMPTS: dict[MenuSection, Text] = {
 
 
 class Menu:
-    """Builds the menu keyboards and tells which flows a person may start from them."""
+    """Builds the menus and tells which flows a person may start from them."""
 
     def __init__(self, flows: Sequence[Flow]) -> None:
         self._items = sorted((f for f in flows if f.menu is not None), key=_order)
@@ -37,16 +37,16 @@ class Menu:
         """Return a message carrying the main menu: the main buttons, then More and Work tools."""
         flows = self.flows_for(person)
         if person is None:  # before joining there are only a couple of buttons: show them all
-            return Reply(text or _("Please choose what you would like to do:"), keyboard=_rows(flows))
+            return Reply(text or CHOOSE, menu=_view(flows))
         labels: list[Content] = [f.menu.label for f in flows if f.menu and f.menu.section is MenuSection.MAIN]
         labels += [SECTION_LABELS[s] for s in (MenuSection.MORE, MenuSection.TOOLS) if self._in(flows, s)]
-        return Reply(text or _("Please choose what you would like to do:"), keyboard=_layout(labels))
+        return Reply(text or CHOOSE, menu=MenuView(tuple(labels), CHOOSE))
 
     def section_reply(self, person: Person | None, section: MenuSection) -> Reply:
         """Return a message with one section's buttons and the way back to the menu."""
         flows = [f for f in self.flows_for(person) if f.menu and f.menu.section is section]
         labels: list[Content] = [f.menu.label for f in flows if f.menu]
-        return Reply(SECTION_PROMPTS[section], keyboard=_layout([*labels, MENU_LABEL]))
+        return Reply(SECTION_PROMPTS[section], menu=MenuView((*labels, MENU_LABEL), SECTION_PROMPTS[section]))
 
     @staticmethod
     def _in(flows: Sequence[Flow], section: MenuSection) -> bool:
@@ -58,13 +58,8 @@ def _order(flow: Flow) -> tuple[int, str]:
     return flow.menu.order, flow.name
 
 
-def _rows(flows: Sequence[Flow]) -> KeyRows:
-    return _layout([f.menu.label for f in flows if f.menu])
-
-
-def _layout(labels: Sequence[Content]) -> KeyRows:
-    buttons = [KeyButton(label) for label in labels]
-    return tuple(tuple(buttons[i:i + PER_ROW]) for i in range(0, len(buttons), PER_ROW))
+def _view(flows: Sequence[Flow]) -> MenuView:
+    return MenuView(tuple(f.menu.label for f in flows if f.menu), CHOOSE)
 
 
 NEEDS: dict[Need, Callable[[Person], bool]] = {Need.HOUSEHOLD: has_household, Need.BOARD: has_a_board}

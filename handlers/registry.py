@@ -11,7 +11,7 @@ from handlers.consultation.digest import meetings_section
 from handlers.convention.digest import assessments_section
 from handlers.conversations import Flow
 from handlers.digest import SECTIONS, digest_job
-from handlers.housekeeping import PRUNE_UPDATES, expire_job
+from handlers.housekeeping import PRUNE_UPDATES, PURGE_CALLBACK_TOKENS, expire_job
 from handlers.jobs import JobSpec
 from handlers.reports.digest import reports_section
 from handlers.reports.jobs import JOBS as REPORT_JOBS
@@ -32,8 +32,8 @@ def flows() -> tuple[Flow, ...]:
 @cache
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
-    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs(),
-            *consultation.jobs(), *CARE_JOBS, digest_job(DIGEST_SECTIONS))
+    return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, PURGE_CALLBACK_TOKENS, *REPORT_JOBS,
+            *convention.jobs(), *consultation.jobs(), *CARE_JOBS, digest_job(DIGEST_SECTIONS))
 
 
 def job_names() -> frozenset[str]:

@@ -10,7 +10,7 @@ from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask
 from handlers.events import EventKind
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import Content, _, lines
 from village.memberships import LOCALES
 from village.roles import Role
@@ -43,8 +43,8 @@ async def begin_language(ctx: Context) -> Turn:
 
 async def ask_language(ctx: Context) -> Sequence[Reply]:
     """Show one button per language."""
-    buttons = tuple(Button(LANGUAGE_NAMES[loc], pack("lang", "set", loc)) for loc in LOCALES)
-    return [Reply(_("Please choose your language:"), buttons=(buttons,))]
+    buttons = tuple(Choice(LANGUAGE_NAMES[loc], pack("lang", "set", loc)) for loc in LOCALES)
+    return [Reply(_("Please choose your language:"), choices=(buttons,))]
 
 
 async def receive_language(ctx: Context) -> Turn:
@@ -97,7 +97,7 @@ async def begin_leave(ctx: Context) -> Turn:
 async def ask_leave(ctx: Context) -> Sequence[Reply]:
     """Explain what leaving means."""
     return [Reply(_("Unlink this account from the village? You can join again later with /start."),
-                  buttons=((Button(_("Yes, unlink"), pack("leave", "yes")),),))]
+                  choices=((Choice(_("Yes, unlink"), pack("leave", "yes")),),))]
 
 
 async def receive_leave(ctx: Context) -> Turn:

@@ -39,7 +39,7 @@ class ConversationRepository(Repository):
         await self._db.execute(conversations.insert().values(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
             history=[_visit_json(v) for v in record.history], expires_at=record.expires_at,
-            keyboard_hidden=record.keyboard_hidden))
+            keyboard_hidden=record.input_hidden))  # the column keeps its first name
 
     async def delete(self, identity_id: int) -> None:
         """End the identity's conversation."""
@@ -56,7 +56,7 @@ class ConversationRepository(Repository):
 def _record(row: Any) -> ConversationRecord:
     return ConversationRecord(
         identity_id=row.identity_id, flow=row.flow, state=row.state, expires_at=row.expires_at,
-        draft=row.draft, history=tuple(_visit(v) for v in row.history), keyboard_hidden=row.keyboard_hidden,
+        draft=row.draft, history=tuple(_visit(v) for v in row.history), input_hidden=row.keyboard_hidden,
     )
 
 

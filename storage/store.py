@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.callback_tokens import CallbackTokenRepository
 from storage.care import CareRepository
 from storage.consultation.matters import MatterRepository
 from storage.consultation.meetings import MeetingRepository
@@ -49,6 +50,7 @@ class SqlStore:
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
+        self.callback_tokens = CallbackTokenRepository(connection)
         self.reports = ReportRepository(connection)
         self.conventions = ConventionRepository(connection)
         self.assessments = AssessmentRepository(connection)

@@ -31,4 +31,4 @@ class ConversationRecord:
     expires_at: datetime
     draft: Mapping[str, Any] = field(default_factory=dict)
     history: tuple[Visit, ...] = ()
-    keyboard_hidden: bool = False  # the current question hid the reply keyboard (it has inline buttons)
+    input_hidden: bool = False  # the current question withdrew what was at hand for typing (it takes choices)

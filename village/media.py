@@ -1,6 +1,6 @@
 """Files people send (photos, voice, documents) and images we make: kept in our media store by our own id.
 
-A channel's reference to a file (a Telegram file_id, a WeChat media_id) is only a cache of how to send
+A channel's reference to a file (on Telegram its file reference, on WeChat its media_id) is only a cache of how to send
 that file again on that channel; the domain holds our media id.
 """
 

@@ -158,6 +158,14 @@ class UpdateLog(Protocol):
     async def prune(self, before: datetime) -> int: ...
 
 
+class CallbackTokenRepository(Protocol):
+    """Button payloads too long for a channel, kept under a short id until they expire."""
+
+    async def issue(self, payload: str, expires_at: datetime) -> int: ...
+    async def payload(self, token_id: int, now: datetime) -> str | None: ...
+    async def purge(self, now: datetime) -> int: ...
+
+
 class ReportRepository(Protocol):
     """Problem reports, their timeline, media and followers."""
 
@@ -222,7 +230,7 @@ class MediaRepository(Protocol):
 
 
 class MediaRefRepository(Protocol):
-    """Each channel's cached reference to a kept file (a Telegram file_id, a WeChat media_id)."""
+    """Each channel's cached reference to a kept file (on Telegram its file reference, on WeChat its media_id)."""
 
     async def get(self, media_id: int, channel: str, *, now: datetime) -> str | None: ...
     async def put(self, media_id: int, channel: str, ref: str, *, expires_at: datetime | None = None) -> None: ...
@@ -247,6 +255,7 @@ class Store(Protocol):
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog
+    callback_tokens: CallbackTokenRepository
     reports: ReportRepository
     conventions: ConventionRepository
     assessments: AssessmentRepository

@@ -299,6 +299,7 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text) > (4096 if method == "sendMessage" else 1024):
             raise ApiError(400, "Bad Request: message is too long")
+        _check_buttons(params.get("reply_markup"))
         name, data, reference = _attachment(method, params, files, self.files)
         # Like Telegram, a file sent again by its id keeps that id; an upload gets a new one.
         file_id = reference or (self.store_file(data or b"") if method in _FILE_METHODS else None)
@@ -331,6 +332,7 @@ class FakeBotApi:
         found = next((m for m in self.messages_to(chat_id) if m.message_id == message_id), None)
         if found is None:
             raise ApiError(400, "Bad Request: message to edit not found")
+        _check_buttons(params.get("reply_markup"))
         if method == "editMessageText":
             if params.get("text") == found.text and params.get("reply_markup") == found.reply_markup:
                 raise ApiError(400, "Bad Request: message is not modified")
@@ -425,6 +427,14 @@ class _FileHandler(RequestHandler):  # type: ignore[misc]
             self.finish()
             return
         self.finish(self.api.files[file_id])
+
+
+def _check_buttons(markup: Any) -> None:
+    """Refuse inline buttons whose data Telegram would refuse: 1 to 64 bytes."""
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    if any(not 1 <= len(str(b.get("callback_data", "")).encode()) <= 64 for row in rows for b in row
+           if "callback_data" in b):
+        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
 
 def _decode(key: str, value: str) -> Any:

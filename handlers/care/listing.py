@@ -12,7 +12,7 @@ from handlers.context import Context
 from handlers.conversations import Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.reports.filing import button
 from handlers.texts import Content, _, lines
 from village.care.access import VISITORS
@@ -53,7 +53,7 @@ async def ask_home(ctx: Context) -> Sequence[Reply]:
     if care.may_manage(ctx.actor):
         choices.append((ADD, pack(FLOW, "add")))
     text = _("💗 Care visits. Visits due now: {count}.", count=len(due))
-    return [Reply(text, buttons=choice_rows(choices, per_row=1))]
+    return [Reply(text, choices=choice_rows(choices, per_row=1))]
 
 
 async def receive_home(ctx: Context) -> Turn:
@@ -73,14 +73,14 @@ async def ask_list(ctx: Context) -> Sequence[Reply]:
     """Show the people the actor may see, the most urgent first, each with a button."""
     entries = await ctx.services.care.entries(ctx.actor)
     if not entries:
-        return [Reply(_("Nobody is on the care list yet."), buttons=())]
+        return [Reply(_("Nobody is on the care list yet."), choices=())]
     now, zone = ctx.services.clock.now(), ctx.services.settings.timezone
     rows: list[Content] = [_("The care list ({count}):", count=len(entries))]
     rows += [entry_line(e, now, zone) for e in entries[:SHOWN]]
     if len(entries) > SHOWN:
         rows.append(_("… and {count} more.", count=len(entries) - SHOWN))
     choices = [(e.person.name, pack(FLOW, "person", e.subject.id)) for e in entries[:SHOWN]]
-    return [Reply(lines(*rows), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(lines(*rows), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_list(ctx: Context) -> Turn:
@@ -104,7 +104,7 @@ async def ask_person(ctx: Context) -> Sequence[Reply]:
         choices.append((DUE, pack(FLOW, "visit", entry.subject.id)))
     if care.may_manage(ctx.actor):
         choices += [(CHANGE, pack(FLOW, "change")), (REMOVE, pack(FLOW, "remove"))]
-    return [Reply(text, buttons=choice_rows(choices, per_row=1))]
+    return [Reply(text, choices=choice_rows(choices, per_row=1))]
 
 
 async def receive_person(ctx: Context) -> Turn:
@@ -137,13 +137,13 @@ async def receive_find(ctx: Context) -> Turn:
     choices: list[tuple[Content, str]] = [
         (_("{name} · {group} household {household}", name=m.person.name, group=m.group or "—",
            household=m.household or "—"), pack(FLOW, "pick", m.person.id)) for m in found]
-    return stay(Reply(_("Tap the person:"), buttons=choice_rows(choices, per_row=1)))
+    return stay(Reply(_("Tap the person:"), choices=choice_rows(choices, per_row=1)))
 
 
 async def ask_category(ctx: Context) -> Sequence[Reply]:
     """Offer the care categories."""
     choices = [(label, pack(FLOW, "cat", category.value)) for category, label in CATEGORIES.items()]
-    return [Reply(_("Why do they need care? Tap one:"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("Why do they need care? Tap one:"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_category(ctx: Context) -> Turn:
@@ -158,7 +158,7 @@ async def receive_category(ctx: Context) -> Turn:
 async def ask_rhythm(ctx: Context) -> Sequence[Reply]:
     """Offer the visit rhythms."""
     choices = [(label, pack(FLOW, "rhythm", rhythm.value)) for rhythm, label in RHYTHMS.items()]
-    return [Reply(_("How often should they be visited?"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("How often should they be visited?"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_rhythm(ctx: Context) -> Turn:
@@ -181,7 +181,7 @@ async def ask_remove(ctx: Context) -> Sequence[Reply]:
     """Ask to confirm taking the person off the list."""
     entry = await ctx.services.care.entry(ctx.actor, int(ctx.draft["subject_id"]))
     return [Reply(_("Take {who} off the care list? Their visits are kept.", who=who(entry)),
-                  buttons=((Button(CONFIRM_REMOVE, pack(FLOW, "gone")),),))]
+                  choices=((Choice(CONFIRM_REMOVE, pack(FLOW, "gone")),),))]
 
 
 async def receive_remove(ctx: Context) -> Turn:

@@ -13,7 +13,7 @@ from handlers.care.labels import CATEGORIES, WELLBEING, day, who
 from handlers.care.states import FLOW
 from handlers.context import Notifier
 from handlers.keyboards import choice_rows
-from handlers.replies import Reply, Rows
+from handlers.replies import ChoiceRows, Reply
 from handlers.texts import Content, _, lines
 from village.care.models import CareEntry, CareReminder, Flag, LoggedVisit
 from village.outbox import MessageKind, Priority
@@ -22,7 +22,7 @@ from village.reports import Report
 BUTTONS_SHOWN = 8
 
 
-def visit_buttons(entries: Sequence[CareEntry]) -> Rows:
+def visit_buttons(entries: Sequence[CareEntry]) -> ChoiceRows:
     """Return a button per person to open them (and log the visit)."""
     return choice_rows([(_("✍️ {name}", name=e.person.name), pack(FLOW, "person", e.subject.id))
                         for e in entries[:BUTTONS_SHOWN]], per_row=2)
@@ -43,7 +43,7 @@ async def flag(notify: Notifier, logged: LoggedVisit, visitor: str, report: Repo
                  _("📞 The family was contacted.") if logged.visit.draft.family_contacted else None,
                  _("Report filed for them: {code}", code=report.code) if report else None)
     await notify.to_people(logged.flagged_to, f"care:visit:{logged.visit.id}:flag",
-                           Reply(text, buttons=visit_buttons([entry])), kind=MessageKind.CARE_VISIT_FLAGGED,
+                           Reply(text, choices=visit_buttons([entry])), kind=MessageKind.CARE_VISIT_FLAGGED,
                            priority=Priority.URGENT)
 
 
@@ -53,7 +53,7 @@ async def remind(notify: Notifier, reminder: CareReminder, zone: ZoneInfo) -> in
     rows += [_("· {who} · {category} · due {date}", who=who(e), category=CATEGORIES[e.subject.category],
                date=day(e.due_at, zone)) for e in reminder.entries]
     return await notify.to_people(reminder.recipients, reminder.key,
-                                  Reply(lines(*rows), buttons=visit_buttons(reminder.entries)),
+                                  Reply(lines(*rows), choices=visit_buttons(reminder.entries)),
                                   kind=MessageKind.CARE_VISITS_DUE, optional=True)
 
 
@@ -67,5 +67,5 @@ async def overdue(notify: Notifier, reminder: CareReminder, *, days: int, worker
         _("Last visit: {wellbeing}", wellbeing=WELLBEING[last.draft.wellbeing]) if last else _("Not visited yet."),
         _("Grid worker: {name}", name="、".join(workers)) if workers else _("Their grid has no grid worker."),
     )
-    return await notify.to_people(reminder.recipients, reminder.key, Reply(text, buttons=visit_buttons([entry])),
+    return await notify.to_people(reminder.recipients, reminder.key, Reply(text, choices=visit_buttons([entry])),
                                   kind=MessageKind.CARE_VISIT_OVERDUE)

@@ -11,8 +11,8 @@ from handlers.care.visits import ALL_WELL, FOUND_PROBLEM
 from handlers.context import Context
 from handlers.conversations import Turn, finish, goto, reask
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, request_keyboard
-from handlers.replies import Button, KeyRequest, Reply
+from handlers.keyboards import choice_rows
+from handlers.replies import Choice, InputKind, InputRequest, Reply
 from handlers.reports import notices as report_notices
 from handlers.reports.categories import category_name
 from handlers.reports.filing import SEND_LOCATION, button, keep, media_json, media_of, point_json, point_of
@@ -25,7 +25,7 @@ from village.reports import ReportDraft
 async def ask_where(ctx: Context) -> Sequence[Reply]:
     """Ask where the patrol went: the phone's location, or a typed place."""
     return [Reply(_("Where did you patrol? Tap {location}, or type the place.", location=SEND_LOCATION),
-                  keyboard=request_keyboard(SEND_LOCATION, KeyRequest.LOCATION))]
+                  request=InputRequest(SEND_LOCATION, InputKind.LOCATION))]
 
 
 async def receive_where(ctx: Context) -> Turn:
@@ -59,7 +59,7 @@ async def ask_outcome(ctx: Context) -> Sequence[Reply]:
     """Submit the patrol, or say a problem was found."""
     return [Reply(_("Did you find a problem that needs handling? Then tap {problem}: a report is filed.",
                     problem=FOUND_PROBLEM),
-                  buttons=((Button(ALL_WELL, pack(FLOW, "ok")),), (Button(FOUND_PROBLEM, pack(FLOW, "problem")),)))]
+                  choices=((Choice(ALL_WELL, pack(FLOW, "ok")),), (Choice(FOUND_PROBLEM, pack(FLOW, "problem")),)))]
 
 
 async def receive_outcome(ctx: Context) -> Turn:
@@ -77,7 +77,7 @@ async def ask_kind(ctx: Context) -> Sequence[Reply]:
     """Offer the report categories."""
     categories = ctx.services.reports.policy.categories
     choices = [(category_name(name), pack(FLOW, "kind", i)) for i, name in enumerate(categories)]
-    return [Reply(_("What kind of problem is it? Tap one:"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("What kind of problem is it? Tap one:"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_kind(ctx: Context) -> Turn:

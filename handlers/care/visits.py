@@ -14,7 +14,7 @@ from handlers.context import Context
 from handlers.conversations import Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.reports import notices as report_notices
 from handlers.reports.categories import category_name
 from handlers.reports.filing import button, keep, media_json, media_of
@@ -48,7 +48,7 @@ async def ask_whom(ctx: Context) -> Sequence[Reply]:
     if not entries:
         return [Reply(_("Nobody on the care list is in your care yet."))]
     choices: list[tuple[Content, str]] = [(e.person.name, pack(FLOW, "visit", e.subject.id)) for e in entries[:20]]
-    return [Reply(_("Whom did you visit? (Those due first.)"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("Whom did you visit? (Those due first.)"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_whom(ctx: Context) -> Turn:
@@ -65,7 +65,7 @@ async def ask_how(ctx: Context) -> Sequence[Reply]:
     """Ask how the person is, on the scale of three."""
     entry = await _entry(ctx)
     choices = [(label, pack(FLOW, "well", w.value)) for w, label in WELLBEING.items()]
-    return [Reply(_("How is {who}?", who=who(entry)), buttons=choice_rows(choices, per_row=3))]
+    return [Reply(_("How is {who}?", who=who(entry)), choices=choice_rows(choices, per_row=3))]
 
 
 async def receive_how(ctx: Context) -> Turn:
@@ -82,7 +82,7 @@ async def ask_note(ctx: Context) -> Sequence[Reply]:
     if ctx.draft.get("problem"):
         return [Reply(_("What is the problem? Type it, or send a voice message."))]
     return [Reply(_("Add a note: type it, or send a voice message. Or tap {skip}.", skip=glossary.SKIP),
-                  buttons=((Button(glossary.SKIP, pack(FLOW, "skip")),),))]
+                  choices=((Choice(glossary.SKIP, pack(FLOW, "skip")),),))]
 
 
 async def receive_note(ctx: Context) -> Turn:
@@ -103,7 +103,7 @@ async def receive_note(ctx: Context) -> Turn:
 async def ask_photo(ctx: Context) -> Sequence[Reply]:
     """Invite one photo."""
     return [Reply(_("You can send a photo of the visit. If not, tap {next}.", next=glossary.NEXT),
-                  buttons=((Button(glossary.NEXT, pack(FLOW, "next")),),))]
+                  choices=((Choice(glossary.NEXT, pack(FLOW, "next")),),))]
 
 
 async def receive_photo(ctx: Context) -> Turn:
@@ -132,9 +132,9 @@ async def ask_outcome(ctx: Context) -> Sequence[Reply]:
         None if draft.get("family") else _("If you phoned their family about the visit, tap {family} first.",
                                            family=FAMILY),
     )
-    family = () if draft.get("family") else ((Button(FAMILY, pack(FLOW, "family")),),)
-    return [Reply(text, buttons=((Button(ALL_WELL, pack(FLOW, "ok")),),
-                                 (Button(FOUND_PROBLEM, pack(FLOW, "problem")),), *family))]
+    family = () if draft.get("family") else ((Choice(FAMILY, pack(FLOW, "family")),),)
+    return [Reply(text, choices=((Choice(ALL_WELL, pack(FLOW, "ok")),),
+                                 (Choice(FOUND_PROBLEM, pack(FLOW, "problem")),), *family))]
 
 
 async def receive_outcome(ctx: Context) -> Turn:
@@ -157,7 +157,7 @@ async def ask_problem_kind(ctx: Context) -> Sequence[Reply]:
     """Offer the report categories."""
     categories = ctx.services.reports.policy.categories
     choices = [(category_name(name), pack(FLOW, "kind", i)) for i, name in enumerate(categories)]
-    return [Reply(_("What kind of problem is it? Tap one:"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("What kind of problem is it? Tap one:"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_problem_kind(ctx: Context) -> Turn:

@@ -12,7 +12,7 @@ from handlers.consultation.meetings import page_reply
 from handlers.consultation.names import DISCLOSE
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.consultation.meetings import MAX_TEXT, MeetingStatus, clean_text
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError
@@ -71,7 +71,7 @@ async def receive_text(ctx: Context) -> Turn:
 async def ask_confirm(ctx: Context) -> Sequence[Reply]:
     """Show the text before it goes to everyone."""
     text = lines(_("This will be sent to everyone the meeting concerns, and kept on its page:"), ctx.draft["text"])
-    return [Reply(text, buttons=((Button(_("📢 Publish"), pack(DISCLOSE, "publish")),),))]
+    return [Reply(text, choices=((Choice(_("📢 Publish"), pack(DISCLOSE, "publish")),),))]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

@@ -12,7 +12,7 @@ from handlers.consultation import labels, steps
 from handlers.consultation.names import MATTER_NEW, MATTERS, STAGE
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.consultation.matters import STAGES, MatterHistory, StageRecord
 from village.consultation.meetings import MAX_TEXT, MAX_TITLE, MIN_TEXT, clean_text, clean_title
@@ -26,15 +26,15 @@ NUMBERS = "①②③④⑤⑥"
 async def begin(ctx: Context) -> Turn:
     """List the village's major matters, each with how far it has come."""
     matters = await ctx.services.matters.in_village(ctx.actor, ctx.member.village_id)
-    rows = [(Button(_("{title} ({done}/{total})", title=m.title, done=m.stages_done, total=len(STAGES)),
+    rows = [(Choice(_("{title} ({done}/{total})", title=m.title, done=m.stages_done, total=len(STAGES)),
                     pack(MATTERS, "show", m.id)),) for m in matters]
     if ctx.member.has_role(ctx.member.village_id, Role.CADRE):
-        rows.append((Button(_("➕ Open a major matter"), pack(MATTER_NEW, "new")),))
+        rows.append((Choice(_("➕ Open a major matter"), pack(MATTER_NEW, "new")),))
     intro = _("🏛 Major village matters go through six stages: the party branch proposes, the two committees discuss, "
               "the party members review, the villagers' representatives decide, then the resolution and the result "
               "are made public.")
     text = intro if matters else lines(intro, _("There are no major matters yet."))
-    return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
+    return finish(Reply(text, choices=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
 
 def stage_line(record: StageRecord, zone_day: Content) -> Content:
@@ -56,14 +56,14 @@ def history_reply(history: MatterHistory) -> Reply:
     recorded = [stage_line(r, labels.day(r.held_on)) for r in history.stages]
     waiting = [_("⬜ {number} {stage} — not yet", number=NUMBERS[i], stage=labels.STAGES[stage])
                for i, stage in enumerate(STAGES) if i >= done]
-    rows = [(Button(_("📎 Document of {number}", number=NUMBERS[r.position]), pack(MATTERS, "doc", matter.id,
+    rows = [(Choice(_("📎 Document of {number}", number=NUMBERS[r.position]), pack(MATTERS, "doc", matter.id,
                                                                                  r.position)),)
             for r in history.stages if r.document is not None]
     if history.may_record and history.next_stage is not None:
-        rows.append((Button(_("✍️ Record: {stage}", stage=labels.STAGES[history.next_stage]),
+        rows.append((Choice(_("✍️ Record: {stage}", stage=labels.STAGES[history.next_stage]),
                             pack(STAGE, "record", matter.id)),))
     text = lines(_("🏛 {title}", title=matter.title), matter.description, *recorded, *waiting)
-    return Reply(text, buttons=tuple(rows))
+    return Reply(text, choices=tuple(rows))
 
 
 async def show(ctx: Context) -> Turn:
@@ -116,7 +116,7 @@ async def receive_title(ctx: Context) -> Turn:
 async def ask_description(ctx: Context) -> Sequence[Reply]:
     """Ask for a description, which may be skipped."""
     return [Reply(_("Describe it in a few sentences, or tap {skip}.", skip=glossary.SKIP),
-                  buttons=((Button(glossary.SKIP, pack(MATTER_NEW, "skip")),),))]
+                  choices=((Choice(glossary.SKIP, pack(MATTER_NEW, "skip")),),))]
 
 
 async def receive_description(ctx: Context) -> Turn:

@@ -11,7 +11,7 @@ from handlers.consultation.names import MEETINGS, PLANNING
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.keyboards import pager_row
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.consultation.meetings import marking_open
 from village.consultation.planning import MeetingPage
@@ -30,9 +30,9 @@ async def begin(ctx: Context) -> Turn:
     rows = [(pages.show_button(m.meeting.id, m.meeting.title),) for m in listings]
     listed = {m.meeting.id for m in listings}
     rows += [(pages.show_button(m.meeting.id, f"📜 {m.meeting.title}"),) for m in waiting if m.meeting.id not in listed]
-    rows.append((Button(_("📜 Past meetings"), pack(MEETINGS, "past")),))
+    rows.append((Choice(_("📜 Past meetings"), pack(MEETINGS, "past")),))
     if may_plan(ctx.member):
-        rows.append((Button(_("➕ Plan a meeting"), pack(PLANNING, "new")),))
+        rows.append((Choice(_("➕ Plan a meeting"), pack(PLANNING, "new")),))
     text = lines(
         glossary.MEETINGS if listings else _("There are no meetings coming up. When one is "
                                                                   "planned you will get a message."),
@@ -40,7 +40,7 @@ async def begin(ctx: Context) -> Turn:
         _("Waiting for you to publish the resolution or the result:") if waiting else None,
         *(_("• {when} {title}", when=labels.moment(m.meeting.starts_at, zone), title=m.meeting.title)
           for m in waiting))
-    return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
+    return finish(Reply(text, choices=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
 
 async def show_past(ctx: Context) -> Turn:
@@ -50,7 +50,7 @@ async def show_past(ctx: Context) -> Turn:
         return stay(Reply(_("No meetings have been held yet.")))
     zone = ctx.services.settings.timezone
     text = lines(_("📜 Past meetings"), *(pages.past_line(m, zone) for m in listings))
-    return stay(Reply(text, buttons=tuple((pages.show_button(m.meeting.id, m.meeting.title),) for m in listings)))
+    return stay(Reply(text, choices=tuple((pages.show_button(m.meeting.id, m.meeting.title),) for m in listings)))
 
 
 async def page_reply(ctx: Context, meeting_id: int, *, edit: bool = False) -> Reply:
@@ -64,7 +64,7 @@ def _render(ctx: Context, page: MeetingPage, *, edit: bool) -> Reply:
     started, ended = page.meeting.has_started(now), page.meeting.has_ended(now)
     reader = ctx.actor.has_role(page.meeting.village_id, *READERS)
     return Reply(pages.page_text(page, zone, now),
-                 buttons=pages.page_buttons(page, started=started, ended=ended, reader=reader), edit=edit)
+                 choices=pages.page_buttons(page, started=started, ended=ended, reader=reader), edit=edit)
 
 
 async def show(ctx: Context) -> Turn:
@@ -130,14 +130,14 @@ async def _sheet_reply(ctx: Context, meeting_id: int, number: int, *, edit: bool
     pages_count = max(1, -(-len(sheet_lines) // SHEET_PAGE))
     number = min(number, pages_count - 1)
     shown = sheet_lines[number * SHEET_PAGE:(number + 1) * SHEET_PAGE]
-    marks = [(Button(f"☐ {line.name}", pack(MEETINGS, "mark", meeting_id, line.person_id, number)),)
+    marks = [(Choice(f"☐ {line.name}", pack(MEETINGS, "mark", meeting_id, line.person_id, number)),)
              for line in shown if can_mark and not line.attended]
     pager = pager_row(MEETINGS, "sheetp", number, pages_count, meeting_id)
     text = lines(_("👥 Sign-up sheet: {title}", title=page.meeting.title), pages.seats(page.meeting, page.figures),
                  pages.attendance(page.figures), *(_line(line, number * SHEET_PAGE + i + 1)
                                                    for i, line in enumerate(shown)),
                  _("Tap a name to record that the person came.") if marks else None)
-    return Reply(text, buttons=(*marks, pager) if pager else tuple(marks), edit=edit)
+    return Reply(text, choices=(*marks, pager) if pager else tuple(marks), edit=edit)
 
 
 def _line(line: RosterLine, number: int) -> Content:

@@ -14,7 +14,7 @@ from handlers.callback_data import pack
 from handlers.consultation import labels, pages
 from handlers.consultation.names import MATTERS, TOPICS
 from handlers.context import Notifier
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.consultation.disclosures import Disclosure
 from village.consultation.matters import StageOutcome
@@ -57,8 +57,8 @@ async def threshold(notify: Notifier, topic: Topic, managers: Iterable[int], nee
     """Tell the managers a topic has enough supports to be taken up."""
     text = _("📣 The topic “{topic}” now has {count} supports (the threshold is {needed}). Please put it on a "
              "meeting's agenda or answer with a reason.", topic=topic.title, count=topic.supports, needed=needed)
-    button = Button(_("🔎 Open the topic"), pack(TOPICS, "show", topic.id))
-    await notify.to_people(managers, f"topic:{topic.id}:threshold", Reply(text, buttons=((button,),)),
+    button = Choice(_("🔎 Open the topic"), pack(TOPICS, "show", topic.id))
+    await notify.to_people(managers, f"topic:{topic.id}:threshold", Reply(text, choices=((button,),)),
                            kind=MessageKind.TOPIC_THRESHOLD)
 
 
@@ -77,7 +77,7 @@ async def moved(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> None
              when=labels.span(meeting, zone), place=labels.place(meeting), before=labels.span(change.before, zone))
     for person_id in change.signed_up:
         await notify.to_person(person_id, f"meeting:{meeting.id}:moved-{meeting.version}:person:{person_id}",
-                               Reply(text, buttons=((pages.show_button(meeting.id),),)), kind=MessageKind.MEETING_MOVED)
+                               Reply(text, choices=((pages.show_button(meeting.id),),)), kind=MessageKind.MEETING_MOVED)
 
 
 async def cancelled(notify: Notifier, change: MeetingChange, zone: ZoneInfo) -> None:
@@ -99,9 +99,9 @@ async def reminder(notify: Notifier, meeting: Meeting, offset: timedelta, person
                  _("Place: {place}", place=labels.place(meeting)),
                  _("Please come on time. If you cannot come, tap “Cancel my sign-up” so a neighbour on the waitlist "
                    "can have your seat."))
-    buttons = ((Button(pages.CANCEL_SIGN_UP, pack(pages.MEETINGS, "leave", meeting.id)),
+    buttons = ((Choice(pages.CANCEL_SIGN_UP, pack(pages.MEETINGS, "leave", meeting.id)),
                 pages.show_button(meeting.id)),)
-    return await notify.to_person(person_id, key, Reply(text, buttons=buttons), kind=MessageKind.MEETING_REMINDER)
+    return await notify.to_person(person_id, key, Reply(text, choices=buttons), kind=MessageKind.MEETING_REMINDER)
 
 
 async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, publisher: int | None) -> int:
@@ -110,7 +110,7 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, p
     text = meeting.result if result else meeting.resolution
     heading = (_("🏁 Implementation result of “{title}”", title=meeting.title) if result
                else _("📜 Resolution of “{title}”", title=meeting.title))
-    message = Reply(lines(heading, text or ""), buttons=((pages.show_button(meeting.id),),))
+    message = Reply(lines(heading, text or ""), choices=((pages.show_button(meeting.id),),))
     audience = [p for p in disclosed.audience if p != publisher]
     told = await notify.to_people(audience, f"meeting:{meeting.id}:{kind}", message,
                                   kind=MessageKind.RESULT_DISCLOSED if result else MessageKind.RESOLUTION_DISCLOSED,
@@ -122,7 +122,7 @@ async def disclosure(notify: Notifier, disclosed: Disclosure, *, result: bool, p
                   "The resolution: {text}", topic=decision.topic.title, title=meeting.title, text=text or ""))
         key = f"topic:{decision.topic.id}:{'implemented' if result else 'resolved'}"
         buttons = ((pages.show_button(meeting.id),),)
-        told += await notify.to_people(decision.followers, key, Reply(note, buttons=buttons),
+        told += await notify.to_people(decision.followers, key, Reply(note, choices=buttons),
                                        kind=MessageKind.TOPIC_OUTCOME)
     return told
 
@@ -132,9 +132,9 @@ async def stage_made_public(notify: Notifier, outcome: StageOutcome, *, publishe
     record, matter = outcome.record, outcome.matter
     text = lines(_("🏛 Major village matter: {title}", title=matter.title),
                  _("{stage}: {outcome}", stage=labels.STAGES[record.stage], outcome=record.outcome))
-    button = Button(_("🔎 See every stage"), pack(MATTERS, "show", matter.id))
+    button = Choice(_("🔎 See every stage"), pack(MATTERS, "show", matter.id))
     audience = [p for p in outcome.audience if p != publisher]
     return await notify.to_people(audience, f"matter:{matter.id}:{record.stage.value}",
-                                  Reply(text, buttons=((button,),)), kind=MessageKind.MATTER_STAGE_DISCLOSED,
+                                  Reply(text, choices=((button,),)), kind=MessageKind.MATTER_STAGE_DISCLOSED,
                                   priority=Priority.BULK,
                                   batch=f"matter:{matter.id}:{record.stage.value}")

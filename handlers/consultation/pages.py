@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers.callback_data import pack
 from handlers.consultation import labels
 from handlers.consultation.names import CHANGES, CHECKIN, DISCLOSE, MEETINGS
-from handlers.replies import Button, Reply, Rows
+from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.texts import Content, Text, _, lines
 from village.consultation.meetings import PLANNED, AttendanceFigures, Meeting, MeetingStatus
 from village.consultation.planning import MeetingListing, MeetingPage
@@ -20,9 +20,9 @@ CANCEL_SIGN_UP = _("🙅 Cancel my sign-up")
 DETAILS = _("🔎 Details")
 
 
-def show_button(meeting_id: int, label: Content = DETAILS) -> Button:
+def show_button(meeting_id: int, label: Content = DETAILS) -> Choice:
     """Return the button that opens a meeting's page."""
-    return Button(label, pack(MEETINGS, "show", meeting_id))
+    return Choice(label, pack(MEETINGS, "show", meeting_id))
 
 
 def heading(meeting: Meeting, group_name: str | None, zone: ZoneInfo) -> Content:
@@ -103,37 +103,37 @@ def page_text(page: MeetingPage, zone: ZoneInfo, now: datetime) -> Content:
     )
 
 
-def page_buttons(page: MeetingPage, *, started: bool, ended: bool, reader: bool) -> Rows:
+def page_buttons(page: MeetingPage, *, started: bool, ended: bool, reader: bool) -> ChoiceRows:
     """Return the buttons of a meeting's page for this reader."""
     meeting, rows = page.meeting, []
     live = meeting.status is not MeetingStatus.CANCELLED and meeting.status is not MeetingStatus.DRAFT
     if page.may_sign_up:
-        rows.append((Button(SIGN_UP, pack(MEETINGS, "join", meeting.id)),))
+        rows.append((Choice(SIGN_UP, pack(MEETINGS, "join", meeting.id)),))
     if page.mine is not None and live and not started:
-        rows.append((Button(CANCEL_SIGN_UP, pack(MEETINGS, "leave", meeting.id)),))
+        rows.append((Choice(CANCEL_SIGN_UP, pack(MEETINGS, "leave", meeting.id)),))
     if page.may_check_in and not page.checked_in:
-        rows.append((Button(_("✅ Check in here"), pack(CHECKIN, "ask", meeting.id)),))
+        rows.append((Choice(_("✅ Check in here"), pack(CHECKIN, "ask", meeting.id)),))
     if live and not ended:
-        rows.append((Button(_("📅 Add to my calendar"), pack(MEETINGS, "ics", meeting.id)),))
+        rows.append((Choice(_("📅 Add to my calendar"), pack(MEETINGS, "ics", meeting.id)),))
     if page.may_manage:
         rows += _manager_buttons(meeting, started)
     if page.may_manage or reader:
-        rows.append((Button(_("👥 Sign-up sheet"), pack(MEETINGS, "sheet", 0, meeting.id)),))
+        rows.append((Choice(_("👥 Sign-up sheet"), pack(MEETINGS, "sheet", 0, meeting.id)),))
     return tuple(rows)
 
 
-def _manager_buttons(meeting: Meeting, started: bool) -> list[tuple[Button, ...]]:
-    rows: list[tuple[Button, ...]] = []
+def _manager_buttons(meeting: Meeting, started: bool) -> list[tuple[Choice, ...]]:
+    rows: list[tuple[Choice, ...]] = []
     if meeting.status is MeetingStatus.DRAFT:
-        rows.append((Button(_("📢 Publish"), pack(MEETINGS, "publish", meeting.id)),))
+        rows.append((Choice(_("📢 Publish"), pack(MEETINGS, "publish", meeting.id)),))
     if meeting.status in PLANNED and not started:
-        rows.append((Button(_("⏰ Change time"), pack(CHANGES, "move", meeting.id)),
-                     Button(_("🪑 Change seats"), pack(CHANGES, "seats", meeting.id))))
-        rows.append((Button(_("🚫 Cancel the meeting"), pack(CHANGES, "cancel", meeting.id)),))
+        rows.append((Choice(_("⏰ Change time"), pack(CHANGES, "move", meeting.id)),
+                     Choice(_("🪑 Change seats"), pack(CHANGES, "seats", meeting.id))))
+        rows.append((Choice(_("🚫 Cancel the meeting"), pack(CHANGES, "cancel", meeting.id)),))
     if meeting.status is MeetingStatus.PUBLISHED and started:
-        rows.append((Button(_("📜 Publish the resolution"), pack(DISCLOSE, "resolution", meeting.id)),))
+        rows.append((Choice(_("📜 Publish the resolution"), pack(DISCLOSE, "resolution", meeting.id)),))
     if meeting.status is MeetingStatus.RESOLVED:
-        rows.append((Button(_("🏁 Publish the result"), pack(DISCLOSE, "result", meeting.id)),))
+        rows.append((Choice(_("🏁 Publish the result"), pack(DISCLOSE, "result", meeting.id)),))
     return rows
 
 
@@ -165,14 +165,14 @@ def announcement(meeting: Meeting, group_name: str | None, topics: tuple[Topic, 
     text = lines(_("📢 New consultation meeting — come and have your say!"), heading(meeting, group_name, zone),
                  agenda(topics), _("Seats: {capacity}. Sign up by {when}.", capacity=meeting.capacity,
                                    when=labels.moment(meeting.signup_deadline, zone)))
-    return Reply(text, buttons=((Button(SIGN_UP, pack(MEETINGS, "join", meeting.id)), show_button(meeting.id)),))
+    return Reply(text, choices=((Choice(SIGN_UP, pack(MEETINGS, "join", meeting.id)), show_button(meeting.id)),))
 
 
 def seat_notice(meeting: Meeting, zone: ZoneInfo) -> Reply:
     """Return the message to someone moved from the waitlist into a seat."""
     text = _("🎉 A seat has become free: you are now signed up for “{title}”, {when}, at {place}.",
              title=meeting.title, when=labels.span(meeting, zone), place=labels.place(meeting))
-    return Reply(text, buttons=((Button(CANCEL_SIGN_UP, pack(MEETINGS, "leave", meeting.id)),
+    return Reply(text, choices=((Choice(CANCEL_SIGN_UP, pack(MEETINGS, "leave", meeting.id)),
                                  show_button(meeting.id)),))
 
 
@@ -181,4 +181,4 @@ def scheduled_notice(topic: Topic, meeting: Meeting, zone: ZoneInfo) -> Reply:
     text = _("📅 Good news: the topic “{topic}” that you proposed or supported is on the agenda of “{meeting}”, "
              "{when}, at {place}. You are welcome to sign up!", topic=topic.title, meeting=meeting.title,
              when=labels.span(meeting, zone), place=labels.place(meeting))
-    return Reply(text, buttons=((Button(SIGN_UP, pack(MEETINGS, "join", meeting.id)), show_button(meeting.id)),))
+    return Reply(text, choices=((Choice(SIGN_UP, pack(MEETINGS, "join", meeting.id)), show_button(meeting.id)),))

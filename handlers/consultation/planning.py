@@ -14,8 +14,8 @@ from handlers.consultation.meetings import page_reply
 from handlers.consultation.names import PLANNING
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
-from handlers.keyboards import choice_rows, nav_row, pager_row
-from handlers.replies import Button, Reply
+from handlers.keyboards import choice_rows, navigation, pager_row
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.consultation.levels import MeetingLevel, VenueType
 from village.consultation.meetings import (
@@ -69,7 +69,7 @@ async def begin(ctx: Context) -> Turn:
 async def ask_level(ctx: Context) -> Sequence[Reply]:
     """Offer the three levels."""
     choices = [(labels.LEVELS[level], pack(PLANNING, "level", level.value)) for level in MeetingLevel]
-    return [Reply(_("Which kind of consultation is it?"), buttons=choice_rows(choices))]
+    return [Reply(_("Which kind of consultation is it?"), choices=choice_rows(choices))]
 
 
 async def receive_level(ctx: Context) -> Turn:
@@ -92,7 +92,7 @@ async def ask_scope(ctx: Context) -> Sequence[Reply]:
         choices.insert(0, (labels.scope(None), pack(PLANNING, "group", 0)))
     pager = pager_row(PLANNING, "gpage", page, pages_count)
     rows = choice_rows(choices, per_row=2)
-    return [Reply(_("Who is it for?"), buttons=(*rows, pager) if pager else rows)]
+    return [Reply(_("Who is it for?"), choices=(*rows, pager) if pager else rows)]
 
 
 async def receive_scope(ctx: Context) -> Turn:
@@ -134,14 +134,12 @@ async def _agenda_question(ctx: Context, *, edit: bool = False) -> Reply:
     village_id = ctx.member.village_id
     topics = await ctx.services.meetings.agenda_candidates(ctx.actor, village_id, ctx.draft.get("group_id"))
     chosen = set(ctx.draft.get("topics", []))
-    rows = [(Button(f"{'✅' if t.id in chosen else '☐'} {t.title} 👍{t.supports}", pack(PLANNING, "topic", t.id)),)
+    rows = [(Choice(f"{'✅' if t.id in chosen else '☐'} {t.title} 👍{t.supports}", pack(PLANNING, "topic", t.id)),)
             for t in topics[:MAX_AGENDA_CHOICES]]
-    rows.append((Button(glossary.NEXT, pack(PLANNING, "next")),))
+    rows.append((Choice(glossary.NEXT, pack(PLANNING, "next")),))
     text = (_("Tick the topics to discuss (as many as you like), then tap {next}:", next=glossary.NEXT) if topics
             else _("No open topics fit this meeting. Tap {next} to go on.", next=glossary.NEXT))
-    if edit:
-        rows.append(nav_row())
-    return Reply(text, buttons=tuple(rows), edit=edit)
+    return Reply(text, choices=tuple(rows), navigation=navigation() if edit else (), edit=edit)
 
 
 async def receive_agenda(ctx: Context) -> Turn:
@@ -159,7 +157,7 @@ async def receive_agenda(ctx: Context) -> Turn:
 async def ask_venue_type(ctx: Context) -> Sequence[Reply]:
     """Offer the kinds of venue."""
     choices = [(labels.VENUES[venue], pack(PLANNING, "venue", venue.value)) for venue in VenueType]
-    return [Reply(_("Where will it be held?"), buttons=choice_rows(choices))]
+    return [Reply(_("Where will it be held?"), choices=choice_rows(choices))]
 
 
 async def receive_venue_type(ctx: Context) -> Turn:
@@ -215,8 +213,8 @@ async def receive_end(ctx: Context) -> Turn:
 
 async def ask_seats(ctx: Context) -> Sequence[Reply]:
     """Ask for the number of seats."""
-    buttons = tuple(Button(str(n), pack(PLANNING, "seats", n)) for n in SEAT_CHOICES)
-    return [Reply(_("How many people can come? Tap or type a number."), buttons=(buttons,))]
+    buttons = tuple(Choice(str(n), pack(PLANNING, "seats", n)) for n in SEAT_CHOICES)
+    return [Reply(_("How many people can come? Tap or type a number."), choices=(buttons,))]
 
 
 async def receive_seats(ctx: Context) -> Turn:
@@ -235,7 +233,7 @@ async def ask_deadline(ctx: Context) -> Sequence[Reply]:
     options = deadline_options(datetime.fromisoformat(ctx.draft["start"]), ctx.services.clock.now())
     choices = [(DEADLINE_LABELS[name], pack(PLANNING, "deadline", name)) for name in options]
     return [Reply(_("Until when may people sign up? Tap a button, or type a date and time."),
-                  buttons=choice_rows(choices))]
+                  choices=choice_rows(choices))]
 
 
 async def receive_deadline(ctx: Context) -> Turn:
@@ -274,9 +272,9 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
         _("Seats: {capacity}. Sign up by {when}.", capacity=plan.capacity,
           when=labels.moment(plan.signup_deadline, zone)),
         _("Topics: {count}", count=len(plan.topic_ids)))
-    buttons = ((Button(_("📢 Publish now"), pack(PLANNING, "publish")),),
-               (Button(_("💾 Keep as a draft"), pack(PLANNING, "draft")),))
-    return [Reply(text, buttons=buttons)]
+    buttons = ((Choice(_("📢 Publish now"), pack(PLANNING, "publish")),),
+               (Choice(_("💾 Keep as a draft"), pack(PLANNING, "draft")),))
+    return [Reply(text, choices=buttons)]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

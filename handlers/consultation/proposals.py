@@ -13,7 +13,7 @@ from handlers.context import Context, keep_media
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.consultation.levels import MeetingLevel, is_group_level
 from village.consultation.meetings import MAX_TEXT, MAX_TITLE, MIN_TEXT, clean_text, clean_title
@@ -45,7 +45,7 @@ async def ask_level(ctx: Context) -> Sequence[Reply]:
     """Ask whose matter it is; a person without a group has no homestead choice."""
     levels = [level for level in MeetingLevel if ctx.member.group_id is not None or not is_group_level(level)]
     choices = [(LEVEL_CHOICES[level], pack(TOPIC_NEW, "level", level.value)) for level in levels]
-    return [Reply(_("Whose matter is it?"), buttons=choice_rows(choices))]
+    return [Reply(_("Whose matter is it?"), choices=choice_rows(choices))]
 
 
 async def receive_level(ctx: Context) -> Turn:
@@ -95,7 +95,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
     level = MeetingLevel(ctx.draft["level"])
     text = lines(_("Please check your topic:"), _("💬 {title}", title=ctx.draft["title"]),
                  ctx.draft.get("body") or _("(a voice message)"), _("Level: {level}", level=labels.LEVELS[level]))
-    return [Reply(text, buttons=((Button(glossary.SUBMIT, pack(TOPIC_NEW, "submit")),),))]
+    return [Reply(text, choices=((Choice(glossary.SUBMIT, pack(TOPIC_NEW, "submit")),),))]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

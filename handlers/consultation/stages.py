@@ -15,8 +15,8 @@ from handlers.consultation.names import STAGE
 from handlers.context import Context, keep_media
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import nav_row, pager_row
-from handlers.replies import Button, Reply
+from handlers.keyboards import navigation, pager_row
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.consultation.matters import (
     PUBLIC_STAGES,
@@ -67,9 +67,9 @@ async def begin(ctx: Context) -> Turn:
 
 async def ask_date(ctx: Context) -> Sequence[Reply]:
     """Ask when the stage took place."""
-    buttons = (Button(_("Today"), pack(STAGE, "day", 0)), Button(_("Yesterday"), pack(STAGE, "day", 1)))
+    buttons = (Choice(_("Today"), pack(STAGE, "day", 0)), Choice(_("Yesterday"), pack(STAGE, "day", 1)))
     return [Reply(_("{title} — {stage}\nOn which day? Tap a button, or type a date like 11-20.",
-                    title=ctx.draft["title"], stage=labels.STAGES[_stage(ctx)]), buttons=(buttons,))]
+                    title=ctx.draft["title"], stage=labels.STAGES[_stage(ctx)]), choices=(buttons,))]
 
 
 async def receive_date(ctx: Context) -> Turn:
@@ -104,7 +104,7 @@ async def receive_outcome(ctx: Context) -> Turn:
 async def ask_document(ctx: Context) -> Sequence[Reply]:
     """Ask for the minutes or a photo of the notice, which may be skipped."""
     return [Reply(_("Send the minutes or a photo of the notice if you have one, or tap {skip}.",
-                    skip=glossary.SKIP), buttons=((Button(glossary.SKIP, pack(STAGE, "skip")),),))]
+                    skip=glossary.SKIP), choices=((Choice(glossary.SKIP, pack(STAGE, "skip")),),))]
 
 
 async def receive_document(ctx: Context) -> Turn:
@@ -129,17 +129,15 @@ def _present_question(ctx: Context, *, edit: bool = False) -> Reply:
     pages_count = max(1, -(-len(people) // PEOPLE_PER_PAGE))
     page = min(int(ctx.draft.get("page", 0)), pages_count - 1)
     shown = people[page * PEOPLE_PER_PAGE:(page + 1) * PEOPLE_PER_PAGE]
-    rows = [tuple(Button(f"{'✅' if pid in chosen else '☐'} {name}", pack(STAGE, "tick", pid))
+    rows = [tuple(Choice(f"{'✅' if pid in chosen else '☐'} {name}", pack(STAGE, "tick", pid))
                   for pid, name in shown[i:i + 2]) for i in range(0, len(shown), 2)]
     pager = pager_row(STAGE, "page", page, pages_count)
     rows += [pager] if pager else []
-    rows.append((Button(_("All present"), pack(STAGE, "all")), Button(_("Clear"), pack(STAGE, "none"))))
-    rows.append((Button(glossary.next_ticked(len(chosen)), pack(STAGE, "next")),))
-    if edit:
-        rows.append(nav_row())
+    rows.append((Choice(_("All present"), pack(STAGE, "all")), Choice(_("Clear"), pack(STAGE, "none"))))
+    rows.append((Choice(glossary.next_ticked(len(chosen)), pack(STAGE, "next")),))
     text = _("The village has {total} representatives. Tick who attended the representatives' meeting:",
              total=len(people))
-    return Reply(text, buttons=tuple(rows), edit=edit)
+    return Reply(text, choices=tuple(rows), navigation=navigation() if edit else (), edit=edit)
 
 
 async def receive_present(ctx: Context) -> Turn:
@@ -212,7 +210,7 @@ async def ask_confirm(ctx: Context) -> Sequence[Reply]:
                  if entry.stage is MatterStage.REPRESENTATIVES else None,
                  _("(with a document)") if entry.document else None,
                  _("The whole village will be told.") if entry.stage in PUBLIC_STAGES else None)
-    return [Reply(text, buttons=((Button(_("✅ Record it"), pack(STAGE, "save")),),))]
+    return [Reply(text, choices=((Choice(_("✅ Record it"), pack(STAGE, "save")),),))]
 
 
 async def receive_confirm(ctx: Context) -> Turn:

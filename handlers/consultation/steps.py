@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context
 from handlers.events import EventKind
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _
 from village.consultation.meetings import check_start
 from village.consultation.times import parse_day, parse_moment
@@ -84,8 +84,8 @@ def typed_start(ctx: Context) -> datetime | None:
 
 def duration_question(flow: str) -> Reply:
     """Ask how long a meeting lasts: duration buttons, or a typed end time."""
-    buttons = tuple(Button(_("{hours} h", hours=h), pack(flow, "hours", h)) for h in HOUR_CHOICES)
-    return Reply(_("How long will it last? Tap a button, or type the end time, e.g. 16:00."), buttons=(buttons,))
+    buttons = tuple(Choice(_("{hours} h", hours=h), pack(flow, "hours", h)) for h in HOUR_CHOICES)
+    return Reply(_("How long will it last? Tap a button, or type the end time, e.g. 16:00."), choices=(buttons,))
 
 
 def chosen_end(ctx: Context, flow: str) -> datetime | None:

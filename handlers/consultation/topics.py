@@ -12,7 +12,7 @@ from handlers.consultation import labels, notices, steps
 from handlers.consultation.names import MEETINGS, PLANNING, TOPIC_DECLINE, TOPIC_NEW, TOPICS
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.consultation.scope import may_plan
 from village.consultation.topics import TopicStatus, TopicView
@@ -27,13 +27,13 @@ MY_TOPICS = _("🙋 My topics")
 async def begin(ctx: Context) -> Turn:
     """List the open topics I may see, most supported first, with a button to propose one."""
     topics = (await ctx.services.topics.open_topics(ctx.actor))[:LIST_LIMIT]
-    rows = [(Button(f"{t.title} 👍{t.supports}", pack(TOPICS, "show", t.id)),) for t in topics]
-    rows.append((Button(_("➕ Propose a topic"), pack(TOPIC_NEW, "new")),))
-    rows.append((Button(MY_TOPICS, pack(TOPICS, "mine")),))
+    rows = [(Choice(f"{t.title} 👍{t.supports}", pack(TOPICS, "show", t.id)),) for t in topics]
+    rows.append((Choice(_("➕ Propose a topic"), pack(TOPIC_NEW, "new")),))
+    rows.append((Choice(MY_TOPICS, pack(TOPICS, "mine")),))
     intro = _("💬 Topics: matters people want the village to talk over. Tap one to read it and support "
               "it. With enough supports it goes to the village cadres.")
     text = intro if topics else lines(intro, _("There are no open topics yet. You can propose the first one."))
-    return finish(Reply(text, buttons=tuple(rows)), menu=False)  # the menu keyboard is still shown
+    return finish(Reply(text, choices=tuple(rows)), menu=False)  # the menu keyboard is still shown
 
 
 async def show_mine(ctx: Context) -> Turn:
@@ -43,7 +43,7 @@ async def show_mine(ctx: Context) -> Turn:
         return stay(Reply(_("You have not proposed any topic yet.")))
     text = lines(MY_TOPICS, *(_("• {title} — {status}", title=t.title, status=labels.TOPIC_STATUSES[t.status])
                                       for t in topics))
-    return stay(Reply(text, buttons=tuple((Button(t.title, pack(TOPICS, "show", t.id)),) for t in topics[:10])))
+    return stay(Reply(text, choices=tuple((Choice(t.title, pack(TOPICS, "show", t.id)),) for t in topics[:10])))
 
 
 def topic_text(view: TopicView, group_name: str | None) -> Content:
@@ -60,25 +60,25 @@ def topic_text(view: TopicView, group_name: str | None) -> Content:
     )
 
 
-def topic_buttons(view: TopicView) -> tuple[tuple[Button, ...], ...]:
+def topic_buttons(view: TopicView) -> tuple[tuple[Choice, ...], ...]:
     """Return a topic page's buttons for this reader."""
     topic, rows = view.topic, []
     if view.supported_by_me and topic.status is TopicStatus.OPEN:
-        rows.append((Button(_("↩️ Take back my support"), pack(TOPICS, "unsupport", topic.id)),))
+        rows.append((Choice(_("↩️ Take back my support"), pack(TOPICS, "unsupport", topic.id)),))
     elif view.may_support:
-        rows.append((Button(_("👍 Support"), pack(TOPICS, "support", topic.id)),))
+        rows.append((Choice(_("👍 Support"), pack(TOPICS, "support", topic.id)),))
     if view.may_decide:
-        rows.append((Button(_("📅 Put on a meeting's agenda"), pack(TOPICS, "agenda", topic.id)),))
-        rows.append((Button(_("🚫 Decline with a reason"), pack(TOPIC_DECLINE, "ask", topic.id)),))
+        rows.append((Choice(_("📅 Put on a meeting's agenda"), pack(TOPICS, "agenda", topic.id)),))
+        rows.append((Choice(_("🚫 Decline with a reason"), pack(TOPIC_DECLINE, "ask", topic.id)),))
     if topic.meeting_id is not None:
-        rows.append((Button(_("🔎 The meeting"), pack(MEETINGS, "show", topic.meeting_id)),))
+        rows.append((Choice(_("🔎 The meeting"), pack(MEETINGS, "show", topic.meeting_id)),))
     return tuple(rows)
 
 
 async def _page(ctx: Context, topic_id: int, *, edit: bool = False) -> list[Reply]:
     view = await ctx.services.topics.view(ctx.actor, topic_id)
     groups = {g.id: g.name for g in await ctx.services.store.places.groups(view.topic.village_id)}
-    page = Reply(topic_text(view, groups.get(view.topic.group_id or 0)), buttons=topic_buttons(view), edit=edit)
+    page = Reply(topic_text(view, groups.get(view.topic.group_id or 0)), choices=topic_buttons(view), edit=edit)
     if view.topic.voice_media_id and not edit:
         return [Reply(attachment=Attachment(AttachmentKind.VOICE, media_id=view.topic.voice_media_id)), page]
     return [page]
@@ -109,13 +109,13 @@ async def choose_meeting(ctx: Context) -> Turn:
     topic_id = steps.action_id(ctx)
     meetings = await ctx.services.meetings.meetings_for_topic(ctx.actor, topic_id)
     zone = ctx.services.settings.timezone
-    rows = [(Button(ctx.render(_("{when} {title}", when=labels.moment(m.starts_at, zone), title=m.title)),
+    rows = [(Choice(ctx.render(_("{when} {title}", when=labels.moment(m.starts_at, zone), title=m.title)),
                     pack(TOPICS, "put", topic_id, m.id)),) for m in meetings]
     if may_plan(ctx.member):
-        rows.append((Button(_("➕ Plan a new meeting"), pack(PLANNING, "new")),))
+        rows.append((Choice(_("➕ Plan a new meeting"), pack(PLANNING, "new")),))
     text = (_("Which meeting's agenda should it go on?") if meetings
             else _("No planned meeting can take this topic yet. Plan one first; the topic will be offered there."))
-    return stay(Reply(text, buttons=tuple(rows)))
+    return stay(Reply(text, choices=tuple(rows)))
 
 
 async def put_on_agenda(ctx: Context) -> Turn:

@@ -19,7 +19,7 @@ from handlers.convention.words import FACE_EMOJI, NOT_PUBLISHED_EMOJI, TASK_STAT
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import Content, _, lines
 from village.convention.assessments import HouseholdLine, HouseholdSheet
 from village.outbox import MessageKind
@@ -51,7 +51,7 @@ async def ask_period(ctx: Context) -> Sequence[Reply]:
     """Offer the current period and the ones just before."""
     periods = await ctx.services.assessments.periods(ctx.actor)
     choices = [(period_label(p), pack(FLOW, "period", p.code)) for p in periods]
-    return [Reply(_("Which period are you assessing?"), buttons=choice_rows(choices))]
+    return [Reply(_("Which period are you assessing?"), choices=choice_rows(choices))]
 
 
 async def receive_period(ctx: Context) -> Turn:
@@ -75,7 +75,7 @@ async def ask_group(ctx: Context) -> Sequence[Reply]:
     shown = groups[page * GROUPS_PER_PAGE:(page + 1) * GROUPS_PER_PAGE]
     rows = choice_rows([(g.name, pack(FLOW, "group", g.id)) for g in shown], per_row=2)
     pager = pager_row(FLOW, "gpage", page, pages)
-    return [Reply(_("Which group?"), buttons=(*rows, pager) if pager else rows)]
+    return [Reply(_("Which group?"), choices=(*rows, pager) if pager else rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:
@@ -108,7 +108,7 @@ async def ask_households(ctx: Context) -> Sequence[Reply]:
     visible = shown.lines[page * PER_PAGE:(page + 1) * PER_PAGE]
     rows = choice_rows([(_household_label(line), pack(FLOW, "hh", line.household.id)) for line in visible], 2)
     pager = pager_row(FLOW, "page", page, pages)
-    publish = (Button(_("📢 Post on the board"), pack(FLOW, "publish")),) if shown.drafts else ()
+    publish = (Choice(_("📢 Post on the board"), pack(FLOW, "publish")),) if shown.drafts else ()
     done = sum(1 for line in shown.lines if line.assessment)
     published = sum(1 for line in shown.lines if line.assessment and line.assessment.is_published)
     text = lines(
@@ -118,7 +118,7 @@ async def ask_households(ctx: Context) -> Sequence[Reply]:
         _("⬜ not assessed · 📝 draft · 😊😐😢 published · 🔧 earlier rectification not finished"),
         _("Tap a household."))
     buttons = tuple(r for r in (*rows, pager, publish) if r)
-    return [Reply(text, buttons=buttons)]
+    return [Reply(text, choices=buttons)]
 
 
 async def receive_households(ctx: Context) -> Turn:
@@ -208,7 +208,7 @@ async def ask_publish(ctx: Context) -> Sequence[Reply]:
               _("Publish the {drafts} draft(s) anyway? The others can be published later.", drafts=shown.drafts))
         if missing else _("Publish {drafts} result(s) of {group} for {period}? Every household head will be told.",
                           drafts=shown.drafts, group=shown.group.name, period=period_label(shown.period)))
-    return [Reply(question, buttons=((Button(_("📢 Confirm posting"), pack(FLOW, "confirm")),),))]
+    return [Reply(question, choices=((Choice(_("📢 Confirm posting"), pack(FLOW, "confirm")),),))]
 
 
 async def receive_publish(ctx: Context) -> Turn:
@@ -237,9 +237,9 @@ def _screen_reply(ctx: Context, screen: HouseholdSheet, *, edit: bool) -> Reply:
     earlier = _rectification_lines(screen)
     if ctx.draft.get("mode") == VIEW and screen.assessment is not None:
         may_revise = ctx.member.has_role(screen.household.village_id, Role.CADRE)
-        buttons = ((Button(glossary.CHANGE, pack(FLOW, "revise")),),) if may_revise else ()
+        buttons = ((Choice(glossary.CHANGE, pack(FLOW, "revise")),),) if may_revise else ()
         return Reply(lines(heading, _("Published."), result_lines(screen.assessment, screen.convention), earlier),
-                     buttons=buttons)
+                     choices=buttons)
     label = _("💾 Save revision") if ctx.draft.get("mode") == REVISE else _("💾 Save draft")
     return sheet.sheet_reply(ctx, screen.convention, FLOW, heading=heading, extra=earlier, save_label=label,
                              edit=edit)

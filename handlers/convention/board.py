@@ -18,7 +18,7 @@ from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import FACE_EMOJI, FACE_NAMES, NOT_PUBLISHED_EMOJI, period_label, standing_text
 from handlers.conversations import Flow, MenuItem, Need, State, Turn, finish, goto, reask
 from handlers.keyboards import paged_rows
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.convention.rules import Face
 from village.convention.scores import Board
@@ -47,7 +47,7 @@ async def ask_group(ctx: Context) -> Sequence[Reply]:
     groups = await ctx.services.scores.board_groups(ctx.actor)
     rows = paged_rows([(g.name, pack(FLOW, "group", g.id)) for g in groups], FLOW, int(ctx.draft.get("page", 0)),
                       per_page=GROUPS_PER_PAGE, per_row=2)
-    return [Reply(_("Which group's board?"), buttons=rows)]
+    return [Reply(_("Which group's board?"), choices=rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:
@@ -71,14 +71,14 @@ async def show(ctx: Context) -> Turn:
 def _board_replies(ctx: Context, board: Board) -> list[Reply]:
     if not board.published:
         return [Reply(lines(_("No results of {group} have been published yet.", group=board.group.name),
-                            standing_text(board.standing)), buttons=_period_buttons(board))]
+                            standing_text(board.standing)), choices=_period_buttons(board))]
     caption = lines(_title(board), _counts(board), standing_text(board.standing))
     if ctx.cjk_font is None:
         rows = [f"{row.household.label}  {FACE_EMOJI[row.face] if row.face else NOT_PUBLISHED_EMOJI}"
                 for row in board.rows]
-        return [Reply(lines(caption, "\n".join(rows)), buttons=_period_buttons(board))]
+        return [Reply(lines(caption, "\n".join(rows)), choices=_period_buttons(board))]
     png = draw_board(_picture(ctx, board), ctx.cjk_font)
-    return [Reply(caption, buttons=_period_buttons(board),
+    return [Reply(caption, choices=_period_buttons(board),
                   attachment=Attachment(AttachmentKind.PHOTO, data=png, file_name="board.png"))]
 
 
@@ -101,13 +101,13 @@ def _picture(ctx: Context, board: Board) -> BoardPicture:
                         [(row.household.label, row.face) for row in board.rows], legend)
 
 
-def _period_buttons(board: Board) -> tuple[tuple[Button, ...], ...]:
+def _period_buttons(board: Board) -> tuple[tuple[Choice, ...], ...]:
     row = []
     if board.earlier is not None:
-        row.append(Button(_("◀ {period}", period=period_label(board.earlier)),
+        row.append(Choice(_("◀ {period}", period=period_label(board.earlier)),
                           pack(FLOW, "show", board.group.id, board.earlier.code)))
     if board.later is not None:
-        row.append(Button(_("{period} ▶", period=period_label(board.later)),
+        row.append(Choice(_("{period} ▶", period=period_label(board.later)),
                           pack(FLOW, "show", board.group.id, board.later.code)))
     return (tuple(row),) if row else ()
 

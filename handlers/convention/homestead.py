@@ -12,8 +12,8 @@ from handlers.convention.taps import argument, number, tapped
 from handlers.convention.words import STANDARD_NAMES, standing_text
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, nav_row, paged_rows
-from handlers.replies import Button, Reply
+from handlers.keyboards import choice_rows, navigation, paged_rows
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.convention.models import HomesteadKind
 from village.convention.rules import Standard
@@ -41,7 +41,7 @@ async def ask_group(ctx: Context) -> Sequence[Reply]:
     groups = await ctx.services.homesteads.groups(ctx.actor, ctx.member.village_id)
     rows = paged_rows([(g.name, pack(FLOW, "group", g.id)) for g in groups], FLOW, int(ctx.draft.get("page", 0)),
                       per_page=GROUPS_PER_PAGE, per_row=2)
-    return [Reply(_("Which group are you assessing for the harmonious homesteads?"), buttons=rows)]
+    return [Reply(_("Which group are you assessing for the harmonious homesteads?"), choices=rows)]
 
 
 async def receive_group(ctx: Context) -> Turn:
@@ -102,10 +102,10 @@ async def _standards(ctx: Context, *, edit: bool) -> Reply:
     )
     toggles = [(_("{mark} {standard}", mark="❌" if s.value in failed else "✅", standard=STANDARD_NAMES[s]),
                 pack(FLOW, "std", s.value)) for s in Standard]
-    saves = (Button(_("💾 Save yearly result"), pack(FLOW, "annual")),
-             Button(_("🔍 Save spot check"), pack(FLOW, "spot")))
+    saves = (Choice(_("💾 Save yearly result"), pack(FLOW, "annual")),
+             Choice(_("🔍 Save spot check"), pack(FLOW, "spot")))
     buttons = (*choice_rows(toggles, per_row=2), saves)
-    return Reply(text, buttons=(*buttons, nav_row()) if edit else buttons, edit=edit)
+    return Reply(text, choices=buttons, navigation=navigation() if edit else (), edit=edit)
 
 
 def build() -> Flow:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers import glossary
 from handlers.callback_data import pack
 from handlers.convention.words import TASK_STATES, clause_name, day, face_text, money, period_label, points_cut
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.convention.appeals import AppealCase, AppealDecision
 from village.convention.assessments import Published
@@ -58,10 +58,10 @@ def result_notice(published: Published, zone: ZoneInfo, *, revised_because: str 
               _("When done, tap the button below to tell the assessor.")) if tasks else None,
         _("If you disagree, you may appeal until {until}.", until=day(published.appeal_until, zone)),
     )
-    buttons = [(Button(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(SCORE_FLOW, "fixed", t.id)),)
+    buttons = [(Choice(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(SCORE_FLOW, "fixed", t.id)),)
                for t in published.tasks]
-    buttons.append((Button(APPEAL_BUTTON, pack(SCORE_FLOW, "appeal", result.id)),))
-    return Reply(text, buttons=tuple(buttons))
+    buttons.append((Choice(APPEAL_BUTTON, pack(SCORE_FLOW, "appeal", result.id)),))
+    return Reply(text, choices=tuple(buttons))
 
 
 def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
@@ -74,10 +74,10 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
         _("Their reason: {reason}", reason=appeal.reason) if appeal.reason else _("Their reason is in the voice "
                                                                                   "message."),
     )
-    buttons = ((Button(_("✅ Keep the result"), pack(APPEAL_FLOW, "up", appeal.id)),
-                Button(glossary.CHANGE, pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
+    buttons = ((Choice(_("✅ Keep the result"), pack(APPEAL_FLOW, "up", appeal.id)),
+                Choice(glossary.CHANGE, pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
     voice = Attachment(AttachmentKind.VOICE, media_id=appeal.voice_media_id) if appeal.voice_media_id else None
-    return Reply(text, buttons=buttons, attachment=voice)
+    return Reply(text, choices=buttons, attachment=voice)
 
 
 def appeal_outcome(decision: AppealDecision) -> Reply:
@@ -103,10 +103,10 @@ def fix_reported(news: RectificationNews, reporter: str) -> Reply:
     text = _("🔧 {name} of household {household} says “{clause}” has been put right. Please go and look, then "
              "record what you found.", name=reporter, household=news.household.label,
              clause=clause_name(task.clause_name))
-    buttons = ((Button(TASK_STATES[RectificationStatus.FIXED], pack(INSPECT_FLOW, "ok", task.id)),
-                Button(TASK_STATES[RectificationStatus.NOT_FIXED], pack(INSPECT_FLOW, "bad", task.id))),)
+    buttons = ((Choice(TASK_STATES[RectificationStatus.FIXED], pack(INSPECT_FLOW, "ok", task.id)),
+                Choice(TASK_STATES[RectificationStatus.NOT_FIXED], pack(INSPECT_FLOW, "bad", task.id))),)
     photo = Attachment(AttachmentKind.PHOTO, media_id=task.photo_media_id) if task.photo_media_id else None
-    return Reply(text, buttons=buttons, attachment=photo)
+    return Reply(text, choices=buttons, attachment=photo)
 
 
 def fix_inspected(news: RectificationNews) -> Reply:
@@ -117,7 +117,7 @@ def fix_inspected(news: RectificationNews) -> Reply:
                        "Thank you!", clause=clause_name(task.clause_name), household=news.household.label))
     return Reply(_("❌ The village checked “{clause}” for household {household}: it is not right yet. Please fix "
                    "it and tell us again.", clause=clause_name(task.clause_name), household=news.household.label),
-                 buttons=((Button(_("✅ Fixed: {clause}", clause=clause_name(task.clause_name)),
+                 choices=((Choice(_("✅ Fixed: {clause}", clause=clause_name(task.clause_name)),
                                   pack(SCORE_FLOW, "fixed", task.id)),),))
 
 

@@ -27,7 +27,7 @@ from handlers.convention.words import (
 )
 from handlers.conversations import Flow, MenuItem, MenuSection, Need, State, Turn, finish, goto, reask
 from handlers.events import EventKind
-from handlers.replies import Attachment, AttachmentKind, Button, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.convention.models import AppealStatus
 from village.convention.periods import Period
@@ -64,11 +64,11 @@ def _score_reply(ctx: Context, view: ScoreView, *, emoji_trend: bool) -> Reply:
         _task_lines(ctx, view),
         _appeal_line(ctx, view),
     )
-    buttons = [(Button(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(FLOW, "fixed", t.id)),)
+    buttons = [(Choice(_("✅ Fixed: {clause}", clause=clause_name(t.clause_name)), pack(FLOW, "fixed", t.id)),)
                for t in view.tasks if t.status in (RectificationStatus.OPEN, RectificationStatus.NOT_FIXED)]
     if view.can_appeal and view.latest is not None:
-        buttons.append((Button(APPEAL_BUTTON, pack(FLOW, "appeal", view.latest.id)),))
-    return Reply(text, buttons=tuple(buttons))
+        buttons.append((Choice(APPEAL_BUTTON, pack(FLOW, "appeal", view.latest.id)),))
+    return Reply(text, choices=tuple(buttons))
 
 
 def _latest_lines(view: ScoreView) -> Content:
@@ -159,7 +159,7 @@ async def start_fix(ctx: Context) -> Turn:
 async def ask_fixed(ctx: Context) -> Sequence[Reply]:
     """Ask for a photo of the fix, which is optional."""
     return [Reply(_("Good! Please send a photo of it now, or tap “No photo”."),
-                  buttons=((Button(_("No photo"), pack(FLOW, "nophoto")),),))]
+                  choices=((Choice(_("No photo"), pack(FLOW, "nophoto")),),))]
 
 
 async def receive_fixed(ctx: Context) -> Turn:

@@ -16,8 +16,8 @@ from handlers.convention.taps import number, tapped
 from handlers.convention.words import clause_name, face_text, points_cut
 from handlers.conversations import Turn, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import choice_rows, nav_row
-from handlers.replies import Button, Reply
+from handlers.keyboards import choice_rows, navigation
+from handlers.replies import Choice, Reply
 from handlers.texts import Content, Text, _, lines
 from village.convention.models import Assessment, Convention
 from village.media import MediaKind, StoredMedia
@@ -86,8 +86,8 @@ def sheet_reply(ctx: Context, convention: Convention, flow: str, *, heading: Con
     choices = [(_("{clause} {points}", clause=clause_name(c.name), points=points_cut(points[c.id])) if c.id in points
                 else clause_name(c.name), pack(flow, "cut", c.id))
                for c in convention.clauses]
-    buttons = (*choice_rows(choices, per_row=2), (Button(save_label, pack(flow, "save")),))
-    return Reply(text, buttons=(*buttons, nav_row()) if edit else buttons, edit=edit)
+    buttons = (*choice_rows(choices, per_row=2), (Choice(save_label, pack(flow, "save")),))
+    return Reply(text, choices=buttons, navigation=navigation() if edit else (), edit=edit)
 
 
 def is_save(ctx: Context) -> bool:

@@ -8,7 +8,7 @@ from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
 from handlers.keyboards import pager_row
 from handlers.notices.views import list_button_label, notice_reply, number
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _
 from village.errors import PermissionDeniedError
 from village.notices import NoticePage
@@ -40,10 +40,10 @@ def _page_reply(ctx: Context, page: NoticePage, *, edit: bool = False) -> Reply:
     if page.total == 0:
         return Reply(_("There are no notices for you yet."), edit=edit)
     zone = ctx.services.settings.timezone
-    rows = [(Button(list_button_label(n, zone), pack(FLOW, "open", n.id)),) for n in page.items]
+    rows = [(Choice(list_button_label(n, zone), pack(FLOW, "open", n.id)),) for n in page.items]
     pager = pager_row(FLOW, "page", page.page, page.pages)
     text = _("📬 Notices for you ({count}), newest first. Tap one to read it.", count=number(page.total))
-    return Reply(text, buttons=(*rows, pager) if pager else tuple(rows), edit=edit)
+    return Reply(text, choices=(*rows, pager) if pager else tuple(rows), edit=edit)
 
 
 def _arg(ctx: Context) -> int:

@@ -9,9 +9,9 @@ from handlers import glossary
 from handlers.callback_data import pack
 from handlers.context import Context
 from handlers.conversations import Turn, goto, reask, stay
-from handlers.keyboards import choice_rows, nav_row
+from handlers.keyboards import choice_rows, navigation
 from handlers.notices.drafts import FLOW, AnnounceState, int_arg, pressed
-from handlers.replies import Button, Reply, Rows
+from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.settings import ROLE_NAMES
 from handlers.texts import Content, _
 from village.errors import ErrorCode, InvalidInputError
@@ -30,7 +30,7 @@ CHOOSE_AGAIN = _("Please tap one of the buttons above.")
 async def ask_audience(ctx: Context) -> Sequence[Reply]:
     """Offer the kinds of audience."""
     rows = choice_rows([(KIND_LABELS[k], pack(FLOW, "aud", k.value)) for k in AudienceKind])
-    return [Reply(_("Who should receive it?"), buttons=rows)]
+    return [Reply(_("Who should receive it?"), choices=rows)]
 
 
 async def receive_audience(ctx: Context) -> Turn:
@@ -54,9 +54,9 @@ async def ask_pick(ctx: Context) -> Sequence[Reply]:
     options = await _options(ctx, kind)
     toggles = [(_("☑️ {name}", name=label) if value in picked else _("⬜ {name}", name=label), pack(FLOW, "tog", value))
                for label, value in options]
-    done = (Button(_("✅ Done ({count} chosen)", count=len(picked)), pack(FLOW, "done")),)
+    done = (Choice(_("✅ Done ({count} chosen)", count=len(picked)), pack(FLOW, "done")),)
     return [Reply(_("Tick everyone who should receive it, then tap Done."),
-                  buttons=(*choice_rows(toggles, per_row=3), done))]
+                  choices=(*choice_rows(toggles, per_row=3), done))]
 
 
 async def receive_pick(ctx: Context) -> Turn:
@@ -81,7 +81,7 @@ async def _toggle(ctx: Context, value: str) -> Turn:
     picked = [str(p) for p in ctx.draft.get("picked", [])]
     ctx.draft["picked"] = [p for p in picked if p != value] if value in picked else [*picked, value]
     question = (await ask_pick(ctx))[-1]
-    return stay(replace(question, buttons=(*question.buttons, nav_row()), edit=True))
+    return stay(replace(question, navigation=navigation(), edit=True))
 
 
 async def _options(ctx: Context, kind: AudienceKind) -> list[tuple[Content, str]]:
@@ -95,11 +95,11 @@ async def _options(ctx: Context, kind: AudienceKind) -> list[tuple[Content, str]
 async def _meeting_question(ctx: Context) -> Reply:
     meetings = await ctx.services.notices.meeting_choices(ctx.actor, ctx.member.village_id)
     zone = ctx.services.settings.timezone
-    rows: Rows = choice_rows([(f"{m.title} ({m.starts_at.astimezone(zone):%m-%d %H:%M})", pack(FLOW, "mtg", m.id))
+    rows: ChoiceRows = choice_rows([(f"{m.title} ({m.starts_at.astimezone(zone):%m-%d %H:%M})", pack(FLOW, "mtg", m.id))
                               for m in meetings])
     if not rows:
         return Reply(_("There are no meetings to choose from. Tap Back to choose other recipients."))
-    return Reply(_("Which meeting's sign-ups should receive it?"), buttons=rows)
+    return Reply(_("Which meeting's sign-ups should receive it?"), choices=rows)
 
 
 async def describe(ctx: Context, audience: Audience) -> Content:

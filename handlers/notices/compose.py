@@ -19,7 +19,7 @@ from handlers.notices.audience import ask_audience, ask_pick, describe, receive_
 from handlers.notices.delivery import deliver
 from handlers.notices.drafts import FLOW, AnnounceState, audience_of, draft_of, int_arg, next_step, pressed
 from handlers.notices.views import category_label, history_line, message_reply, number, progress_text
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.texts import _, lines
 from village.media import MediaKind
 from village.notices import NoticeAttachment, NoticeCategory, NoticePage, ProgressMessage
@@ -57,9 +57,9 @@ def _history(ctx: Context, page: NoticePage, *, edit: bool = False) -> Reply:
     zone = ctx.services.settings.timezone
     body = [history_line(n, f, zone) for n, f in zip(page.items, page.figures, strict=True)]
     pager = pager_row(FLOW, "past", page.page, page.pages)
-    new = (Button(_("✍️ Write a new notice"), pack(FLOW, "new")),)
+    new = (Choice(_("✍️ Write a new notice"), pack(FLOW, "new")),)
     return Reply(lines(_("Your notices ({count}), newest first:", count=number(page.total)), *body),
-                 buttons=(new, pager) if pager else (new,), edit=edit)
+                 choices=(new, pager) if pager else (new,), edit=edit)
 
 
 async def ask_category(ctx: Context) -> Sequence[Reply]:
@@ -67,7 +67,7 @@ async def ask_category(ctx: Context) -> Sequence[Reply]:
     rows = choice_rows([(category_label(c), pack(FLOW, "cat", c.value)) for c in NoticeCategory], per_row=2)
     return [Reply(_("What kind of notice is it?\n📋 Public affairs stay readable by everyone in the village.\n"
                     "🎉 Activities can be muted by residents. Only 🚨 urgent notices are sent during quiet hours."),
-                  buttons=rows)]
+                  choices=rows)]
 
 
 async def receive_category(ctx: Context) -> Turn:
@@ -95,11 +95,11 @@ async def receive_text(ctx: Context) -> Turn:
 
 async def ask_attachment(ctx: Context) -> Sequence[Reply]:
     """Offer to add a photo or a PDF or Excel file."""
-    buttons = [Button(SKIP, pack(FLOW, "skip"))]
+    buttons = [Choice(SKIP, pack(FLOW, "skip"))]
     if ctx.draft.get("attachment"):
-        buttons.append(Button(_("🗑 Remove the photo or file"), pack(FLOW, "drop")))
+        buttons.append(Choice(_("🗑 Remove the photo or file"), pack(FLOW, "drop")))
     return [Reply(_("You can add a photo or a file (PDF or Excel). Send it now, or tap {skip}.", skip=SKIP),
-                  buttons=(tuple(buttons),))]
+                  choices=(tuple(buttons),))]
 
 
 async def receive_attachment(ctx: Context) -> Turn:
@@ -122,11 +122,11 @@ async def receive_attachment(ctx: Context) -> Turn:
 
 async def ask_translation(ctx: Context) -> Sequence[Reply]:
     """Offer to add an English version for residents who read English."""
-    buttons = [Button(SKIP, pack(FLOW, "skip"))]
+    buttons = [Choice(SKIP, pack(FLOW, "skip"))]
     if ctx.draft.get("translation"):
-        buttons.append(Button(_("🗑 Remove the English version"), pack(FLOW, "drop")))
+        buttons.append(Choice(_("🗑 Remove the English version"), pack(FLOW, "drop")))
     return [Reply(_("Residents who chose English get the text as you wrote it. To give them an English version, "
-                    "type it now; or tap Skip."), buttons=(tuple(buttons),))]
+                    "type it now; or tap Skip."), choices=(tuple(buttons),))]
 
 
 async def receive_translation(ctx: Context) -> Turn:
@@ -160,8 +160,8 @@ async def ask_preview(ctx: Context) -> Sequence[Reply]:
         if held else None,
         _("Send it?") if count.people else _("Nobody is in this audience. Please change the recipients."),
     )
-    send = (Button(SEND, pack(FLOW, "send")),) if count.people else ()
-    return [shown, Reply(summary, buttons=((*send, Button(glossary.CHANGE, pack(FLOW, "edit"))),))]
+    send = (Choice(SEND, pack(FLOW, "send")),) if count.people else ()
+    return [shown, Reply(summary, choices=((*send, Choice(glossary.CHANGE, pack(FLOW, "edit"))),))]
 
 
 async def receive_preview(ctx: Context) -> Turn:
@@ -187,7 +187,7 @@ async def _send(ctx: Context) -> Turn:
 async def ask_change(ctx: Context) -> Sequence[Reply]:
     """Offer each part of the notice to change."""
     rows = choice_rows([(label, pack(FLOW, "chg", state.name)) for state, label in CHANGES.items()], per_row=2)
-    return [Reply(_("What would you like to change?"), buttons=rows)]
+    return [Reply(_("What would you like to change?"), choices=rows)]
 
 
 async def receive_change(ctx: Context) -> Turn:

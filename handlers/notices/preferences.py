@@ -7,7 +7,7 @@ from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, Turn, finish, stay
 from handlers.notices.views import CATEGORY_NAMES, category_label
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.settings import LANGUAGE_NAMES
 from handlers.texts import _, lines
 from village.errors import InvalidInputError
@@ -49,16 +49,16 @@ async def _settings_reply(ctx: Context, *, edit: bool = False) -> Reply:
     states = [_("{category}: muted 🔕", category=category_label(c)) if c in muted
               else _("{category}: on 🔔", category=category_label(c)) for c in mutable]
     toggles = tuple(
-        (Button(_("🔔 Receive {category} again", category=CATEGORY_NAMES[c]), pack(FLOW, "unmute", c.value)),)
-        if c in muted else (Button(_("🔕 Mute {category}", category=CATEGORY_NAMES[c]), pack(FLOW, "mute", c.value)),)
+        (Choice(_("🔔 Receive {category} again", category=CATEGORY_NAMES[c]), pack(FLOW, "unmute", c.value)),)
+        if c in muted else (Choice(_("🔕 Mute {category}", category=CATEGORY_NAMES[c]), pack(FLOW, "mute", c.value)),)
         for c in mutable)
-    languages = tuple(Button(LANGUAGE_NAMES[loc], pack(FLOW, "lang", loc)) for loc in LOCALES)
+    languages = tuple(Choice(LANGUAGE_NAMES[loc], pack(FLOW, "lang", loc)) for loc in LOCALES)
     text = lines(
         _("⚙️ Your settings"), *states,
         _("Public affairs, notices and urgent notices always reach you."),
         _("Language: {language}", language=LANGUAGE_NAMES.get(ctx.locale, ctx.locale)),
     )
-    return Reply(text, buttons=(*toggles, languages), edit=edit)
+    return Reply(text, choices=(*toggles, languages), edit=edit)
 
 
 def _category(ctx: Context) -> NoticeCategory:

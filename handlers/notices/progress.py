@@ -26,6 +26,8 @@ async def progress_edits(services: Services) -> list[ProgressEdit]:
     for notice in await services.notices.unfinished():
         assert notice.progress_message is not None
         figures = await services.notices.progress(notice)
-        reply = Reply(progress_text(notice, figures), edit=True)
-        edits.append(ProgressEdit(notice.id, notice.progress_message, reply, final=figures.pending == 0))
+        final = figures.pending == 0
+        # Live figures matter only where they can be edited in place; the final report always matters.
+        reply = Reply(progress_text(notice, figures), edit=True, skippable=not final)
+        edits.append(ProgressEdit(notice.id, notice.progress_message, reply, final=final))
     return edits

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.callback_data import pack
 from handlers.family_labels import RELATIONS
-from handlers.replies import Button, Reply, Rows
+from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.reports.categories import category_name
 from handlers.texts import Content, Text, _, lines
 from village.family.models import Deputy
@@ -47,7 +47,7 @@ RATING = {Rating.SATISFIED: _("😊 Satisfied"), Rating.BASIC: _("🙂 Mostly sa
           Rating.UNSATISFIED: _("😞 Not satisfied")}
 RATING_CODES = {"s": Rating.SATISFIED, "b": Rating.BASIC, "u": Rating.UNSATISFIED}
 
-# Button label and callback action of each handling action.
+# Choice label and callback action of each handling action.
 ACTION_BUTTONS: dict[ReportAction, tuple[Text, str]] = {
     ReportAction.ACCEPT: (_("✅ Accept"), "acc"),
     ReportAction.CONSULT: (_("🤝 Consult"), "con"),
@@ -112,14 +112,14 @@ def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
     )
 
 
-def card_buttons(view: StaffView) -> Rows:
+def card_buttons(view: StaffView) -> ChoiceRows:
     """Return the buttons under a staff card: the actions allowed now, the timeline, and reveal."""
     rid = view.report.id
-    actions = [Button(label, pack(HANDLE, code, rid)) for action, (label, code) in ACTION_BUTTONS.items()
+    actions = [Choice(label, pack(HANDLE, code, rid)) for action, (label, code) in ACTION_BUTTONS.items()
                if view.can_handle and action in handling_actions(view.report.status)]
-    extra = [Button(TIMELINE, pack(HANDLE, "tl", rid))]
+    extra = [Choice(TIMELINE, pack(HANDLE, "tl", rid))]
     if view.can_reveal:
-        extra.append(Button(REVEAL, pack(HANDLE, "who", rid)))
+        extra.append(Choice(REVEAL, pack(HANDLE, "who", rid)))
     rows = [tuple(actions[i:i + 3]) for i in range(0, len(actions), 3)]
     return (*rows, tuple(extra))
 
@@ -127,17 +127,17 @@ def card_buttons(view: StaffView) -> Rows:
 def card_reply(view: StaffView, zone: ZoneInfo, *, edit: bool = False, intro: Content | None = None) -> Reply:
     """Return the staff card with its buttons."""
     text = lines(intro, staff_card(view, zone)) if intro else staff_card(view, zone)
-    return Reply(text, buttons=card_buttons(view), edit=edit)
+    return Reply(text, choices=card_buttons(view), edit=edit)
 
 
-def show_button(report: Report) -> Rows:
+def show_button(report: Report) -> ChoiceRows:
     """Return a single button that opens the report's card."""
-    return ((Button(SHOW, pack(HANDLE, "card", report.id)),),)
+    return ((Choice(SHOW, pack(HANDLE, "card", report.id)),),)
 
 
-def rating_buttons(report: Report) -> Rows:
+def rating_buttons(report: Report) -> ChoiceRows:
     """Return the three rating buttons for the reporter."""
-    return (tuple(Button(label, pack(MINE, "rate", report.id, code))
+    return (tuple(Choice(label, pack(MINE, "rate", report.id, code))
                   for code, label in ((c, RATING[r]) for c, r in RATING_CODES.items())),)
 
 

@@ -16,8 +16,8 @@ from handlers.callback_data import Callback, pack, unpack
 from handlers.context import Context, keep_media
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
-from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
-from handlers.replies import Button, KeyButton, KeyRequest, Reply
+from handlers.keyboards import choice_rows, navigation
+from handlers.replies import Choice, InputKind, InputRequest, Reply
 from handlers.reports import notices
 from handlers.reports.cards import STATUS, excerpt
 from handlers.reports.categories import category_name
@@ -110,7 +110,7 @@ class FilingSteps:
     async def ask_offer(self, ctx: Context) -> Sequence[Reply]:
         """Ask whether what was sent is about a problem to report."""
         return [Reply(_("Would you like to report a problem with what you sent?"),
-                      buttons=((Button(_("📣 Yes, report a problem"), pack(self.flow, "offer")),),))]
+                      choices=((Choice(_("📣 Yes, report a problem"), pack(self.flow, "offer")),),))]
 
     async def receive_offer(self, ctx: Context) -> Turn:
         """Go on to the category."""
@@ -137,13 +137,13 @@ class FilingSteps:
         if not found:
             return reask(Reply(_("Nobody in the village roster matches “{query}”.", query=ctx.event.text.strip())))
         choices = [(_resident_label(match), pack(self.flow, "who", match.person.id)) for match in found]
-        return stay(Reply(_("Tap the resident:"), buttons=choice_rows(choices, per_row=1)))
+        return stay(Reply(_("Tap the resident:"), choices=choice_rows(choices, per_row=1)))
 
     async def ask_category(self, ctx: Context) -> Sequence[Reply]:
         """Offer the configured categories as buttons."""
         categories = ctx.services.reports.policy.categories
         choices = [(category_name(name), pack(self.flow, "cat", i)) for i, name in enumerate(categories)]
-        return [Reply(_("What kind of problem is it? Tap one:"), buttons=choice_rows(choices, per_row=2))]
+        return [Reply(_("What kind of problem is it? Tap one:"), choices=choice_rows(choices, per_row=2))]
 
     async def receive_category(self, ctx: Context) -> Turn:
         """Remember the category."""
@@ -194,7 +194,7 @@ class FilingSteps:
         text = _("You can send photos of it (at most {limit}). When you are done, or have none, tap {next}.", next=NEXT,
                  limit=limit)
         got = _("Photos so far: {count}.", count=have) if have else None
-        return [Reply(lines(got, text), buttons=((Button(NEXT, pack(self.flow, "next")),),))]
+        return [Reply(lines(got, text), choices=((Choice(NEXT, pack(self.flow, "next")),),))]
 
     async def receive_photos(self, ctx: Context) -> Turn:
         """Keep each photo; go on when the limit is reached or Next is tapped."""
@@ -206,7 +206,7 @@ class FilingSteps:
         if ctx.event.kind is EventKind.VOICE and not ctx.draft.get("voice"):
             ctx.draft["voice"] = media_json(await keep(ctx, MediaKind.VOICE))
             return stay(Reply(_("🎤 Voice message received. Send photos, or tap {next}.", next=NEXT),
-                              buttons=self._next_buttons()))
+                              choices=self._next_buttons(), navigation=navigation()))
         if ctx.event.kind is not EventKind.PHOTO:
             return reask(Reply(_("Please send a photo, or tap {next}.", next=NEXT)))
         count = await self._add_photo(ctx)
@@ -214,18 +214,17 @@ class FilingSteps:
         if count >= limit:
             return goto(FilingState.LOCATION, Reply(_("📷 {count} photo(s) received.", count=count)))
         return stay(Reply(_("📷 Photo {count} received. Send more, or tap {next}.", count=count, next=NEXT),
-                          buttons=self._next_buttons()))
+                          choices=self._next_buttons(), navigation=navigation()))
 
-    def _next_buttons(self) -> tuple[tuple[Button, ...], ...]:
-        """Next, with Back and Cancel: a reply that stays in the photo step shows them again."""
-        return ((Button(NEXT, pack(self.flow, "next")),), nav_row())
+    def _next_buttons(self) -> tuple[tuple[Choice, ...], ...]:
+        """Next (with Back and Cancel beside it: a reply that stays in the photo step offers them again)."""
+        return ((Choice(NEXT, pack(self.flow, "next")),),)
 
     async def ask_location(self, ctx: Context) -> Sequence[Reply]:
         """Ask where: the phone's location button, a typed address, or skip."""
-        keyboard = ((KeyButton(SEND_LOCATION, KeyRequest.LOCATION),), (KeyButton(SKIP),),
-                    (KeyButton(BACK_LABEL), KeyButton(CANCEL_LABEL)))
         return [Reply(_("Where is it? Tap {location}, or type the address. If you are not sure, tap {skip}.",
-                        location=SEND_LOCATION, skip=SKIP), keyboard=keyboard)]
+                        location=SEND_LOCATION, skip=SKIP), request=InputRequest(SEND_LOCATION, InputKind.LOCATION),
+                      suggestions=(SKIP,), navigation=navigation())]
 
     async def receive_location(self, ctx: Context) -> Turn:
         """Take a location (then look for the same problem nearby), an address, or skip."""
@@ -266,9 +265,9 @@ class FilingSteps:
                 continue
             rows.append(_("· {code} ({status}): {excerpt}", code=report.code, status=STATUS[report.status],
                           excerpt=excerpt(report.text) or "—"))
-            buttons.append((Button(_("👍 Yes, it is {code}", code=report.code), pack(self.flow, "join", report.id)),))
-        buttons.append((Button(_("No, it is a different problem"), pack(self.flow, "new")),))
-        return [Reply(lines(*rows), buttons=tuple(buttons))]
+            buttons.append((Choice(_("👍 Yes, it is {code}", code=report.code), pack(self.flow, "join", report.id)),))
+        buttons.append((Choice(_("No, it is a different problem"), pack(self.flow, "new")),))
+        return [Reply(lines(*rows), choices=tuple(buttons))]
 
     async def receive_nearby(self, ctx: Context) -> Turn:
         """Join the chosen report (附和), or go on with a new one."""
@@ -289,8 +288,8 @@ class FilingSteps:
                     _("Should your name be shown with the report? If anonymous, only the village cadres and "
                       "supervisors can see who reported it."))
         return [Reply(question,
-                      buttons=((Button(_("👤 Show my name"), pack(self.flow, "anon", 0)),
-                                Button(_("🙈 Anonymous"), pack(self.flow, "anon", 1))),))]
+                      choices=((Choice(_("👤 Show my name"), pack(self.flow, "anon", 0)),
+                                Choice(_("🙈 Anonymous"), pack(self.flow, "anon", 1))),))]
 
     async def receive_anonymity(self, ctx: Context) -> Turn:
         """Remember the choice."""
@@ -302,7 +301,7 @@ class FilingSteps:
 
     async def ask_preview(self, ctx: Context) -> Sequence[Reply]:
         """Show the report as it will be sent, with a button to submit."""
-        return [Reply(await self._preview(ctx), buttons=((Button(CONFIRM, pack(self.flow, "ok")),),))]
+        return [Reply(await self._preview(ctx), choices=((Choice(CONFIRM, pack(self.flow, "ok")),),))]
 
     async def _preview(self, ctx: Context) -> Content:
         draft = ctx.draft

@@ -16,7 +16,7 @@ from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
-from handlers.replies import Button, Reply
+from handlers.replies import Choice, Reply
 from handlers.reports import notices
 from handlers.reports.cards import HANDLE, card_reply, list_label, timeline, title
 from handlers.reports.filing import keep
@@ -142,7 +142,7 @@ async def receive_note(ctx: Context) -> Turn:
 async def ask_photo(ctx: Context) -> Sequence[Reply]:
     """Offer to add a photo of the fix."""
     return [Reply(_("You can send a photo of the fix. If you have none, tap “No photo”."),
-                  buttons=((Button(_("No photo"), pack(HANDLE, "nophoto")),),))]
+                  choices=((Choice(_("No photo"), pack(HANDLE, "nophoto")),),))]
 
 
 async def receive_photo(ctx: Context) -> Turn:
@@ -173,7 +173,7 @@ async def ask_assignee(ctx: Context) -> Sequence[Reply]:
     """List the village's grid workers and cadres."""
     people = await ctx.services.reports.assignees(ctx.actor, int(ctx.draft["id"]))
     choices = [(p.name, pack(HANDLE, "to", p.id)) for p in people]
-    return [Reply(_("Pass it to whom?"), buttons=choice_rows(choices, per_row=2))]
+    return [Reply(_("Pass it to whom?"), choices=choice_rows(choices, per_row=2))]
 
 
 async def receive_assignee(ctx: Context) -> Turn:
@@ -191,7 +191,7 @@ async def ask_merge(ctx: Context) -> Sequence[Reply]:
     others = await ctx.services.reports.merge_candidates(ctx.actor, int(ctx.draft["id"]))
     choices = [(list_label(r, now), pack(HANDLE, "into", r.id)) for r in others]
     text = _("Which report is it the same as? Tap it, or type its number (e.g. FX01-2611-0001).")
-    return [Reply(text, buttons=choice_rows(choices))] if choices else [Reply(text)]
+    return [Reply(text, choices=choice_rows(choices))] if choices else [Reply(text)]
 
 
 async def receive_merge(ctx: Context) -> Turn:
@@ -213,7 +213,7 @@ async def ask_merge_confirm(ctx: Context) -> Sequence[Reply]:
     into = (await ctx.services.reports.staff_view(ctx.actor, int(ctx.draft["into"]))).report
     return [Reply(_("Merge {code} into {into} as a duplicate? Its reporter will follow {into} instead. This cannot "
                     "be undone.", code=report.code, into=into.code),
-                  buttons=((Button(_("🔗 Yes, merge"), pack(HANDLE, "merge")),),))]
+                  choices=((Choice(_("🔗 Yes, merge"), pack(HANDLE, "merge")),),))]
 
 
 async def receive_merge_confirm(ctx: Context) -> Turn:

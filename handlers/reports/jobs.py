@@ -41,7 +41,7 @@ def _reminder(chase: Chase, job: JobContext) -> Content:
 async def _chase_overdue(job: JobContext) -> str:
     chases = await job.services.reports.chase_overdue(job.at)
     for chase in chases:
-        reply = Reply(_reminder(chase, job), buttons=show_button(chase.report))
+        reply = Reply(_reminder(chase, job), choices=show_button(chase.report))
         await job.notify.to_people(chase.recipients, chase.key, reply, kind=_chase_kind(chase), optional=True)
     return f"{len(chases)} overdue reminder(s) or escalation(s) queued"
 
@@ -51,7 +51,7 @@ async def _chase_feedback(job: JobContext) -> str:
     for chase in reminders:
         text = _("Your report {title} has been resolved. Please tell us how it was handled:",
                  title=title(chase.report))
-        await job.notify.to_people(chase.recipients, chase.key, Reply(text, buttons=rating_buttons(chase.report)),
+        await job.notify.to_people(chase.recipients, chase.key, Reply(text, choices=rating_buttons(chase.report)),
                                    kind=MessageKind.REPORT_FEEDBACK_REQUESTED, optional=True)
     for change in closed:
         await notices.announce(job.notify, job.services, change, actor_id=None)

@@ -125,14 +125,14 @@ async def _resolution(notify: Notifier, services: Services, change: ReportChange
     for number, reply in enumerate(media_replies(report, fixes)[:len(fixes)]):
         await notify.to_person(report.reporter_id, f"{key}:photo:{number}", reply,
                                kind=MessageKind.REPORT_STATUS_CHANGED)
-    ask = Reply(lines(text, _("Please rate how it was handled:")), buttons=rating_buttons(report))
+    ask = Reply(lines(text, _("Please rate how it was handled:")), choices=rating_buttons(report))
     await notify.to_person(report.reporter_id, f"report:{report.id}:rate:{change.event.id}", ask,
                            kind=MessageKind.REPORT_STATUS_CHANGED, priority=Priority.URGENT)
 
 
 async def alert(notify: Notifier, change: ReportChange, text: Content, key: str) -> None:
     """Alert staff (e.g. the assignee and secretaries when a fix is rated 不满意), with a button to the card."""
-    await notify.to_people(change.alert, key, Reply(text, buttons=show_button(change.report)),
+    await notify.to_people(change.alert, key, Reply(text, choices=show_button(change.report)),
                            kind=MessageKind.REPORT_ALERT, priority=Priority.URGENT)
 
 

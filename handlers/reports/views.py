@@ -12,7 +12,7 @@ from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
-from handlers.replies import Button, Reply, Rows
+from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.reports import notices
 from handlers.reports.cards import (
     HANDLE,
@@ -80,14 +80,14 @@ async def _mine_page(ctx: Context, page: int, *, edit: bool = False) -> Reply:
     rows = choice_rows([(list_label(r, now), pack(MINE, "show", r.id)) for r in shown])
     pager = pager_row(MINE, "pg", page, pages)
     return Reply(_("Your reports ({count}). Tap one to see its progress:", count=len(reports)),
-                 buttons=(*rows, pager) if pager else rows, edit=edit)
+                 choices=(*rows, pager) if pager else rows, edit=edit)
 
 
 async def show_mine(ctx: Context) -> Turn:
     """Show one of my reports with its progress, and the rating buttons when it waits for my rating."""
     view = await ctx.services.reports.reporter_view(ctx.actor, _int(_callback(ctx), 0))
     text = reporter_card(view, ctx.services.settings.timezone)
-    return stay(Reply(text, buttons=rating_buttons(view.report) if view.can_rate else ()))
+    return stay(Reply(text, choices=rating_buttons(view.report) if view.can_rate else ()))
 
 
 async def rate(ctx: Context) -> Turn:
@@ -111,7 +111,7 @@ async def rate(ctx: Context) -> Turn:
 async def ask_comment(ctx: Context) -> Sequence[Reply]:
     """Offer to add a few words to the rating."""
     return [Reply(_("Would you like to add a few words? Type them, or tap “No, thanks”."),
-                  buttons=((Button(_("No, thanks"), pack(MINE, "skip")),),))]
+                  choices=((Choice(_("No, thanks"), pack(MINE, "skip")),),))]
 
 
 async def receive_comment(ctx: Context) -> Turn:
@@ -129,7 +129,7 @@ async def receive_comment(ctx: Context) -> Turn:
     if ctx.draft.get("alert") and report is not None:
         text = _("The reporter of {title} says: {note}", title=title(report), note=event.note)
         await ctx.notify.to_people(ctx.draft["alert"], f"report:{report_id}:rating-note:{event.id}",
-                                   Reply(text, buttons=show_button(report)), kind=MessageKind.REPORT_RATING_NOTE)
+                                   Reply(text, choices=show_button(report)), kind=MessageKind.REPORT_RATING_NOTE)
     return finish(Reply(_("Thank you, your words have been passed on.")))
 
 
@@ -176,12 +176,12 @@ async def _queue_page(ctx: Context, wanted: QueueFilter, page: int, *, edit: boo
     items = choice_rows([(list_label(r, now, overdue=r.id in result.overdue_ids), pack(HANDLE, "card", r.id))
                          for r in result.reports])
     toggled = encode(replace(wanted, overdue=not wanted.overdue), categories)
-    filters = (Button(_("State ▾"), pack(QUEUE, "fs", code)), Button(_("Kind ▾"), pack(QUEUE, "fc", code)),
-               Button(_("Grid ▾"), pack(QUEUE, "fg", code)),
-               Button(_("⏰ All") if wanted.overdue else _("⏰ Overdue"), pack(QUEUE, "pg", 0, toggled)))
+    filters = (Choice(_("State ▾"), pack(QUEUE, "fs", code)), Choice(_("Kind ▾"), pack(QUEUE, "fc", code)),
+               Choice(_("Grid ▾"), pack(QUEUE, "fg", code)),
+               Choice(_("⏰ All") if wanted.overdue else _("⏰ Overdue"), pack(QUEUE, "pg", 0, toggled)))
     pager = pager_row(QUEUE, "pg", result.page, result.pages, code)
-    rows: Rows = (*items, filters, *((pager,) if pager else ()))
-    return Reply(await _queue_header(ctx, wanted, result.total), buttons=rows, edit=edit)
+    rows: ChoiceRows = (*items, filters, *((pager,) if pager else ()))
+    return Reply(await _queue_header(ctx, wanted, result.total), choices=rows, edit=edit)
 
 
 async def _queue_header(ctx: Context, wanted: QueueFilter, total: int) -> Content:
@@ -201,7 +201,7 @@ async def choose_status(ctx: Context) -> Turn:
     categories = ctx.services.reports.policy.categories
     choices = [(FILTER_NAMES[s], pack(QUEUE, "pg", 0, encode(replace(wanted, status=s), categories)))
                for s in STATUS_FILTERS]
-    return stay(Reply(_("Show reports in which state?"), buttons=choice_rows(choices, per_row=2), edit=True))
+    return stay(Reply(_("Show reports in which state?"), choices=choice_rows(choices, per_row=2), edit=True))
 
 
 async def choose_category(ctx: Context) -> Turn:
@@ -211,7 +211,7 @@ async def choose_category(ctx: Context) -> Turn:
     options: list[tuple[Content, str | None]] = [(_("Every kind"), None), *((category_name(c), c) for c in categories)]
     choices = [(label, pack(QUEUE, "pg", 0, encode(replace(wanted, category=value), categories)))
                for label, value in options]
-    return stay(Reply(_("Show which kind of problem?"), buttons=choice_rows(choices, per_row=2), edit=True))
+    return stay(Reply(_("Show which kind of problem?"), choices=choice_rows(choices, per_row=2), edit=True))
 
 
 async def choose_grid(ctx: Context) -> Turn:
@@ -222,7 +222,7 @@ async def choose_grid(ctx: Context) -> Turn:
     options: list[tuple[Content, int | None]] = [(_("Every grid"), None), *((g.name, g.id) for g in grids)]
     choices = [(label, pack(QUEUE, "pg", 0, encode(replace(wanted, grid_id=value), categories)))
                for label, value in options]
-    return stay(Reply(_("Show which grid?"), buttons=choice_rows(choices, per_row=2), edit=True))
+    return stay(Reply(_("Show which grid?"), choices=choice_rows(choices, per_row=2), edit=True))
 
 
 # --- the public board ---------------------------------------------------------

@@ -1,6 +1,7 @@
 """The schema as SQLAlchemy Core tables, one module per feature; Alembic revisions create and change it."""
 
 from storage.tables.base import metadata
+from storage.tables.callbacks import callback_tokens
 from storage.tables.care import care_subjects, care_visits, patrols
 from storage.tables.consultation import (
     checkin_failures,
@@ -50,6 +51,7 @@ __all__ = [
     "assessment_deductions",
     "assessments",
     "audit_log",
+    "callback_tokens",
     "care_subjects",
     "care_visits",
     "checkin_failures",

@@ -9,6 +9,7 @@ from itertools import count
 import pytest
 
 from bot.i18n import Catalogs
+from bot.telegram_layout import inline_rows, keyboard_rows, messages
 from handlers import registry
 from handlers.engine import Engine
 from handlers.events import Contact, Event, EventKind
@@ -30,10 +31,10 @@ class Chat:
     replies: list[Reply] = field(default_factory=list)
 
     async def send(self, kind: EventKind, **fields: object) -> list[Reply]:
-        """Send one event and keep the rendered replies."""
+        """Send one event and keep the rendered replies, as the messages a Telegram phone shows."""
         event = Event(channel="test", external_id=self.external_id, chat_ref=self.external_id, kind=kind,
                       update_ref=str(next(_updates)), **fields)  # type: ignore[arg-type]
-        self.replies = await self.engine.handle(await kept(self.engine._media, event))
+        self.replies = [m for r in await self.engine.handle(await kept(self.engine._media, event)) for m in messages(r)]
         return self.replies
 
     async def says(self, text: str) -> list[Reply]:
@@ -46,7 +47,7 @@ class Chat:
     async def taps(self, label: str) -> list[Reply]:
         """Press an inline button of the last replies by its label, or a keyboard button."""
         for reply in reversed(self.replies):
-            for row in reply.buttons:
+            for row in inline_rows(reply):
                 for button in row:
                     if button.label == label:
                         return await self.send(EventKind.BUTTON, payload=button.data)
@@ -91,6 +92,6 @@ def chat(engine: Engine) -> Chat:
 
 def labels(replies: Sequence[Reply]) -> list[str]:
     """Return every inline and keyboard label shown."""
-    inline = [str(b.label) for r in replies for row in r.buttons for b in row]
-    keys = [str(k.label) for r in replies if r.keyboard for row in r.keyboard for k in row]
+    inline = [b.label for r in replies for row in inline_rows(r) for b in row]
+    keys = [k.label for r in replies for row in keyboard_rows(r) or () for k in row]
     return inline + keys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.telegram_layout import inline_rows, keyboard_rows
 from handlers import registry
 from handlers.callback_data import MAX_ID, BadCallbackError, Callback, unpack
 from handlers.engine import Engine
@@ -53,7 +54,7 @@ async def test_a_malformed_approval_is_answered_like_a_stale_button(engine: Engi
     replies = await cadre.send_button(data)
 
     assert EXPIRED in str(replies[0].text)
-    assert "📣 我要反映" in [str(k.label) for r in replies if r.keyboard for row in r.keyboard for k in row]
+    assert "📣 我要反映" in [k.label for r in replies for row in keyboard_rows(r) or () for k in row]
 
 
 @pytest.mark.parametrize("data", ["start:page:x", "start:village:abc", f"start:village:{2**63}"])
@@ -64,7 +65,7 @@ async def test_a_malformed_village_choice_re_asks_it(chat: Chat, data: str) -> N
     replies = await chat.send_button(data)
 
     assert EXPIRED in str(replies[0].text)
-    assert "和美村" in [str(b.label) for r in replies for row in r.buttons for b in row]
+    assert "和美村" in [b.label for r in replies for row in inline_rows(r) for b in row]
 
 
 async def test_a_malformed_report_category_re_asks_it(engine: Engine) -> None:
@@ -77,7 +78,7 @@ async def test_a_malformed_report_category_re_asks_it(engine: Engine) -> None:
 
     assert EXPIRED in str(replies[0].text)
     assert len(replies) > 1
-    assert replies[-1].buttons
+    assert inline_rows(replies[-1])
 
 
 @pytest.mark.parametrize("text", ["", "abc", "-1", "1_0", "١٢", " 7", "7\n", str(MAX_ID + 1), str(2**63)])

@@ -19,11 +19,12 @@ from sqlalchemy import select
 
 from bot.config import load_config
 from bot.i18n import Catalogs
+from bot.telegram_layout import inline_rows, keyboard_rows
 from handlers import glossary, registry
 from handlers.convention import score
 from handlers.convention.pictures import ChartPicture
 from handlers.engine import Engine
-from handlers.replies import Button, Reply
+from handlers.replies import Reply, from_payload
 from handlers.settings import LANGUAGE_NAMES
 from storage.database import Database
 from storage.tables import identities, outbox
@@ -85,8 +86,8 @@ class Walker:
     def check(self, where: str, replies: Iterable[Reply]) -> None:
         """Note every text, label and file name that says something in Chinese."""
         for reply in replies:
-            shown = [str(reply.text), *(str(b.label) for row in reply.buttons for b in row),
-                     *(str(k.label) for row in reply.keyboard or () for k in row),
+            shown = [str(reply.text), *(b.label for row in inline_rows(reply) for b in row),
+                     *(k.label for row in keyboard_rows(reply) or () for k in row),
                      reply.attachment.file_name or "" if reply.attachment else ""]
             for text in shown:
                 if (found := leak(text, self.allowed)) is not None:
@@ -101,8 +102,7 @@ class Walker:
                 .order_by(outbox.c.id))).all()
         if rows:
             self.seen_outbox = rows[-1].id
-        return [Reply(text=row.payload["text"],
-                      buttons=tuple(tuple(_button(b) for b in r) for r in row.payload["buttons"])) for row in rows]
+        return [from_payload(row.payload) for row in rows]
 
     async def walk(self, label: object) -> bool:
         """Start from a menu button and press new buttons until none is left; return whether any was new."""
@@ -128,7 +128,7 @@ class Walker:
 
     def _next_button(self, replies: list[Reply]) -> str | None:
         for reply in reversed(replies):
-            for row in reply.buttons:
+            for row in inline_rows(reply):
                 for button in row:
                     # Navigation is not a screen, and a language button would leave English.
                     if button.data not in self.pressed and not button.data.startswith("nav:") \
@@ -138,7 +138,7 @@ class Walker:
 
     def _first_button(self) -> str | None:
         """Return the first forward button of the last reply, pressed before or not."""
-        buttons = [b.data for r in self.chat.replies[-1:] for row in r.buttons for b in row
+        buttons = [b.data for r in self.chat.replies[-1:] for row in inline_rows(r) for b in row
                    if not b.data.startswith("nav:") and str(b.label) not in LANGUAGE_NAMES.values()]
         return buttons[0] if buttons else None
 
@@ -148,12 +148,8 @@ class Walker:
         return bool(self.chat.replies) and not menu & set(_keys(self.chat.replies[-1]))
 
 
-def _button(raw: list[str]) -> Button:
-    return Button(raw[0], raw[1])
-
-
 def _keys(reply: Reply) -> list[str]:
-    return [str(k.label) for row in reply.keyboard or () for k in row]
+    return [k.label for row in keyboard_rows(reply) or () for k in row]
 
 
 @pytest.fixture

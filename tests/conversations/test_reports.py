@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.telegram_layout import removes_keyboard
 from handlers.engine import Engine
 from handlers.events import EventKind, Location, Media
 from storage.database import Database
@@ -168,7 +169,7 @@ async def test_back_from_the_location_takes_its_keyboard_away(engine: Engine) ->
     back = await chat.taps("⬅️ 返回")
 
     assert "➡️ 下一步" in labels(back[-1:])
-    assert any(r.remove_keyboard for r in back[:-1])
+    assert any(removes_keyboard(r) for r in back[:-1])
     assert "📍 发送我的位置" not in labels(back)
 
 

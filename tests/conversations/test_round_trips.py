@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
+from bot.telegram_layout import keyboard_rows
 from storage.database import Database
 from tests.conversations.conftest import Chat
 
@@ -32,7 +33,7 @@ async def test_the_menu_costs_a_joined_resident_six_statements(chat: Chat, datab
 
     await chat.says("/menu")
 
-    assert "📣 我要反映" in [k.label for r in chat.replies if r.keyboard for row in r.keyboard for k in row]
+    assert "📣 我要反映" in [k.label for r in chat.replies for row in keyboard_rows(r) or () for k in row]
     # processed update, identity, person with roles, conversation, SAVEPOINT, RELEASE: nothing to delete
     assert len(statements) == 6, statements
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import currently_in_test_context, note
 
 from bot.i18n import Catalogs
+from bot.telegram_layout import inline_rows
 from storage.database import Database, sqlite_url
 from tests.conftest import START
 from tests.properties import actions as a
@@ -47,7 +48,7 @@ async def _walk(phone: Phone, path: Path, steps: list[a.Action]) -> None:
         if event is None:
             continue
         if currently_in_test_context():  # also run as a plain test, from a kept example
-            note(f"{step} -> {[(r.text, [b.data for row in r.buttons for b in row]) for r in phone.replies]}")
+            note(f"{step} -> {[(r.text, [b.data for row in inline_rows(r) for b in row]) for r in phone.replies]}")
         after = read(path)
         found = list(changes(before, after))
         if isinstance(step, a.Replay):

@@ -11,12 +11,13 @@ from datetime import timedelta
 from itertools import count
 
 from bot.i18n import Catalogs
+from bot.telegram_layout import KeyRows, inline_rows, keyboard_rows, messages, removes_keyboard
 from handlers import registry
 from handlers.engine import Engine
 from handlers.events import Contact, Event, EventKind, Location, Media
 from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, MENU_LABEL
 from handlers.menu import SECTION_LABELS
-from handlers.replies import KeyRows, Reply
+from handlers.replies import Reply
 from storage.database import Database
 from tests.factories import kept, media_keeper
 from tests.properties import actions as a
@@ -55,11 +56,11 @@ class Phone:
 
     def inline_data(self) -> list[str]:
         """Return the data of the inline buttons in the latest replies."""
-        return [b.data for r in self.replies for row in r.buttons for b in row]
+        return [b.data for r in self.replies for row in inline_rows(r) for b in row]
 
     def keyboard_labels(self) -> list[str]:
         """Return the labels of the reply keyboard shown."""
-        return [str(k.label) for row in self.keyboard or () for k in row]
+        return [k.label for row in self.keyboard or () for k in row]
 
     def start_labels(self) -> list[str]:
         """Return the menu label of every flow that has one, rendered, whoever may use it."""
@@ -87,14 +88,15 @@ class Phone:
 
     def show(self, replies: list[Reply]) -> None:
         """Keep what the phone now shows."""
+        replies = [m for r in replies for m in messages(r)]
         self.replies = replies
-        self.keyboard_changed = any(r.remove_keyboard or r.keyboard is not None for r in replies)
+        self.keyboard_changed = any(removes_keyboard(r) or keyboard_rows(r) is not None for r in replies)
         for reply in replies:
-            self.shown.extend(b.data for row in reply.buttons for b in row)
-            if reply.remove_keyboard:
+            self.shown.extend(b.data for row in inline_rows(reply) for b in row)
+            if removes_keyboard(reply):
                 self.keyboard = None
-            if reply.keyboard is not None:
-                self.keyboard = reply.keyboard
+            if (keys := keyboard_rows(reply)) is not None:
+                self.keyboard = keys
 
     def event_for(self, action: a.Action) -> Event | None:
         """Turn an action into the event the channel would deliver."""

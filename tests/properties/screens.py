@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.telegram_layout import inline_rows
 from handlers import registry
 from handlers.callback_data import unpack
 from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, MENU_LABEL, NAV
@@ -39,10 +40,10 @@ def stray_keyboards(phone: Phone, record: Row | None) -> list[str]:
 def _stray_buttons(phone: Phone, where: tuple[str, str] | None) -> list[str]:
     """Return a problem for each inline button of the question that is neither its flow's nor Back/Cancel."""
     # an edit redraws the message whose button was pressed (say, an old card), not the question
-    asking = next((r for r in reversed(phone.replies) if r.buttons and not r.edit), None)
+    asking = next((r for r in reversed(phone.replies) if inline_rows(r) and not r.edit), None)
     if asking is None or where is None:
         return []
-    shown = [b.data for row in asking.buttons for b in row]
+    shown = [b.data for row in inline_rows(asking) for b in row]
     return [f"button {data!r} shown while in {where}" for data in shown
             if (callback := unpack(data)) is None or callback.flow not in (where[0], NAV)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from dataclasses import replace
 from datetime import timedelta
@@ -9,8 +10,9 @@ from datetime import timedelta
 from bot.channels import DeliveryError, PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from bot.config import ReplySettings
 from bot.direct_replies import DirectReplies
+from bot.telegram_layout import messages
 from handlers.events import Event, EventKind
-from handlers.replies import Reply
+from handlers.replies import Choice, MenuView, Reply
 from storage.database import Database
 from village.clock import ManualClock
 
@@ -105,3 +107,15 @@ async def test_a_refused_reply_does_not_cost_the_others_and_a_block_ends_the_tur
     await sender(blocked, database, clock, waits).send(EVENT, TURN)
 
     assert (refused.sent, blocked.sent, waits) == (["two", "three"], [], [])
+
+
+async def test_a_replys_messages_are_retried_one_by_one(database: Database, clock: ManualClock) -> None:
+    channel = ScriptedChannel(None, TemporaryError("502"))
+    menu = MenuView(("📣 我要反映",), "请选择：")
+    question = Reply("选哪一个？", choices=((Choice("甲", "f:a"),),), menu=menu)
+    replies = DirectReplies(channel, database, clock, ReplySettings(attempts=3, backoff_seconds=0.5),
+                            sleep=lambda _: asyncio.sleep(0), split=messages)
+
+    await replies.send(EVENT, [question])
+
+    assert channel.sent == ["选哪一个？", "请选择："]  # the question went out once, the menu after its retry

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.callback_data import pack, unpack
+from handlers.callback_data import MAX_BYTES, pack, unpack
 from village.invites import looks_like_invite_code, new_invite_code
 from village.joining import clean_name
 from village.outbox import QuietHours, retry_delay
@@ -73,9 +73,9 @@ def test_callback_data_round_trips_and_rejects_foreign_shapes() -> None:
 
     assert unpack(data).int_arg() == 42  # type: ignore[union-attr]
     assert unpack("garbage") is None
-    assert unpack("x" * 65) is None
-    with pytest.raises(ValueError, match="64 bytes"):
-        pack("flow", "action", "长" * 30)
+    assert unpack("x:" + "y" * MAX_BYTES) is None
+    with pytest.raises(ValueError, match=f"{MAX_BYTES} bytes"):
+        pack("flow", "action", "长" * (MAX_BYTES // 3))
 
 
 def test_invite_codes_are_recognised_and_unpredictable() -> None:

@@ -1,7 +1,7 @@
 """care: the care list (care_subjects), its visits (care_visits) and patrols
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 17:08:05.339732
 """
 
