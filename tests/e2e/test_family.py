@@ -47,12 +47,17 @@ async def test_son_is_invited_and_confirmed_with_the_household_menu(bot: Harness
     welcome = bot.tg.texts_to(SON)[-1]
 
     screen = await bot.tg.user_says(SON, "/family")
+    keyboard = bot.api.current_keyboard(SON.id)
+    left = await bot.tg.user_taps(SON, "🚪 退出亲情代办")
+    after = await bot.tg.user_says(SON, "/family")
 
     assert "✅ 已确认：张小红。" in bot.tg.texts_to(ALICE)
     assert "好消息：您已关联到 张阿婆家" in welcome
     assert "您已作为子女关联到 张阿婆家" in screen[0].text
     assert "🚪 退出亲情代办" in screen[0].inline_labels
-    assert "😊 我的积分" in bot.api.current_keyboard(SON.id)
+    assert "😊 我的积分" in keyboard
+    assert "张小红，您已退出这一户的亲情代办" in left[0].text
+    assert "分享您的手机号" in after[-1].text
 
 
 async def test_son_receives_the_score_marked_for_the_household_and_appeals_for_it(

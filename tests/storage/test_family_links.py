@@ -9,6 +9,8 @@ import pytest
 from storage.database import Database
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
+from village.consultation.levels import MeetingLevel
+from village.consultation.topics import TopicProposal
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError
 from village.family.models import LinkStatus, Relation
 from village.outbox import MessageKind
@@ -180,3 +182,22 @@ async def test_household_messages_reach_the_relative_once_and_marked(database: D
     assert [r.identity.id for r in assigned] == [a.id for a in accounts]
     assert [(r.identity.id, r.household) for r in direct] == [
         *((a.id, None) for a in accounts), (relative.id, "张阿婆")]
+
+
+async def test_a_relatives_topic_is_audited_as_for_the_household(database: Database, clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    head, neighbour = await person_by_phone(database, HEAD), await person_by_phone(database, OTHER_HEAD)
+    link_id, _ = await invite_and_ask(database, clock, "907")
+    async with database.transaction() as store:
+        _, person = await Services(store, clock, VillageSettings()).family.confirm(Actor.of(head), link_id)
+
+    async with database.transaction() as store:
+        services = Services(store, clock, VillageSettings())
+        topic = await services.topics.propose(Actor.of(person), TopicProposal(MeetingLevel.VILLAGE, "修村口的路灯",
+                                                                               "晚上太黑"))
+        await services.topics.support(Actor.of(neighbour), topic.id)
+        entries = [e for e in await store.audit.entries(head.village_id, None) if e.action.startswith("topic.")]
+
+    assert [(e.action, e.actor_label, dict(e.after or {})) for e in entries] == [
+        ("topic.propose", f"person:{person.id}>household:{head.household_id}",
+         {"for_household": head.household_id})]
