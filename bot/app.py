@@ -11,9 +11,10 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
+from telegram.ext import Application, CallbackContext, Defaults, TypeHandler
 
 from bot.broadcasts import ProgressReporter
+from bot.budget import SendBudget
 from bot.config import Config, ConfigError
 from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
@@ -23,6 +24,7 @@ from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.leadership import Leadership
 from bot.media import MediaKeeper
+from bot.rate_limits import BudgetRateLimiter
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from bot.webhook import WebhookServer
@@ -75,6 +77,7 @@ class Runtime:
     errors: ErrorReporter
     broadcasts: ProgressReporter
     replies: DirectReplies
+    budget: SendBudget
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     webhook: WebhookServer | None = None
     leadership: Leadership | None = None
@@ -189,13 +192,18 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         raise ConfigError("telegram.token is empty: set it in the config file or HEMEI_TELEGRAM__TOKEN "
                           "(or try `hemei demo`, which needs none)")
     clock = clock or SystemClock()
+    for problem in config.ignored_keys():
+        log.warning("configuration: %s", problem)
+    telegram = config.telegram
+    budget = SendBudget(telegram.max_per_second, telegram.chat_per_second, telegram.chat_burst)
     application = (
         Application.builder()
         .token(token)
-        .base_url(config.telegram.base_url)
-        .base_file_url(config.telegram.base_file_url)
-        # Telegram's overall limit; RetryAfter goes to the dispatcher, which reschedules the message.
-        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_per_second, max_retries=0))
+        .base_url(telegram.base_url)
+        .base_file_url(telegram.base_file_url)
+        # Every call to a chat takes its turn in the budget; a 429 goes back to the sender, which retries
+        # (a direct reply) or reschedules the message (the outbox).
+        .rate_limiter(BudgetRateLimiter(budget))
         .defaults(Defaults(tzinfo=config.timezone))
         .job_queue(None)  # our own APScheduler runs the jobs
         .build()
@@ -203,7 +211,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
     channel = TelegramChannel(application)
-    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
+    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox, budget)
     media = MediaKeeper(Path(config.media.dir), config.media, channel)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
@@ -213,10 +221,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
-    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
-                            on_flood=dispatcher.hold)
+    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies)
+                      broadcasts, replies, budget)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime
