@@ -1,9 +1,11 @@
 """One send budget for the whole bot: Telegram's ~30 msg/s shared by priority, ~1 msg/s per chat, scoped flood waits.
 
-Every send waits for a token of the bot's bucket (`per_second`, no burst: Telegram counts per
-second, so a burst would be refused). Waiting sends are served by lane: direct replies first,
-then messages to individuals, then broadcasts, which take every token the others leave
-(work-conserving: with nobody chatting a broadcast runs at the full rate).
+Every send waits for a token of the bot's bucket: evenly spaced, no burst (Telegram counts per
+second, so a burst would be refused), 3 % under `per_second` because the time a request takes to
+reach Telegram varies, and two sends granted 1/30 s apart may arrive closer together.
+Waiting sends are served by lane: direct replies first, then messages to individuals, then
+broadcasts, which take every token the others leave (work-conserving: with nobody chatting a
+broadcast runs at the full rate).
 
 A chat has its own bucket (`chat_per_second`, bursts of `chat_burst`). Queued messages wait for
 it; a direct reply does not (the person sets its pace by writing) but draws on it, so a notice to
@@ -30,6 +32,7 @@ from village.outbox import Priority
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 _IDLE_CHATS = 4096  # chat buckets kept before full ones are forgotten
+HEADROOM = 0.03  # of the bot's rate, for requests that arrive closer together than they were granted
 
 
 class Lane(IntEnum):
@@ -125,7 +128,7 @@ class SendBudget:
                  now: Now = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self._now = now
         self._sleep = sleep
-        self._bot = Bucket(per_second, 1, 1, now())
+        self._bot = Bucket(per_second * (1 - HEADROOM), 1, 1, now())
         self._chat_rate = chat_per_second
         self._chat_burst = chat_burst
         self._chats: dict[str, Bucket] = {}
