@@ -54,7 +54,7 @@ def table(found: dict[str, Any]) -> str:
                  f"p99 {spread['reply_during_p99_ms']} ms (target < {REPLY_P99_TARGET_MS} ms), "
                  f"max {spread['reply_during_max_ms']} ms")
     lines.append(f"recipients missed {spread['missed']}, sent twice {spread['duplicated']} (target 0 and 0); "
-                 f"429 answers {spread['refused_429']}")
+                 f"429 answers {spread['refused_429']} ({spread['refused_429_in_chats']} of them for one chat)")
     return "\n".join(lines)
 
 

@@ -133,9 +133,10 @@ async def measure(args: argparse.Namespace) -> dict[str, float]:
         during = await _probe_while(bot, args.probe_every, gate, _drain_with_restart(bot, chats, gate))
         elapsed = time.monotonic() - started
         counts = Counter(len(bot.api.messages_to(chat)) for chat in chats)
-        refused = bot.api.refused
+        refused, in_chats = bot.api.refused, bot.api.refused_in_chats
     return figures(args, queued, queueing, elapsed, baseline, during) | {
-        "missed": counts[0], "duplicated": sum(n for sent, n in counts.items() if sent > 1), "refused_429": refused}
+        "missed": counts[0], "duplicated": sum(n for sent, n in counts.items() if sent > 1), "refused_429": refused,
+        "refused_429_in_chats": in_chats}
 
 
 async def _drain_with_restart(bot: Harness, chats: list[int], gate: asyncio.Lock) -> None:

@@ -1,8 +1,9 @@
 """One send budget for the whole bot: Telegram's ~30 msg/s shared by priority, ~1 msg/s per chat, scoped flood waits.
 
-Every send waits for a token of the bot's bucket: evenly spaced, no burst (Telegram counts per
-second, so a burst would be refused), 3 % under `per_second` because the time a request takes to
-reach Telegram varies, and two sends granted 1/30 s apart may arrive closer together.
+Every send waits for its turn in the bot's pace: evenly spaced at `per_second` (a send granted
+late lets the next ones go sooner, up to two, so lateness is not lost), and never more than `per_second` in
+any 1.03 s: Telegram counts per second, and the time a request takes to reach it varies, so
+sends granted a second apart may arrive closer together.
 Waiting sends are served by lane: direct replies first, then messages to individuals, then
 broadcasts, which take every token the others leave (work-conserving: with nobody chatting a
 broadcast runs at the full rate).
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -32,7 +34,8 @@ from village.outbox import Priority
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 _IDLE_CHATS = 4096  # chat buckets kept before full ones are forgotten
-HEADROOM = 0.03  # of the bot's rate, for requests that arrive closer together than they were granted
+WINDOW = 1.03  # seconds in which at most `per_second` sends go: Telegram's second, and room for jitter
+CATCH_UP = 2  # sends a late grant may make up for at once
 
 
 class Lane(IntEnum):
@@ -114,6 +117,29 @@ class Bucket:
         return self.tokens >= self.capacity
 
 
+class Pace:
+    """Evenly spaced sends (a virtual schedule that makes up for late grants), at most `count` per window."""
+
+    def __init__(self, per_second: float, window: float = WINDOW) -> None:
+        self._interval = 1 / per_second
+        self._window = window
+        self._due = 0.0  # when the next send is due on the even schedule
+        self._recent: deque[float] = deque(maxlen=max(int(per_second), 1))
+
+    def ready_at(self, now: float) -> float:
+        """Return when the next send may go (`now` if it may)."""
+        at = max(now, self._due)
+        if len(self._recent) == self._recent.maxlen:
+            at = max(at, self._recent[0] + self._window)
+        return at
+
+    def take(self, now: float) -> None:
+        """Record a send at `now`: the schedule goes on from where it was, unless it fell far behind (idle)."""
+        behind = now - self._due
+        self._due = (now if behind > CATCH_UP * self._interval else self._due) + self._interval
+        self._recent.append(now)
+
+
 @dataclass
 class _Waiter:
     lane: Lane
@@ -128,7 +154,7 @@ class SendBudget:
                  now: Now = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self._now = now
         self._sleep = sleep
-        self._bot = Bucket(per_second * (1 - HEADROOM), 1, 1, now())
+        self._bot = Pace(per_second)
         self._chat_rate = chat_per_second
         self._chat_burst = chat_burst
         self._chats: dict[str, Bucket] = {}

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.budget import HEADROOM, FloodWait, Lane, Scope, SendBudget, lane_of
+from bot.budget import FloodWait, Lane, Scope, SendBudget, lane_of
 from village.outbox import Priority
 
 
@@ -36,8 +36,7 @@ def fake() -> FakeTime:
 
 
 def budget(fake: FakeTime, per_second: float = 10, chat_per_second: float = 1, chat_burst: int = 3) -> SendBudget:
-    """A budget whose bot bucket runs at `per_second` exactly (the headroom taken back), for round figures."""
-    return SendBudget(per_second / (1 - HEADROOM), chat_per_second, chat_burst, now=fake, sleep=fake.sleep)
+    return SendBudget(per_second, chat_per_second, chat_burst, now=fake, sleep=fake.sleep)
 
 
 async def grants(fake: FakeTime, sends: SendBudget, wanted: list[tuple[str, Lane]]) -> list[tuple[str, float]]:
