@@ -32,7 +32,8 @@ from village.services import Services
 
 RATE = 100  # Telegram's limit in this emulator, and the budget: the same figure, no headroom
 NO_QUIET_HOURS = {"HEMEI_QUIET_HOURS__START": "00:00", "HEMEI_QUIET_HOURS__END": "00:00"}
-ENVIRON = {"HEMEI_TELEGRAM__MAX_PER_SECOND": str(RATE), "HEMEI_OUTBOX__POLL_SECONDS": "0.1", **NO_QUIET_HOURS}
+ENVIRON = {"HEMEI_TELEGRAM__MAX_PER_SECOND": str(RATE), "HEMEI_TELEGRAM__CHAT_PER_SECOND": "1",
+           "HEMEI_TELEGRAM__CHAT_BURST": "3", "HEMEI_OUTBOX__POLL_SECONDS": "0.1", **NO_QUIET_HOURS}
 
 
 @pytest.fixture
