@@ -29,7 +29,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         url = sqlite_url(str(Path(folder) / "updates.db"))
         await prepare(url, args.residents)
         echo = await echo_phase(args.residents, args.rounds)
-        phases = await hemei_phases(url, args.residents, args.rounds, Path(folder) / "media")
+        phases = await hemei_phases(url, args.residents, args.rounds, Path(folder) / "media",
+                                    args.concurrent_updates)
     spread = await broadcast.measure(args)
     return {"echo": echo.figures(),
             "hemei": [dict(p.figures(), vs_echo=round(p.throughput / echo.throughput, 2)) for p in phases],
@@ -62,7 +63,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--residents", type=int, default=20, help="residents writing at once (default 20)")
     parser.add_argument("--rounds", type=int, default=30, help="updates each resident sends per step (default 30)")
+    parser.add_argument("--concurrent-updates", type=int, default=1,
+                        help="telegram.concurrent_updates for the per-update steps (default 1)")
     broadcast.add_arguments(parser)
+    parser.add_argument("--smoke", action="store_true", help="tiny counts: checks that it runs, measures nothing")
     args = parser.parse_args(argv)
     if args.smoke:
         args.residents, args.rounds, args.recipients, args.telegram, args.probe_every = 2, 2, 20, 200, 0.02

@@ -27,6 +27,7 @@ from bot.media import MediaKeeper
 from bot.rate_limits import BudgetRateLimiter
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
+from bot.update_order import PerPersonOrder
 from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
@@ -206,6 +207,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         .rate_limiter(BudgetRateLimiter(budget))
         .defaults(Defaults(tzinfo=config.timezone))
         .job_queue(None)  # our own APScheduler runs the jobs
+        .concurrent_updates(PerPersonOrder(telegram.concurrent_updates) if telegram.concurrent_updates > 1 else False)
         .build()
     )
     database = Database.open(config.database.url)

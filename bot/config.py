@@ -68,6 +68,8 @@ class TelegramSettings(_Section):
     # Telegram's limit in one chat: about one message a second, with short bursts.
     chat_per_second: float = Field(default=1, gt=0, le=1000)
     chat_burst: int = Field(default=3, ge=1, le=100)
+    # Updates handled at once (of different people; one person's always in order). 1: one at a time.
+    concurrent_updates: int = Field(default=1, ge=1, le=256)
     mode: Literal["polling", "webhook"] = "polling"
     webhook: WebhookSettings = WebhookSettings()
 
