@@ -1,9 +1,9 @@
 """One send budget for the whole bot: Telegram's ~30 msg/s shared by priority, ~1 msg/s per chat, scoped flood waits.
 
 Every send waits for its turn in the bot's pace: evenly spaced at `per_second` (a send granted
-late lets the next ones go sooner, up to two, so lateness is not lost), and never more than `per_second` in
-any 1.03 s: Telegram counts per second, and the time a request takes to reach it varies, so
-sends granted a second apart may arrive closer together.
+late lets the next ones go sooner, up to two, so lateness is not lost), and never more than
+`per_second` arriving at Telegram in any second, however late each request gets there (`Pace`).
+A send reports its answer (`answered`, or use `slot`).
 Waiting sends are served by lane: direct replies first, then messages to individuals, then
 broadcasts, which take every token the others leave (work-conserving: with nobody chatting a
 broadcast runs at the full rate).
@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
@@ -34,7 +35,7 @@ from village.outbox import Priority
 Now = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 _IDLE_CHATS = 4096  # chat buckets kept before full ones are forgotten
-WINDOW = 1.03  # seconds in which at most `per_second` sends go: Telegram's second, and room for jitter
+WINDOW = 1.01  # seconds in which at most `per_second` sends arrive: Telegram's second, and a little room
 CATCH_UP = 2  # sends a late grant may make up for at once
 
 
@@ -118,26 +119,41 @@ class Bucket:
 
 
 class Pace:
-    """Evenly spaced sends (a virtual schedule that makes up for late grants), at most `count` per window."""
+    """Evenly spaced sends (a virtual schedule that makes up for late grants), at most `count` in any window.
+
+    Telegram counts a send when it arrives, somewhere between our grant and its answer. So a send
+    holds its place in the window from its grant until `window` after its answer: then however
+    late a request arrives, no `count + 1` of them can arrive within one window. The slower the
+    answers (a loaded machine, a slow network), the slower the pace, by exactly that much.
+    """
 
     def __init__(self, per_second: float, window: float = WINDOW) -> None:
         self._interval = 1 / per_second
         self._window = window
+        self._count = max(int(per_second), 1)
         self._due = 0.0  # when the next send is due on the even schedule
-        self._recent: deque[float] = deque(maxlen=max(int(per_second), 1))
+        self._in_flight = 0
+        self._answered: deque[float] = deque(maxlen=self._count)  # when the latest sends were answered
 
     def ready_at(self, now: float) -> float:
-        """Return when the next send may go (`now` if it may)."""
+        """Return when the next send may go: `now` if it may, infinity until a send in flight is answered."""
         at = max(now, self._due)
-        if len(self._recent) == self._recent.maxlen:
-            at = max(at, self._recent[0] + self._window)
+        recent = [t for t in self._answered if t > now - self._window]
+        excess = self._in_flight + len(recent) - self._count
+        if excess >= 0:
+            at = max(at, recent[excess] + self._window) if excess < len(recent) else math.inf
         return at
 
     def take(self, now: float) -> None:
-        """Record a send at `now`: the schedule goes on from where it was, unless it fell far behind (idle)."""
+        """Record a send granted at `now`: the schedule goes on from where it was, unless it fell far behind."""
         behind = now - self._due
         self._due = (now if behind > CATCH_UP * self._interval else self._due) + self._interval
-        self._recent.append(now)
+        self._in_flight += 1
+
+    def answered(self, now: float) -> None:
+        """Record that a send granted earlier was answered (or failed) at `now`."""
+        self._in_flight = max(self._in_flight - 1, 0)
+        self._answered.append(now)
 
 
 @dataclass
@@ -182,6 +198,20 @@ class SendBudget:
         finally:
             if waiter in self._waiters:  # cancelled while waiting
                 self._waiters.remove(waiter)
+
+    def answered(self) -> None:
+        """Record that a granted send got its answer (or failed): its place in the window starts to expire."""
+        self._bot.answered(self._now())
+        self._changed.set()
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat: str | None, lane: Lane | None = None) -> AsyncIterator[None]:
+        """Hold a send's turn for the block: acquired on entry, answered on exit."""
+        await self.acquire(chat, lane)
+        try:
+            yield
+        finally:
+            self.answered()
 
     def paused_for(self, chat: str | None = None) -> float:
         """Return how long sends to `chat` (or any, when None) must still wait because of a 429."""
@@ -228,7 +258,7 @@ class SendBudget:
             if waiter is not None and at <= now:
                 self._grant(waiter, now)
                 continue
-            if waiter is None:  # only sends already given up on: wait for a new one
+            if waiter is None or math.isinf(at):  # wait for a new send, or for one in flight to be answered
                 await self._changed.wait()
             else:
                 await self._wait(at - now)

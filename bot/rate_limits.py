@@ -50,3 +50,5 @@ class BudgetRateLimiter(BaseRateLimiter[int]):
             seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
             self.budget.flooded(chat, seconds)
             raise
+        finally:
+            self.budget.answered()

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.budget import FloodWait, Lane, Scope, SendBudget, lane_of
+from bot.budget import WINDOW, FloodWait, Lane, Scope, SendBudget, lane_of
 from village.outbox import Priority
 
 
@@ -44,8 +44,8 @@ async def grants(fake: FakeTime, sends: SendBudget, wanted: list[tuple[str, Lane
     granted: list[tuple[str, float]] = []
 
     async def one(chat: str, lane: Lane) -> None:
-        await sends.acquire(chat, lane)
-        granted.append((chat, round(fake.now, 3)))
+        async with sends.slot(chat, lane):  # answered at once
+            granted.append((chat, round(fake.now, 3)))
 
     tasks = [asyncio.create_task(one(chat, lane)) for chat, lane in wanted]
     await asyncio.gather(*tasks)
@@ -75,7 +75,8 @@ async def test_a_reply_during_a_broadcast_takes_the_next_token(fake: FakeTime) -
     await fake.reaches(0.95)
     asked = fake.now
 
-    await sends.acquire("r", Lane.REPLY)
+    async with sends.slot("r", Lane.REPLY):
+        pass
 
     assert fake.now - asked <= 0.1 + 1e-9
     assert len(await broadcast) == 20
@@ -153,3 +154,17 @@ async def test_a_send_waiting_in_a_chat_that_gets_paused_is_refused(fake: FakeTi
 
 def test_bulk_messages_are_broadcasts_and_the_rest_personal() -> None:
     assert [lane_of(p) for p in Priority] == [Lane.PERSONAL, Lane.PERSONAL, Lane.BROADCAST]
+
+
+async def test_sends_in_flight_keep_their_place_until_a_second_after_their_answer(fake: FakeTime) -> None:
+    sends = budget(fake, per_second=2)
+    await sends.acquire("a", Lane.BROADCAST)
+    await sends.acquire("b", Lane.BROADCAST)  # both in flight, unanswered
+    third = asyncio.create_task(sends.acquire("c", Lane.BROADCAST))
+    await fake.sleep(3)  # however long: nothing answered, nothing more may go
+
+    assert not third.done()
+    answered_at = fake.now
+    sends.answered()
+    await third
+    assert fake.now == pytest.approx(answered_at + WINDOW)
