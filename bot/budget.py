@@ -195,6 +195,10 @@ class SendBudget:
             self._pump = asyncio.create_task(self._serve(), name="send-budget")
         try:
             await waiter.future
+        except asyncio.CancelledError:
+            if waiter.future.done() and not waiter.future.cancelled():  # granted, but it will not be sent
+                self.answered()
+            raise
         finally:
             if waiter in self._waiters:  # cancelled while waiting
                 self._waiters.remove(waiter)

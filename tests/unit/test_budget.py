@@ -168,3 +168,17 @@ async def test_sends_in_flight_keep_their_place_until_a_second_after_their_answe
     sends.answered()
     await third
     assert fake.now == pytest.approx(answered_at + WINDOW)
+
+
+async def test_a_send_cancelled_once_granted_gives_its_place_back(fake: FakeTime) -> None:
+    sends = budget(fake, per_second=1)
+    granted_then_cancelled = asyncio.create_task(sends.acquire("a", Lane.BROADCAST))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the budget grants it; the task has not resumed yet
+    granted_then_cancelled.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await granted_then_cancelled
+    await asyncio.wait_for(sends.acquire("b", Lane.BROADCAST), 5)  # a leaked place would block it for ever
+
+    assert sends.granted[Lane.BROADCAST] == 2
