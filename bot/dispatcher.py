@@ -11,7 +11,8 @@ person or, for bulk rows, as a broadcast: direct replies go first and broadcasts
 is left of Telegram's rate. With `pacing = "fixed"` the outbox also keeps to
 `rate_per_second`. Urgent rows are claimed first. One person's messages go one at a time,
 in the order queued (a report's photos, then its card). A flood wait for the whole bot
-holds claiming; one for a chat puts back that chat's message only.
+holds claiming; one for a chat holds that chat's message only (waited out in place when short,
+put back in the queue otherwise).
 """
 
 from __future__ import annotations
