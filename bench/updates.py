@@ -160,9 +160,10 @@ class RoundTrips:
         self.count += 1
 
 
-async def hemei_phases(url: str, count: int, rounds: int, media: Path) -> list[Phase]:
+async def hemei_phases(url: str, count: int, rounds: int, media: Path, concurrent: int = 1) -> list[Phase]:
     """Run each step's closed loop against the real bot; one resident first, then all of them."""
-    environ = {"HEMEI_TELEGRAM__MAX_PER_SECOND": "1000", "HEMEI_MEDIA__DIR": str(media)}
+    environ = {"HEMEI_TELEGRAM__MAX_PER_SECOND": "1000", "HEMEI_MEDIA__DIR": str(media),
+               "HEMEI_TELEGRAM__CONCURRENT_UPDATES": str(concurrent)}
     phases = []
     async with running_bot(url, environ=environ) as bot:
         trips = RoundTrips(bot.runtime.database)

@@ -11,9 +11,10 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, CallbackContext, Defaults, TypeHandler
+from telegram.ext import Application, CallbackContext, Defaults, TypeHandler
 
 from bot.broadcasts import ProgressReporter
+from bot.budget import SendBudget
 from bot.callback_tokens import CallbackTokens
 from bot.config import Config, ConfigError
 from bot.direct_replies import DirectReplies
@@ -24,9 +25,11 @@ from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.leadership import Leadership
 from bot.media import MediaKeeper
+from bot.rate_limits import BudgetRateLimiter
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from bot.telegram_layout import messages
+from bot.update_order import PerPersonOrder
 from bot.webhook import WebhookServer
 from handlers import registry
 from handlers.engine import Engine
@@ -78,6 +81,7 @@ class Runtime:
     broadcasts: ProgressReporter
     replies: DirectReplies
     media: MediaKeeper
+    budget: SendBudget
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     webhook: WebhookServer | None = None
     leadership: Leadership | None = None
@@ -195,22 +199,28 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         raise ConfigError("telegram.token is empty: set it in the config file or HEMEI_TELEGRAM__TOKEN "
                           "(or try `hemei demo`, which needs none)")
     clock = clock or SystemClock()
+    for problem in config.ignored_keys():
+        log.warning("configuration: %s", problem)
+    telegram = config.telegram
+    budget = SendBudget(telegram.max_per_second, telegram.chat_per_second, telegram.chat_burst)
     application = (
         Application.builder()
         .token(token)
-        .base_url(config.telegram.base_url)
-        .base_file_url(config.telegram.base_file_url)
-        # Telegram's overall limit; RetryAfter goes to the dispatcher, which reschedules the message.
-        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_per_second, max_retries=0))
+        .base_url(telegram.base_url)
+        .base_file_url(telegram.base_file_url)
+        # Every call to a chat takes its turn in the budget; a 429 goes back to the sender, which retries
+        # (a direct reply) or reschedules the message (the outbox).
+        .rate_limiter(BudgetRateLimiter(budget))
         .defaults(Defaults(tzinfo=config.timezone))
         .job_queue(None)  # our own APScheduler runs the jobs
+        .concurrent_updates(PerPersonOrder(telegram.concurrent_updates) if telegram.concurrent_updates > 1 else False)
         .build()
     )
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
     media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
     channel = TelegramChannel(application, CallbackTokens(database, clock, token), media)
-    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
+    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox, budget)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
@@ -219,10 +229,9 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
-    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
-                            on_flood=dispatcher.hold, split=messages)
+    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake, split=messages)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies, media)
+                      broadcasts, replies, media, budget)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime

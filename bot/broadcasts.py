@@ -16,6 +16,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 
+from bot.budget import Lane, sending_as
 from bot.channels import Channel, DeliveryError, PermanentError, UnreachableError
 from bot.config import Config
 from handlers.context import Renderer
@@ -90,7 +91,8 @@ class ProgressReporter:
         if channel is None:
             return True
         try:
-            await channel.send(edit.message.chat_ref, rendered, edit_ref=edit.message.message_ref)
+            with sending_as(Lane.PERSONAL):  # the author's own progress: after replies, before broadcasts
+                await channel.send(edit.message.chat_ref, rendered, edit_ref=edit.message.message_ref)
         except (PermanentError, UnreachableError) as error:
             log.info("progress message of notice %s cannot be edited: %s", edit.notice_id, error)
             return True

@@ -65,6 +65,11 @@ class TelegramSettings(_Section):
     base_file_url: str = "https://api.telegram.org/file/bot"
     bot_username: str = ""
     max_per_second: float = Field(default=30, gt=0, le=1000)
+    # Telegram's limit in one chat: about one message a second, with short bursts.
+    chat_per_second: float = Field(default=1, gt=0, le=1000)
+    chat_burst: int = Field(default=3, ge=1, le=100)
+    # Updates handled at once (of different people; one person's always in order). 1: one at a time.
+    concurrent_updates: int = Field(default=1, ge=1, le=256)
     mode: Literal["polling", "webhook"] = "polling"
     webhook: WebhookSettings = WebhookSettings()
 
@@ -86,8 +91,14 @@ class DatabaseSettings(_Section):
 
 
 class OutboxSettings(_Section):
-    """Pacing of queued messages; keep the rate under Telegram's 30/s so replies have room."""
+    """Pacing of queued messages.
 
+    `budget` (the default): one budget of `telegram.max_per_second` shared by priority, replies
+    first, broadcasts taking what is left. `fixed`: the outbox keeps to `rate_per_second`, below
+    Telegram's rate, and replies have the rest (the pacing before the budget).
+    """
+
+    pacing: Literal["budget", "fixed"] = "budget"
     rate_per_second: float = Field(default=20, gt=0, le=1000)
     max_in_flight: int = Field(default=8, ge=1, le=100)
     max_attempts: int = Field(default=6, ge=1, le=50)
@@ -143,10 +154,19 @@ class Config(BaseSettings, VillageSettings):
 
     @model_validator(mode="after")
     def _leave_room_for_replies(self) -> Config:
-        if self.outbox.rate_per_second >= self.telegram.max_per_second:
-            raise ValueError("outbox.rate_per_second must stay below telegram.max_per_second, "
-                             "or replies to residents would queue behind broadcasts")
+        if self.outbox.pacing == "fixed" and self.outbox.rate_per_second >= self.telegram.max_per_second:
+            raise ValueError("outbox.rate_per_second must stay below telegram.max_per_second with "
+                             'outbox.pacing = "fixed", or replies to residents would queue behind broadcasts')
         return self
+
+    def ignored_keys(self) -> list[str]:
+        """Name the keys set but without effect: a fixed outbox rate from a config older than the budget."""
+        written = self.outbox.model_fields_set
+        if "rate_per_second" in written and "pacing" not in written:
+            return ['outbox.rate_per_second is ignored: outbox.pacing = "budget" gives the outbox whatever '
+                    'replies leave of telegram.max_per_second; remove the key, or set outbox.pacing = "fixed" '
+                    "to keep a fixed rate"]
+        return []
 
     @field_validator("schedules")
     @classmethod

@@ -87,7 +87,7 @@ class DirectReplies:
                 await self._channel.send(event.chat_ref, reply, edit_ref=event.message_ref)
                 return Outcome.SENT
             except RateLimitedError as error:
-                self._on_flood(error.retry_after)  # the outbox must wait too, or it meets the same wait
+                self._on_flood(error.retry_after)
                 wait = error.retry_after.total_seconds()
                 if wait > self._settings.max_wait_seconds:
                     return Outcome.LATER

@@ -6,10 +6,13 @@ requeues it flagged `resent`, so the only messages that can arrive twice are the
 ones in flight at the crash (at most `max_in_flight`). A graceful stop waits for
 in-flight sends to be recorded: nothing is sent twice.
 
-The pace (`rate_per_second`, default 20) stays under Telegram's 30 msg/s so that
-direct replies to residents, which share the bot's rate limiter, never queue
-behind a broadcast; urgent rows go first. One person's messages go one at a time,
-in the order queued (a report's photos, then its card).
+Each send waits its turn in the bot's send budget (bot/budget.py), as a message to one
+person or, for bulk rows, as a broadcast: direct replies go first and broadcasts take what
+is left of Telegram's rate. With `pacing = "fixed"` the outbox also keeps to
+`rate_per_second`. Urgent rows are claimed first. One person's messages go one at a time,
+in the order queued (a report's photos, then its card). A flood wait for the whole bot
+holds claiming; one for a chat holds that chat's message only (waited out in place when short,
+put back in the queue otherwise).
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
 
+from bot.budget import SendBudget, lane_of, sending_as
 from bot.channels import (
     Channel,
     DeliveryError,
@@ -38,24 +41,29 @@ from village.outbox import OutboxItem, retry_delay
 
 log = logging.getLogger(__name__)
 
+# A flood wait of one chat up to this long is waited out by the send's own task (it holds one
+# in-flight slot); a longer one, or the whole bot's, puts the message back in the queue.
+_CHAT_WAIT_SECONDS = 5.0
+_CHAT_WAITS = 3
+
 
 class Dispatcher:
     """Drains the outbox through the channels."""
 
     def __init__(self, database: Database, channels: Mapping[str, Channel], clock: Clock,
-                 settings: OutboxSettings) -> None:
+                 settings: OutboxSettings, budget: SendBudget) -> None:
         self._database = database
         self._channels = channels
         self._clock = clock
         self._settings = settings
-        self._limiter = AsyncLimiter(settings.rate_per_second, 1)
+        self._budget = budget
+        self._limiter = AsyncLimiter(settings.rate_per_second, 1) if settings.pacing == "fixed" else None
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()  # identities with a message in flight: theirs go one at a time
-        self._paused_until = 0.0
         self.resent_after_crash = 0
 
     async def start(self) -> None:
@@ -127,7 +135,8 @@ class Dispatcher:
                 await waiter
 
     async def _respect_pause(self) -> None:
-        delay = self._paused_until - asyncio.get_running_loop().time()
+        """Claim nothing while the whole bot waits out a 429: every send would be refused."""
+        delay = self._budget.paused_for()
         if delay > 0:
             await asyncio.sleep(delay)
 
@@ -140,13 +149,27 @@ class Dispatcher:
         try:
             if channel is None:
                 raise PermanentError(f"no channel {item.channel!r}")
-            async with self._limiter:
-                await channel.send(item.chat_ref, from_payload(dict(item.payload)))
+            await self._send(channel, item)
         except DeliveryError as error:
             await self._record_failure(item, error)
             return
         async with self._database.transaction() as store:
             await store.outbox.mark_sent(item.id, self._clock.now())
+
+    async def _send(self, channel: Channel, item: OutboxItem) -> None:
+        """Send, waiting out a short flood wait of this chat alone in place (cheaper than a reschedule)."""
+        for attempt in range(_CHAT_WAITS + 1):
+            try:
+                async with self._limiter or contextlib.nullcontext():
+                    with sending_as(lane_of(item.priority)):
+                        await channel.send(item.chat_ref, from_payload(dict(item.payload)))
+                return
+            except RateLimitedError as error:
+                wait = error.retry_after.total_seconds()
+                if self._budget.paused_for() > 0 or wait > _CHAT_WAIT_SECONDS or attempt == _CHAT_WAITS \
+                        or self._stopping:
+                    raise
+                await asyncio.sleep(wait)
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
         if isinstance(error, UnreachableError):
@@ -154,8 +177,7 @@ class Dispatcher:
             return
         now = self._clock.now()
         async with self._database.transaction() as store:
-            if isinstance(error, RateLimitedError):
-                self.hold(error.retry_after)
+            if isinstance(error, RateLimitedError):  # the budget knows the wait's scope; this row waits it out
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
                 await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))
@@ -170,8 +192,3 @@ class Dispatcher:
             if stop_identity:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
-
-    def hold(self, delay: timedelta) -> None:
-        """Hold every send for `delay`: a flood wait applies to the whole bot (also one a direct reply met)."""
-        until = asyncio.get_running_loop().time() + delay.total_seconds()
-        self._paused_until = max(self._paused_until, until)

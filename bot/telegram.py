@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -109,7 +108,6 @@ class TelegramChannel:
         self._bot = application.bot
         self._tokens = tokens
         self._files = KeptFiles(media, CHANNEL) if media is not None else None  # sent by cached file_id, else uploaded
-        self._flood_until = 0.0  # monotonic time until which Telegram asked the whole bot to wait
 
     async def restore(self, event: Event) -> Event:
         """Return a button press with the payload its (possibly shortened) data stands for."""
@@ -120,12 +118,9 @@ class TelegramChannel:
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply; Telegram errors become the channel's delivery errors.
 
-        During a flood wait every send fails at once with the time left, without asking Telegram:
-        the wait applies to the whole bot, and the direct replies and the outbox share this channel.
+        During a flood wait the bot's rate limiter (bot/rate_limits.py) refuses sends in its scope
+        at once with the time left, without asking Telegram.
         """
-        waiting = self._flood_until - time.monotonic()
-        if waiting > 0:
-            raise RateLimitedError(timedelta(seconds=waiting))
         try:
             await self._send(int(chat_ref), await self._shortened(reply), edit_ref)
         except Forbidden as error:
@@ -133,7 +128,6 @@ class TelegramChannel:
         except RetryAfter as error:
             retry = error.retry_after
             wait = retry if isinstance(retry, timedelta) else timedelta(seconds=retry)
-            self._flood_until = max(self._flood_until, time.monotonic() + wait.total_seconds())
             raise RateLimitedError(wait) from error
         except BadRequest as error:  # a subclass of NetworkError, but retrying will not help
             raise PermanentError(str(error)) from error

@@ -34,8 +34,7 @@ from village.settings import VillageSettings
 DEMO_ENVIRONMENT = {
     "HEMEI_QUIET_HOURS__START": "00:00",
     "HEMEI_QUIET_HOURS__END": "00:00",
-    "HEMEI_TELEGRAM__MAX_PER_SECOND": "200",
-    "HEMEI_OUTBOX__RATE_PER_SECOND": "150",
+    "HEMEI_TELEGRAM__MAX_PER_SECOND": "200",  # the outbox takes whatever the demo's replies leave of it
 }
 
 

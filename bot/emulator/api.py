@@ -3,8 +3,9 @@
 It speaks enough of the real protocol for python-telegram-bot's own HTTP layer:
 getMe, getUpdates (long polling), the send and edit methods, callback answers,
 getFile and file downloads. Failures can be injected: a user who blocked the
-bot (403), a flood wait (429 with retry_after), a per-second send limit, and a
-script of faults (bot/emulator/faults.py) served to the next matching calls.
+bot (403), a flood wait (429 with retry_after) for the bot or for one chat,
+Telegram's limits (sends per second overall, and per chat with short bursts),
+and a script of faults (bot/emulator/faults.py) served to the next matching calls.
 """
 
 from __future__ import annotations
@@ -103,6 +104,12 @@ class FakeBotApi:
         self.flood_once: dict[int, int] = {}
         self.fail_once: dict[int, int] = {}  # chat id -> HTTP status of one failed send (e.g. 502)
         self.max_sends_per_second: float | None = None
+        self.chat_limit: tuple[float, int] | None = None  # (sends per second, burst) in one chat, like Telegram's
+        self.chat_flood_until: dict[int, float] = {}  # chat -> sends to it before this time are refused again
+        self.early_chat_calls = 0  # sends to a chat that did not wait out its own flood wait
+        self.refused = 0  # 429 answers of every kind
+        self.refused_in_chats = 0  # of which for one chat's limit or flood wait
+        self._chat_tokens: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when counted)
         self.faults = FaultPlan()
         self.flood_until = 0.0  # after a scripted flood wait, sends before this time are refused again
         self.flood_grace = 0.0  # sends this soon after a flood answer were already on their way: not early
@@ -243,6 +250,7 @@ class FakeBotApi:
         now = time.monotonic()
         if method in SEND_METHODS and now < self.flood_until:
             self.early_calls += now >= self._flood_answered + self.flood_grace
+            self.refused += 1
             wait = self.flood_until - now
             raise ApiError(429, f"Too Many Requests: retry after {wait:.2f}", {"retry_after": wait})
         fault = self.faults.take(method)
@@ -252,6 +260,7 @@ class FakeBotApi:
             raise ConnectionDropped()
         if fault.kind is FaultKind.FLOOD:
             self.flood_until, self._flood_answered = now + fault.retry_after, now
+            self.refused += 1
             raise ApiError(429, fault.description, {"retry_after": fault.retry_after})
         raise ApiError(fault.status, fault.description)
 
@@ -317,15 +326,34 @@ class FakeBotApi:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if chat_id in self.fail_once:
             raise ApiError(self.fail_once.pop(chat_id), "Bad Gateway")
-        if chat_id in self.flood_once:
-            retry = self.flood_once.pop(chat_id)
-            raise ApiError(429, f"Too Many Requests: retry after {retry}", {"retry_after": retry})
+        now = time.monotonic()
+        if chat_id in self.flood_once:  # one chat's flood wait: refused again until it ends
+            self._flood_chat(chat_id, now, self.flood_once.pop(chat_id))
+        if now < self.chat_flood_until.get(chat_id, 0.0):
+            self.early_chat_calls += 1
+            self._flood_chat(chat_id, now, self.chat_flood_until[chat_id] - now)
         if self.max_sends_per_second is not None:
-            now = time.monotonic()
             while self._recent_sends and self._recent_sends[0] < now - 1:
                 self._recent_sends.popleft()
             if len(self._recent_sends) >= self.max_sends_per_second:
+                self.refused += 1
                 raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        if self.chat_limit is not None:
+            self._take_chat_token(chat_id, now, *self.chat_limit)
+
+    def _take_chat_token(self, chat_id: int, now: float, rate: float, burst: int) -> None:
+        tokens, counted = self._chat_tokens.get(chat_id, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - counted) * rate)
+        if tokens < 1:
+            self._chat_tokens[chat_id] = (tokens, now)
+            self._flood_chat(chat_id, now, (1 - tokens) / rate)
+        self._chat_tokens[chat_id] = (tokens - 1, now)
+
+    def _flood_chat(self, chat_id: int, now: float, wait: float) -> None:
+        self.chat_flood_until[chat_id] = max(self.chat_flood_until.get(chat_id, 0.0), now + wait)
+        self.refused += 1
+        self.refused_in_chats += 1
+        raise ApiError(429, f"Too Many Requests: retry after {wait:.2f}", {"retry_after": wait})
 
     def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])

@@ -43,6 +43,10 @@ def emulator_config(api: FakeBotApi, database_url: str, environ: Mapping[str, st
         "HEMEI_TELEGRAM__BASE_FILE_URL": api.base_file_url,
         "HEMEI_TELEGRAM__BOT_USERNAME": api.username,
         "HEMEI_DATABASE__URL": database_url,
+        # The emulator has no per-chat limit unless a test sets one (`api.chat_limit`); such a test
+        # gives the bot Telegram's figures too. Otherwise a person's queued messages need not wait.
+        "HEMEI_TELEGRAM__CHAT_PER_SECOND": "1000",
+        "HEMEI_TELEGRAM__CHAT_BURST": "100",
         **(environ or {}),
     })
 

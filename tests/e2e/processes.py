@@ -22,9 +22,10 @@ def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: i
     path.write_text("\n".join([
         "[telegram]", f'token = "{api.token}"', f'base_url = "{api.base_url}"',
         f'base_file_url = "{api.base_file_url}"', f'bot_username = "{api.username}"', "max_per_second = 380",
+        "chat_per_second = 1000", "chat_burst = 100",  # the emulator has no per-chat limit here
         "[database]", f'url = "{db_url}"',
         "[media]", f'dir = "{folder / "media"}"',
-        "[outbox]", "rate_per_second = 300", f"max_in_flight = {max_in_flight}",
+        "[outbox]", 'pacing = "budget"', f"max_in_flight = {max_in_flight}",
         "[quiet_hours]", 'start = "00:00"', 'end = "00:00"',
         "[logging]", f'level = "{log_level}"',
         *extra,

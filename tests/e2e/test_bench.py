@@ -10,7 +10,8 @@ from bench.__main__ import main
 
 PER_UPDATE = {"updates_per_second", "p50_ms", "p90_ms", "p99_ms", "round_trips_per_update"}
 BROADCAST = {"recipients", "completion_s", "bound_s", "completion_over_bound", "reply_idle_p50_ms",
-             "reply_during_p50_ms", "reply_during_max_ms"}
+             "reply_during_p50_ms", "reply_during_p99_ms", "reply_during_max_ms", "missed", "duplicated",
+             "refused_429"}
 
 
 def test_the_benchmark_prints_every_figure_in_a_table_and_as_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -24,7 +25,9 @@ def test_the_benchmark_prints_every_figure_in_a_table_and_as_json(capsys: pytest
     assert all(PER_UPDATE | {"vs_echo"} <= row.keys() and row["updates_per_second"] > 0 for row in found["hemei"])
     assert all(row["round_trips_per_update"] > 0 for row in found["hemei"])
     assert found["broadcast"].keys() >= BROADCAST
+    assert (found["broadcast"]["missed"], found["broadcast"]["duplicated"]) == (0, 0)
+    assert found["broadcast"]["replies_during"] > 0
     table = "\n".join(lines[:-1])
     for label in ("updates/s", "vs echo", "p99 ms", "db trips/update", "/menu", "/score", "report", "broadcast to",
-                  "reply latency"):
+                  "reply latency", "p99", "target", "missed", "sent twice"):
         assert label in table
