@@ -40,7 +40,7 @@ from storage.tables.foundation import (
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
 from storage.tables.scheduling import job_slots
-from storage.tables.wechat import wechat_tokens
+from storage.tables.wechat import wechat_inbound, wechat_offers, wechat_tokens
 
 __all__ = [
     "appeals",
@@ -82,5 +82,7 @@ __all__ = [
     "topic_supports",
     "topics",
     "villages",
+    "wechat_inbound",
+    "wechat_offers",
     "wechat_tokens",
 ]
