@@ -25,8 +25,10 @@ from aiolimiter import AsyncLimiter
 from bot.channels import (
     Channel,
     DeliveryError,
+    NotReachableNowError,
     PermanentError,
     RateLimitedError,
+    RoutePausedError,
     TemporaryError,
     UnreachableError,
 )
@@ -149,12 +151,14 @@ class Dispatcher:
             await store.outbox.mark_sent(item.id, self._clock.now())
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
-        if isinstance(error, UnreachableError):
-            await self._record_blocked(item, str(error), stop_identity=True)
+        if isinstance(error, UnreachableError | NotReachableNowError):
+            await self._record_blocked(item, str(error), stop_identity=isinstance(error, UnreachableError))
             return
         now = self._clock.now()
         async with self._database.transaction() as store:
-            if isinstance(error, RateLimitedError):
+            if isinstance(error, RoutePausedError):
+                await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
+            elif isinstance(error, RateLimitedError):
                 self.hold(error.retry_after)
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:

@@ -13,6 +13,22 @@ from village.media import MediaKind, MediaPolicy, StoredMedia
 _EXTENSIONS = {MediaKind.PHOTO: ".jpg", MediaKind.VOICE: ".ogg", MediaKind.DOCUMENT: ".bin"}
 
 
+class Downloads:
+    """Routes a download to the channel a file reference comes from: a prefix names the channel."""
+
+    def __init__(self, default: Downloader | None, by_prefix: dict[str, Downloader]) -> None:
+        self._default, self._by_prefix = default, by_prefix
+
+    async def download(self, file_ref: str) -> bytes:
+        """Return the file's bytes from its channel."""
+        for prefix, downloader in self._by_prefix.items():
+            if file_ref.startswith(prefix):
+                return await downloader.download(file_ref)
+        if self._default is None:
+            raise LookupError(f"no channel serves the file reference {file_ref[:20]!r}")
+        return await self._default.download(file_ref)
+
+
 class MediaKeeper:
     """Saves files under `root/<kind>/<sha256-prefix>/<sha256><ext>`; the same file is stored once."""
 

@@ -18,12 +18,12 @@ DONE = "done"
 
 @dataclass(frozen=True)
 class InboundRow:
-    """One push: its raw XML, and once done the passive reply given (None: `success`)."""
+    """One push: the input as JSON, and once done the passive reply given (None: `success`)."""
 
     id: int
     dedup_key: str
     open_id: str
-    xml: str
+    input: str
     done: bool
     passive: str | None
 
@@ -40,9 +40,9 @@ class Offer:
 class WechatInboundRepository(Repository):
     """Pushes by their dedup key: recorded before handling, marked done with the step."""
 
-    async def record(self, dedup_key: str, open_id: str, xml: str, now: datetime) -> InboundRow:
+    async def record(self, dedup_key: str, open_id: str, content: str, now: datetime) -> InboundRow:
         """Record a push unless it is known; return its row (new or as it was)."""
-        await self._insert_ignore(wechat_inbound, {"dedup_key": dedup_key, "open_id": open_id, "xml": xml,
+        await self._insert_ignore(wechat_inbound, {"dedup_key": dedup_key, "open_id": open_id, "input": content,
                                                    "status": PENDING, "received_at": now})
         row = await self.get(dedup_key)
         assert row is not None
@@ -91,4 +91,4 @@ class WechatOfferRepository(Repository):
 
 
 def _row(row: Any) -> InboundRow:
-    return InboundRow(row.id, row.dedup_key, row.open_id, row.xml, row.status == DONE, row.passive)
+    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status == DONE, row.passive)

@@ -22,7 +22,7 @@ wechat_inbound = Table(
     Column("id", Integer, primary_key=True),
     Column("dedup_key", String(40), nullable=False, unique=True),
     Column("open_id", String(64), nullable=False),
-    Column("xml", Text, nullable=False),
+    Column("input", Text, nullable=False),
     Column("status", String(16), nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
     Column("done_at", UtcDateTime, nullable=True),

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dedup_key", sa.String(length=40), nullable=False),
         sa.Column("open_id", sa.String(length=64), nullable=False),
-        sa.Column("xml", sa.Text(), nullable=False),
+        sa.Column("input", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("received_at", storage.types.UtcDateTime(), nullable=False),
         sa.Column("done_at", storage.types.UtcDateTime(), nullable=True),
