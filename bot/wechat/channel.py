@@ -39,6 +39,7 @@ class WechatChannel:
     def __init__(self, client: WechatClient, database: Database, clock: Clock, media_root: Path) -> None:
         self._client, self._database, self._clock = client, database, clock
         self._media_root = media_root
+        self._fetched: dict[str, bytes] = {}
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply (an edit is sent as a new message: WeChat cannot edit)."""
@@ -53,9 +54,20 @@ class WechatChannel:
         except WechatApiError as error:
             raise PermanentError(str(error)) from error
 
+    async def fetch(self, file_ref: str) -> None:
+        """Download a photo or voice message a person sent (media ids live 3 days), before its step runs.
+
+        The step keeps it through `download` inside its transaction; calling WeChat from there could wait
+        on the database (a token refresh is stored) while the step holds it.
+        """
+        self._fetched[file_ref] = await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
+
     async def download(self, file_ref: str) -> bytes:
-        """Return the bytes of a photo or voice message a person sent (media ids live 3 days)."""
-        return await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
+        """Return the bytes fetched for the step (once)."""
+        try:
+            return self._fetched.pop(file_ref)
+        except KeyError:
+            raise PermanentError(f"media {file_ref} was not fetched before its step") from None
 
     async def _send(self, open_id: str, reply: Reply) -> None:
         if reply.attachment is not None:

@@ -21,6 +21,7 @@ from typing import cast
 from bot.direct_replies import lane
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
+from bot.wechat.errors import WechatApiError
 from bot.wechat.events import CHANNEL, dedup_digest, event_of
 from bot.wechat.inputs import Input, Unfollowed
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
@@ -95,6 +96,8 @@ class WechatIntake:
         if event is None:
             await self._mark_done(key, None)
             return None
+        if event.media is not None:
+            await self._fetch(event.media.file_ref)
         passive: list[str | None] = [None]
 
         async def finish(store: Store, replies: list[Reply]) -> None:
@@ -166,6 +169,12 @@ class WechatIntake:
             return reply
         path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
         return replace(reply, attachment=Attachment(attachment.kind, path=str(path), file_name=attachment.file_name))
+
+    async def _fetch(self, file_ref: str) -> None:
+        try:
+            await self._channel.fetch(file_ref)
+        except WechatApiError as error:  # expired or refused: the step says it could not keep the file
+            log.warning("could not download WeChat media: %s", error)
 
     async def _record(self, key: str, received: Input) -> InboundRow:
         async with self._database.transaction() as store:
