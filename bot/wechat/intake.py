@@ -50,7 +50,7 @@ class WechatIntake:
                  media: MediaKeeping | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
-        self._media, self._on_queued, self._passive_seconds = media, on_queued, passive_seconds
+        self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.handled = 0  # steps run, for tests and the demo
 
@@ -58,7 +58,7 @@ class WechatIntake:
         """Handle one push; return the passive reply, or None for `success`."""
         if not is_kept(received):
             return None
-        deadline = asyncio.get_running_loop().time() + self._passive_seconds
+        deadline = asyncio.get_running_loop().time() + self.passive_seconds
         key = dedup_digest(received.dedup_key)
         async with self._locks[received.open_id]:
             row = await self._record(key, received)
