@@ -1,0 +1,47 @@
+"""Replies laid out for WeChat: a turn merged, choices numbered with bizmsgmenu links, keys listed."""
+
+from __future__ import annotations
+
+from bot.wechat.rendering import fits_passive, lay_out, merge
+from handlers.replies import Attachment, AttachmentKind, Button, KeyButton, KeyRequest, Reply
+
+CHOICES = ((Button("满意", "r:1"), Button("不满意", "r:3")),)
+
+
+def test_consecutive_texts_merge_and_a_picture_stays_apart() -> None:
+    picture = Reply("", attachment=Attachment(AttachmentKind.PHOTO, path="a.png"))
+
+    merged = merge([Reply("一"), Reply("二", buttons=CHOICES), picture, Reply("三")])
+
+    assert [str(r.text) for r in merged] == ["一\n\n二", "", "三"]
+    assert merged[0].buttons == CHOICES
+
+
+def test_choices_are_numbered_lines_with_links_whose_tap_sends_the_label() -> None:
+    laid = lay_out(Reply("请评价：", buttons=CHOICES), links=True)
+
+    assert laid.text.splitlines()[2:] == [
+        '1. <a href="weixin://bizmsgmenu?msgmenucontent=满意&msgmenuid=1">满意</a>',
+        '2. <a href="weixin://bizmsgmenu?msgmenucontent=不满意&msgmenuid=2">不满意</a>']
+    assert [(o.position, o.label, o.payload) for o in laid.offers] == [(1, "满意", "r:1"), (2, "不满意", "r:3")]
+
+
+def test_keys_are_listed_and_a_location_key_is_not_a_link() -> None:
+    keyboard = ((KeyButton("📍 发送我的位置", KeyRequest.LOCATION), KeyButton("❌ 取消")),)
+
+    laid = lay_out(Reply("在哪里？", keyboard=keyboard), links=True)
+
+    assert "▪ 📍 发送我的位置" in laid.text.splitlines()
+    assert '▪ <a href="weixin://bizmsgmenu?msgmenucontent=❌ 取消&msgmenuid=k2">❌ 取消</a>' in laid.text
+    assert laid.offers == ()
+
+
+def test_a_label_cannot_break_out_of_its_link() -> None:
+    laid = lay_out(Reply("", buttons=((Button('a"><script>', "x"),),)), links=True)
+
+    assert "<script>" not in laid.text
+
+
+def test_a_passive_reply_holds_at_most_2048_bytes() -> None:
+    assert fits_passive("字" * 682)  # 2,046 bytes
+    assert not fits_passive("字" * 683)
