@@ -16,6 +16,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from typing import cast
 
 from bot.direct_replies import lane
@@ -41,6 +42,7 @@ from village.ports import Store
 log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 3.5  # a step done by then answers passively; the callback itself gives up at 4 s
+INBOUND_MEMORY = timedelta(days=7)  # WeChat retries within seconds; a week leaves room to look into a push
 
 
 class WechatIntake:
@@ -75,7 +77,9 @@ class WechatIntake:
             await self._queue_late(received, [Reply(reply.text)])
 
     async def recover(self) -> int:
-        """Handle again the pushes a previous process left pending; return how many."""
+        """Handle again the pushes a previous process left pending; return how many. Forget old done ones."""
+        async with self._database.transaction() as store:
+            await WechatInboundRepository(store.connection).prune(self._clock.now() - INBOUND_MEMORY)
         rows = await self._pending(None)
         for row in rows:
             async with self._locks[row.open_id]:

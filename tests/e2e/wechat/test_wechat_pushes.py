@@ -10,10 +10,12 @@ from sqlalchemy import func, select
 
 from bot.wechat.fake.harness import FAKE_AES_KEY, WechatHarness
 from bot.wechat.fake.pushes import PushAccount, Pusher
+from handlers.replies import Reply, to_payload
 from storage.database import Database
 from storage.tables import identities, outbox, wechat_inbound
 from tests.e2e.wechat.conftest import WANG, join, number_of
 from village.clock import ManualClock
+from village.outbox import MessageKind, NewMessage
 
 PHOTO = b"\xff\xd8\xff\xe0-photo-of-rubbish"
 
@@ -84,3 +86,23 @@ async def test_unfollowing_marks_the_person_unreachable_and_following_again_rest
     assert gone.unreachable_since is not None
     assert returned.unreachable_since is None
     assert "欢迎回来" in back.text
+
+
+async def test_a_message_for_a_closed_window_is_dropped_without_marking_the_person_unreachable(
+        wx: WechatHarness, database: Database, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    clock.advance(timedelta(hours=49))  # the 48-hour window of the person's last message has closed
+    async with database.transaction() as store:
+        identity = await store.identities.seen("wechat", WANG, chat_ref=WANG, display_name="", now=clock.now())
+        await store.outbox.add_many([NewMessage("notice:1>i1", identity.id, to_payload(Reply("村务通知")),
+                                                kind=MessageKind.NOTICE_BROADCAST)], clock.now())
+
+    await wx.runtime.settle()
+
+    async with database.transaction() as store:
+        status = (await store.connection.execute(select(outbox.c.status))).scalar()
+        after = await store.identities.get(identity.id)
+    assert status == "blocked"
+    assert after is not None
+    assert after.unreachable_since is None
+    assert wx.new_messages(WANG) == []
