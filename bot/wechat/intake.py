@@ -109,6 +109,8 @@ class WechatIntake:
 
         try:
             await self._engine.handle(event, then=finish)
+            if passive[0] is None:
+                self._on_queued()  # committed now: the dispatcher can see the replies
         except Exception:  # the step failed: apologise once, and never run it again on a retry
             log.exception("WeChat push %s failed", key)
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
@@ -138,7 +140,6 @@ class WechatIntake:
                                batch=lane(identity.id), kind=MessageKind.REPLY_FALLBACK)
                     for index, reply in enumerate(replies)]
         await store.outbox.add_many(messages, now)
-        asyncio.get_running_loop().call_soon(self._on_queued)  # after the commit, when the dispatcher can see them
 
     async def _queue_late(self, received: Input, replies: Sequence[Reply]) -> None:
         event = event_of(received)
@@ -146,6 +147,7 @@ class WechatIntake:
             return
         async with self._database.transaction() as store:
             await self._queue(store, event, f"{dedup_digest(received.dedup_key)}:late", replies)
+        self._on_queued()
 
     async def _unfollowed(self, received: Unfollowed, key: str) -> None:
         """Nothing can reach someone who unfollowed: mark them unreachable until they follow again."""
