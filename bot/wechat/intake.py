@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from typing import cast
@@ -53,7 +53,7 @@ class WechatIntake:
                  passive_seconds: float = PASSIVE_SECONDS) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._turns = PersonLocks()
         self.handled = 0  # steps run, for tests and the demo
 
     async def __call__(self, received: Input) -> PassiveReply | None:
@@ -62,7 +62,7 @@ class WechatIntake:
             return None
         deadline = asyncio.get_running_loop().time() + self.passive_seconds
         key = dedup_digest(received.dedup_key)
-        async with self._locks[received.open_id]:
+        async with self._turns.of(received.open_id):
             row = await self._record(key, received)
             if row.done:  # a retry: its first answer may have been lost on the way
                 return await self._passive(row.passive)
@@ -82,7 +82,7 @@ class WechatIntake:
             await WechatInboundRepository(store.connection).prune(self._clock.now() - INBOUND_MEMORY)
         rows = await self._pending(None)
         for row in rows:
-            async with self._locks[row.open_id]:
+            async with self._turns.of(row.open_id):
                 current = await self._pending(row.open_id)
                 if any(r.id == row.id for r in current):
                     await self._handle(decode(row.input), row.dedup_key, deadline=None)
@@ -194,6 +194,28 @@ class WechatIntake:
     async def _mark_done(self, key: str, passive: str | None) -> None:
         async with self._database.transaction() as store:
             await WechatInboundRepository(store.connection).mark_done(key, self._clock.now(), passive)
+
+
+class PersonLocks:
+    """One lock per person, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def of(self, open_id: str) -> AsyncIterator[None]:
+        """Hold the person's lock: their inputs are handled one at a time, in arrival order."""
+        lock, users = self._locks.get(open_id, (asyncio.Lock(), 0))
+        self._locks[open_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[open_id]
+            if users == 1:
+                del self._locks[open_id]
+            else:
+                self._locks[open_id] = (lock, users - 1)
 
 
 def _passive_fits(merged: Sequence[Reply]) -> bool:
