@@ -9,18 +9,19 @@ from bot.wechat.intake import PersonLocks
 
 async def test_one_persons_turns_run_in_arrival_order_and_the_lock_is_then_forgotten() -> None:
     locks, order = PersonLocks(), []
-    release = asyncio.Event()
+    holding, release = asyncio.Event(), asyncio.Event()
 
     async def turn(name: str, wait: bool) -> None:
         async with locks.of("o_1"):
             if wait:
+                holding.set()
                 await release.wait()
             order.append(name)
 
     first = asyncio.create_task(turn("first", True))
-    await asyncio.sleep(0)  # the first holds the lock
+    await holding.wait()
     later = [asyncio.create_task(turn(n, False)) for n in ("second", "third")]
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one loop pass: both start and queue on the held lock
     release.set()
     await asyncio.gather(first, *later)
 
