@@ -103,13 +103,17 @@ class WechatIntake:
         if event.media is not None:
             await self._fetch(event.media.file_ref)
         passive: list[str | None] = [None]
+        finished = False
 
         async def finish(store: Store, replies: list[Reply]) -> None:
-            passive[0] = await self._finish(cast(SqlStore, store), event, key, replies, deadline)
+            nonlocal finished
+            passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline), True
 
         try:
             await self._engine.handle(event, then=finish)
-            if passive[0] is None:
+            if not finished:  # the engine had handled this update already: only the row was left behind
+                await self._mark_done(key, None)
+            elif passive[0] is None:
                 self._on_queued()  # committed now: the dispatcher can see the replies
         except Exception:  # the step failed: apologise once, and never run it again on a retry
             log.exception("WeChat push %s failed", key)
