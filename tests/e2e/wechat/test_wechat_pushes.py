@@ -8,11 +8,15 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import func, select
 
+from bot.wechat.codec import encode
+from bot.wechat.events import dedup_digest
 from bot.wechat.fake.harness import FAKE_AES_KEY, WechatHarness
 from bot.wechat.fake.pushes import PushAccount, Pusher
+from bot.wechat.parsing import parse_input
 from handlers.replies import Reply, to_payload
 from storage.database import Database
 from storage.tables import identities, outbox, wechat_inbound
+from storage.wechat_inbound import WechatInboundRepository
 from tests.e2e.wechat.conftest import WANG, join, number_of
 from village.clock import ManualClock
 from village.outbox import MessageKind, NewMessage
@@ -106,3 +110,18 @@ async def test_a_message_for_a_closed_window_is_dropped_without_marking_the_pers
     assert after is not None
     assert after.unreachable_since is None
     assert wx.new_messages(WANG) == []
+
+
+async def test_a_push_left_pending_is_handled_before_the_same_persons_next_one(wx: WechatHarness,
+                                                                               database: Database) -> None:
+    await join(wx, WANG)
+    left = wx.fake.inputs.text(WANG, "📣 我要反映")  # recorded by a process that died before its step
+    async with database.transaction() as store:
+        await WechatInboundRepository(store.connection).record(
+            dedup_digest(parse_input(left.xml).dedup_key), WANG, encode(parse_input(left.xml)), wx.clock.now())
+
+    answer = await wx.says(WANG, "3")  # the third category of the question the pending push asks
+
+    assert any("是哪一类问题" in text for text in answer.later)  # its reply, by customer-service message
+    assert answer.passive is not None
+    assert "请说一说是什么问题" in answer.passive
