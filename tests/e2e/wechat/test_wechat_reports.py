@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.wechat.fake.harness import WechatHarness
 from storage.database import Database
 from tests.e2e.wechat.conftest import WANG, join, number_of
@@ -49,3 +51,16 @@ async def test_a_digit_answers_a_question_that_asks_for_typed_text(wx: WechatHar
     assert "➡️ 下一步" in described.text
     assert "垃圾/环境卫生" in review.text
     assert "\n2\n" in f"\n{review.text}\n".replace("：", "\n")
+
+
+async def test_a_voice_message_describes_the_problem_and_its_audio_is_kept(wx: WechatHarness, tmp_path: Path) -> None:
+    await join(wx, WANG)
+    categories = await wx.says(WANG, "📣 我要反映")
+    await wx.says(WANG, number_of(categories.text, "垃圾/环境卫生"))
+    media_id = wx.fake.world.add_media("voice", b"#!AMR\n-voice-of-a-villager", wx.clock.now())
+
+    described = await wx.sends(wx.fake.inputs.voice(WANG, media_id))
+
+    assert "➡️ 下一步" in described.text  # on to the photos
+    kept = [p.read_bytes() for p in (tmp_path / "media").rglob("*.amr")]
+    assert kept == [b"#!AMR\n-voice-of-a-villager"]
