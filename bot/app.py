@@ -23,12 +23,11 @@ from bot.fonts import find_cjk_font
 from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.leadership import Leadership
-from bot.media import Downloads, MediaKeeper
+from bot.media import MediaKeeper
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from bot.webhook import WebhookServer
 from bot.wechat.endpoint import WechatEndpoint
-from bot.wechat.events import MEDIA_PREFIX
 from handlers import registry
 from handlers.engine import Engine
 from handlers.replies import Reply
@@ -78,6 +77,7 @@ class Runtime:
     errors: ErrorReporter | None
     broadcasts: ProgressReporter
     replies: DirectReplies | None
+    media: MediaKeeper
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     wechat: WechatEndpoint | None = None
     webhook: WebhookServer | None = None
@@ -178,7 +178,9 @@ class Runtime:
         answering = asyncio.create_task(answer_press(update))  # its failure must not cost the press
         try:
             event = event_of(update)
-            if event is not None and self.replies is not None:
+            if event is not None and self.replies is not None and self.channel is not None:
+                # Files are copied into our store first, outside the step: the step keeps our media id.
+                event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             if self.errors is not None:
@@ -208,12 +210,11 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     application = _telegram_application(config) if token else None
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
-    channel = TelegramChannel(application) if application is not None else None
-    wechat = WechatEndpoint(config.wechat, database, clock, Path(config.media.dir)) if config.wechat.enabled else None
+    media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
+    channel = TelegramChannel(application, media) if application is not None else None
+    wechat = WechatEndpoint(config.wechat, database, clock, media) if config.wechat.enabled else None
     channels: dict[str, Channel] = {c.name: c for c in (channel, wechat and wechat.channel) if c is not None}
     dispatcher = Dispatcher(database, channels, clock, config.outbox)
-    downloads = Downloads(channel, {MEDIA_PREFIX: wechat.channel} if wechat is not None else {})
-    media = MediaKeeper(Path(config.media.dir), config.media, downloads)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
@@ -229,7 +230,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     if wechat is not None:
         wechat.attach(engine, media=media, on_queued=dispatcher.wake)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies, wechat=wechat)
+                      broadcasts, replies, media, wechat=wechat)
     if application is not None and errors is not None:
         application.add_handler(TypeHandler(Update, runtime.on_update))
         application.add_error_handler(errors.on_ptb_error)

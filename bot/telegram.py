@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 
 from bot.channels import PermanentError, RateLimitedError, TemporaryError, UnreachableError
+from bot.media import MediaKeeper
+from bot.telegram_files import KeptFiles
 from handlers.events import Contact, Event, EventKind, Location, Media
 from handlers.replies import Attachment, AttachmentKind, KeyRequest, Reply
 from village.geo import Datum
@@ -97,8 +100,10 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any],
+                 media: MediaKeeper | None = None) -> None:
         self._bot = application.bot
+        self._files = KeptFiles(media, CHANNEL) if media is not None else None  # sent by cached file_id, else uploaded
         self._flood_until = 0.0  # monotonic time until which Telegram asked the whole bot to wait
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
@@ -161,14 +166,19 @@ class TelegramChannel:
 
     async def _send_attachment(self, chat_id: int, attachment: Attachment, caption: str | None,
                                markup: Markup) -> None:
-        content: Any = attachment.file_ref or attachment.data or Path(attachment.path or "")
         senders: dict[AttachmentKind, Callable[..., Awaitable[Message]]] = {
             AttachmentKind.PHOTO: self._bot.send_photo,
             AttachmentKind.DOCUMENT: self._bot.send_document,
             AttachmentKind.VOICE: self._bot.send_voice,
         }
         extra = {"filename": attachment.file_name} if attachment.kind is AttachmentKind.DOCUMENT else {}
-        await senders[attachment.kind](chat_id, content, caption=caption, reply_markup=markup, **extra)
+        send = partial(senders[attachment.kind], chat_id, caption=caption, reply_markup=markup, **extra)
+        if attachment.media_id is None:  # made just now (a chart, an export): upload it
+            await send(attachment.data or Path(attachment.path or ""))
+            return
+        if self._files is None:
+            raise PermanentError(f"no media store to send media {attachment.media_id} from")
+        await self._files.send(attachment.media_id, send)
 
 
 def _markup(reply: Reply) -> Markup:

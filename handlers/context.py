@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from handlers.events import Event, Media
 from handlers.menu import Menu
 from handlers.replies import Reply, to_payload
-from handlers.texts import Content
-from village.errors import NotBoundError
+from handlers.texts import Content, _, lines
+from village.errors import ErrorCode, InvalidInputError, NotBoundError
 from village.media import MediaKind, StoredMedia
 from village.outbox import MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
@@ -39,10 +39,10 @@ class Downloader(Protocol):
 
 
 class MediaKeeping(Protocol):
-    """Keeps files people send (bot/media.py): downloaded, size-checked, saved on disk."""
+    """The media store (bot/media.py): files people send, kept by the adapter before the step runs."""
 
     async def keep(self, media: Media, kind: MediaKind) -> StoredMedia:
-        """Download and store the file; raise `InvalidInputError` when it is too large."""
+        """Return the kept file by our media id; raise `InvalidInputError` when it was too large to keep."""
         ...
 
     def save(self, data: bytes, kind: MediaKind, extension: str) -> Path:
@@ -85,19 +85,27 @@ class Notifier:
 
         The reply is rendered once per language and the rows are written in bulk, so that
         queueing a broadcast to thousands holds the database for a fraction of a second.
+        Linked relatives of the households reached get it too, marked as for the household (亲情代办).
         """
-        payloads: dict[str, dict[str, Any]] = {}
+        payloads: dict[tuple[str, str | None], dict[str, Any]] = {}
         messages = []
-        for identity in identities:
+        for recipient in await self._services.family_reach.recipients(list(identities), kind):
+            identity = recipient.identity
             locale = identity.locale or self._default_locale
-            if locale not in payloads:
-                payloads[locale] = to_payload(self._renderer.render(reply, locale))
+            if (locale, recipient.household) not in payloads:
+                shown = reply if recipient.household is None else for_household(reply, recipient.household)
+                payloads[locale, recipient.household] = to_payload(self._renderer.render(shown, locale))
             messages.append(NewMessage(key=f"{key}>i{identity.id}", identity_id=identity.id,
-                                       payload=payloads[locale], priority=priority, batch=batch,
-                                       kind=kind, important=important))
+                                       payload=payloads[locale, recipient.household], priority=priority,
+                                       batch=batch, kind=kind, important=important))
         queued = await self._services.outbox.enqueue_many(messages, optional=optional) if messages else 0
         self.queued += queued
         return queued
+
+
+def for_household(reply: Reply, household: str) -> Reply:
+    """Return `reply` headed for a relative who reads it on behalf of the household."""
+    return replace(reply, text=lines(_("【For the {name} household】", name=household), reply.text))
 
 
 @dataclass
@@ -131,3 +139,12 @@ class Context:
     def render(self, content: Content) -> str:
         """Render text in the language of the person writing."""
         return self.renderer.text(content, self.locale)
+
+
+async def keep_media(ctx: Context, media: Media, kind: MediaKind) -> StoredMedia:
+    """Return the file just sent, by our media id; refuse one the adapter did not keep."""
+    if ctx.media is not None:
+        return await ctx.media.keep(media, kind)
+    if media.media_id is None:  # no media store wired (some tests): nothing to keep the file by
+        raise InvalidInputError(ErrorCode.MEDIA_UNSUPPORTED)
+    return StoredMedia(media.media_id, kind, media.size or 0, media.mime_type)

@@ -151,6 +151,20 @@ MESSAGES: dict[ErrorCode, Text] = {
     ErrorCode.AUDIENCE_EMPTY: _("Please choose at least one, then tap Done."),
     ErrorCode.AUDIENCE_NOBODY: _("Nobody is in this audience. Please choose another."),
     ErrorCode.CATEGORY_NOT_MUTABLE: _("Official and urgent notices cannot be muted."),
+    ErrorCode.CARE_ALREADY_LISTED: _("{name} is already on the care list."),
+    ErrorCode.CARE_PATROL_NO_PLACE: _("Please say where the patrol went: send the location or type the place."),
+    ErrorCode.CARE_ROW_BAD_CATEGORY: _("unknown care category {value} (独居/空巢老人, 留守儿童, 残障人士 or 其他)"),
+    ErrorCode.CARE_ROW_BAD_RHYTHM: _("unknown visit rhythm {value} (每周, 每两周, 每月 or 每季度)"),
+    ErrorCode.CARE_ROW_UNKNOWN_PERSON: _("nobody called {name} in the roster of village {village} at that "
+                                         "household or phone"),
+    ErrorCode.FAMILY_CODE_UNKNOWN: _("This family invite code is not valid. Please ask the household for a new one."),
+    ErrorCode.FAMILY_CODE_EXPIRED: _("This family invite code has been used or has expired. Please ask the "
+                                     "household for a new one."),
+    ErrorCode.FAMILY_FULL: _("A household can link at most {limit} family members. Please remove one first."),
+    ErrorCode.FAMILY_ALREADY_JOINED: _("This account has already joined Hemei, so it cannot be linked as a family "
+                                       "member."),
+    ErrorCode.FAMILY_NO_ROLES: _("A family member acts for a household only and cannot hold a role."),
+    ErrorCode.FAMILY_LINK_CLOSED: _("This family link has already been decided or removed."),
 }
 
 

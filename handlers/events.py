@@ -47,13 +47,19 @@ class Location:
 
 @dataclass(frozen=True)
 class Media:
-    """A photo, voice message or file, by the channel's reference."""
+    """A photo, voice message or file.
+
+    The adapter copies it into our media store before the engine sees the event and sets `media_id`
+    (None when the file was refused, e.g. over the size limit); `file_ref` is the channel's reference,
+    for the adapter only: steps keep `media_id`.
+    """
 
     file_ref: str
     size: int | None = None
     mime_type: str | None = None
     file_name: str | None = None
     duration: int | None = None
+    media_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum, auto
 
+from handlers import family
 from handlers.callback_data import pack, unpack
 from handlers.context import Context
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
@@ -18,6 +19,7 @@ from handlers.keyboards import choice_rows, paged_rows, request_keyboard
 from handlers.replies import Button, KeyRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
+from village.family.models import CODE_PREFIX
 from village.invites import looks_like_invite_code
 from village.joining import JoinRequest
 from village.outbox import MessageKind
@@ -45,12 +47,17 @@ async def begin(ctx: Context) -> Turn:
     code = ctx.event.text.strip() if ctx.event.kind is EventKind.COMMAND or _typed_code(ctx) else ""
     if ctx.person is not None:
         return finish(Reply(_("Welcome back, {name}!", name=ctx.person.name)))
+    if code.startswith(CODE_PREFIX):  # a relative's invite (亲情代办)
+        return await family.open_code(ctx, code)
     if code:  # a wrong or expired code is said so, not silently dropped
         return await _open_invite(ctx, code)
     if ctx.event.kind is EventKind.CONTACT:
         return await receive_contact(ctx)
     if await ctx.services.store.join_requests.pending_of_identity(ctx.identity.id):
         return finish(Reply(_("Your request is waiting for the village office. We will tell you the result.")))
+    if await ctx.services.family.pending_of(ctx.identity):
+        return finish(Reply(_("Your request is waiting for the household head to confirm. We will tell you as "
+                              "soon as they do.")), menu=False)
     return goto(JoinState.CONTACT)
 
 
@@ -187,6 +194,7 @@ def build() -> Flow:
             JoinState.MEMBER: State(ask_member, receive_member),
             JoinState.VILLAGE: State(ask_village, receive_village),
             JoinState.NAME: State(ask_name, receive_name),
+            **family.JOIN_STATES,
         },
         expired=_("Joining timed out. Send /start to begin again."),
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, consultation, convention, joining, notices, reports, settings
+from handlers import approvals, care, consultation, convention, family, joining, notices, reports, settings
+from handlers.care.digest import care_section
+from handlers.care.jobs import JOBS as CARE_JOBS
 from handlers.consultation.digest import meetings_section
 from handlers.convention.digest import assessments_section
 from handlers.conversations import Flow
@@ -17,21 +19,21 @@ from handlers.reports.jobs import JOBS as REPORT_JOBS
 STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 
 # The monthly digest's sections, in the order cadres read them.
-DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, *SECTIONS)
+DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, care_section, *SECTIONS)
 
 
 @cache
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
     return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
-            *consultation.build(), *notices.build())
+            *consultation.build(), *notices.build(), *care.build(), family.build())
 
 
 @cache
 def jobs() -> tuple[JobSpec, ...]:
     """Return all scheduled jobs."""
     return (expire_job({f.name: f for f in flows()}), PRUNE_UPDATES, *REPORT_JOBS, *convention.jobs(),
-            *consultation.jobs(), digest_job(DIGEST_SECTIONS))
+            *consultation.jobs(), *CARE_JOBS, digest_job(DIGEST_SECTIONS))
 
 
 def job_names() -> frozenset[str]:

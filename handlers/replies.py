@@ -47,12 +47,12 @@ class KeyButton:
 
 @dataclass(frozen=True)
 class Attachment:
-    """An image or file: a path on disk, bytes in memory, or the channel's reference."""
+    """An image or file: a kept file by our media id, or one we just made (a path on disk or bytes)."""
 
     kind: AttachmentKind
     path: str | None = None
     data: bytes | None = None
-    file_ref: str | None = None
+    media_id: int | None = None
     file_name: str | None = None
 
 
@@ -81,7 +81,7 @@ def to_payload(reply: Reply) -> dict[str, Any]:
     """Serialise a rendered reply (all text already strings) for the outbox."""
     attachment = reply.attachment
     if attachment is not None and attachment.data is not None:
-        raise ValueError("queued messages carry attachments by path or reference, not bytes")
+        raise ValueError("queued messages carry attachments by path or media id, not bytes")
     return {
         "text": _plain(reply.text),
         "buttons": [[[_plain(b.label), b.data] for b in row] for row in reply.buttons],
@@ -89,7 +89,7 @@ def to_payload(reply: Reply) -> dict[str, Any]:
             [[_plain(k.label), k.request.value] for k in row] for row in reply.keyboard],
         "remove_keyboard": reply.remove_keyboard,
         "attachment": None if attachment is None else {
-            "kind": attachment.kind.value, "path": attachment.path, "file_ref": attachment.file_ref,
+            "kind": attachment.kind.value, "path": attachment.path, "media_id": attachment.media_id,
             "file_name": attachment.file_name},
         "location": list(reply.location) if reply.location else None,
     }
@@ -107,7 +107,7 @@ def from_payload(payload: dict[str, Any]) -> Reply:
             tuple(KeyButton(label, KeyRequest(request)) for label, request in row) for row in keyboard),
         remove_keyboard=bool(payload.get("remove_keyboard")),
         attachment=None if attachment is None else Attachment(
-            AttachmentKind(attachment["kind"]), path=attachment.get("path"), file_ref=attachment.get("file_ref"),
+            AttachmentKind(attachment["kind"]), path=attachment.get("path"), media_id=attachment.get("media_id"),
             file_name=attachment.get("file_name")),
         location=(float(location[0]), float(location[1])) if location else None,
     )

@@ -26,6 +26,7 @@ ROLE_NAMES = {
     Role.CADRE: _("village cadre"),
     Role.SUPERVISOR: _("supervision committee member"),
     Role.ADMIN: _("administrator"),
+    Role.FAMILY: _("family member (acting for the household)"),
 }
 
 
@@ -104,7 +105,10 @@ async def receive_leave(ctx: Context) -> Turn:
     callback = unpack(ctx.event.payload) if ctx.event.kind is EventKind.BUTTON else None
     if callback is None or callback.action != "yes":
         return reask()
-    await ctx.services.joining.leave(ctx.identity)
+    if ctx.person is not None and ctx.person.is_family:  # a relative leaving ends the family link too
+        await ctx.services.family.leave(ctx.actor)
+    else:
+        await ctx.services.joining.leave(ctx.identity)
     ctx.person = None
     return finish(Reply(_("This account is no longer linked. Goodbye! Send /start to join again.")))
 

@@ -46,7 +46,7 @@ class AppealRepository(Repository):
         inserted = await self._insert_ignore(appeals, {
             "assessment_id": appeal.assessment_id, "village_id": appeal.village_id,
             "household_id": appeal.household_id, "person_id": appeal.person_id, "reason": appeal.reason,
-            "voice_ref": appeal.voice_ref, "voice_path": appeal.voice_path, "status": _OPEN,
+            "voice_media_id": appeal.voice_media_id, "status": _OPEN,
             "created_at": appeal.created_at, "decision_note": ""})
         if not inserted:
             return None
@@ -67,6 +67,6 @@ def _appeal(row: Any) -> Appeal:
     return Appeal(
         id=row.id, assessment_id=row.assessment_id, village_id=row.village_id, household_id=row.household_id,
         person_id=row.person_id, reason=row.reason, status=AppealStatus(row.status), created_at=row.created_at,
-        voice_ref=row.voice_ref, voice_path=row.voice_path, decided_at=row.decided_at, decided_by=row.decided_by,
+        voice_media_id=row.voice_media_id, decided_at=row.decided_at, decided_by=row.decided_by,
         decision_note=row.decision_note,
     )

@@ -77,7 +77,7 @@ class AssessmentRepository(Repository):
     async def save_draft(self, fields: AssessmentFields, now: datetime) -> int | None:
         """Create or overwrite the household's draft; None when the result is already published."""
         values = {"convention_id": fields.convention_id, "total": fields.total, "face": fields.face.value,
-                  "photo_ref": fields.photo_ref, "photo_path": fields.photo_path,
+                  "photo_media_id": fields.photo_media_id,
                   "assessor_label": fields.assessor_label, "assessor_id": fields.assessor_id, "updated_at": now}
         await self._insert_ignore(assessments, {
             **values, "village_id": fields.village_id, "group_id": fields.group_id,
@@ -139,7 +139,7 @@ def _assessment(row: Any, deductions: tuple[Deduction, ...]) -> Assessment:
     return Assessment(
         id=row.id, village_id=row.village_id, group_id=row.group_id, household_id=row.household_id,
         period=row.period, convention_id=row.convention_id, status=AssessmentStatus(row.status), total=row.total,
-        face=Face(row.face), deductions=deductions, photo_ref=row.photo_ref, photo_path=row.photo_path,
+        face=Face(row.face), deductions=deductions, photo_media_id=row.photo_media_id,
         assessor_label=row.assessor_label, assessor_id=row.assessor_id, released_fen=row.released_fen,
         withheld_fen=row.withheld_fen, revision=row.revision, updated_at=row.updated_at,
         published_at=row.published_at,

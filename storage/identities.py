@@ -21,6 +21,12 @@ class IdentityRepository(Repository):
         row = (await self._db.execute(select(identities).where(identities.c.id == identity_id))).first()
         return _identity(row) if row else None
 
+    async def find(self, channel: str, external_id: str) -> Identity | None:
+        """Return the identity of an account on a channel, if it ever wrote to us."""
+        query = select(identities).where(identities.c.channel == channel, identities.c.external_id == external_id)
+        row = (await self._db.execute(query)).first()
+        return _identity(row) if row else None
+
     async def seen(
         self, channel: str, external_id: str, *, chat_ref: str, display_name: str, now: datetime
     ) -> Identity:

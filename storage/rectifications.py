@@ -53,12 +53,12 @@ class RectificationRepository(Repository):
 
     async def move(
         self, task: Rectification, to: RectificationStatus, *, now: datetime, by: int | None = None,
-        photo_ref: str | None = None, photo_path: str | None = None,
+        photo_media_id: int | None = None,
     ) -> bool:
         """Change the status if it is still what `task` says; False otherwise."""
         values: dict[str, Any] = {"status": to.value}
         if to is RectificationStatus.REPORTED:
-            values.update(reported_at=now, photo_ref=photo_ref, photo_path=photo_path)
+            values.update(reported_at=now, photo_media_id=photo_media_id)
         elif to in (RectificationStatus.FIXED, RectificationStatus.NOT_FIXED):
             values.update(inspected_at=now, inspected_by=by)
         result = await self._db.execute(update(rectifications).where(
@@ -70,6 +70,6 @@ def _task(row: Any) -> Rectification:
     return Rectification(
         id=row.id, assessment_id=row.assessment_id, village_id=row.village_id, household_id=row.household_id,
         clause_id=row.clause_id, clause_name=row.clause_name, period=row.period, deadline=row.deadline,
-        status=RectificationStatus(row.status), photo_ref=row.photo_ref, photo_path=row.photo_path,
+        status=RectificationStatus(row.status), photo_media_id=row.photo_media_id,
         reported_at=row.reported_at, inspected_at=row.inspected_at, inspected_by=row.inspected_by,
     )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
 from storage.repository import Repository, new_id
-from storage.tables import report_events, report_followers, report_media, reports
+from storage.tables import media, report_events, report_followers, report_media, reports
 from village.geo import Datum, GeoPoint
 from village.media import MediaKind, StoredMedia
 from village.reports.model import (
@@ -115,15 +115,15 @@ class ReportRepository(Repository):
     async def add_media(self, report_id: int, purpose: MediaPurpose, media: StoredMedia, position: int) -> None:
         """Keep a photo or voice message with the report."""
         await self._db.execute(report_media.insert().values(
-            report_id=report_id, purpose=purpose.value, kind=media.kind.value, file_ref=media.file_ref,
-            path=media.path, size=media.size, mime_type=media.mime_type, position=position))
+            report_id=report_id, purpose=purpose.value, media_id=media.id, position=position))
 
     async def media(self, report_id: int) -> list[ReportMedia]:
         """Return the report's files in the order they were sent."""
-        query = select(report_media).where(report_media.c.report_id == report_id).order_by(
+        query = select(report_media, media.c.kind, media.c.size, media.c.mime, media.c.path).join(
+            media, media.c.id == report_media.c.media_id).where(report_media.c.report_id == report_id).order_by(
             report_media.c.purpose.desc(), report_media.c.position, report_media.c.id)
         return [ReportMedia(r.id, r.report_id, MediaPurpose(r.purpose), StoredMedia(
-            MediaKind(r.kind), r.file_ref, r.path, r.size, r.mime_type), r.position)
+            r.media_id, MediaKind(r.kind), int(r.size), r.mime, r.path), r.position)
             for r in await self._db.execute(query)]
 
     async def follow(self, report_id: int, person_id: int, now: datetime) -> bool:

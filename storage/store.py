@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.appeals import AppealRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
+from storage.care import CareRepository
 from storage.consultation.matters import MatterRepository
 from storage.consultation.meetings import MeetingRepository
 from storage.consultation.signups import SignUpRepository
@@ -17,10 +18,12 @@ from storage.consultation.topics import TopicRepository
 from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
 from storage.digests import DigestRepository
+from storage.family import FamilyRepository
 from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
 from storage.joining import InviteRepository, JoinRequestRepository
+from storage.media import MediaRefRepository, MediaRepository
 from storage.notices import NoticeRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -59,6 +62,11 @@ class SqlStore:
         self.matters = MatterRepository(connection)
         self.notices = NoticeRepository(connection)
         self.digests = DigestRepository(connection)
+        self.media = MediaRepository(connection)
+        self.media_refs = MediaRefRepository(connection)
+        # --- care ---
+        self.care = CareRepository(connection)
+        self.family = FamilyRepository(connection)
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

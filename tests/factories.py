@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 
+from bot.media import MediaKeeper
+from handlers.context import MediaKeeping
+from handlers.events import Event
 from storage.database import Database
 from village.clock import Clock
+from village.media import MediaKind, MediaPolicy, NewMedia, StoredMedia
 from village.people import Actor, Person
 from village.roster import ImportSummary
 from village.services import Services
@@ -60,3 +67,36 @@ async def bind_telegram(database: Database, clock: Clock, phone: str, tg_user_id
                                                display_name=person.name, now=clock.now())
         await store.identities.bind(identity.id, person.id)
     return identity.id
+
+
+async def make_media(database: Database, clock: Clock, *, kind: MediaKind = MediaKind.PHOTO, content: str = "photo-1",
+                     size: int = 1000, mime_type: str | None = "image/jpeg") -> StoredMedia:
+    """Record a kept file (its hash made from `content`) and return it, as the adapter would have."""
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    async with database.transaction() as store:
+        return await store.media.add(NewMedia(kind, digest, size, mime_type, f"{kind.value}/{digest[:2]}/{digest}.bin",
+                                              clock.now()))
+
+
+class FakeDownloads:
+    """A channel's file server for tests that talk to the engine directly: a file's bytes are its reference."""
+
+    async def download(self, file_ref: str) -> bytes:
+        """Return the file's bytes."""
+        return file_ref.encode()
+
+
+# Kept files of engine-level tests: content-addressed, so every test may share the folder; removed at exit.
+_MEDIA_FOLDER = tempfile.TemporaryDirectory(prefix="hemei-test-media-")
+
+
+def media_keeper(database: Database, clock: Clock) -> MediaKeeper:
+    """Return a media store over the database, keeping files in a folder removed when the tests end."""
+    return MediaKeeper(Path(_MEDIA_FOLDER.name), MediaPolicy(), database, clock)
+
+
+async def kept(keeper: MediaKeeping | None, event: Event) -> Event:
+    """Do what the adapter does before the engine sees an event: keep its file in the media store."""
+    if isinstance(keeper, MediaKeeper):
+        return await keeper.intake(event, FakeDownloads())
+    return event

@@ -146,6 +146,19 @@ class ErrorCode(StrEnum):
     AUDIENCE_EMPTY = "audience_empty"
     AUDIENCE_NOBODY = "audience_nobody"
     CATEGORY_NOT_MUTABLE = "category_not_mutable"
+    # --- care ---
+    CARE_ALREADY_LISTED = "care_already_listed"
+    CARE_PATROL_NO_PLACE = "care_patrol_no_place"
+    CARE_ROW_BAD_CATEGORY = "care_row_bad_category"
+    CARE_ROW_BAD_RHYTHM = "care_row_bad_rhythm"
+    CARE_ROW_UNKNOWN_PERSON = "care_row_unknown_person"
+    # --- family link ---
+    FAMILY_CODE_UNKNOWN = "family_code_unknown"
+    FAMILY_CODE_EXPIRED = "family_code_expired"
+    FAMILY_FULL = "family_full"
+    FAMILY_ALREADY_JOINED = "family_already_joined"
+    FAMILY_NO_ROLES = "family_no_roles"
+    FAMILY_LINK_CLOSED = "family_link_closed"
 
 
 class VillageError(Exception):

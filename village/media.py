@@ -1,8 +1,13 @@
-"""Files people send (photos, voice, documents): kept by the channel's reference and on disk."""
+"""Files people send (photos, voice, documents) and images we make: kept in our media store by our own id.
+
+A channel's reference to a file (a Telegram file_id, a WeChat media_id) is only a cache of how to send
+that file again on that channel; the domain holds our media id.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,13 +23,27 @@ class MediaKind(StrEnum):
 
 @dataclass(frozen=True)
 class StoredMedia:
-    """A kept file: the channel's reference (to resend cheaply) and our own copy's path."""
+    """A kept file, by our media id; `path` is relative to the media folder (None: known only to a channel)."""
 
+    id: int
     kind: MediaKind
-    file_ref: str
-    path: str
     size: int
     mime_type: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class NewMedia:
+    """A file to record: its content hash and where it lies, and who sent it (None for files we made)."""
+
+    kind: MediaKind
+    sha256: str | None
+    size: int
+    mime_type: str | None
+    path: str | None
+    created_at: datetime
+    uploaded_by_identity_id: int | None = None
+    uploaded_by_person_id: int | None = None
 
 
 class MediaPolicy(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from village.audit import AuditService
-from village.errors import ErrorCode, InvalidInputError, NotFoundError, VillageError
+from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, VillageError
 from village.people import Actor, Identity, Person
 from village.permissions import require_admin
 from village.phones import normalise_phone
@@ -56,6 +56,8 @@ class MembershipService:
     async def grant(self, actor: Actor, phone: str, role: str, village_code: str | None) -> Person:
         """Give the person with `phone` a role; admin without a village means every village."""
         person, grant = await self._resolve(actor, phone, role, village_code)
+        if person.is_family or grant.role is Role.FAMILY:  # a relative acts for a household, never in a role
+            raise ConflictError(ErrorCode.FAMILY_NO_ROLES)
         if await self._store.people.grant(person.id, grant):
             await self._audit.record(actor, grant.village_id, "role.grant", f"person:{person.id}",
                                      after={"role": grant.role.value, "title": grant.title})

@@ -69,6 +69,9 @@ class MessageKind(StrEnum):
     JOIN_APPROVED = "join.approved"
     JOIN_REJECTED = "join.rejected"
     CONVERSATION_EXPIRED = "conversation.expired"
+    CARE_VISITS_DUE = "care.visits_due"  # to the grid worker: who is to be visited
+    CARE_VISIT_OVERDUE = "care.visit_overdue"  # to the cadres: a visit late past the margin
+    CARE_VISIT_FLAGGED = "care.visit_flagged"  # to the secretary: a problem found, or 需要帮助 twice
     REPLY_FALLBACK = "reply.fallback"  # a direct reply Telegram kept refusing, sent later
     UNCLASSIFIED = "unclassified"  # only rows queued before kinds were recorded (migration 0009)
 
@@ -123,6 +126,9 @@ KIND_TRAITS: Mapping[MessageKind, KindTraits] = {
     MessageKind.JOIN_APPROVED: KindTraits(important=True, resend_safe=True),
     MessageKind.JOIN_REJECTED: KindTraits(important=True, resend_safe=True),
     MessageKind.CONVERSATION_EXPIRED: KindTraits(important=False, resend_safe=True),
+    MessageKind.CARE_VISITS_DUE: KindTraits(important=False, resend_safe=True),
+    MessageKind.CARE_VISIT_OVERDUE: KindTraits(important=True, resend_safe=True),
+    MessageKind.CARE_VISIT_FLAGGED: KindTraits(important=True, resend_safe=True),
     MessageKind.REPLY_FALLBACK: KindTraits(important=False, resend_safe=True),
     # Unknown content: have a person follow up rather than miss it, and never risk a duplicate.
     MessageKind.UNCLASSIFIED: KindTraits(important=True, resend_safe=False),

@@ -36,6 +36,11 @@ class Person:
         return tuple(sorted({grant.role for grant in self.roles}, key=list(Role).index))
 
     @property
+    def is_family(self) -> bool:
+        """Tell whether the person is a relative linked to their household (亲情代办), not a villager."""
+        return any(g.role is Role.FAMILY for g in self.roles)
+
+    @property
     def is_admin(self) -> bool:
         """Tell whether the person administers every village."""
         return any(g.role is Role.ADMIN and g.village_id is None for g in self.roles)
@@ -76,7 +81,9 @@ class Actor:
 
     @classmethod
     def of(cls, person: Person) -> Actor:
-        """Act as `person`."""
+        """Act as `person`; a linked relative acts for their household, and the audit log says so."""
+        if person.is_family:
+            return cls(person=person, label=f"person:{person.id}>household:{person.household_id}")
         return cls(person=person, label=f"person:{person.id}")
 
     @classmethod

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from village.audit import AuditEntry
+from village.care.ports import CareRepository
 from village.consultation.ports import MatterRepository, MeetingRepository, SignUpRepository, TopicRepository
 from village.convention.ports import (
     AppealRepository,
@@ -18,9 +19,10 @@ from village.convention.ports import (
 )
 from village.conversations import ConversationRecord
 from village.digests import MembershipFigures
+from village.family.ports import FamilyRepository
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
-from village.media import StoredMedia
+from village.media import NewMedia, StoredMedia
 from village.notices import Audience, Notice, NoticeCategory, NoticeDraft, NoticeFigures, ProgressMessage
 from village.outbox import BatchProgress, NewMessage, OutboxItem
 from village.people import Identity, Person, PersonFields
@@ -78,6 +80,7 @@ class IdentityRepository(Protocol):
     """Channel accounts and the person each is bound to."""
 
     async def get(self, identity_id: int) -> Identity | None: ...
+    async def find(self, channel: str, external_id: str) -> Identity | None: ...
     async def seen(
         self, channel: str, external_id: str, *, chat_ref: str, display_name: str, now: datetime
     ) -> Identity: ...
@@ -210,6 +213,22 @@ class DigestRepository(Protocol):
     async def membership(self, village_id: int, start: datetime, end: datetime) -> MembershipFigures: ...
 
 
+class MediaRepository(Protocol):
+    """Kept files, by our media id; the same bytes are one row."""
+
+    async def add(self, new: NewMedia) -> StoredMedia: ...
+    async def get(self, media_id: int) -> StoredMedia | None: ...
+    async def by_sha256(self, sha256: str) -> StoredMedia | None: ...
+
+
+class MediaRefRepository(Protocol):
+    """Each channel's cached reference to a kept file (a Telegram file_id, a WeChat media_id)."""
+
+    async def get(self, media_id: int, channel: str, *, now: datetime) -> str | None: ...
+    async def put(self, media_id: int, channel: str, ref: str, *, expires_at: datetime | None = None) -> None: ...
+    async def forget(self, media_id: int, channel: str) -> None: ...
+
+
 class Store(Protocol):
     """The repositories, all bound to one transaction."""
 
@@ -241,6 +260,11 @@ class Store(Protocol):
     matters: MatterRepository
     notices: NoticeRepository
     digests: DigestRepository
+    media: MediaRepository
+    media_refs: MediaRefRepository
+    # --- care ---
+    care: CareRepository
+    family: FamilyRepository
 
 
 JsonDict = dict[str, Any]

@@ -17,6 +17,8 @@ class Role(StrEnum):
     CADRE = "cadre"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # A relative linked to a household (亲情代办): acts with that household's resident rights only.
+    FAMILY = "family"
 
 
 # Roster files written by village staff often use the Chinese names.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from village.audit import AuditService
+from village.care.service import CareService
+from village.care.transfers import CareTransfers
 from village.clock import Clock
 from village.consultation.audience import MeetingSignUps
 from village.consultation.disclosures import DisclosureService
@@ -21,6 +23,8 @@ from village.convention.rectifications import RectificationService
 from village.convention.rewards import RewardService
 from village.convention.scores import ScoreService
 from village.digests import DigestService
+from village.family.reach import FamilyReach
+from village.family.service import FamilyService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -158,3 +162,26 @@ class Services:
     def digests(self) -> DigestService:
         """The monthly digest's villages, recipients and membership figures."""
         return DigestService(self.store, self.settings.timezone)
+
+    # --- care ---
+
+    @cached_property
+    def care(self) -> CareService:
+        """The care list (关爱对象), visits and patrols, reminders and monthly figures."""
+        return CareService(self.store, self.clock, self.audit, self.settings.care, self.settings.timezone)
+
+    @cached_property
+    def care_sheets(self) -> CareTransfers:
+        """The care list in and out of spreadsheets, and a month's visits."""
+        return CareTransfers(self.store, self.clock, self.audit, self.settings.timezone)
+    # --- family link ---
+
+    @cached_property
+    def family(self) -> FamilyService:
+        """The family link (亲情代办): invites, confirmations, removals."""
+        return FamilyService(self.store, self.clock, self.audit, self.settings.family)
+
+    @cached_property
+    def family_reach(self) -> FamilyReach:
+        """Who else receives a household's messages: its linked relatives."""
+        return FamilyReach(self.store)

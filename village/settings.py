@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from village.care.policy import CarePolicy
 from village.consultation.settings import ConsultationPolicy
 from village.convention.policy import ConventionPolicy
+from village.family.models import FamilyPolicy
 from village.media import MediaPolicy
 from village.notices.models import NoticePolicy
 from village.outbox import QuietHours
@@ -114,6 +116,8 @@ class VillageSettings(_Section):
     convention: ConventionPolicy = ConventionPolicy()
     consultation: ConsultationPolicy = ConsultationPolicy()
     notices: NoticePolicy = NoticePolicy()
+    care: CarePolicy = CarePolicy()
+    family: FamilyPolicy = FamilyPolicy()
 
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: Monday to Friday and the local holidays.

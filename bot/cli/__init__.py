@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import audit, convention, database, demo, invites, jobs, reports, rewards, roles, roster, run
+from bot.cli import audit, care, convention, database, demo, invites, jobs, reports, rewards, roles, roster, run
 
-COMMANDS = (run, database, roster, invites, roles, audit, jobs, reports, convention, rewards, demo)
+COMMANDS = (run, database, roster, invites, roles, audit, jobs, reports, convention, rewards, care, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.common import Subparsers
-from bot.demo.dataset import demo_roster
+from bot.demo.dataset import FAMILY_PERSONA, PERSONA_ID_BASE, demo_roster
+from bot.demo.seed_care import seed_care
 from bot.demo.seed_consultation import seed_consultation
 from bot.demo.seed_convention import seed_convention
+from bot.demo.seed_family import seed_family
 from bot.demo.seed_notices import seed_notices
 from bot.demo.seed_reports import seed_reports
 from bot.demo.terminal import DemoChat
@@ -126,6 +128,8 @@ async def _load_dataset(url: str) -> None:
                 await seed_convention(services, Actor.operator("demo"))
                 await seed_reports(services)
                 await seed_consultation(store, services.clock.now(), services.settings)
+                await seed_care(store, services.clock.now(), services.settings)
+                await seed_family(services, str(PERSONA_ID_BASE + FAMILY_PERSONA))
         if fresh:
             await seed_notices(database, SystemClock(), VillageSettings())
     finally:

@@ -42,17 +42,9 @@ def register(subparsers: Subparsers) -> None:
     run.set_defaults(handler=command(_run))
 
 
-class _NoDownloads:
-    """The command line receives no files from people; jobs only save files they make."""
-
-    async def download(self, file_ref: str) -> bytes:
-        """Refuse: there is no channel here."""
-        raise RuntimeError("no channel to download from at the command line")
-
-
 def _scheduler(config: Config, database: Database, clock: ManualClock | SystemClock,
                media_dir: Path | None = None) -> Scheduler:
-    media = MediaKeeper(media_dir or Path(config.media.dir), config.media, _NoDownloads())
+    media = MediaKeeper(media_dir or Path(config.media.dir), config.media, database, clock)
     return Scheduler(registry.jobs(), config, database=database, clock=clock,
                      renderer=Catalogs.load(config.locale), menu=Menu(registry.flows()), media=media,
                      cjk_font=find_cjk_font(config.fonts.cjk_path))
@@ -122,4 +114,4 @@ def _attachment(reply: Reply) -> str:
     if attachment.path:  # made for this preview in a folder about to be deleted: describe it, do not point at it
         size = Path(attachment.path).stat().st_size if Path(attachment.path).exists() else 0
         return f"{Path(attachment.path).suffix.lstrip('.') or 'file'}, {size // 1024} KB, not saved (dry run)"
-    return attachment.file_ref or ""
+    return f"kept file {attachment.media_id}" if attachment.media_id is not None else ""

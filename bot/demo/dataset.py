@@ -56,7 +56,11 @@ PERSONAS = (
     Persona("李书记", "+8613800000009", "村党总支书记 (cadre, secretary)"),
     Persona("吴监督", "+8613800000011", "村务监督委员 (supervisor)"),
     Persona("刘新来", "+8613700000077", "不在名册中的新住户 (not on the roster)"),
+    Persona("张小红", "", "张阿婆在城里的女儿，亲情代办 (daughter in the city, linked family member)"),
 )
+# The Telegram id the demo terminal gives a persona (7000 + its place in PERSONAS).
+PERSONA_ID_BASE = 7000
+FAMILY_PERSONA = len(PERSONAS) - 1
 
 
 def demo_roster(seed: int = 2026) -> list[list[str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.demo.dataset import PERSONAS, Persona
+from bot.demo.dataset import PERSONA_ID_BASE, PERSONAS, Persona
 from bot.emulator import FakeUser, Sent
 from bot.emulator.harness import Harness
 from handlers import registry
@@ -42,7 +42,7 @@ class DemoChat:
         self._bot = harness
         self._out = output
         self._received = received
-        self._users = [FakeUser(7000 + i, p.name, p.phone) for i, p in enumerate(PERSONAS)]
+        self._users = [FakeUser(PERSONA_ID_BASE + i, p.name, p.phone) for i, p in enumerate(PERSONAS)]
         self._me = self._users[0]
         self._screen = Screen()
 

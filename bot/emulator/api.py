@@ -73,6 +73,8 @@ class Sent:
     file: bytes | None = None
     file_name: str | None = None
     edits: list[str] = field(default_factory=list)
+    file_id: str | None = None  # the file's id in the answer: the one given, or a new one for an upload
+    uploaded: bool = False  # the bot uploaded the file (rather than sending it again by its file id)
 
     @property
     def inline_labels(self) -> list[str]:
@@ -110,6 +112,7 @@ class FakeBotApi:
         self.send_jitter = 0.0  # up to this many seconds more, at random: concurrent sends finish out of order
         self._random = random.Random(0)
         self.files: dict[str, bytes] = {}
+        self._file_ids = itertools.count(1)
         self.calls: list[tuple[str, float]] = []
         self._updates: deque[dict[str, Any]] = deque()
         # Like Telegram's, update ids never repeat for a bot, also across runs on the same database.
@@ -171,7 +174,7 @@ class FakeBotApi:
 
     def store_file(self, data: bytes) -> str:
         """Keep a file a user sends and return its file id."""
-        file_id = f"file-{len(self.files) + 1}"
+        file_id = f"file-{next(self._file_ids)}"  # never reused, also after a file is forgotten
         self.files[file_id] = data
         return file_id
 
@@ -296,12 +299,15 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message text is empty")
         if len(text) > (4096 if method == "sendMessage" else 1024):
             raise ApiError(400, "Bad Request: message is too long")
-        name, data = _attachment(method, params, files, self.files)
+        name, data, reference = _attachment(method, params, files, self.files)
+        # Like Telegram, a file sent again by its id keeps that id; an upload gets a new one.
+        file_id = reference or (self.store_file(data or b"") if method in _FILE_METHODS else None)
         sent = Sent(self.new_message_id(), chat_id, method, text, params.get("reply_markup"), next(self._seq),
-                    time.monotonic(), data, name)
+                    time.monotonic(), data, name, file_id=file_id,
+                    uploaded=method in _FILE_METHODS and reference is None)
         self.sent.setdefault(chat_id, []).append(sent)
         self._recent_sends.append(sent.at)
-        extra = _media_json(method, data, params, self.store_file)
+        extra = _media_json(method, data, params, file_id)
         return message_json(sent.message_id, chat_id, self.bot_user, text=text, reply_markup=sent.reply_markup,
                             caption=method != "sendMessage", extra=extra)
 
@@ -342,29 +348,31 @@ class FakeBotApi:
                 "file_path": f"files/{file_id}"}
 
 
+_FILE_METHODS = {"sendPhoto": "photo", "sendDocument": "document", "sendVoice": "voice"}
+
+
 def _attachment(method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]],
-                known: dict[str, bytes]) -> tuple[str | None, bytes | None]:
-    field_name = {"sendPhoto": "photo", "sendDocument": "document", "sendVoice": "voice"}.get(method)
+                known: dict[str, bytes]) -> tuple[str | None, bytes | None, str | None]:
+    """Return the sent file's name and bytes, and its file id when it was sent by one."""
+    field_name = _FILE_METHODS.get(method)
     if field_name is None:
-        return None, None
+        return None, None, None
     if field_name in files:
-        return files[field_name]
+        return (*files[field_name], None)
     reference = str(params.get(field_name, ""))
     if reference.startswith("attach://") and reference[9:] in files:
-        return files[reference[9:]]
+        return (*files[reference[9:]], None)
     if reference in known:
-        return None, known[reference]
-    raise ApiError(400, f"Bad Request: wrong file identifier for {field_name}")
+        return None, known[reference], reference
+    raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
 
 
-def _media_json(method: str, data: bytes | None, params: dict[str, Any], store: Any) -> dict[str, Any]:
+def _media_json(method: str, data: bytes | None, params: dict[str, Any], file_id: str | None) -> dict[str, Any]:
     if method == "sendPhoto":
-        return {"photo": photo_sizes(store(data or b""), len(data or b""))}
+        return {"photo": photo_sizes(file_id or "", len(data or b""))}
     if method == "sendDocument":
-        file_id = store(data or b"")
         return {"document": {"file_id": file_id, "file_unique_id": file_id, "file_size": len(data or b"")}}
     if method == "sendVoice":
-        file_id = store(data or b"")
         return {"voice": {"file_id": file_id, "file_unique_id": file_id, "duration": 1}}
     if method == "sendLocation":
         return {"location": {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}}

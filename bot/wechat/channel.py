@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from bot.channels import NotReachableNowError, PermanentError, RoutePausedError, TemporaryError
+from bot.media import MediaKeeper
 from bot.wechat.client import MAX_MENU_OPTIONS, MenuOption, WechatClient
 from bot.wechat.errors import (
     DailyQuotaError,
@@ -36,10 +37,8 @@ class WechatChannel:
 
     name = CHANNEL
 
-    def __init__(self, client: WechatClient, database: Database, clock: Clock, media_root: Path) -> None:
-        self._client, self._database, self._clock = client, database, clock
-        self._media_root = media_root
-        self._fetched: dict[str, bytes] = {}
+    def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper) -> None:
+        self._client, self._database, self._clock, self._media = client, database, clock, media
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply (an edit is sent as a new message: WeChat cannot edit)."""
@@ -54,20 +53,12 @@ class WechatChannel:
         except WechatApiError as error:
             raise PermanentError(str(error)) from error
 
-    async def fetch(self, file_ref: str) -> None:
-        """Download a photo or voice message a person sent (media ids live 3 days), before its step runs.
-
-        The step keeps it through `download` inside its transaction; calling WeChat from there could wait
-        on the database (a token refresh is stored) while the step holds it.
-        """
-        self._fetched[file_ref] = await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
-
     async def download(self, file_ref: str) -> bytes:
-        """Return the bytes fetched for the step (once)."""
-        try:
-            return self._fetched.pop(file_ref)
-        except KeyError:
-            raise PermanentError(f"media {file_ref} was not fetched before its step") from None
+        """Return a photo or voice message a person sent (media ids live 3 days), for the media store.
+
+        The intake calls this before the step's transaction: a token refresh here writes to the database.
+        """
+        return await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
 
     async def _send(self, open_id: str, reply: Reply) -> None:
         if reply.attachment is not None:
@@ -93,7 +84,7 @@ class WechatChannel:
 
     async def upload_picture(self, attachment: Attachment) -> str:
         """Upload a picture for a passive or customer-service image; return its media id (valid 3 days)."""
-        content = attachment.data if attachment.data is not None else self._read(attachment)
+        content = attachment.data if attachment.data is not None else await self._read(attachment)
         return await self._client.upload_media("image", attachment.file_name or "picture.png", content)
 
     async def _send_attachment(self, open_id: str, attachment: Attachment) -> None:
@@ -103,9 +94,15 @@ class WechatChannel:
             return
         await self._client.send_image(open_id, await self.upload_picture(attachment))
 
-    def _read(self, attachment: Attachment) -> bytes:
+    async def _read(self, attachment: Attachment) -> bytes:
+        if attachment.media_id is not None:  # a kept file (a report's photo): from our store
+            stored = await self._media.get(attachment.media_id)
+            path = self._media.path_of(stored) if stored is not None else None
+            if path is None:
+                raise PermanentError(f"media {attachment.media_id} is not in the store")
+            return path.read_bytes()
         path = Path(attachment.path or "")
-        return (path if path.is_absolute() else self._media_root / path).read_bytes()
+        return (path if path.is_absolute() else self._media.root / path).read_bytes()
 
     async def _remember(self, open_id: str, reply: Reply) -> None:
         """Keep the choices this message offers, so that the person's next digit or label picks one."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
+from bot.media import MediaKeeper
 from bot.wechat.api import WechatApi
 from bot.wechat.callback import WechatCallback
 from bot.wechat.channel import WechatChannel
@@ -18,7 +18,6 @@ from bot.wechat.intake import WechatIntake
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
 from bot.wechat.token_store import DatabaseTokenStore
-from handlers.context import MediaKeeping
 from handlers.engine import Engine
 from storage.database import Database
 from village.clock import Clock
@@ -31,20 +30,20 @@ HTTP_TIMEOUT_SECONDS = 10.0
 class WechatEndpoint:
     """Everything WeChat needs in one process; the engine is attached once it exists."""
 
-    def __init__(self, settings: WechatSettings, database: Database, clock: Clock, media_root: Path) -> None:
+    def __init__(self, settings: WechatSettings, database: Database, clock: Clock, media: MediaKeeper) -> None:
         self.settings, self._database, self._clock = settings, database, clock
         self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
         api = WechatApi(self._http, base_url=settings.base_url, app_id=settings.app_id,
                         app_secret=settings.app_secret.get_secret_value(), store=DatabaseTokenStore(database),
                         clock=clock)
         self.client = WechatClient(api)
-        self.channel = WechatChannel(self.client, database, clock, media_root)
+        self.channel = WechatChannel(self.client, database, clock, media)
         self.intake: WechatIntake | None = None
         self.callback: WechatCallback | None = None
         self._server: LocalServer | None = None
         self._recovery: asyncio.Task[int] | None = None
 
-    def attach(self, engine: Engine, *, media: MediaKeeping | None, on_queued: Callable[[], None]) -> None:
+    def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None]) -> None:
         """Connect the intake to the engine and build the callback around it."""
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
                                    on_queued=on_queued)

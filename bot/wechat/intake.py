@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import cast
 
 from bot.direct_replies import lane
+from bot.media import MediaKeeper
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
@@ -27,7 +28,6 @@ from bot.wechat.events import CHANNEL, dedup_digest, event_of
 from bot.wechat.inputs import Input, Unfollowed
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
 from bot.wechat.rendering import fits_passive, lay_out, merge, offers_of
-from handlers.context import MediaKeeping
 from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
@@ -49,7 +49,7 @@ class WechatIntake:
     """The callback's handler: from a push to the engine and back to a passive reply or the outbox."""
 
     def __init__(self, engine: Engine, database: Database, clock: Clock, channel: WechatChannel, *,
-                 media: MediaKeeping | None = None, on_queued: Callable[[], None] = lambda: None,
+                 media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
@@ -100,8 +100,8 @@ class WechatIntake:
         if event is None:
             await self._mark_done(key, None)
             return None
-        if event.media is not None:
-            await self._fetch(event.media.file_ref)
+        if event.media is not None and self._media is not None:
+            event = await self._intake_media(event)
         passive: list[str | None] = [None]
         finished = False
 
@@ -180,11 +180,14 @@ class WechatIntake:
         path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
         return replace(reply, attachment=Attachment(attachment.kind, path=str(path), file_name=attachment.file_name))
 
-    async def _fetch(self, file_ref: str) -> None:
+    async def _intake_media(self, event: Event) -> Event:
+        """Copy the photo or voice into our store before the step (which keeps our media id)."""
+        assert self._media is not None
         try:
-            await self._channel.fetch(file_ref)
+            return await self._media.intake(event, self._channel)
         except WechatApiError as error:  # expired or refused: the step says it could not keep the file
             log.warning("could not download WeChat media: %s", error)
+            return event
 
     async def _record(self, key: str, received: Input) -> InboundRow:
         async with self._database.transaction() as store:

@@ -79,7 +79,7 @@ async def document(ctx: Context) -> Turn:
     if record is None or record.document is None:
         raise NotFoundError()
     kind = AttachmentKind.PHOTO if record.document.kind is MediaKind.PHOTO else AttachmentKind.DOCUMENT
-    attachment = Attachment(kind, file_ref=record.document.file_ref, file_name=record.document.file_name)
+    attachment = Attachment(kind, media_id=record.document.media_id, file_name=record.document.file_name)
     return stay(Reply(_("{number} {stage}", number=NUMBERS[position], stage=labels.STAGES[record.stage]),
                       attachment=attachment))
 

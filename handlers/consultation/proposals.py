@@ -9,7 +9,7 @@ from handlers import glossary
 from handlers.callback_data import pack
 from handlers.consultation import labels, steps
 from handlers.consultation.names import TOPIC_NEW
-from handlers.context import Context
+from handlers.context import Context, keep_media
 from handlers.conversations import Flow, State, Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
@@ -80,10 +80,8 @@ async def ask_detail(ctx: Context) -> Sequence[Reply]:
 async def receive_detail(ctx: Context) -> Turn:
     """Keep the detail as text or a voice message."""
     if ctx.event.kind is EventKind.VOICE and ctx.event.media is not None:
-        voice_ref = ctx.event.media.file_ref
-        if ctx.media is not None:
-            voice_ref = (await ctx.media.keep(ctx.event.media, MediaKind.VOICE)).file_ref
-        ctx.draft.update(voice=voice_ref, body=None)
+        voice = await keep_media(ctx, ctx.event.media, MediaKind.VOICE)
+        ctx.draft.update(voice=voice.id, body=None)
         return goto(ProposeState.CONFIRM)
     text = steps.typed(ctx)
     if text is None:

@@ -12,7 +12,7 @@ from handlers.callback_data import pack
 from handlers.consultation import labels, notices, steps
 from handlers.consultation.matters import history_reply
 from handlers.consultation.names import STAGE
-from handlers.context import Context
+from handlers.context import Context, keep_media
 from handlers.conversations import Flow, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import nav_row, pager_row
@@ -112,9 +112,8 @@ async def receive_document(ctx: Context) -> Turn:
     media = ctx.event.media
     if ctx.event.kind in (EventKind.PHOTO, EventKind.DOCUMENT) and media is not None:
         kind = MediaKind.PHOTO if ctx.event.kind is EventKind.PHOTO else MediaKind.DOCUMENT
-        stored = await ctx.media.keep(media, kind) if ctx.media is not None else None
-        ctx.draft["document"] = {"kind": kind.value, "file_ref": media.file_ref,
-                                 "path": stored.path if stored else "", "name": media.file_name}
+        stored = await keep_media(ctx, media, kind)
+        ctx.draft["document"] = {"kind": kind.value, "media_id": stored.id, "name": media.file_name}
     elif steps.pressed(ctx, STAGE, "skip") is None:
         return reask(Reply(_("Please send a photo or a file, or tap {skip}.", skip=glossary.SKIP)))
     return goto(StageState.PRESENT if _stage(ctx) is MatterStage.REPRESENTATIVES else StageState.CONFIRM)
@@ -195,7 +194,7 @@ async def receive_votes_against(ctx: Context) -> Turn:
 
 def _entry(ctx: Context) -> StageEntry:
     draft, document = ctx.draft, ctx.draft.get("document")
-    kept = StageDocument(MediaKind(document["kind"]), document["file_ref"], document["path"], document["name"]) \
+    kept = StageDocument(MediaKind(document["kind"]), int(document["media_id"]), document["name"]) \
         if document else None
     return StageEntry(_stage(ctx), date.fromisoformat(draft["held_on"]), draft["outcome"], kept,
                       tuple(draft.get("present", [])), int(draft.get("votes_for", 0)),

@@ -53,7 +53,7 @@ def topic_text(view: TopicView, group_name: str | None) -> Content:
         _("💬 Topic: {title}", title=topic.title),
         _("For {scope}; proposed by {name}", scope=labels.scope(group_name), name=view.proposer_name),
         topic.body,
-        _("(with a voice message)") if topic.voice_ref else None,
+        _("(with a voice message)") if topic.voice_media_id else None,
         _("Supports: {count} (it goes to the cadres at {needed})", count=topic.supports, needed=view.threshold),
         _("Status: {status}", status=labels.TOPIC_STATUSES[topic.status]),
         _("Reason: {reason}", reason=topic.decline_reason) if topic.status is TopicStatus.DECLINED else None,
@@ -79,8 +79,8 @@ async def _page(ctx: Context, topic_id: int, *, edit: bool = False) -> list[Repl
     view = await ctx.services.topics.view(ctx.actor, topic_id)
     groups = {g.id: g.name for g in await ctx.services.store.places.groups(view.topic.village_id)}
     page = Reply(topic_text(view, groups.get(view.topic.group_id or 0)), buttons=topic_buttons(view), edit=edit)
-    if view.topic.voice_ref and not edit:
-        return [Reply(attachment=Attachment(AttachmentKind.VOICE, file_ref=view.topic.voice_ref)), page]
+    if view.topic.voice_media_id and not edit:
+        return [Reply(attachment=Attachment(AttachmentKind.VOICE, media_id=view.topic.voice_media_id)), page]
     return [page]
 
 

@@ -76,7 +76,7 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
     )
     buttons = ((Button(_("✅ Keep the result"), pack(APPEAL_FLOW, "up", appeal.id)),
                 Button(glossary.CHANGE, pack(APPEAL_FLOW, "rv", appeal.id))),) if decide else ()
-    voice = Attachment(AttachmentKind.VOICE, file_ref=appeal.voice_ref) if appeal.voice_ref else None
+    voice = Attachment(AttachmentKind.VOICE, media_id=appeal.voice_media_id) if appeal.voice_media_id else None
     return Reply(text, buttons=buttons, attachment=voice)
 
 
@@ -105,7 +105,7 @@ def fix_reported(news: RectificationNews, reporter: str) -> Reply:
              clause=clause_name(task.clause_name))
     buttons = ((Button(TASK_STATES[RectificationStatus.FIXED], pack(INSPECT_FLOW, "ok", task.id)),
                 Button(TASK_STATES[RectificationStatus.NOT_FIXED], pack(INSPECT_FLOW, "bad", task.id))),)
-    photo = Attachment(AttachmentKind.PHOTO, file_ref=task.photo_ref) if task.photo_ref else None
+    photo = Attachment(AttachmentKind.PHOTO, media_id=task.photo_media_id) if task.photo_media_id else None
     return Reply(text, buttons=buttons, attachment=photo)
 
 

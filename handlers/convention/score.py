@@ -182,7 +182,7 @@ def build() -> Flow:
         name=FLOW,
         begin=begin,
         commands=("score",),
-        menu=MenuItem(glossary.MY_SCORE, roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD}), order=14,
+        menu=MenuItem(glossary.MY_SCORE, roles=frozenset({Role.RESIDENT, Role.HOUSEHOLD_HEAD, Role.FAMILY}), order=14,
                       section=MenuSection.MAIN, needs=frozenset({Need.HOUSEHOLD})),
         states={ScoreState.APPEAL: State(ask_appeal, receive_appeal), ScoreState.FIXED: State(ask_fixed,
                                                                                             receive_fixed)},

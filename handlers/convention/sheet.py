@@ -53,7 +53,7 @@ def reasons(ctx: Context) -> dict[int, str]:
 def photo(ctx: Context) -> StoredMedia | None:
     """Return the evidence photo sent during this sheet."""
     kept: dict[str, Any] | None = ctx.draft.get(PHOTO)
-    return StoredMedia(MediaKind.PHOTO, kept["ref"], kept["path"], 0) if kept else None
+    return StoredMedia(int(kept["media_id"]), MediaKind.PHOTO, 0) if kept else None
 
 
 def note(ctx: Context) -> str:
@@ -114,7 +114,7 @@ async def receive(ctx: Context, convention: Convention, redraw: Callable[[], Rep
         return reask()
     if event.kind is EventKind.PHOTO and event.media is not None and ctx.media is not None:
         kept = await ctx.media.keep(event.media, MediaKind.PHOTO)
-        ctx.draft[PHOTO] = {"ref": kept.file_ref, "path": kept.path}
+        ctx.draft[PHOTO] = {"media_id": kept.id}
         return reask(Reply(_("📷 Photo added.")))
     return reask(Reply(_("Please tap a clause, type the reason, or tap the save button.")))
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from handlers import glossary
 from handlers.callback_data import pack
-from handlers.context import Context
+from handlers.context import Context, keep_media
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows, pager_row
@@ -21,7 +21,6 @@ from handlers.notices.drafts import FLOW, AnnounceState, audience_of, draft_of, 
 from handlers.notices.views import category_label, history_line, message_reply, number, progress_text
 from handlers.replies import Button, Reply
 from handlers.texts import _, lines
-from village.errors import ErrorCode, InvalidInputError
 from village.media import MediaKind
 from village.notices import NoticeAttachment, NoticeCategory, NoticePage, ProgressMessage
 from village.roles import Role
@@ -116,10 +115,8 @@ async def receive_attachment(ctx: Context) -> Turn:
     kind = MediaKind.PHOTO if ctx.event.kind is EventKind.PHOTO else MediaKind.DOCUMENT
     if kind is MediaKind.DOCUMENT:
         ctx.services.notices.check_document(media.mime_type, media.file_name)
-    if ctx.media is None:
-        raise InvalidInputError(ErrorCode.MEDIA_UNSUPPORTED)
-    stored = await ctx.media.keep(media, kind)
-    ctx.draft["attachment"] = NoticeAttachment(kind, stored.file_ref, stored.path, media.file_name).as_json()
+    stored = await keep_media(ctx, media, kind)
+    ctx.draft["attachment"] = NoticeAttachment(kind, stored.id, media.file_name).as_json()
     return next_step(ctx, AnnounceState.TRANSLATION)
 
 

@@ -50,11 +50,11 @@ def message_reply(category: NoticeCategory, text: str, attachment: NoticeAttachm
 
 
 def attachment_of(attachment: NoticeAttachment | None) -> Attachment | None:
-    """Return how a notice's photo or file is sent: by the channel's reference, which every chat may reuse."""
+    """Return how a notice's photo or file is sent: by our media id (each channel reuses its cached reference)."""
     if attachment is None:
         return None
     kind = AttachmentKind.PHOTO if attachment.kind is MediaKind.PHOTO else AttachmentKind.DOCUMENT
-    return Attachment(kind, file_ref=attachment.file_ref, file_name=attachment.file_name)
+    return Attachment(kind, media_id=attachment.media_id, file_name=attachment.file_name)
 
 
 def snippet(text: str, length: int = SNIPPET_LENGTH) -> str:

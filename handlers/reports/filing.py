@@ -13,7 +13,7 @@ from typing import Any
 
 from handlers import glossary
 from handlers.callback_data import Callback, pack, unpack
-from handlers.context import Context
+from handlers.context import Context, keep_media
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask, stay
 from handlers.events import EventKind
 from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, choice_rows, nav_row
@@ -50,13 +50,12 @@ class FilingState(Enum):
 
 def media_json(media: StoredMedia) -> dict[str, Any]:
     """Return a kept file as draft JSON."""
-    return {"kind": media.kind.value, "file_ref": media.file_ref, "path": media.path, "size": media.size,
-            "mime_type": media.mime_type}
+    return {"kind": media.kind.value, "media_id": media.id, "size": media.size, "mime_type": media.mime_type}
 
 
 def media_of(data: dict[str, Any]) -> StoredMedia:
     """Rebuild a kept file from draft JSON."""
-    return StoredMedia(MediaKind(data["kind"]), data["file_ref"], data["path"], int(data["size"]), data["mime_type"])
+    return StoredMedia(int(data["media_id"]), MediaKind(data["kind"]), int(data["size"]), data["mime_type"])
 
 
 def point_json(point: GeoPoint) -> list[Any]:
@@ -71,12 +70,10 @@ def point_of(data: list[Any]) -> GeoPoint:
 
 
 async def keep(ctx: Context, kind: MediaKind) -> StoredMedia:
-    """Download and store the file just sent (size-checked); keep only the reference when no keeper is wired."""
+    """Return the file just sent, as the adapter kept it (size-checked)."""
     media = ctx.event.media
     assert media is not None
-    if ctx.media is None:
-        return StoredMedia(kind, media.file_ref, "", media.size or 0, media.mime_type)
-    return await ctx.media.keep(media, kind)
+    return await keep_media(ctx, media, kind)
 
 
 def button(ctx: Context) -> Callback | None:

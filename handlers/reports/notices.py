@@ -37,7 +37,7 @@ def media_replies(report: Report, media: Iterable[ReportMedia]) -> list[Reply]:
         if item.purpose is MediaPurpose.RESOLUTION:
             caption = _("📷 Photo of the fix for {code}", code=report.code)
         kind = _ATTACHMENTS.get(item.media.kind, AttachmentKind.DOCUMENT)
-        replies.append(Reply(caption, attachment=Attachment(kind, file_ref=item.media.file_ref)))
+        replies.append(Reply(caption, attachment=Attachment(kind, media_id=item.media.id)))
     if report.point is not None:
         point = report.point.to(Datum.WGS84)  # a reply's location is in WGS-84 (handlers/replies.py)
         replies.append(Reply(_("📍 Location of {code}", code=report.code), location=(point.latitude, point.longitude)))

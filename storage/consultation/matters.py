@@ -75,8 +75,7 @@ def _values(record: StageRecord) -> dict[str, Any]:
         "held_on": record.held_on, "outcome": record.outcome, "recorded_by": record.recorded_by,
         "recorded_at": record.recorded_at,
         "document_kind": document.kind.value if document else None,
-        "document_ref": document.file_ref if document else None,
-        "document_path": document.path if document else None,
+        "document_media_id": document.media_id if document else None,
         "document_name": document.file_name if document else None,
         "representatives": vote.representatives if vote else None,
         "votes_for": vote.votes_for if vote else None,
@@ -92,9 +91,8 @@ def _matter(row: Any) -> Matter:
 
 def _stage(row: Any, present: tuple[int, ...]) -> StageRecord:
     document = None
-    if row.document_ref:
-        document = StageDocument(MediaKind(row.document_kind), row.document_ref, row.document_path or "",
-                                 row.document_name)
+    if row.document_media_id is not None:
+        document = StageDocument(MediaKind(row.document_kind), row.document_media_id, row.document_name)
     vote = None
     if row.representatives is not None:
         vote = Vote(present, row.representatives, row.votes_for or 0, row.votes_against or 0)

@@ -26,7 +26,8 @@ class TopicRepository(Repository):
         """Store a new open topic."""
         result = await self._db.execute(topics.insert().values(
             village_id=village_id, group_id=group_id, level=proposal.level.value, title=proposal.title,
-            body=proposal.body, voice_ref=proposal.voice_ref, proposer_id=proposer_id, status=_OPEN, created_at=now))
+            body=proposal.body, voice_media_id=proposal.voice_media_id, proposer_id=proposer_id, status=_OPEN,
+            created_at=now))
         return new_id(result)
 
     async def get(self, topic_id: int) -> Topic | None:
@@ -117,6 +118,6 @@ def _topic(row: Any) -> Topic:
     return Topic(
         id=row.id, village_id=row.village_id, group_id=row.group_id, level=MeetingLevel(row.level), title=row.title,
         proposer_id=row.proposer_id, status=TopicStatus(row.status), created_at=row.created_at,
-        supports=int(row.supports), body=row.body, voice_ref=row.voice_ref, meeting_id=row.meeting_id,
+        supports=int(row.supports), body=row.body, voice_media_id=row.voice_media_id, meeting_id=row.meeting_id,
         decline_reason=row.decline_reason, threshold_reached_at=row.threshold_reached_at,
     )

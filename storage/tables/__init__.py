@@ -1,6 +1,7 @@
 """The schema as SQLAlchemy Core tables, one module per feature; Alembic revisions create and change it."""
 
 from storage.tables.base import metadata
+from storage.tables.care import care_subjects, care_visits, patrols
 from storage.tables.consultation import (
     checkin_failures,
     matter_stage_attendees,
@@ -21,6 +22,7 @@ from storage.tables.convention import (
     homestead_assessments,
     rectifications,
 )
+from storage.tables.family import family_invites, family_links
 from storage.tables.foundation import (
     audit_log,
     conversations,
@@ -37,6 +39,7 @@ from storage.tables.foundation import (
     roles,
     villages,
 )
+from storage.tables.media import media, media_refs
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
 from storage.tables.scheduling import job_slots
@@ -47,10 +50,14 @@ __all__ = [
     "assessment_deductions",
     "assessments",
     "audit_log",
+    "care_subjects",
+    "care_visits",
     "checkin_failures",
     "convention_clauses",
     "conventions",
     "conversations",
+    "family_invites",
+    "family_links",
     "grids",
     "groups",
     "homestead_assessments",
@@ -63,6 +70,8 @@ __all__ = [
     "matter_stage_attendees",
     "matter_stages",
     "matters",
+    "media",
+    "media_refs",
     "meeting_attendance",
     "meeting_signups",
     "meetings",
@@ -71,6 +80,7 @@ __all__ = [
     "notice_recipients",
     "notices",
     "outbox",
+    "patrols",
     "people",
     "processed_updates",
     "rectifications",

@@ -79,11 +79,7 @@ report_media = Table(
     Column("id", Integer, primary_key=True),
     Column("report_id", ForeignKey("reports.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("purpose", String(12), nullable=False),
-    Column("kind", String(10), nullable=False),
-    Column("file_ref", String(200), nullable=False),
-    Column("path", String(300), nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("mime_type", String(100)),
+    Column("media_id", ForeignKey("media.id"), nullable=False, index=True),
     Column("position", Integer, nullable=False),
 )
 

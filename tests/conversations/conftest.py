@@ -14,7 +14,7 @@ from handlers.engine import Engine
 from handlers.events import Contact, Event, EventKind
 from handlers.replies import Reply
 from storage.database import Database
-from tests.factories import load_roster
+from tests.factories import kept, load_roster, media_keeper
 from village.clock import ManualClock
 from village.settings import VillageSettings
 
@@ -33,7 +33,7 @@ class Chat:
         """Send one event and keep the rendered replies."""
         event = Event(channel="test", external_id=self.external_id, chat_ref=self.external_id, kind=kind,
                       update_ref=str(next(_updates)), **fields)  # type: ignore[arg-type]
-        self.replies = await self.engine.handle(event)
+        self.replies = await self.engine.handle(await kept(self.engine._media, event))
         return self.replies
 
     async def says(self, text: str) -> list[Reply]:
@@ -73,7 +73,8 @@ async def new_engine(database: Database, clock: ManualClock) -> EngineFactory:
     """Make engines over the test roster (a second one stands for the bot after a restart)."""
     await load_roster(database, clock)
     return lambda: Engine(registry.flows(), database=database, clock=clock, settings=VillageSettings(),
-                          renderer=Catalogs.load(), stranger_flow=registry.STRANGER_FLOW)
+                          renderer=Catalogs.load(), stranger_flow=registry.STRANGER_FLOW,
+                          media=media_keeper(database, clock))
 
 
 @pytest.fixture

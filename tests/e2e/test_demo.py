@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = "/start\n:contact\n➕ 更多\n👤 我的信息\n:as 4\n/start\n:contact\n🧰 工作台\n:quit\n"
+SCRIPT = "/start\n:contact\n➕ 更多\n👤 我的信息\n:as 4\n/start\n:contact\n🧰 工作台\n:as 7\n/family\n:quit\n"
 
 
 def test_demo_runs_a_scripted_chat_with_no_token(tmp_path: Path) -> None:
@@ -21,3 +21,4 @@ def test_demo_runs_a_scripted_chat_with_no_token(tmp_path: Path) -> None:
     assert "欢迎您，奉贤区青村镇和美村的张阿婆" in result.stdout
     assert "户号：1-001" in result.stdout
     assert "📝 入村申请" in result.stdout  # the cadre's own tools
+    assert "您已作为子女关联到 张阿婆家" in result.stdout  # the demo's linked family member (亲情代办)

@@ -18,6 +18,7 @@ from handlers.keyboards import BACK_LABEL, CANCEL_LABEL, MENU_LABEL
 from handlers.menu import SECTION_LABELS
 from handlers.replies import KeyRows, Reply
 from storage.database import Database
+from tests.factories import kept, media_keeper
 from tests.properties import actions as a
 from tests.properties.world import CHANNEL, Persona
 from village.clock import ManualClock
@@ -49,7 +50,8 @@ class Phone:
     def restart(self) -> None:
         """Stand for the bot after a restart: a new engine over the same database."""
         self.engine = Engine(registry.flows(), database=self.database, clock=self.clock, settings=VillageSettings(),
-                             renderer=self.renderer, stranger_flow=registry.STRANGER_FLOW)
+                             renderer=self.renderer, stranger_flow=registry.STRANGER_FLOW,
+                             media=media_keeper(self.database, self.clock))
 
     def inline_data(self) -> list[str]:
         """Return the data of the inline buttons in the latest replies."""
@@ -80,7 +82,7 @@ class Phone:
         if event is None:
             return None
         self.last_event = event
-        self.show(await self.engine.handle(event))
+        self.show(await self.engine.handle(await kept(self.engine._media, event)))
         return event
 
     def show(self, replies: list[Reply]) -> None:

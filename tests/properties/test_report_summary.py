@@ -63,7 +63,8 @@ def _stored(before: Snapshot, after: Snapshot) -> Summary | None:
     if not new:
         return None
     (report,) = new
-    media = [m for m in after.rows("report_media").values() if m["report_id"] == report["id"]]
+    kept = after.rows("media")
+    media = [kept[(m["media_id"],)] for m in after.rows("report_media").values() if m["report_id"] == report["id"]]
     return Summary(
         category=report["category"], text=report["text"] or None, voice=any(m["kind"] == "voice" for m in media),
         photos=sum(m["kind"] == "photo" for m in media), located=report["latitude"] is not None,

@@ -121,7 +121,7 @@ def _stored(before: Snapshot, after: Snapshot) -> TopicSummary | None:
         return None
     (topic,) = new
     level = catalogs().text(LEVELS[MeetingLevel(topic["level"])], "zh_CN")
-    return TopicSummary(topic["title"], topic["body"] if topic["voice_ref"] is None else VOICE, level)
+    return TopicSummary(topic["title"], topic["body"] if topic["voice_media_id"] is None else VOICE, level)
 
 
 def _state(phone: Phone, path: Path) -> str | None:

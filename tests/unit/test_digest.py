@@ -28,14 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
 
-class NoDownloads:
-    async def download(self, file_ref: str) -> bytes:
-        raise AssertionError("jobs do not download")
-
-
 def scheduler(database: Database, clock: ManualClock, config: Config, media: Path, *, font: Path | None) -> Scheduler:
     return Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=Catalogs.load(),
-                     menu=Menu(registry.flows()), media=MediaKeeper(media / "media", config.media, NoDownloads()),
+                     menu=Menu(registry.flows()), media=MediaKeeper(media / "media", config.media, database, clock),
                      cjk_font=font)
 
 

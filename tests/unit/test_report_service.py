@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 
 from storage.database import Database
-from tests.factories import OPERATOR, load_roster, person_by_phone
+from tests.factories import OPERATOR, load_roster, make_media, person_by_phone
 from village.clock import ManualClock
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError, ReportLimitError, VillageError
 from village.geo import Datum
@@ -23,12 +23,13 @@ from village.settings import ReportPolicy, VillageSettings
 
 T = TypeVar("T")
 HERE = GeoPoint(30.92, 121.47, Datum.WGS84)
-PHOTO = StoredMedia(MediaKind.PHOTO, "file-1", "photo/ab/abc.jpg", 1000, "image/jpeg")
+PHOTO = StoredMedia(1, MediaKind.PHOTO, 1000, "image/jpeg")  # the kept file every test's village starts with
 
 
 @pytest.fixture
 async def village(database: Database, clock: ManualClock) -> Database:
     await load_roster(database, clock)
+    assert (await make_media(database, clock)).id == PHOTO.id
     return database
 
 
@@ -66,7 +67,7 @@ async def test_report_goes_to_the_grid_worker_of_the_reporters_grid(village: Dat
     assert filed.report.assignee_id == worker.id
     assert filed.handlers == (worker.id,)
     assert filed.report.status is ReportStatus.SUBMITTED
-    assert [m.media.file_ref for m in filed.media] == ["file-1"]
+    assert [m.media.id for m in filed.media] == [PHOTO.id]
 
 
 async def test_report_from_a_grid_without_worker_goes_to_the_cadres(village: Database, clock: ManualClock) -> None:

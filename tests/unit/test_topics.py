@@ -22,12 +22,14 @@ from tests.consultation import (
     load_people,
     services,
 )
+from tests.factories import make_media
 from village.audit import AuditEntry
 from village.clock import ManualClock
 from village.consultation.levels import MeetingLevel
 from village.consultation.settings import ConsultationPolicy, SupportThresholds
 from village.consultation.topics import TopicProposal, TopicStatus
 from village.errors import ErrorCode, VillageError
+from village.media import MediaKind
 from village.services import Services
 from village.settings import VillageSettings
 
@@ -92,13 +94,14 @@ async def test_other_groups_and_villages_do_not_see_a_homestead_topic(database: 
 
 async def test_a_topic_needs_text_or_voice(database: Database, clock: ManualClock, people: People) -> None:
     bare = TopicProposal(MeetingLevel.VILLAGE, "村里建老年食堂")
-    voiced = TopicProposal(MeetingLevel.VILLAGE, "村里建老年食堂", voice_ref="voice-file-1")
+    voice = await make_media(database, clock, kind=MediaKind.VOICE, content="voice-1")
+    voiced = TopicProposal(MeetingLevel.VILLAGE, "村里建老年食堂", voice_media_id=voice.id)
 
     code = await refusal(database, clock, lambda v: v.topics.propose(people[ALICE], bare))
     topic = await run(database, clock, lambda v: v.topics.propose(people[ALICE], voiced))
 
     assert code is ErrorCode.CONSULTATION_TEXT_INVALID
-    assert topic.voice_ref == "voice-file-1"
+    assert topic.voice_media_id == voice.id
 
 
 async def test_staff_without_a_group_cannot_file_a_homestead_topic(database: Database, clock: ManualClock,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels import NotReachableNowError, PermanentError, RoutePausedError, TemporaryError
+from bot.media import MediaKeeper
 from bot.wechat.channel import WechatChannel
 from bot.wechat.client import WechatClient
 from bot.wechat.fake import FakeWechat
@@ -15,6 +16,7 @@ from handlers.replies import Button, Reply
 from storage.database import Database
 from storage.wechat_inbound import WechatOfferRepository
 from village.clock import ManualClock
+from village.media import MediaPolicy
 
 PERSON = "o_person_1"
 SEND = "cgi-bin/message/custom/send"
@@ -22,7 +24,7 @@ SEND = "cgi-bin/message/custom/send"
 
 @pytest.fixture
 def channel(client: WechatClient, database: Database, clock: ManualClock, tmp_path: Path) -> WechatChannel:
-    return WechatChannel(client, database, clock, tmp_path)
+    return WechatChannel(client, database, clock, MediaKeeper(tmp_path, MediaPolicy(), database, clock))
 
 
 async def test_a_text_goes_as_a_customer_service_message_split_at_2048_bytes(

@@ -70,8 +70,7 @@ class StageDocument:
     """A file kept with a stage: minutes, a notice photo."""
 
     kind: MediaKind
-    file_ref: str
-    path: str
+    media_id: int
     file_name: str | None = None
 
 

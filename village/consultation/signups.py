@@ -28,6 +28,7 @@ from village.consultation.meetings import (
 from village.consultation.scope import in_scope, leads_group, require_manager
 from village.consultation.settings import ConsultationPolicy
 from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
+from village.family.deputies import record_for_household
 from village.people import Actor, Person
 from village.permissions import READERS, require_person
 
@@ -100,6 +101,7 @@ class SignUpService:
         require_signup_open(meeting, self._clock.now())
         if await self._store.signups.get(meeting.id, person.id) is not None:
             raise ConflictError(ErrorCode.MEETING_ALREADY_SIGNED_UP)
+        await record_for_household(self._audit, actor, meeting.village_id, "meeting.sign_up", f"meeting:{meeting.id}")
         return await self._store.signups.take(meeting.id, person.id, self._clock.now())
 
     async def cancel(self, actor: Actor, meeting_id: int) -> Withdrawal:
@@ -110,6 +112,8 @@ class SignUpService:
         cancelled = await self._store.signups.remove(meeting.id, person.id)
         if cancelled is None:
             raise ConflictError(ErrorCode.MEETING_NOT_SIGNED_UP)
+        await record_for_household(self._audit, actor, meeting.village_id, "meeting.cancel_sign_up",
+                                   f"meeting:{meeting.id}")
         promoted = None
         if cancelled.status is SignUpStatus.CONFIRMED:
             promoted = await self._store.signups.promote_next(meeting.id, self._clock.now())

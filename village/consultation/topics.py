@@ -19,6 +19,7 @@ from village.consultation.meetings import MAX_TEXT, clean_text, clean_title
 from village.consultation.scope import can_manage, can_read, in_scope, require_manager, require_reader
 from village.consultation.settings import ConsultationPolicy
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
+from village.family.deputies import record_for_household
 from village.people import Actor, Person
 from village.permissions import require_person
 from village.roles import Role
@@ -46,7 +47,7 @@ class TopicProposal:
     level: MeetingLevel
     title: str
     body: str | None = None
-    voice_ref: str | None = None
+    voice_media_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Topic:
     created_at: datetime
     supports: int = 0
     body: str | None = None
-    voice_ref: str | None = None
+    voice_media_id: int | None = None
     meeting_id: int | None = None
     decline_reason: str | None = None
     threshold_reached_at: datetime | None = None
@@ -152,12 +153,13 @@ class TopicService:
         if is_group_level(proposal.level) and person.group_id is None:
             raise InvalidInputError(ErrorCode.TOPIC_NEEDS_GROUP)
         body = clean_text(proposal.body, maximum=MAX_TEXT) if proposal.body else None
-        if body is None and proposal.voice_ref is None:
+        if body is None and proposal.voice_media_id is None:
             raise InvalidInputError(ErrorCode.CONSULTATION_TEXT_INVALID, min=2, max=MAX_TEXT)
         group_id = person.group_id if is_group_level(proposal.level) else None
         topic_id = await self._store.topics.add(
             person.village_id, group_id, TopicProposal(proposal.level, clean_title(proposal.title), body,
-                                                       proposal.voice_ref), person.id, self._clock.now())
+                                                       proposal.voice_media_id), person.id, self._clock.now())
+        await record_for_household(self._audit, actor, person.village_id, "topic.propose", f"topic:{topic_id}")
         return await self._get(topic_id)
 
     async def support(self, actor: Actor, topic_id: int) -> SupportOutcome:
@@ -165,6 +167,7 @@ class TopicService:
         topic, person = await self._supportable(actor, topic_id)
         if not await self._store.topics.add_support(topic.id, person.id, self._clock.now()):
             raise ConflictError(ErrorCode.TOPIC_ALREADY_SUPPORTED)
+        await record_for_household(self._audit, actor, topic.village_id, "topic.support", f"topic:{topic.id}")
         topic = await self._get(topic.id)
         threshold = self.threshold(topic.level)
         if topic.supports < threshold or not await self._store.topics.mark_threshold(topic.id, self._clock.now()):

@@ -16,6 +16,7 @@ from village.convention.periods import Period
 from village.convention.policy import ConventionPolicy
 from village.convention.rules import appeal_deadline
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
+from village.family.deputies import record_for_household
 from village.media import StoredMedia
 from village.people import Actor, Person
 from village.permissions import READERS, require_role
@@ -96,9 +97,11 @@ class AppealService:
         assert actor.person is not None
         appeal_id = await self._store.appeals.add(Appeal(
             0, result.id, result.village_id, result.household_id, actor.person.id, text, AppealStatus.OPEN,
-            self._clock.now(), voice.file_ref if voice else None, voice.path if voice else None))
+            self._clock.now(), voice.id if voice else None))
         if appeal_id is None:  # another member's appeal won the race: one open appeal per result
             raise ConflictError(ErrorCode.APPEAL_PENDING)
+        await record_for_household(self._audit, actor, result.village_id, "appeal.file", f"appeal:{appeal_id}",
+                                   assessment_id=result.id)
         case = await self._case(appeal_id)
         cadres = await self._store.people.with_roles(result.village_id, [Role.CADRE])
         supervisors = [p for p in await self._store.people.with_roles(result.village_id, [Role.SUPERVISOR])

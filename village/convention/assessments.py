@@ -171,8 +171,7 @@ class AssessmentService:
             village_id=household.village_id, group_id=household.group_id, household_id=household.id,
             period=period.code, convention_id=convention.id, total=total, face=face, deductions=deductions,
             assessor_label=actor.label, assessor_id=actor.person_id,
-            photo_ref=photo.file_ref if photo else (keep.photo_ref if keep else None),
-            photo_path=photo.path if photo else (keep.photo_path if keep else None),
+            photo_media_id=photo.id if photo else (keep.photo_media_id if keep else None),
         )
         assessment_id = await self._store.assessments.save_draft(fields, self._clock.now())
         if assessment_id is None:

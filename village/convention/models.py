@@ -94,8 +94,7 @@ class Assessment:
     total: int
     face: Face
     deductions: tuple[Deduction, ...] = ()
-    photo_ref: str | None = None
-    photo_path: str | None = None
+    photo_media_id: int | None = None
     assessor_label: str = ""
     assessor_id: int | None = None
     released_fen: int = 0
@@ -135,8 +134,7 @@ class AssessmentFields:
     deductions: tuple[Deduction, ...]
     assessor_label: str
     assessor_id: int | None
-    photo_ref: str | None = None
-    photo_path: str | None = None
+    photo_media_id: int | None = None
 
 
 class AppealStatus(StrEnum):
@@ -159,8 +157,7 @@ class Appeal:
     reason: str
     status: AppealStatus
     created_at: datetime
-    voice_ref: str | None = None
-    voice_path: str | None = None
+    voice_media_id: int | None = None
     decided_at: datetime | None = None
     decided_by: int | None = None
     decision_note: str = ""
@@ -179,8 +176,7 @@ class Rectification:
     period: str
     deadline: datetime
     status: RectificationStatus
-    photo_ref: str | None = None
-    photo_path: str | None = None
+    photo_media_id: int | None = None
     reported_at: datetime | None = None
     inspected_at: datetime | None = None
     inspected_by: int | None = None

@@ -72,7 +72,7 @@ class RectificationRepository(Protocol):
     async def unfinished(self, village_id: int, before_period: str) -> dict[int, int]: ...
     async def move(
         self, task: Rectification, to: RectificationStatus, *, now: datetime, by: int | None = None,
-        photo_ref: str | None = None, photo_path: str | None = None,
+        photo_media_id: int | None = None,
     ) -> bool: ...
 
 

@@ -75,8 +75,7 @@ class RectificationService:
                     photo: StoredMedia | None = None) -> Rectification:
         status = rectification_after(task.status, step)
         if not await self._store.rectifications.move(task, status, now=self._clock.now(), by=by,
-                                                     photo_ref=photo.file_ref if photo else None,
-                                                     photo_path=photo.path if photo else None):
+                                                     photo_media_id=photo.id if photo else None):
             raise ConflictError()
         moved = await self._store.rectifications.get(task.id)
         assert moved is not None

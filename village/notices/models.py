@@ -95,21 +95,20 @@ def check_audience(audience: Audience) -> None:
 
 @dataclass(frozen=True)
 class NoticeAttachment:
-    """A photo or file sent with a notice: the channel's reference and our own copy."""
+    """A photo or file sent with a notice, by our media id."""
 
     kind: MediaKind
-    file_ref: str
-    path: str
+    media_id: int
     file_name: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Return the attachment as stored."""
-        return {"kind": self.kind.value, "file_ref": self.file_ref, "path": self.path, "file_name": self.file_name}
+        return {"kind": self.kind.value, "media_id": self.media_id, "file_name": self.file_name}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> NoticeAttachment:
         """Rebuild a stored attachment."""
-        return cls(MediaKind(data["kind"]), data["file_ref"], data["path"], data.get("file_name"))
+        return cls(MediaKind(data["kind"]), int(data["media_id"]), data.get("file_name"))
 
 
 # Files a notice may carry besides photos: PDF and Excel.

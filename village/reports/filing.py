@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, ReportLimitError
+from village.family.deputies import record_for_household
 from village.geo import GeoPoint
 from village.people import Actor, Person
 from village.permissions import require_role
@@ -85,6 +86,8 @@ class ReportFiling(ReportBase):
         if report.on_behalf:
             await self._audit.record(actor, report.village_id, "report.file_for", f"report:{report.id}",
                                      after={"reporter_id": reporter.id, "code": report.code})
+        await record_for_household(self._audit, actor, report.village_id, "report.file", f"report:{report.id}",
+                                   code=report.code)
         handlers = (assignee.id,) if assignee else tuple(p.id for p in await self._cadres(village.id))
         return FiledReport(report, handlers, media)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from village.errors import ErrorCode, NotFoundError, PermissionDeniedError
+from village.family.deputies import deputy_of
 from village.people import Actor
 from village.permissions import READERS, require_role
 from village.places import Grid
@@ -61,7 +62,8 @@ class ReportReading(ReportBase):
             events = visible_to_follower(events, report)
         media = tuple(await self._store.reports.media(report.id))
         can_rate = report.status is ReportStatus.RESOLVED and person.id == report.reporter_id
-        return ReporterView(report, events, media, can_rate, await self._names(e.actor_id for e in events))
+        return ReporterView(report, events, media, can_rate, await self._names(e.actor_id for e in events),
+                            await deputy_of(self._store, await self._store.people.get(report.reporter_id)))
 
     async def staff_view(self, actor: Actor, report_id: int) -> StaffView:
         """Return a report in full for those `access.sees_in_full` allows; anonymous reporters stay hidden (匿名)."""
@@ -78,7 +80,7 @@ class ReportReading(ReportBase):
         return StaffView(
             report, tuple(await self._store.reports.media(report.id)), events, reporter, filed_by, assignee,
             grids.get(report.grid_id) if report.grid_id else None, self._can_handle(actor, report),
-            self._can_reveal(actor, report) and report.anonymous, names)
+            self._can_reveal(actor, report) and report.anonymous, names, await deputy_of(self._store, reporter))
 
     async def reveal_reporter(self, actor: Actor, report_id: int) -> str:
         """Return who filed an anonymous report, for the village's cadres and supervisors; audited each time."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from village.family.models import Deputy
 from village.people import Person
 from village.places import Grid, Village
 from village.reports.model import Report, ReportEvent, ReportMedia, ReportStatus
@@ -52,6 +53,7 @@ class StaffView:
     can_handle: bool
     can_reveal: bool
     names: dict[int, str]
+    deputy: Deputy | None = None  # a relative filed it for their household (亲情代办)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class ReporterView:
     media: tuple[ReportMedia, ...]
     can_rate: bool
     names: dict[int, str]
+    deputy: Deputy | None = None
 
 
 @dataclass(frozen=True)

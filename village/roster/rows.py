@@ -103,7 +103,10 @@ class RosterRow(BaseModel):
         grants = []
         for token in tokens:
             try:
-                grants.append(parse_role(token))
+                grant = parse_role(token)
+                if grant.role is Role.FAMILY:  # only the family link makes a relative; a roster cannot
+                    raise ValueError(token)
+                grants.append(grant)
             except ValueError:
                 raise PydanticCustomError("unknown_role", "unknown role", {"value": token}) from None
         return tuple(grants) or (RoleGrant(Role.RESIDENT, None),)

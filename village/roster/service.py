@@ -97,6 +97,8 @@ async def _export_village(store: Store, village: Village) -> list[list[str]]:
     households = {h.id: h.label for h in await store.places.households(village.id)}
     rows = []
     for person in await store.people.in_village(village.id):
+        if person.is_family:  # relatives are linked in chat (亲情代办), not kept in the roster
+            continue
         own = [g for g in person.roles if g.village_id == village.id]
         rows.append([
             village.code, village.name, grids.get(person.grid_id or 0, ""),

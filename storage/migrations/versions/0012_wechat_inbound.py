@@ -1,7 +1,7 @@
 """wechat_inbound and wechat_offers: durable WeChat pushes and the choices offered to each person
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0016
 Create Date: 2026-12-06 17:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
