@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackContext, Defaults, TypeHandler
 from bot.broadcasts import ProgressReporter
 from bot.budget import SendBudget
 from bot.callback_tokens import CallbackTokens
+from bot.channels import Channel
 from bot.config import Config, ConfigError
 from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
@@ -31,6 +32,7 @@ from bot.telegram import TelegramChannel, event_of
 from bot.telegram_layout import messages
 from bot.update_order import PerPersonOrder
 from bot.webhook import WebhookServer
+from bot.wechat.endpoint import WechatEndpoint
 from handlers import registry
 from handlers.engine import Engine
 from handlers.replies import Reply
@@ -72,17 +74,18 @@ class Runtime:
     clock: Clock
     database: Database
     catalogs: Catalogs
-    application: Application[Any, Any, Any, Any, Any, Any]
-    channel: TelegramChannel
+    application: Application[Any, Any, Any, Any, Any, Any] | None  # None: a WeChat-only deployment
+    channel: TelegramChannel | None
     engine: Engine
     dispatcher: Dispatcher
     scheduler: Scheduler
-    errors: ErrorReporter
+    errors: ErrorReporter | None
     broadcasts: ProgressReporter
-    replies: DirectReplies
+    replies: DirectReplies | None
     media: MediaKeeper
     budget: SendBudget
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
+    wechat: WechatEndpoint | None = None
     webhook: WebhookServer | None = None
     leadership: Leadership | None = None
     timed_jobs: bool = True
@@ -95,14 +98,17 @@ class Runtime:
         leaves the cron loop off, for tests that run jobs themselves at the time they choose.
         """
         await upgrade(self.config.database.url)
-        await self.application.initialize()
+        if self.application is not None:
+            await self.application.initialize()
         self.timed_jobs = timed_jobs
         if role != "worker":
             self.leadership = Leadership(self.config.database.url, on_gained=self._lead, on_lost=self._follow)
             await self.leadership.start()
         if role != "leader":
             await self._take_updates()
-        log.info("bot @%s is running (%s, role %s)", self.application.bot.username, self.config.telegram.mode, role)
+        if self.application is not None:
+            log.info("bot @%s is running (%s, role %s)", self.application.bot.username, self.config.telegram.mode,
+                     role)
         today = self.clock.now().astimezone(self.config.timezone).date()
         warning = coverage_warning(self.config.work_calendar(), today)
         if warning:
@@ -123,6 +129,10 @@ class Runtime:
         await self.broadcasts.stop()
 
     async def _take_updates(self) -> None:
+        if self.wechat is not None:
+            await self.wechat.start()
+        if self.application is None:
+            return
         await self.application.start()
         telegram = self.config.telegram
         if telegram.mode == "webhook":
@@ -135,16 +145,20 @@ class Runtime:
 
     async def stop(self) -> None:
         """Stop taking updates, finish what is in flight, and close everything."""
-        updater = self.application.updater
+        application = self.application
+        updater = application.updater if application is not None else None
         if updater is not None and updater.running:
             await updater.stop()
         if self.webhook is not None:
             await self.webhook.stop()
-        if self.application.running:
-            await self.application.stop()
+        if self.wechat is not None:
+            await self.wechat.stop()
+        if application is not None and application.running:
+            await application.stop()
         if self.leadership is not None:
             await self.leadership.stop()
-        await self.application.shutdown()
+        if application is not None:
+            await application.shutdown()
         await self.database.close()
 
     async def settle(self, within: float = 30) -> None:
@@ -170,13 +184,14 @@ class Runtime:
         answering = asyncio.create_task(answer_press(update))  # its failure must not cost the press
         try:
             event = event_of(update)
-            if event is not None:
+            if event is not None and self.replies is not None and self.channel is not None:
                 event = await self.channel.restore(event)
                 # Files are copied into our store first, outside the step: the step keeps our media id.
                 event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
-            await self.errors.report(update, error)
+            if self.errors is not None:
+                await self.errors.report(update, error)
         finally:
             await answering
             await self.tracker.mark(update.update_id)
@@ -193,19 +208,50 @@ async def answer_press(update: Update) -> None:
 
 
 def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
-    """Assemble the bot from its configuration."""
+    """Assemble the bot from its configuration: Telegram, WeChat, or both."""
     token = config.telegram.token.get_secret_value()
-    if not token:
-        raise ConfigError("telegram.token is empty: set it in the config file or HEMEI_TELEGRAM__TOKEN "
-                          "(or try `hemei demo`, which needs none)")
+    if not token and not config.wechat.enabled:
+        raise ConfigError("telegram.token is empty: set it in the config file or HEMEI_TELEGRAM__TOKEN, "
+                          "or configure [wechat] (or try `hemei demo`, which needs none)")
     clock = clock or SystemClock()
     for problem in config.ignored_keys():
         log.warning("configuration: %s", problem)
+    budget = SendBudget(config.telegram.max_per_second, config.telegram.chat_per_second, config.telegram.chat_burst)
+    application = _telegram_application(config, budget) if token else None
+    database = Database.open(config.database.url)
+    catalogs = Catalogs.load(config.locale)
+    media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
+    channel = (TelegramChannel(application, CallbackTokens(database, clock, token), media)
+               if application is not None else None)
+    wechat = WechatEndpoint(config.wechat, database, clock, media) if config.wechat.enabled else None
+    channels: dict[str, Channel] = {c.name: c for c in (channel, wechat and wechat.channel) if c is not None}
+    dispatcher = Dispatcher(database, channels, clock, config.outbox, budget)
+    font = find_cjk_font(config.fonts.cjk_path)
+    engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
+                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
+    scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
+                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font)
+    broadcasts = ProgressReporter(database, channels, clock, config, catalogs)
+    errors = replies = None
+    if channel is not None:
+        fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
+        errors = ErrorReporter(engine, channel, lambda: fallback)
+        replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake, split=messages)
+    if wechat is not None:
+        wechat.attach(engine, media=media, on_queued=dispatcher.wake)
+    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
+                      broadcasts, replies, media, budget, wechat=wechat)
+    if application is not None and errors is not None:
+        application.add_handler(TypeHandler(Update, runtime.on_update))
+        application.add_error_handler(errors.on_ptb_error)
+    return runtime
+
+
+def _telegram_application(config: Config, budget: SendBudget) -> Application[Any, Any, Any, Any, Any, Any]:
     telegram = config.telegram
-    budget = SendBudget(telegram.max_per_second, telegram.chat_per_second, telegram.chat_burst)
-    application = (
+    return (
         Application.builder()
-        .token(token)
+        .token(telegram.token.get_secret_value())
         .base_url(telegram.base_url)
         .base_file_url(telegram.base_file_url)
         # Every call to a chat takes its turn in the budget; a 429 goes back to the sender, which retries
@@ -216,22 +262,3 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         .concurrent_updates(PerPersonOrder(telegram.concurrent_updates) if telegram.concurrent_updates > 1 else False)
         .build()
     )
-    database = Database.open(config.database.url)
-    catalogs = Catalogs.load(config.locale)
-    media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
-    channel = TelegramChannel(application, CallbackTokens(database, clock, token), media)
-    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox, budget)
-    font = find_cjk_font(config.fonts.cjk_path)
-    engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
-                    stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
-    scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
-                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font)
-    broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
-    fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
-    errors = ErrorReporter(engine, channel, lambda: fallback)
-    replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake, split=messages)
-    runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies, media, budget)
-    application.add_handler(TypeHandler(Update, runtime.on_update))
-    application.add_error_handler(errors.on_ptb_error)
-    return runtime

@@ -16,6 +16,24 @@ class UnreachableError(DeliveryError):
     """The person blocked the bot or deleted their account: stop sending."""
 
 
+class NotReachableNowError(DeliveryError):
+    """The channel cannot reach the person right now (WeChat: no open customer-service window).
+
+    Not a block: the person stays reachable and later messages are tried; this one is not retried.
+    """
+
+
+class RoutePausedError(DeliveryError):
+    """This channel's route is paused until `retry_after` has passed (WeChat's daily quota, 45009).
+
+    Unlike a flood wait it holds only this message, not every channel's sends.
+    """
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"route paused for {retry_after.total_seconds():.0f}s")
+        self.retry_after = retry_after
+
+
 class RateLimitedError(DeliveryError):
     """The channel asked us to wait before sending again."""
 

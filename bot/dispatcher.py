@@ -28,8 +28,10 @@ from bot.budget import SendBudget, lane_of, sending_as
 from bot.channels import (
     Channel,
     DeliveryError,
+    NotReachableNowError,
     PermanentError,
     RateLimitedError,
+    RoutePausedError,
     TemporaryError,
     UnreachableError,
 )
@@ -172,12 +174,13 @@ class Dispatcher:
                 await asyncio.sleep(wait)
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
-        if isinstance(error, UnreachableError):
-            await self._record_blocked(item, str(error), stop_identity=True)
+        if isinstance(error, UnreachableError | NotReachableNowError):
+            await self._record_blocked(item, str(error), stop_identity=isinstance(error, UnreachableError))
             return
         now = self._clock.now()
         async with self._database.transaction() as store:
-            if isinstance(error, RateLimitedError):  # the budget knows the wait's scope; this row waits it out
+            # A WeChat route paused until midnight, or a flood wait whose scope the budget knows: the row waits.
+            if isinstance(error, RoutePausedError | RateLimitedError):
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
                 await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))

@@ -9,7 +9,7 @@ A refusal from the domain rolls back the step's writes and re-asks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
@@ -54,6 +54,9 @@ DISCARDED = _("What you had started and not finished has been discarded.")
 SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
 
 
+Completion = Callable[[Store, list[Reply]], Awaitable[None]]
+
+
 class Transactions(Protocol):
     """Opens one transaction and hands over its store."""
 
@@ -95,8 +98,12 @@ class Engine:
         """The main menu."""
         return self._menu
 
-    async def handle(self, event: Event) -> list[Reply]:
-        """Handle one event and return the replies, rendered in the person's language."""
+    async def handle(self, event: Event, *, then: Completion | None = None) -> list[Reply]:
+        """Handle one event and return the replies, rendered in the person's language.
+
+        `then` runs in the step's own transaction with the rendered replies (a channel records there that
+        the input was handled, so a crash can never leave the step done and the input pending).
+        """
         now = self._clock.now()
         async with self._database.transaction() as store:
             if event.update_ref and not await store.updates.first_time(event.channel, event.update_ref, now):
@@ -106,9 +113,12 @@ class Engine:
             # The lapsed question's keys go with it: the notice carries the menu (a new question replaces it).
             replies = [Reply(lapsed, menu=self._menu.reply(ctx.person).menu)] if lapsed else []
             replies += await self._guarded(ctx, record)
+            rendered = [self._renderer.render(r, ctx.locale) for r in replies]
+            if then is not None:
+                await then(store, rendered)
         if ctx.notify.queued:
             self._on_queued()
-        return [self._renderer.render(r, ctx.locale) for r in replies]
+        return rendered
 
     async def apology(self, event: Event) -> Reply:
         """Return the apology for an unexpected failure, in the person's language, with the menu."""

@@ -69,6 +69,7 @@ class Event:
     `text` holds typed text, a caption, or a command's argument; `payload` a
     pressed button's data. `update_ref` lets the engine drop a redelivered update,
     and `message_ref` names the message whose button was pressed (for edits).
+    `can_share_contact` says whether the person's app can share a phone number at all.
     """
 
     channel: str
@@ -84,3 +85,4 @@ class Event:
     display_name: str = ""
     update_ref: str | None = None
     message_ref: str | None = None
+    can_share_contact: bool = True  # False where the channel has no phone-number request (WeChat)

@@ -20,6 +20,7 @@ from handlers.replies import Choice, InputKind, InputRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
 from village.family.models import CODE_PREFIX
+from village.invites import looks_like_invite_code
 from village.joining import JoinRequest
 from village.outbox import MessageKind
 from village.people import Person
@@ -29,6 +30,7 @@ FLOW = "start"
 VILLAGES_PER_PAGE = 8
 
 SHARE_PHONE = _("📱 Share my phone number")
+NO_CARD = _("I have no card: ask to join")
 
 
 class JoinState(Enum):
@@ -41,8 +43,8 @@ class JoinState(Enum):
 
 
 async def begin(ctx: Context) -> Turn:
-    """Greet; open an invite if /start carried one; welcome back someone who joined already."""
-    code = ctx.event.text.strip() if ctx.event.kind is EventKind.COMMAND else ""
+    """Greet; open an invite if /start carried one (or, without phone sharing, was typed); welcome back."""
+    code = ctx.event.text.strip() if ctx.event.kind is EventKind.COMMAND or _typed_code(ctx) else ""
     if ctx.person is not None:
         return finish(Reply(_("Welcome back, {name}!", name=ctx.person.name)))
     if code.startswith(CODE_PREFIX):  # a relative's invite (亲情代办)
@@ -71,7 +73,11 @@ async def _open_invite(ctx: Context, code: str) -> Turn:
 
 
 async def ask_contact(ctx: Context) -> Sequence[Reply]:
-    """Ask for the phone number with one big button."""
+    """Ask for the phone number with one big button; where phones cannot share it, for the card's code."""
+    if not ctx.event.can_share_contact:
+        return [Reply(_("Hello! This is Hemei, your village's assistant.\nTo begin, type the invite code printed "
+                        "on your household's card, or scan the card's QR code."),
+                      choices=((Choice(NO_CARD, pack(FLOW, "nocard")),),))]
     return [Reply(
         _("Hello! This is Hemei, your village's assistant.\nTo begin, press the button below to share your phone "
           "number, so we can find you in the village roster."),
@@ -82,6 +88,8 @@ async def ask_contact(ctx: Context) -> Sequence[Reply]:
 async def receive_contact(ctx: Context) -> Turn:
     """Bind by the shared phone number, or start a join request when the roster lacks it."""
     contact = ctx.event.contact
+    if contact is None and not ctx.event.can_share_contact:
+        return await _receive_code(ctx)
     if contact is None:
         return reask(Reply(_("Please press the button 📱 Share my phone number below.")))
     person = await ctx.services.joining.join_by_contact(ctx.identity, contact.phone, is_own=contact.is_own)
@@ -89,6 +97,22 @@ async def receive_contact(ctx: Context) -> Turn:
         return await _welcome(ctx, person)
     ctx.draft["phone"] = normalise_phone(contact.phone)
     return goto(JoinState.VILLAGE, Reply(_("Your number is not in any village roster yet. You can ask to join.")))
+
+
+async def _receive_code(ctx: Context) -> Turn:
+    """Without phone sharing: open the typed invite code, or ask to join without a card."""
+    callback = unpack(ctx.event.payload) if ctx.event.kind is EventKind.BUTTON else None
+    if callback is not None and callback.action == "nocard":
+        return goto(JoinState.VILLAGE)
+    if _typed_code(ctx):
+        return await _open_invite(ctx, ctx.event.text.strip())
+    return reask(Reply(_("Please type the invite code from your household's card (it starts with h).")))
+
+
+def _typed_code(ctx: Context) -> bool:
+    """Whether the person typed an invite code where no phone number can be shared."""
+    return (not ctx.event.can_share_contact and ctx.event.kind is EventKind.TEXT
+            and looks_like_invite_code(ctx.event.text.strip()))
 
 
 async def ask_member(ctx: Context) -> Sequence[Reply]:

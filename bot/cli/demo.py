@@ -21,7 +21,9 @@ from bot.demo.seed_family import seed_family
 from bot.demo.seed_notices import seed_notices
 from bot.demo.seed_reports import seed_reports
 from bot.demo.terminal import DemoChat
+from bot.demo.wechat_terminal import WechatDemoChat
 from bot.emulator.harness import running_bot
+from bot.wechat.fake.harness import running_wechat_bot
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
 from village.clock import SystemClock
@@ -42,6 +44,8 @@ def register(subparsers: Subparsers) -> None:
     """Add `hemei demo`."""
     parser = subparsers.add_parser("demo", help="chat with the bot in the terminal; no token needed")
     parser.add_argument("--script", type=Path, help="read the lines to type from a file instead of the keyboard")
+    parser.add_argument("--channel", choices=("telegram", "wechat"), default="telegram",
+                        help="chat as a Telegram user (default) or as a WeChat follower, through a local fake")
     parser.add_argument("--keep", type=Path,
                         help="keep the demo database and received files in this folder (default: a temporary "
                              "folder, deleted when you leave)")
@@ -53,7 +57,8 @@ def _demo(args: argparse.Namespace) -> int:
     echo = args.script is not None or not sys.stdin.isatty()
     try:
         with _workspace(args.keep) as folder:
-            return asyncio.run(_chat_in(folder, source, echo=echo))
+            chat = _chat_on_wechat if args.channel == "wechat" else _chat_in
+            return asyncio.run(chat(folder, source, echo=echo))
     except KeyboardInterrupt:
         return 0
     finally:
@@ -83,6 +88,24 @@ async def _chat_in(folder: Path, source: TextIO, *, echo: bool) -> int:
     environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}
     async with running_bot(url, environ=environ, timed_jobs=True) as harness:
         chat = DemoChat(harness, lambda text: print(text, flush=True), received=folder / "received")
+        chat.welcome()
+        while True:
+            line = await asyncio.to_thread(_read_line, source, echo)
+            if line is None or not await chat.handle(line):
+                break
+    print("Bye! 再见！")
+    return 0
+
+
+async def _chat_on_wechat(folder: Path, source: TextIO, *, echo: bool) -> int:
+    url = sqlite_url(str(folder / "demo.db"))
+    print("Preparing the demo database ...", flush=True)
+    started = time.monotonic()
+    await _load_dataset(url)
+    print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
+    environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}
+    async with running_wechat_bot(url, clock=SystemClock(), environ=environ) as harness:
+        chat = WechatDemoChat(harness, lambda text: print(text, flush=True))
         chat.welcome()
         while True:
             line = await asyncio.to_thread(_read_line, source, echo)

@@ -21,7 +21,7 @@ class WechatSettings(BaseModel):
     encoding_aes_key: SecretStr = SecretStr("")
     base_url: str = "https://api.weixin.qq.com"
     listen: str = "0.0.0.0"
-    port: int = Field(default=8081, ge=1, le=65535)
+    port: int = Field(default=8081, ge=0, le=65535)  # 0 picks a free port (tests, the demo)
     path: str = "wechat"
     public_base_url: str = ""
     templates: dict[str, str] = Field(default_factory=dict)

@@ -44,7 +44,7 @@ from storage.tables.media import media, media_refs
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
 from storage.tables.scheduling import job_slots
-from storage.tables.wechat import wechat_tokens
+from storage.tables.wechat import wechat_inbound, wechat_offers, wechat_tokens
 
 __all__ = [
     "appeals",
@@ -94,5 +94,7 @@ __all__ = [
     "topic_supports",
     "topics",
     "villages",
+    "wechat_inbound",
+    "wechat_offers",
     "wechat_tokens",
 ]

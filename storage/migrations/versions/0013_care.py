@@ -1,7 +1,7 @@
 """care: the care list (care_subjects), its visits (care_visits) and patrols
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 17:08:05.339732
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

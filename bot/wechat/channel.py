@@ -1,0 +1,114 @@
+"""The WeChat channel for the outbox: rendered replies as customer-service messages, refusals as outcomes.
+
+    45015 45047 43101 43004   the window is closed or used up: NotReachableNowError (kept, not retried)
+    45009                     the route is paused until midnight in Shanghai: RoutePausedError
+    token codes, -1, 5xx      refreshed and retried once by the API; then TemporaryError
+    anything else             PermanentError
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.channels import NotReachableNowError, PermanentError, RoutePausedError, TemporaryError
+from bot.media import MediaKeeper
+from bot.wechat.client import MAX_MENU_OPTIONS, MenuOption, WechatClient
+from bot.wechat.errors import (
+    DailyQuotaError,
+    RerouteError,
+    TokenRejectedError,
+    TransientError,
+    WechatApiError,
+)
+from bot.wechat.events import CHANNEL, MEDIA_PREFIX, menu_id
+from bot.wechat.rendering import keys_text, lay_out
+from bot.wechat.texts import split_text
+from handlers.replies import Attachment, AttachmentKind, Reply, without_edit
+from storage.database import Database
+from storage.wechat_inbound import WechatOfferRepository
+from village.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+class WechatChannel:
+    """Sends customer-service messages to an OpenID; downloads the media people send."""
+
+    name = CHANNEL
+
+    def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper) -> None:
+        self._client, self._database, self._clock, self._media = client, database, clock, media
+
+    async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
+        """Send one reply (an edit is sent as a new message, a mere refresh not at all: WeChat cannot edit)."""
+        shown = without_edit(reply)
+        if shown is None:
+            return
+        try:
+            await self._send(chat_ref, shown)
+        except RerouteError as error:
+            raise NotReachableNowError(f"wechat {error.errcode}: window closed") from error
+        except DailyQuotaError as error:
+            raise RoutePausedError(error.until - self._clock.now()) from error
+        except (TransientError, TokenRejectedError) as error:
+            raise TemporaryError(str(error)) from error
+        except WechatApiError as error:
+            raise PermanentError(str(error)) from error
+
+    async def download(self, file_ref: str) -> bytes:
+        """Return a photo or voice message a person sent (media ids live 3 days), for the media store.
+
+        The intake calls this before the step's transaction: a token refresh here writes to the database.
+        """
+        return await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
+
+    async def _send(self, open_id: str, reply: Reply) -> None:
+        if reply.attachment is not None:
+            await self._send_attachment(open_id, reply.attachment)
+        laid = lay_out(reply, links=False)
+        if laid.offers:
+            await self._remember(open_id, reply)
+        if laid.offers and len(laid.offers) <= MAX_MENU_OPTIONS:
+            await self._send_menu(open_id, reply)
+            return
+        for part in split_text(lay_out(reply, links=True).text) if laid.text else []:
+            await self._client.send_text(open_id, part)
+
+    async def _send_menu(self, open_id: str, reply: Reply) -> None:
+        laid = lay_out(reply, links=False)
+        head = lay_out(Reply(reply.text), links=False).text
+        parts = split_text(head) if head else [""]
+        for part in parts[:-1]:
+            await self._client.send_text(open_id, part)
+        options = [MenuOption(menu_id(o.position), o.label) for o in laid.offers]
+        keys = keys_text(reply, links=False)
+        await self._client.send_menu(open_id, parts[-1], options, keys)
+
+    async def upload_picture(self, attachment: Attachment) -> str:
+        """Upload a picture for a passive or customer-service image; return its media id (valid 3 days)."""
+        content = attachment.data if attachment.data is not None else await self._read(attachment)
+        return await self._client.upload_media("image", attachment.file_name or "picture.png", content)
+
+    async def _send_attachment(self, open_id: str, attachment: Attachment) -> None:
+        if attachment.kind is not AttachmentKind.PHOTO:
+            # A Service Account cannot send files: the download page (issue 9, item 9) will link them.
+            log.warning("a %s cannot be sent on WeChat yet; sent the text only", attachment.kind.value)
+            return
+        await self._client.send_image(open_id, await self.upload_picture(attachment))
+
+    async def _read(self, attachment: Attachment) -> bytes:
+        if attachment.media_id is not None:  # a kept file (a report's photo): from our store
+            stored = await self._media.get(attachment.media_id)
+            path = self._media.path_of(stored) if stored is not None else None
+            if path is None:
+                raise PermanentError(f"media {attachment.media_id} is not in the store")
+            return path.read_bytes()
+        path = Path(attachment.path or "")
+        return (path if path.is_absolute() else self._media.root / path).read_bytes()
+
+    async def _remember(self, open_id: str, reply: Reply) -> None:
+        """Keep the choices this message offers, so that the person's next digit or label picks one."""
+        async with self._database.transaction() as store:
+            await WechatOfferRepository(store.connection).replace(open_id, lay_out(reply, links=False).offers,
+                                                                  self._clock.now())

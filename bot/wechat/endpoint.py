@@ -1,0 +1,78 @@
+"""The WeChat side of a running Hemei: API client, channel, intake and the callback server, built from config."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import httpx
+
+from bot.media import MediaKeeper
+from bot.wechat.api import WechatApi
+from bot.wechat.callback import WechatCallback
+from bot.wechat.channel import WechatChannel
+from bot.wechat.client import WechatClient
+from bot.wechat.dedup import DurableInputs
+from bot.wechat.intake import WechatIntake
+from bot.wechat.serving import LocalServer
+from bot.wechat.settings import WechatSettings
+from bot.wechat.token_store import DatabaseTokenStore
+from handlers.engine import Engine
+from storage.database import Database
+from village.clock import Clock
+
+log = logging.getLogger(__name__)
+
+HTTP_TIMEOUT_SECONDS = 10.0
+
+
+class WechatEndpoint:
+    """Everything WeChat needs in one process; the engine is attached once it exists."""
+
+    def __init__(self, settings: WechatSettings, database: Database, clock: Clock, media: MediaKeeper) -> None:
+        self.settings, self._database, self._clock = settings, database, clock
+        self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
+        api = WechatApi(self._http, base_url=settings.base_url, app_id=settings.app_id,
+                        app_secret=settings.app_secret.get_secret_value(), store=DatabaseTokenStore(database),
+                        clock=clock)
+        self.client = WechatClient(api)
+        self.channel = WechatChannel(self.client, database, clock, media)
+        self.intake: WechatIntake | None = None
+        self.callback: WechatCallback | None = None
+        self._server: LocalServer | None = None
+        self._recovery: asyncio.Task[int] | None = None
+
+    def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None]) -> None:
+        """Connect the intake to the engine and build the callback around it."""
+        self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
+                                   on_queued=on_queued)
+        self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
+                                       on_late_reply=self.intake.late)
+
+    async def start(self) -> None:
+        """Serve the callback; handle again what a previous process left pending."""
+        assert self.intake is not None, "attach() the engine first"
+        assert self.callback is not None
+        self._server = LocalServer(self.callback.app(), host=self.settings.listen, port=self.settings.port)
+        await self._server.start()
+        self._recovery = asyncio.create_task(self.intake.recover(), name="wechat-recovery")
+        log.info("WeChat callback listening on %s/%s", self._server.url, self.settings.path.strip("/"))
+
+    async def recovered(self) -> int:
+        """Wait until the pushes left pending at start are handled; return how many there were."""
+        return await self._recovery if self._recovery is not None else 0
+
+    @property
+    def url(self) -> str:
+        """Return the callback's URL on this machine."""
+        assert self._server is not None
+        return f"{self._server.url}/{self.settings.path.strip('/')}"
+
+    async def stop(self) -> None:
+        """Stop serving and close the HTTP client."""
+        if self._recovery is not None:
+            await asyncio.gather(self._recovery, return_exceptions=True)
+        if self._server is not None:
+            await self._server.stop()
+        await self._http.aclose()
