@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
+from bot.health import HealthCheck
 from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.leadership import Leadership
 from bot.media import MediaKeeper
+from bot.metrics import Metrics
+from bot.ops import OpsServer, ops_routes
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from bot.webhook import WebhookServer
@@ -75,10 +79,19 @@ class Runtime:
     errors: ErrorReporter
     broadcasts: ProgressReporter
     replies: DirectReplies
+    metrics: Metrics
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     webhook: WebhookServer | None = None
+    ops: OpsServer | None = None
     leadership: Leadership | None = None
     timed_jobs: bool = True
+
+    def __post_init__(self) -> None:
+        self.health = HealthCheck(self.database, self.clock, leading_here=self.leading)
+
+    def leading(self) -> bool:
+        """Tell whether this process runs the scheduler and the outbox now."""
+        return self.leadership is not None and self.leadership.leading
 
     async def start(self, *, timed_jobs: bool = True, role: str = "all") -> None:
         """Migrate, then start what the role runs: the leader's part and/or the update intake.
@@ -95,6 +108,10 @@ class Runtime:
             await self.leadership.start()
         if role != "leader":
             await self._take_updates()
+        if self.config.metrics.port:
+            self.ops = OpsServer(self.health, self.metrics, listen=self.config.metrics.listen,
+                                 port=self.config.metrics.port)
+            await self.ops.start()
         log.info("bot @%s is running (%s, role %s)", self.application.bot.username, self.config.telegram.mode, role)
         today = self.clock.now().astimezone(self.config.timezone).date()
         warning = coverage_warning(self.config.work_calendar(), today)
@@ -119,7 +136,8 @@ class Runtime:
         await self.application.start()
         telegram = self.config.telegram
         if telegram.mode == "webhook":
-            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES)
+            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES,
+                                         extra_routes=ops_routes(self.health, self.metrics))
             await self.webhook.start()
         else:
             updater = self.application.updater
@@ -133,6 +151,8 @@ class Runtime:
             await updater.stop()
         if self.webhook is not None:
             await self.webhook.stop()
+        if self.ops is not None:
+            await self.ops.stop()
         if self.application.running:
             await self.application.stop()
         if self.leadership is not None:
@@ -161,13 +181,17 @@ class Runtime:
     async def on_update(self, update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
         """Handle one update: answer the button press (alongside), run the engine, send the replies."""
         answering = asyncio.create_task(answer_press(update))  # its failure must not cost the press
+        started, kind, outcome = time.perf_counter(), "other", "ok"
         try:
             event = event_of(update)
             if event is not None:
+                kind = event.kind.value
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
+            outcome = "error"
             await self.errors.report(update, error)
         finally:
+            self.metrics.update_handled(kind, outcome, time.perf_counter() - started)
             await answering
             await self.tracker.mark(update.update_id)
 
@@ -203,20 +227,22 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     database = Database.open(config.database.url)
     catalogs = Catalogs.load(config.locale)
     channel = TelegramChannel(application)
-    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox)
+    metrics = Metrics()
+    dispatcher = Dispatcher(database, {channel.name: channel}, clock, config.outbox, on_outcome=metrics.sent)
     media = MediaKeeper(Path(config.media.dir), config.media, channel)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
-                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font)
+                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font,
+                          on_ran=metrics.job_ran)
     broadcasts = ProgressReporter(database, {channel.name: channel}, clock, config, catalogs)
     fallback = Reply(catalogs.text(PLAIN_SORRY, config.locale))
     errors = ErrorReporter(engine, channel, lambda: fallback)
     replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake,
                             on_flood=dispatcher.hold)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies)
+                      broadcasts, replies, metrics)
     application.add_handler(TypeHandler(Update, runtime.on_update))
     application.add_error_handler(errors.on_ptb_error)
     return runtime

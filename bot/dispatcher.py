@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
@@ -43,8 +43,9 @@ class Dispatcher:
     """Drains the outbox through the channels."""
 
     def __init__(self, database: Database, channels: Mapping[str, Channel], clock: Clock,
-                 settings: OutboxSettings) -> None:
+                 settings: OutboxSettings, *, on_outcome: Callable[[str], None] = lambda _outcome: None) -> None:
         self._database = database
+        self._on_outcome = on_outcome  # counts each send's outcome (metrics)
         self._channels = channels
         self._clock = clock
         self._settings = settings
@@ -147,6 +148,7 @@ class Dispatcher:
             return
         async with self._database.transaction() as store:
             await store.outbox.mark_sent(item.id, self._clock.now())
+        self._on_outcome("sent")
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
         if isinstance(error, UnreachableError):
@@ -157,11 +159,15 @@ class Dispatcher:
             if isinstance(error, RateLimitedError):
                 self.hold(error.retry_after)
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
+                outcome = "rate_limited"
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
                 await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))
+                outcome = "retry"
             else:
                 log.warning("giving up on outbox message %s: %s", item.key, error)
                 await store.outbox.mark_failed(item.id, now, str(error))
+                outcome = "failed"
+        self._on_outcome(outcome)
 
     async def _record_blocked(self, item: OutboxItem, reason: str, *, stop_identity: bool) -> None:
         now = self._clock.now()
@@ -170,6 +176,7 @@ class Dispatcher:
             if stop_identity:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
+        self._on_outcome("blocked")
 
     def hold(self, delay: timedelta) -> None:
         """Hold every send for `delay`: a flood wait applies to the whole bot (also one a direct reply met)."""
