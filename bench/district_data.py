@@ -224,12 +224,14 @@ async def add_reports(connection: AsyncConnection, rng: random.Random, count: in
 
 
 async def add_meetings(connection: AsyncConnection, rng: random.Random, count: int) -> dict[str, int]:
-    """Hold `count` meetings over the year (a tenth still ahead), each with sign-ups up to its capacity."""
+    """Hold `count` meetings over the year (each village's first still ahead), each with sign-ups to capacity."""
     by_village = await _people_by_village(connection)
     villages = sorted(by_village)
     rows = []
     for n in range(count):
-        starts = NOW + timedelta(days=rng.randrange(-330, 30), hours=rng.randrange(0, 10))
+        ahead = n < len(villages)
+        days = rng.randrange(3, 30) if ahead else rng.randrange(-330, 30)
+        starts = NOW + timedelta(days=days, hours=rng.randrange(10))
         status = "published" if starts > NOW else rng.choice(["resolved", "implemented", "published"])
         rows.append({"village_id": villages[n % len(villages)], "level": "village", "group_id": None,
                      "title": f"议事会{n}", "venue_type": "office", "venue_name": "村委会议室", "starts_at": starts,
