@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -51,6 +52,7 @@ from village.services import Services
 from village.settings import VillageSettings
 
 TARGETS = {"roster_import_s": 60.0, "lookup_p99_ms": 10.0, "digest_all_s": 60.0, "worker_rss_mb": 250.0}
+BIG_TABLE = 5_000  # rows: a sequential scan of a smaller table is the planner's right choice
 LOOKUPS = ("/score", "/board", "/myreports", "/queue", "/open", "meeting sign-up")
 
 
@@ -143,18 +145,47 @@ def _percentiles(times: list[float]) -> dict[str, float]:
 
 
 async def explain_scans(database: Database, statements: list[tuple[str, Any]]) -> list[str]:
-    """Return the tables a statement scans in full (SQLite's query plan says `SCAN <table>` without an index)."""
+    """Return the tables some statement reads in full: the index audit.
+
+    SQLite: its plan says `SCAN <table>` without an index (plans without statistics do not depend on size).
+    PostgreSQL (after ANALYZE, each query run by EXPLAIN ANALYZE): a `Seq Scan` of a table over `BIG_TABLE` rows,
+    or any scan that read and threw away over `BIG_TABLE` rows (an index walked for its order, filtering).
+    """
+    unique = {statement: parameters for statement, parameters in statements
+              if statement.lstrip().upper().startswith(("SELECT", "WITH"))}
     scans: set[str] = set()
     async with database.engine.connect() as connection:
-        for statement, parameters in statements:
-            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                continue
-            plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(parameters or ()))
-            for row in plan.fetchall():
-                detail = str(row[-1])
-                if detail.startswith("SCAN ") and "USING" not in detail and "CONSTANT ROW" not in detail:
-                    scans.add(detail.split()[1])
+        postgres = connection.dialect.name == "postgresql"
+        big = set((await connection.execute(text(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > :rows"), {"rows": BIG_TABLE}))
+            .scalars()) if postgres else set()
+        for statement, parameters in unique.items():
+            explain = "EXPLAIN ANALYZE " if postgres else "EXPLAIN QUERY PLAN "
+            plan = [str(r[-1]) for r in (await connection.exec_driver_sql(explain + statement,
+                                                                          tuple(parameters or ()))).fetchall()]
+            scans |= _scanned(plan, big) if postgres else {s for line in plan for s in _scanned_sqlite(line)}
     return sorted(scans)
+
+
+def _scanned_sqlite(detail: str) -> set[str]:
+    if detail.startswith("SCAN ") and "USING" not in detail and "CONSTANT ROW" not in detail:
+        table = detail.split()[1]
+        return set() if table.startswith("(") else {table}  # `(subquery-1)`: rows already found, in memory
+    return set()
+
+
+def _scanned(plan: list[str], big: set[str]) -> set[str]:
+    found, table = set(), ""
+    for line in plan:
+        node = re.search(r"Scan(?: Backward)?(?: using \w+)? on (\w+)", line)
+        if node:
+            table = node.group(1)
+            if "Seq Scan" in line and table in big:
+                found.add(table)
+        removed = re.search(r"Rows Removed by Filter: (\d+)", line)
+        if removed and int(removed.group(1)) > BIG_TABLE and table:
+            found.add(f"{table} (filtered)")
+    return found
 
 
 async def digests(database: Database, url: str, timer: DatabaseTimer) -> dict[str, float]:
@@ -200,6 +231,15 @@ async def measure_backend(url: str, scale: float, samples: int, seed: int) -> di
     database = Database.open(url)
     generated = await generate(database, scale, seed)
     import_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the import runs first: its peak
+    figures = {"scale": scale, "counts": generated.counts, "generate_s": round(generated.total_seconds, 1),
+               "roster_import_s": round(generated.roster_seconds, 2), "roster_people": generated.size.people,
+               "roster_peak_mb": round(import_peak, 1), **await measure_district(database, url, samples, seed)}
+    await database.close()
+    return figures
+
+
+async def measure_district(database: Database, url: str, samples: int, seed: int) -> dict[str, Any]:
+    """Time the lookups and the digest on a generated district, audit their plans, and size it up."""
     if database.engine.dialect.name == "postgresql":
         async with database.engine.connect() as connection:
             await connection.execute(text("COMMIT"))
@@ -208,17 +248,17 @@ async def measure_backend(url: str, scale: float, samples: int, seed: int) -> di
     engine = Engine(registry.flows(), database=database, clock=ManualClock(NOW), settings=VillageSettings(),
                     renderer=Catalogs.load(), stranger_flow=registry.STRANGER_FLOW)
     events = await lookup_events(database, samples, seed)
-    lookups = await time_lookups(engine, timer, {k: v[:3] for k, v in events.items()})  # warm up
+    await time_lookups(engine, timer, {k: v[:3] for k, v in events.items()})  # warm up
+    lookups, scans = {}, {}
+    for name, batch in events.items():
+        timer.statements.clear()
+        lookups.update(await time_lookups(engine, timer, {name: batch}))
+        scans[name] = await explain_scans(database, timer.statements)
     timer.statements.clear()
-    lookups = await time_lookups(engine, timer, events)
-    scans = await explain_scans(database, timer.statements) if url.startswith("sqlite") else []
-    figures = {"scale": scale, "counts": generated.counts, "generate_s": round(generated.total_seconds, 1),
-               "roster_import_s": round(generated.roster_seconds, 2), "roster_people": generated.size.people,
-               "roster_peak_mb": round(import_peak, 1), "lookups": lookups, "full_scans": scans,
-               **await digests(database, url, timer), "database_mb": await database_megabytes(database, url),
-               "worker_rss_mb": rss_mb()}
-    await database.close()
-    return figures
+    digest = await digests(database, url, timer)
+    scans["digest"] = await explain_scans(database, timer.statements)
+    return {"lookups": lookups, "full_scans": {k: v for k, v in scans.items() if v}, **digest,
+            "database_mb": await database_megabytes(database, url), "worker_rss_mb": rss_mb()}
 
 
 async def child(backend: str, scale: float, samples: int, seed: int, server: str) -> dict[str, Any]:
@@ -269,7 +309,9 @@ def table(found: dict[str, dict[str, Any]]) -> str:
     row("database MB", [f["database_mb"] for f in found.values()])
     row("worker RSS MB", [f["worker_rss_mb"] for f in found.values()], "< 250")
     row("generate s", [f["generate_s"] for f in found.values()])
-    lines.append("full scans in lookups (SQLite plans): " + (", ".join(first["full_scans"]) or "none"))
+    for name, figures in found.items():
+        audit = "; ".join(f"{k}: {', '.join(v)}" for k, v in figures["full_scans"].items()) or "none"
+        lines.append(f"tables read in full ({name} plans): {audit}")
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.tables import (
     assessments,
     conventions,
+    groups,
     households,
     identities,
     meeting_signups,
@@ -193,7 +194,7 @@ async def add_assessments(connection: AsyncConnection, rng: random.Random) -> in
 async def add_reports(connection: AsyncConnection, rng: random.Random, count: int) -> int:
     """File `count` reports over the year, spread over the villages, most of them closed."""
     residents = (await connection.execute(select(people.c.id, people.c.village_id, people.c.grid_id)
-                                          .where(people.c.household_id.is_not(None)))).fetchall()
+                                          .where(people.c.household_id.is_not(None)).order_by(people.c.id))).fetchall()
     village_codes = await _village_codes(connection)
     workers = await _grid_workers(connection)
     sequence: dict[tuple[int, str], int] = {}
@@ -257,14 +258,18 @@ async def add_meetings(connection: AsyncConnection, rng: random.Random, count: i
 async def add_notices(connection: AsyncConnection, rng: random.Random) -> dict[str, int]:
     """Send 4 notices a village a month for a year, each to one group's members."""
     members: dict[int, dict[int, list[int]]] = {}
-    for person in await connection.execute(select(people.c.id, people.c.village_id, people.c.group_id)):
+    query = select(people.c.id, people.c.village_id, people.c.group_id).order_by(people.c.id)
+    for person in await connection.execute(query):
         if person.group_id is not None:
             members.setdefault(person.village_id, {}).setdefault(person.group_id, []).append(person.id)
+    # Groups in name order: their ids depend on the order the import happened to write them in.
+    names = dict((await connection.execute(select(groups.c.id, groups.c.name))).fetchall())
     rows, addressed = [], []
     for village_id, groups_of in sorted(members.items()):
+        by_name = sorted(groups_of, key=lambda g: names[g])
         for year, month in MONTHS:
             for k in range(NOTICES_PER_VILLAGE_MONTH):
-                group_id = rng.choice(sorted(groups_of))
+                group_id = rng.choice(by_name)
                 at = datetime(year, month, 3 + 7 * k, 2, tzinfo=UTC)
                 rows.append({"village_id": village_id, "category": rng.choice(["public", "notice", "activity"]),
                              "text": f"{year}年{month}月第{k + 1}号通知", "translations": {},

@@ -49,7 +49,7 @@ async def test_the_benchmark_reports_every_figure_and_no_lookup_scans_a_table(tm
 
     assert set(found["lookups"]) == set(LOOKUPS)
     assert all(f["n"] >= 1 for f in found["lookups"].values())
-    assert found["full_scans"] == []
+    assert found["full_scans"] == {}
     printed = table({"sqlite": found})
     for label in ("roster import s", "/queue db p50/p99 ms", "meeting sign-up", "digest, all villages s",
                   "database MB", "worker RSS MB"):
