@@ -9,6 +9,7 @@ import json
 import logging
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application as TornadoApplication
@@ -70,7 +71,7 @@ class _MetricsHandler(_OpsHandler):
     async def get(self) -> None:
         try:
             depth = (await self._health.backlog()).by_priority
-        except Exception:  # the counters are still worth scraping when the database is away
+        except (DBAPIError, OSError, TimeoutError):  # the counters are still worth scraping with the database away
             log.warning("metrics: could not read the outbox depth", exc_info=True)
             depth = {}
         self.set_header("Content-Type", CONTENT_TYPE)
