@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,13 @@ from bot.direct_replies import DirectReplies
 from bot.dispatcher import Dispatcher
 from bot.errors import PLAIN_SORRY, ErrorReporter
 from bot.fonts import find_cjk_font
+from bot.health import HealthCheck
 from bot.holidays import coverage_warning
 from bot.i18n import Catalogs
 from bot.leadership import Leadership
 from bot.media import MediaKeeper
+from bot.metrics import Metrics
+from bot.ops import OpsServer, ops_routes
 from bot.rate_limits import BudgetRateLimiter
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
@@ -84,11 +88,20 @@ class Runtime:
     replies: DirectReplies | None
     media: MediaKeeper
     budget: SendBudget
+    metrics: Metrics
     tracker: UpdateTracker = field(default_factory=UpdateTracker)
     wechat: WechatEndpoint | None = None
     webhook: WebhookServer | None = None
+    ops: OpsServer | None = None
     leadership: Leadership | None = None
     timed_jobs: bool = True
+
+    def __post_init__(self) -> None:
+        self.health = HealthCheck(self.database, self.clock, leading_here=self.leading)
+
+    def leading(self) -> bool:
+        """Tell whether this process runs the scheduler and the outbox now."""
+        return self.leadership is not None and self.leadership.leading
 
     async def start(self, *, timed_jobs: bool = True, role: str = "all") -> None:
         """Migrate, then start what the role runs: the leader's part and/or the update intake.
@@ -106,6 +119,10 @@ class Runtime:
             await self.leadership.start()
         if role != "leader":
             await self._take_updates()
+        if self.config.metrics.port:
+            self.ops = OpsServer(self.health, self.metrics, listen=self.config.metrics.listen,
+                                 port=self.config.metrics.port)
+            await self.ops.start()
         if self.application is not None:
             log.info("bot @%s is running (%s, role %s)", self.application.bot.username, self.config.telegram.mode,
                      role)
@@ -136,7 +153,8 @@ class Runtime:
         await self.application.start()
         telegram = self.config.telegram
         if telegram.mode == "webhook":
-            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES)
+            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES,
+                                         extra_routes=ops_routes(self.health, self.metrics))
             await self.webhook.start()
         else:
             updater = self.application.updater
@@ -151,6 +169,8 @@ class Runtime:
             await updater.stop()
         if self.webhook is not None:
             await self.webhook.stop()
+        if self.ops is not None:
+            await self.ops.stop()
         if self.wechat is not None:
             await self.wechat.stop()
         if application is not None and application.running:
@@ -182,17 +202,21 @@ class Runtime:
     async def on_update(self, update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
         """Handle one update: answer the button press (alongside), run the engine, send the replies."""
         answering = asyncio.create_task(answer_press(update))  # its failure must not cost the press
+        started, kind, outcome = time.perf_counter(), "other", "ok"
         try:
             event = event_of(update)
             if event is not None and self.replies is not None and self.channel is not None:
+                kind = event.kind.value
                 event = await self.channel.restore(event)
                 # Files are copied into our store first, outside the step: the step keeps our media id.
                 event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
+            outcome = "error"
             if self.errors is not None:
                 await self.errors.report(update, error)
         finally:
+            self.metrics.update_handled(kind, outcome, time.perf_counter() - started)
             await answering
             await self.tracker.mark(update.update_id)
 
@@ -225,12 +249,14 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
                if application is not None else None)
     wechat = WechatEndpoint(config.wechat, database, clock, media) if config.wechat.enabled else None
     channels: dict[str, Channel] = {c.name: c for c in (channel, wechat and wechat.channel) if c is not None}
-    dispatcher = Dispatcher(database, channels, clock, config.outbox, budget)
+    metrics = Metrics()
+    dispatcher = Dispatcher(database, channels, clock, config.outbox, budget, on_outcome=metrics.sent)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
-                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font)
+                          menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font,
+                          on_ran=metrics.job_ran)
     broadcasts = ProgressReporter(database, channels, clock, config, catalogs)
     errors = replies = None
     if channel is not None:
@@ -240,7 +266,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     if wechat is not None:
         wechat.attach(engine, media=media, on_queued=dispatcher.wake)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
-                      broadcasts, replies, media, budget, wechat=wechat)
+                      broadcasts, replies, media, budget, metrics, wechat=wechat)
     if application is not None and errors is not None:
         application.add_handler(TypeHandler(Update, runtime.on_update))
         application.add_error_handler(errors.on_ptb_error)

@@ -126,9 +126,17 @@ class FontSettings(_Section):
 
 
 class LoggingSettings(_Section):
-    """Log verbosity."""
+    """Log verbosity and line format."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
+class MetricsSettings(_Section):
+    """Where /healthz and /metrics are served besides the webhook's port (polling mode, the leader)."""
+
+    listen: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)  # 0: only on the webhook server, if any
 
 
 class Config(BaseSettings, VillageSettings):
@@ -144,6 +152,7 @@ class Config(BaseSettings, VillageSettings):
     replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
+    metrics: MetricsSettings = MetricsSettings()
     fonts: FontSettings = FontSettings()
     wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)

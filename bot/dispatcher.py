@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from aiolimiter import AsyncLimiter
 
@@ -53,8 +53,10 @@ class Dispatcher:
     """Drains the outbox through the channels."""
 
     def __init__(self, database: Database, channels: Mapping[str, Channel], clock: Clock,
-                 settings: OutboxSettings, budget: SendBudget) -> None:
+                 settings: OutboxSettings, budget: SendBudget, *,
+                 on_outcome: Callable[[str], None] = lambda _outcome: None) -> None:
         self._database = database
+        self._on_outcome = on_outcome  # counts each send's outcome (metrics)
         self._channels = channels
         self._clock = clock
         self._settings = settings
@@ -157,6 +159,7 @@ class Dispatcher:
             return
         async with self._database.transaction() as store:
             await store.outbox.mark_sent(item.id, self._clock.now())
+        self._on_outcome("sent")
 
     async def _send(self, channel: Channel, item: OutboxItem) -> None:
         """Send, waiting out a short flood wait of this chat alone in place (cheaper than a reschedule)."""
@@ -182,11 +185,15 @@ class Dispatcher:
             # A WeChat route paused until midnight, or a flood wait whose scope the budget knows: the row waits.
             if isinstance(error, RoutePausedError | RateLimitedError):
                 await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
+                outcome = "rate_limited"
             elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
                 await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))
+                outcome = "retry"
             else:
                 log.warning("giving up on outbox message %s: %s", item.key, error)
                 await store.outbox.mark_failed(item.id, now, str(error))
+                outcome = "failed"
+        self._on_outcome(outcome)
 
     async def _record_blocked(self, item: OutboxItem, reason: str, *, stop_identity: bool) -> None:
         now = self._clock.now()
@@ -195,3 +202,4 @@ class Dispatcher:
             if stop_identity:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
+        self._on_outcome("blocked")

@@ -119,3 +119,15 @@ class Leadership:
 async def _close(connection: AsyncConnection) -> None:
     with contextlib.suppress(DBAPIError, OSError):
         await connection.close()
+
+
+async def leader_holds_lock(connection: AsyncConnection) -> bool:
+    """Tell whether some session of this database holds the leader's lock (PostgreSQL only).
+
+    A bigint advisory key shows in pg_locks split in two: its high 32 bits as classid, its low as objid.
+    """
+    query = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                 "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                 "AND classid = :high AND objid = :low AND objsubid = 1")
+    held = (await connection.execute(query, {"high": LOCK_KEY >> 32, "low": LOCK_KEY & 0xFFFFFFFF})).scalar()
+    return bool(held)

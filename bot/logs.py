@@ -1,9 +1,11 @@
-"""Logging set-up: readable lines, httpx quiet, and no bot token, WeChat secret or access token in any record."""
+"""Logging set-up: text or JSON lines, httpx quiet, and no bot token, WeChat secret or access token in any record."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 from typing import TextIO
 
 # A Telegram token looks like 123456789:AA... ; it also appears inside request URLs.
@@ -41,10 +43,33 @@ class RedactTokens(logging.Filter):
         return cleaned
 
 
-def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None) -> None:
+class JsonLines(logging.Formatter):
+    """One JSON object a line (time in UTC, level, logger, message, traceback), for a log collector.
+
+    It formats what `RedactTokens` left: the filter runs on the handler before any formatter.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as one line of JSON."""
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["traceback"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+def setup_logging(level: str = "INFO", secrets: tuple[str, ...] = (), stream: TextIO | None = None, *,
+                  line_format: str = "text") -> None:
     """Configure the root logger once; quiet the libraries that log URLs."""
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    text_lines = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(JsonLines() if line_format == "json" else text_lines)
     handler.addFilter(RedactTokens(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -77,8 +77,10 @@ class Scheduler:
 
     def __init__(self, jobs: Sequence[JobSpec], config: Config, *, database: Database, clock: Clock,
                  renderer: Renderer, menu: Menu, on_queued: Callable[[], None] = lambda: None,
-                 media: MediaKeeping | None = None, cjk_font: Path | None = None) -> None:
+                 media: MediaKeeping | None = None, cjk_font: Path | None = None,
+                 on_ran: Callable[[str, str], None] = lambda _job, _outcome: None) -> None:
         self._jobs = {job.name: job for job in jobs}
+        self._on_ran = on_ran  # counts each timed or caught-up run by outcome (metrics)
         self._crons = {job.name: config.schedules.get(job.name, job.cron) for job in jobs}
         self._config = config
         self._database = database
@@ -143,7 +145,13 @@ class Scheduler:
 
     async def run_once(self, name: str, at: datetime) -> str | None:
         """Run job `name` for the slot `at` unless some process already ran it; None when skipped."""
-        return await self._run(name, at, self._clock, once=True)
+        try:
+            summary = await self._run(name, at, self._clock, once=True)
+        except Exception:
+            self._on_ran(name, "error")
+            raise
+        self._on_ran(name, "skipped" if summary is None else "ok")
+        return summary
 
     async def _run(self, name: str, at: datetime, clock: Clock, *, once: bool) -> str | None:
         job = self._jobs[name]

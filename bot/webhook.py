@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -36,8 +37,9 @@ class WebhookServer:
     """Listens for Telegram's posts and queues each update for the application."""
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], settings: WebhookSettings,
-                 allowed_updates: list[str]) -> None:
+                 allowed_updates: list[str], *, extra_routes: Sequence[Any] = ()) -> None:
         self._application = application
+        self._extra_routes = list(extra_routes)  # /healthz and /metrics share the port (see bot/ops.py)
         self._settings = settings
         self._allowed_updates = allowed_updates
         self._server: HTTPServer | None = None
@@ -46,7 +48,8 @@ class WebhookServer:
         """Listen, then tell Telegram where to post (when a public URL is configured)."""
         route = f"/{self._settings.path.strip('/')}"
         app = TornadoApplication([(route, _UpdateHandler, {"bot_application": self._application,
-                                                           "secret": self._settings.secret.get_secret_value()})])
+                                                           "secret": self._settings.secret.get_secret_value()}),
+                                  *self._extra_routes])
         self._server = HTTPServer(app)
         self._server.add_sockets(bind_sockets(self._settings.port, address=self._settings.listen))
         if self._settings.url:

@@ -133,6 +133,7 @@ class Engine:
     async def _context(
         self, store: Store, event: Event, now: datetime
     ) -> tuple[Context, ConversationRecord | None, Text | None]:
+        # First: `seen` locks the person until commit, so another worker's update of theirs waits its turn.
         identity = await store.identities.seen(
             event.channel, event.external_id, chat_ref=event.chat_ref, display_name=event.display_name, now=now)
         if identity.unreachable_since is not None:

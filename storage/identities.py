@@ -32,7 +32,10 @@ class IdentityRepository(Repository):
     ) -> Identity:
         """Record that the identity wrote to us now, creating it on first contact.
 
-        One statement (an upsert returning the row): this runs for every update.
+        One statement (an upsert returning the row): this runs for every update. It is also the person's
+        lock: the upsert row-locks the identity until the transaction ends (PostgreSQL; SQLite has one writer
+        anyway), so two workers handling the same person's message and button press at once take turns, and
+        the second reads the conversation the first saved. Run it before reading anything of the person's.
         """
         seen = {"chat_ref": chat_ref, "display_name": display_name[:100], "last_seen": now}
         statement = self._upsert(identities).values(channel=channel, external_id=external_id, first_seen=now, **seen)

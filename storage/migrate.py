@@ -14,6 +14,10 @@ from sqlalchemy.engine import Connection
 from storage.database import open_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Workers starting together migrate one at a time: the first holds this transaction-scoped advisory lock while
+# it migrates; the others wait for its commit, then find the schema at head. (Not the leader's key: a leader
+# keeps its lock for hours, and a starting leader must be able to migrate.)
+MIGRATION_LOCK_KEY = 0x68656D656D  # "hemem"
 
 
 class MigrationError(RuntimeError):
@@ -37,6 +41,8 @@ async def upgrade(url: str, revision: str = "head") -> str | None:
     engine = open_engine(url, foreign_keys=False)
     try:
         async with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises migrations
+                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
             if engine.dialect.name == "sqlite":
                 broken = (await connection.execute(text("PRAGMA foreign_key_check"))).fetchall()

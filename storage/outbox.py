@@ -100,6 +100,14 @@ class OutboxRepository(Repository):
         result: datetime | None = (await self._db.execute(query)).scalar()
         return result
 
+    async def backlog(self, now: datetime) -> tuple[dict[int, int], datetime | None]:
+        """Return the due, unsent messages per priority and the oldest one's due time (read by the index)."""
+        due = (outbox.c.status == _PENDING) & (outbox.c.not_before <= now)
+        query = select(outbox.c.priority, func.count(), func.min(outbox.c.not_before)).where(due)
+        rows = (await self._db.execute(query.group_by(outbox.c.priority))).fetchall()
+        oldest = min((r[2] for r in rows), default=None)
+        return {int(r[0]): int(r[1]) for r in rows}, oldest
+
     async def progress(self, batch: str | None, now: datetime) -> BatchProgress:
         """Count a batch's messages (all messages when `batch` is None) by outcome."""
         def count(condition: Any) -> Any:

@@ -84,6 +84,11 @@ class PlaceRepository(Repository):
         query = select(households).where(households.c.village_id == village_id).order_by(households.c.id)
         return [Household(r.id, r.village_id, r.group_id, r.label) for r in await self._db.execute(query)]
 
+    async def households_of_group(self, group_id: int) -> list[Household]:
+        """Return the group's households in roster order (by its index: a district's village has hundreds)."""
+        query = select(households).where(households.c.group_id == group_id).order_by(households.c.id)
+        return [Household(r.id, r.village_id, r.group_id, r.label) for r in await self._db.execute(query)]
+
     async def grids(self, village_id: int) -> list[Grid]:
         """Return the village's grids."""
         query = select(grids).where(grids.c.village_id == village_id).order_by(grids.c.id)

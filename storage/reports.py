@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -150,8 +150,11 @@ class ReportRepository(Repository):
 
     async def of_person(self, person_id: int, limit: int) -> list[Report]:
         """Return the reports a person filed or follows, newest first."""
-        followed = select(report_followers.c.report_id).where(report_followers.c.person_id == person_id)
-        query = _select().where(or_(reports.c.reporter_id == person_id, reports.c.id.in_(followed)))
+        # One set of ids from two indexes, not `reporter_id = ? OR id IN (...)`: with the OR, PostgreSQL walks the
+        # whole table backwards by id, filtering (200,000 rows for someone with one report).
+        mine = union_all(select(reports.c.id).where(reports.c.reporter_id == person_id),
+                         select(report_followers.c.report_id).where(report_followers.c.person_id == person_id))
+        query = _select().where(reports.c.id.in_(select(mine.subquery().c.id)))
         return await self._reports(query.order_by(reports.c.id.desc()).limit(limit))
 
     async def search(self, query: ReportQuery, *, offset: int, limit: int) -> list[Report]:

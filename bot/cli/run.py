@@ -29,7 +29,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     runtime = build_runtime(config)  # refuses a missing token before anything is logged
     secrets = (config.telegram.token.get_secret_value(), config.telegram.webhook.secret.get_secret_value(),
                *config.wechat.secrets())
-    setup_logging(config.logging.level, secrets)
+    setup_logging(config.logging.level, secrets, line_format=config.logging.format)
     try:
         await runtime.serve_forever(args.role)
     except InvalidToken:  # PTB's message quotes the whole token: never print it

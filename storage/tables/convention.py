@@ -61,6 +61,9 @@ assessments = Table(
     UniqueConstraint("household_id", "period"),
     Index("ix_assessments_group_period", "group_id", "period"),
     Index("ix_assessments_village_period_status", "village_id", "period", "status"),
+    # /score: a household's published results, latest first or of a year; /board: a group's published periods.
+    Index("ix_assessments_household_status_period", "household_id", "status", "period"),
+    Index("ix_assessments_group_status_period", "group_id", "status", "period"),
 )
 
 assessment_deductions = Table(

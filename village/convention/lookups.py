@@ -91,7 +91,7 @@ class Lookups:
 
     async def households_of(self, group: Group) -> list[Household]:
         """Return the group's households in roster order."""
-        return [h for h in await self._store.places.households(group.village_id) if h.group_id == group.id]
+        return await self._store.places.households_of_group(group.id)
 
     async def heads(self, household_id: int) -> list[Person]:
         """Return the household heads; every member when the roster names no head."""

@@ -1,7 +1,7 @@
 """callback_tokens: long button payloads kept under a short signed id for channels with small button data
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-06 17:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.types
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,56 @@
+"""The generated district and its benchmark at a tiny scale: reproducible, every figure present, every lookup indexed.
+
+SQLite plans without statistics (no ANALYZE) do not depend on a table's size, so a full scan found here would be
+one at district size too. Not timed: the figures themselves come from `python -m bench.district`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench.district import LOOKUPS, measure_backend, table
+from bench.district_data import Size, generate
+from storage.database import Database, sqlite_url
+from storage.migrate import upgrade
+from storage.tables import reports
+
+TINY = 0.002
+
+
+async def district(path: Path, seed: int) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    url = sqlite_url(str(path))
+    await upgrade(url)
+    database = Database.open(url)
+    try:
+        generated = await generate(database, TINY, seed)
+        async with database.connection() as connection:
+            filed = (await connection.execute(select(reports.c.code, reports.c.reporter_id)
+                                              .order_by(reports.c.id))).fetchall()
+    finally:
+        await database.close()
+    return generated.counts, [tuple(r) for r in filed]
+
+
+async def test_the_same_seed_generates_the_same_district(tmp_path: Path) -> None:
+    first = await district(tmp_path / "a.db", seed=5)
+    second = await district(tmp_path / "b.db", seed=5)
+
+    assert first == second
+    size = Size.at(TINY)
+    assert first[0]["people"] == size.people
+    assert first[0]["reports"] == size.reports
+    assert first[0]["assessments"] == size.households * 12
+
+
+async def test_the_benchmark_reports_every_figure_and_no_lookup_scans_a_table(tmp_path: Path) -> None:
+    found = await measure_backend(sqlite_url(str(tmp_path / "district.db")), TINY, 5, 11)
+
+    assert set(found["lookups"]) == set(LOOKUPS)
+    assert all(f["n"] >= 1 for f in found["lookups"].values())
+    assert found["full_scans"] == {}
+    printed = table({"sqlite": found})
+    for label in ("roster import s", "/queue db p50/p99 ms", "meeting sign-up", "digest, all villages s",
+                  "database MB", "worker RSS MB"):
+        assert label in printed
