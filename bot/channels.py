@@ -51,7 +51,10 @@ class PermanentError(DeliveryError):
 
 
 class Channel(Protocol):
-    """Sends rendered replies to a chat on one channel."""
+    """Sends rendered replies to a chat on one channel.
+
+    A channel whose unreachable people may come back on their own (WeChat: following again) sets
+    `keeps_for_return = True`: the dispatcher then parks their messages instead of giving up on them."""
 
     name: str
 

@@ -146,10 +146,13 @@ class Dispatcher:
 
     async def _deliver(self, item: OutboxItem) -> None:
         """Send one claimed message and record what happened."""
-        if item.unreachable:
-            await self._record_blocked(item, "unreachable", stop_identity=False)
-            return
         channel = self._channels.get(item.channel)
+        if item.unreachable:
+            if getattr(channel, "keeps_for_return", False):  # an unfollower may follow again: keep it for them
+                await self._record_failure(item, NotReachableNowError("unreachable"))
+            else:
+                await self._record_blocked(item, "unreachable", stop_identity=False)
+            return
         try:
             if channel is None:
                 raise PermanentError(f"no channel {item.channel!r}")
@@ -177,8 +180,13 @@ class Dispatcher:
                 await asyncio.sleep(wait)
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
-        if isinstance(error, UnreachableError | NotReachableNowError):
-            await self._record_blocked(item, str(error), stop_identity=isinstance(error, UnreachableError))
+        if isinstance(error, UnreachableError):
+            await self._record_blocked(item, str(error), stop_identity=True)
+            return
+        if isinstance(error, NotReachableNowError):  # kept for the person's next message, never dropped
+            async with self._database.transaction() as store:
+                await store.outbox.park(item.id, self._clock.now(), str(error))
+            self._on_outcome("parked")
             return
         now = self._clock.now()
         async with self._database.transaction() as store:

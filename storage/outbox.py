@@ -94,6 +94,23 @@ class OutboxRepository(Repository):
             status=OutboxStatus.BLOCKED.value, sent_at=now, last_error="unreachable")
         return int((await self._db.execute(statement)).rowcount)
 
+    async def park(self, item_id: int, now: datetime, error: str) -> None:
+        """Keep a message the channel cannot deliver now (the person is outside WeChat's window) for their return."""
+        await self._set(item_id, status=OutboxStatus.PARKED.value, last_error=error[:500])
+
+    async def park_pending_of_identity(self, identity_id: int, now: datetime) -> int:
+        """Park everything still queued for an identity the channel cannot reach now (say, one who unfollowed)."""
+        statement = update(outbox).where(outbox.c.identity_id == identity_id, outbox.c.status == _PENDING).values(
+            status=OutboxStatus.PARKED.value, last_error="not reachable now")
+        return int((await self._db.execute(statement)).rowcount)
+
+    async def release_parked(self, identity_id: int, now: datetime) -> int:
+        """The person wrote again: queue what was parked for them, due now, in the order it was queued."""
+        statement = update(outbox).where(outbox.c.identity_id == identity_id,
+                                         outbox.c.status == OutboxStatus.PARKED.value).values(
+            status=_PENDING, not_before=now)
+        return int((await self._db.execute(statement)).rowcount)
+
     async def next_due(self) -> datetime | None:
         """Return when the earliest pending message becomes due."""
         query = select(func.min(outbox.c.not_before)).where(outbox.c.status == _PENDING)
@@ -119,6 +136,7 @@ class OutboxRepository(Repository):
             count(status == OutboxStatus.BLOCKED.value), count(status.in_([_PENDING, OutboxStatus.SENDING.value])),
             count((status == _PENDING) & (outbox.c.not_before > now)),
             count((outbox.c.resent.is_(True)) & (status == OutboxStatus.SENT.value)),
+            count(status == OutboxStatus.PARKED.value),
         )
         if batch is not None:
             query = query.where(outbox.c.batch == batch)

@@ -30,6 +30,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     BLOCKED = "blocked"  # the person blocked the bot
+    PARKED = "parked"  # the channel cannot reach the person now (WeChat's window closed): sent when they next write
 
 
 class MessageKind(StrEnum):
@@ -205,6 +206,7 @@ class BatchProgress:
     pending: int
     waiting: int  # pending, but held back (quiet hours or retry back-off)
     resent: int  # sent again after a crash: may have arrived twice
+    parked: int = 0  # out of the channel's reach for now (WeChat): sent when the person next writes
 
 
 class QuietHours(BaseModel):

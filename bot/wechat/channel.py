@@ -36,6 +36,7 @@ class WechatChannel:
     """Sends customer-service messages to an OpenID; downloads the media people send."""
 
     name = CHANNEL
+    keeps_for_return = True  # someone who unfollowed may follow again: the dispatcher parks their messages
 
     def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper) -> None:
         self._client, self._database, self._clock, self._media = client, database, clock, media

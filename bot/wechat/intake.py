@@ -113,8 +113,8 @@ class WechatIntake:
             await self._engine.handle(event, then=finish)
             if not finished:  # the engine had handled this update already: only the row was left behind
                 await self._mark_done(key, None)
-            elif passive[0] is None:
-                self._on_queued()  # committed now: the dispatcher can see the replies
+            else:
+                self._on_queued()  # committed now: the dispatcher can see the replies (and what was parked)
         except Exception:  # the step failed: apologise once, and never run it again on a retry
             log.exception("WeChat push %s failed", key)
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
@@ -134,6 +134,9 @@ class WechatIntake:
         if merged and passive is None:
             await self._queue(store, event, key, merged)
         await WechatInboundRepository(store.connection).mark_done(key, self._clock.now(), passive)
+        identity = await store.identities.find(event.channel, event.external_id)
+        if identity is not None:  # they wrote, so the window is open: what was parked for them goes out now
+            await store.outbox.release_parked(identity.id, self._clock.now())
         return passive
 
     async def _queue(self, store: SqlStore, event: Event, key: str, replies: Sequence[Reply]) -> None:
@@ -160,7 +163,7 @@ class WechatIntake:
             identity = await store.identities.seen(CHANNEL, received.open_id, chat_ref=received.open_id,
                                                    display_name="", now=now)
             await store.identities.set_unreachable(identity.id, now)
-            await store.outbox.block_pending_of_identity(identity.id, now)
+            await store.outbox.park_pending_of_identity(identity.id, now)  # delivered if they follow again
             await WechatInboundRepository(store.connection).mark_done(key, now, None)
 
     async def _passive(self, stored: str | None) -> PassiveReply | None:

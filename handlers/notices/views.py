@@ -95,6 +95,8 @@ def report_text(notice: Notice, figures: BatchProgress) -> Content:
         _("Blocked the bot: {count}", count=number(figures.blocked)),
         _("Failed: {count}", count=number(figures.failed)),
         _("Waiting for quiet hours to end: {count}", count=number(figures.waiting)) if figures.waiting else None,
+        _("Out of reach for now, sent when they next write: {count}", count=number(figures.parked))
+        if figures.parked else None,
         _("May have arrived twice (the bot restarted while sending): {count}", count=number(figures.resent))
         if figures.resent else None,
     )

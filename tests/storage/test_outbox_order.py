@@ -47,3 +47,23 @@ async def test_a_message_held_by_quiet_hours_holds_nothing_back(database: Databa
     claimed = await claim_keys(database, clock)
 
     assert claimed == ["reply:1"]
+
+
+async def test_a_parked_message_waits_for_the_persons_return_and_then_goes_first(database: Database,
+                                                                                 clock: ManualClock) -> None:
+    identity_id = await queue_two(database, clock)
+    await claim_keys(database, clock)
+    async with database.transaction() as store:
+        await store.outbox.park(1, clock.now(), "wechat 45015: window closed")
+        parked = await store.outbox.progress(None, clock.now())
+    while_away = await claim_keys(database, clock)  # the second message is not held back by the parked one
+    async with database.transaction() as store:
+        await store.outbox.park(2, clock.now(), "wechat 45015: window closed")
+        released = await store.outbox.release_parked(identity_id, clock.now())
+
+    back = await claim_keys(database, clock)
+
+    assert (parked.parked, parked.pending) == (1, 1)
+    assert while_away == ["reply:2"]
+    assert released == 2
+    assert back == ["reply:1"]  # one person's messages still go one at a time, in the order queued

@@ -92,7 +92,7 @@ async def test_unfollowing_marks_the_person_unreachable_and_following_again_rest
     assert "欢迎回来" in back.text
 
 
-async def test_a_message_for_a_closed_window_is_dropped_without_marking_the_person_unreachable(
+async def test_a_message_for_a_closed_window_is_parked_and_delivered_when_the_person_writes_again(
         wx: WechatHarness, database: Database, clock: ManualClock) -> None:
     await join(wx, WANG)
     clock.advance(timedelta(hours=49))  # the 48-hour window of the person's last message has closed
@@ -102,14 +102,18 @@ async def test_a_message_for_a_closed_window_is_dropped_without_marking_the_pers
                                                 kind=MessageKind.NOTICE_BROADCAST)], clock.now())
 
     await wx.runtime.settle()
-
     async with database.transaction() as store:
         status = (await store.connection.execute(select(outbox.c.status))).scalar()
         after = await store.identities.get(identity.id)
-    assert status == "blocked"
+    missed = wx.new_messages(WANG)
+    answer = await wx.sends(wx.fake.inputs.text(WANG, "你好"))
+    await wx.runtime.settle()
+
+    assert status == "parked"
     assert after is not None
     assert after.unreachable_since is None
-    assert wx.new_messages(WANG) == []
+    assert missed == []
+    assert any("村务通知" in m for m in [*answer.later, *wx.new_messages(WANG)])
 
 
 async def test_a_push_left_pending_is_handled_before_the_same_persons_next_one(wx: WechatHarness,
@@ -125,3 +129,23 @@ async def test_a_push_left_pending_is_handled_before_the_same_persons_next_one(w
     assert any("是哪一类问题" in text for text in answer.later)  # its reply, by customer-service message
     assert answer.passive is not None
     assert "请说一说是什么问题" in answer.passive
+
+
+async def test_a_message_queued_while_unfollowed_arrives_after_following_again(
+        wx: WechatHarness, database: Database, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    clock.advance(timedelta(minutes=1))
+    await wx.sends(wx.fake.inputs.unsubscribe(WANG))
+    async with database.transaction() as store:
+        identity = await store.identities.seen("wechat", WANG, chat_ref=WANG, display_name="", now=clock.now())
+        await store.outbox.add_many([NewMessage("score:1>i1", identity.id, to_payload(Reply("本月积分已公布")),
+                                                kind=MessageKind.SCORE_PUBLISHED)], clock.now())
+    await wx.runtime.settle()
+    while_away = wx.new_messages(WANG)
+
+    clock.advance(timedelta(minutes=1))
+    back = await wx.sends(wx.fake.inputs.subscribe(WANG))
+    await wx.runtime.settle()
+
+    assert while_away == []
+    assert any("本月积分已公布" in m for m in [*back.later, *wx.new_messages(WANG)])
