@@ -17,15 +17,19 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import cast
 
 from bot.direct_replies import lane
+from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
 from bot.wechat.events import CHANNEL, dedup_digest, event_of
-from bot.wechat.inputs import Input, Unfollowed
+from bot.wechat.inputs import EventKind as WechatEventKind
+from bot.wechat.inputs import Input, MenuClicked, Unfollowed
+from bot.wechat.menus import click_text
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
 from bot.wechat.rendering import fits_passive, lay_out, merge, offers_of
 from handlers.engine import Engine
@@ -50,8 +54,10 @@ class WechatIntake:
 
     def __init__(self, engine: Engine, database: Database, clock: Clock, channel: WechatChannel, *,
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
-                 passive_seconds: float = PASSIVE_SECONDS) -> None:
+                 passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
+                 locale: str = "zh_CN") -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
+        self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
         self.handled = 0  # steps run, for tests and the demo
@@ -96,7 +102,7 @@ class WechatIntake:
             return None
         async with self._database.transaction() as store:
             offers = await WechatOfferRepository(store.connection).of(received.open_id)
-        event = event_of(received, offers)
+        event = event_of(received, offers, clicked=await self._clicked(received))
         if event is None:
             await self._mark_done(key, None)
             return None
@@ -177,8 +183,22 @@ class WechatIntake:
         attachment = reply.attachment
         if attachment is None or attachment.data is None or self._media is None:
             return reply
-        path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
+        if attachment.kind is AttachmentKind.PHOTO:
+            path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
+        else:  # a file made for the person (a meeting's .ics): its link is made when it is sent
+            suffix = Path(attachment.file_name or "file.bin").suffix[:8] or ".bin"
+            path = self._media.save(attachment.data, MediaKind.DOCUMENT, suffix)
         return replace(reply, attachment=Attachment(attachment.kind, path=str(path), file_name=attachment.file_name))
+
+    async def _clicked(self, received: Input) -> str | None:
+        """Return the menu label a custom-menu click stands for, for this person (see `menus.click_text`)."""
+        if not (isinstance(received, MenuClicked) and received.kind is WechatEventKind.CLICK):
+            return None
+        async with self._database.transaction() as store:
+            identity = await store.identities.find(CHANNEL, received.open_id)
+            person = await store.people.get(identity.person_id) if identity and identity.person_id else None
+        locale = (identity.locale if identity else None) or self._locale
+        return click_text(received.event_key, person, self._engine.menu, self._catalogs, locale)
 
     async def _intake_media(self, event: Event) -> Event:
         """Copy the photo or voice into our store before the step (which keeps our media id)."""
