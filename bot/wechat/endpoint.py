@@ -83,6 +83,12 @@ class WechatEndpoint:
         return await self._recovery if self._recovery is not None else 0
 
     @property
+    def server_url(self) -> str:
+        """Return the base URL the callback (and the pages, under PAGES_PATH) is served at on this machine."""
+        assert self._server is not None
+        return self._server.url
+
+    @property
     def url(self) -> str:
         """Return the callback's URL on this machine."""
         assert self._server is not None
