@@ -22,6 +22,7 @@ from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
+from bot.wechat.staff import StaffTags
 from bot.wechat.token_store import DatabaseTokenStore
 from handlers.engine import Engine
 from storage.database import Database
@@ -57,7 +58,8 @@ class WechatEndpoint:
     def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None]) -> None:
         """Connect the intake to the engine and build the callback around it."""
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
-                                   on_queued=on_queued, catalogs=self._catalogs, locale=self._locale)
+                                   on_queued=on_queued, catalogs=self._catalogs, locale=self._locale,
+                                   staff=StaffTags(self.client, engine.menu))
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 

@@ -20,6 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
+import httpx
+
 from bot.direct_replies import lane
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
@@ -32,6 +34,7 @@ from bot.wechat.inputs import Input, MenuClicked, Unfollowed
 from bot.wechat.menus import click_text
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
 from bot.wechat.rendering import fits_passive, lay_out, merge, offers_of
+from bot.wechat.staff import StaffTags, is_staff
 from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
@@ -41,6 +44,7 @@ from storage.wechat_inbound import InboundRow, WechatInboundRepository, WechatOf
 from village.clock import Clock
 from village.media import MediaKind
 from village.outbox import MessageKind, NewMessage, Priority
+from village.people import Identity, Person
 from village.ports import Store
 
 log = logging.getLogger(__name__)
@@ -55,9 +59,10 @@ class WechatIntake:
     def __init__(self, engine: Engine, database: Database, clock: Clock, channel: WechatChannel, *,
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
-                 locale: str = "zh_CN") -> None:
+                 locale: str = "zh_CN", staff: StaffTags | None = None) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
         self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
+        self._staff = staff
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
         self.handled = 0  # steps run, for tests and the demo
@@ -102,7 +107,8 @@ class WechatIntake:
             return None
         async with self._database.transaction() as store:
             offers = await WechatOfferRepository(store.connection).of(received.open_id)
-        event = event_of(received, offers, clicked=await self._clicked(received))
+        identity, person = await self._whom(received.open_id)
+        event = event_of(received, offers, clicked=self._clicked(received, identity, person))
         if event is None:
             await self._mark_done(key, None)
             return None
@@ -126,6 +132,8 @@ class WechatIntake:
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
             await self._mark_done(key, passive[0])
         self.handled += 1
+        if person is None:
+            await self._joined(received.open_id)
         return await self._passive(passive[0])
 
     async def _finish(self, store: SqlStore, event: Event, key: str, replies: list[Reply],
@@ -190,15 +198,37 @@ class WechatIntake:
             path = self._media.save(attachment.data, MediaKind.DOCUMENT, suffix)
         return replace(reply, attachment=Attachment(attachment.kind, path=str(path), file_name=attachment.file_name))
 
-    async def _clicked(self, received: Input) -> str | None:
+    async def _whom(self, open_id: str) -> tuple[Identity | None, Person | None]:
+        """Return the WeChat identity and the person behind it, as they are before the step."""
+        async with self._database.transaction() as store:
+            identity = await store.identities.find(CHANNEL, open_id)
+            person = await store.people.get(identity.person_id) if identity and identity.person_id else None
+        return identity, person
+
+    def _clicked(self, received: Input, identity: Identity | None, person: Person | None) -> str | None:
         """Return the menu label a custom-menu click stands for, for this person (see `menus.click_text`)."""
         if not (isinstance(received, MenuClicked) and received.kind is WechatEventKind.CLICK):
             return None
-        async with self._database.transaction() as store:
-            identity = await store.identities.find(CHANNEL, received.open_id)
-            person = await store.people.get(identity.person_id) if identity and identity.person_id else None
         locale = (identity.locale if identity else None) or self._locale
         return click_text(received.event_key, person, self._engine.menu, self._catalogs, locale)
+
+    async def _joined(self, open_id: str) -> None:
+        """After someone's step: if it made them a member and they are staff, show them the staff menu.
+
+        A resident who joins carries no tag, so only staff cost a call. WeChat refusing does not undo the
+        join: `hemei wechat menu` tags everyone again.
+        """
+        if self._staff is None:
+            return
+        _identity, person = await self._whom(open_id)
+        if person is None or not is_staff(person, self._engine.menu):
+            return
+        async with self._database.transaction() as store:
+            identities = await store.identities.of_person(person.id)
+        try:
+            await self._staff.sync(person, identities)
+        except (WechatApiError, httpx.HTTPError) as error:
+            log.warning("could not tag a new staff member on WeChat: %s", error)
 
     async def _intake_media(self, event: Event) -> Event:
         """Copy the photo or voice into our store before the step (which keeps our media id)."""
