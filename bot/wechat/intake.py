@@ -132,8 +132,8 @@ class WechatIntake:
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
             await self._mark_done(key, passive[0])
         self.handled += 1
-        if person is None:
-            await self._joined(received.open_id)
+        if person is None or (self._staff is not None and is_staff(person, self._engine.menu)):
+            await self._follow_roles(received.open_id, was_staff=person is not None)
         return await self._passive(passive[0])
 
     async def _finish(self, store: SqlStore, event: Event, key: str, replies: list[Reply],
@@ -212,23 +212,21 @@ class WechatIntake:
         locale = (identity.locale if identity else None) or self._locale
         return click_text(received.event_key, person, self._engine.menu, self._catalogs, locale)
 
-    async def _joined(self, open_id: str) -> None:
-        """After someone's step: if it made them a member and they are staff, show them the staff menu.
+    async def _follow_roles(self, open_id: str, *, was_staff: bool) -> None:
+        """After a step that may have made someone staff (joining) or ended it (leaving): move the staff tag.
 
-        A resident who joins carries no tag, so only staff cost a call. WeChat refusing does not undo the
-        join: `hemei wechat menu` tags everyone again.
+        Only strangers and staff cost a look-up, and only a change costs a call. WeChat refusing does not undo
+        the step: `hemei wechat menu` tags everyone again.
         """
         if self._staff is None:
             return
-        _identity, person = await self._whom(open_id)
-        if person is None or not is_staff(person, self._engine.menu):
+        identity, person = await self._whom(open_id)
+        if identity is None or is_staff(person, self._engine.menu) == was_staff:
             return
-        async with self._database.transaction() as store:
-            identities = await store.identities.of_person(person.id)
         try:
-            await self._staff.sync(person, identities)
+            await self._staff.sync(person, [identity])
         except (WechatApiError, httpx.HTTPError) as error:
-            log.warning("could not tag a new staff member on WeChat: %s", error)
+            log.warning("could not move the staff tag on WeChat: %s", error)
 
     async def _intake_media(self, event: Event) -> Event:
         """Copy the photo or voice into our store before the step (which keeps our media id)."""

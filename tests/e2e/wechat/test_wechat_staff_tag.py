@@ -1,10 +1,10 @@
-"""Joining on WeChat: staff get the staff tag (and so the staff menu) at once; residents get none."""
+"""Joining and leaving on WeChat move the staff tag (and so the staff menu) at once; residents get none."""
 
 from __future__ import annotations
 
 from bot.wechat.fake.harness import WechatHarness
 from bot.wechat.staff import STAFF_TAG
-from tests.e2e.wechat.conftest import WANG, join
+from tests.e2e.wechat.conftest import WANG, join, number_of
 
 ZHAO = "o_zhao_000000000000000000000004"
 
@@ -24,3 +24,14 @@ async def test_a_resident_who_joins_on_wechat_carries_no_tag(wx: WechatHarness) 
     await join(wx, WANG)  # 张阿婆, a household head
 
     assert tags_of(wx, WANG) == set()
+
+
+async def test_a_staff_member_who_unlinks_their_wechat_loses_the_tag(wx: WechatHarness) -> None:
+    await join(wx, ZHAO, "2-01", "赵阿姨")
+    tagged = tags_of(wx, ZHAO)
+    confirm = await wx.says(ZHAO, "/leave")
+
+    await wx.says(ZHAO, number_of(confirm.text, "确定解除"))
+
+    assert tagged == {STAFF_TAG}
+    assert tags_of(wx, ZHAO) == set()
