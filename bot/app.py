@@ -247,7 +247,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
     channel = (TelegramChannel(application, CallbackTokens(database, clock, token), media)
                if application is not None else None)
-    wechat = WechatEndpoint(config.wechat, database, clock, media) if config.wechat.enabled else None
+    wechat = WechatEndpoint(config.wechat, database, clock, media, catalogs=catalogs,
+                            locale=config.locale) if config.wechat.enabled else None
     channels: dict[str, Channel] = {c.name: c for c in (channel, wechat and wechat.channel) if c is not None}
     metrics = Metrics()
     dispatcher = Dispatcher(database, channels, clock, config.outbox, budget, on_outcome=metrics.sent)

@@ -24,26 +24,27 @@ LOCK_WAIT_SECONDS = 300.0
 _RETRY_PAUSES = (0.05, 0.1, 0.2, 0.5, 1.0)  # between tries, after SQLite's own wait; the last repeats
 
 
-def open_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
-    """Create the engine; on SQLite turn on WAL, foreign keys and a busy timeout.
+def open_engine(url: str, *, foreign_keys: bool = True, busy_ms: int | None = None) -> AsyncEngine:
+    """Create the engine; on SQLite turn on WAL, foreign keys and a busy timeout (`busy_ms`, else the default).
 
     Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock
     up front, so two writers wait for each other instead of failing mid-way.
     """
     engine = create_async_engine(url, hide_parameters=True)  # parameters carry phone numbers
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine, foreign_keys=foreign_keys)
+        _configure_sqlite(engine, foreign_keys=foreign_keys, busy_ms=busy_ms)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, busy_ms: int | None) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
+        # First: switching a new file to WAL takes a lock another process starting at once may hold.
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms or BUSY_TIMEOUT_MS}")  # read here, so a test may shorten it
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # read here, so a test may shorten it
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode up to the last checkpoint
         cursor.close()
 

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage.database import open_engine
+from storage.database import LOCK_WAIT_SECONDS, open_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Workers starting together migrate one at a time: the first holds this transaction-scoped advisory lock while
@@ -38,7 +38,8 @@ async def upgrade(url: str, revision: str = "head") -> str | None:
     Foreign keys are off while migrating: SQLite's batch mode copies and drops
     tables, and a drop with foreign keys on would cascade. They are checked after.
     """
-    engine = open_engine(url, foreign_keys=False)
+    # On SQLite a worker starting beside one that migrates waits for its commit however long the chain takes.
+    engine = open_engine(url, foreign_keys=False, busy_ms=int(LOCK_WAIT_SECONDS * 1000))
     try:
         async with engine.begin() as connection:
             if engine.dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises migrations

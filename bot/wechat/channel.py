@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import mimetypes
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.channels import NotReachableNowError, PermanentError, RoutePausedError, TemporaryError
@@ -22,6 +25,7 @@ from bot.wechat.errors import (
     WechatApiError,
 )
 from bot.wechat.events import CHANNEL, MEDIA_PREFIX, menu_id
+from bot.wechat.pages.assembly import PageKit
 from bot.wechat.rendering import keys_text, lay_out
 from bot.wechat.texts import split_text
 from handlers.replies import Attachment, AttachmentKind, Reply, without_edit
@@ -30,6 +34,7 @@ from storage.wechat_inbound import WechatOfferRepository
 from village.clock import Clock
 
 log = logging.getLogger(__name__)
+DRAWN_LIFETIME = timedelta(days=3) - timedelta(hours=1)  # WeChat keeps a media id 3 days: stop short of that
 
 
 class WechatChannel:
@@ -38,8 +43,12 @@ class WechatChannel:
     name = CHANNEL
     keeps_for_return = True  # someone who unfollowed may follow again: the dispatcher parks their messages
 
-    def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper) -> None:
+    def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper, *,
+                 pages: PageKit | None = None) -> None:
         self._client, self._database, self._clock, self._media = client, database, clock, media
+        self._pages = pages
+        # Pictures we drew (a board, a chart) have no media row: their media ids are cached here, by content.
+        self._drawn: dict[str, tuple[str, datetime]] = {}
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply (an edit is sent as a new message, a mere refresh not at all: WeChat cannot edit)."""
@@ -87,16 +96,46 @@ class WechatChannel:
         await self._client.send_menu(open_id, parts[-1], options, keys)
 
     async def upload_picture(self, attachment: Attachment) -> str:
-        """Upload a picture for a passive or customer-service image; return its media id (valid 3 days)."""
+        """Return a WeChat media id for a picture (valid 3 days), uploading it only when none is cached.
+
+        A kept file's media id is cached with the media (`MediaKeeper.ref`/`remember`); a drawn picture's
+        by its content, in memory: the same board sent to fifty people is uploaded once.
+        """
+        if attachment.media_id is not None:
+            cached = await self._media.ref(attachment.media_id, CHANNEL)
+            if cached is not None:
+                return cached
         content = attachment.data if attachment.data is not None else await self._read(attachment)
-        return await self._client.upload_media("image", attachment.file_name or "picture.png", content)
+        digest = hashlib.sha256(content).hexdigest()
+        drawn = self._drawn.get(digest)
+        if attachment.media_id is None and drawn is not None and drawn[1] > self._clock.now():
+            return drawn[0]
+        media_id = await self._client.upload_media("image", attachment.file_name or "picture.png", content)
+        if attachment.media_id is not None:
+            await self._media.remember(attachment.media_id, CHANNEL, media_id)
+        else:
+            self._drawn[digest] = (media_id, self._clock.now() + DRAWN_LIFETIME)
+        return media_id
 
     async def _send_attachment(self, open_id: str, attachment: Attachment) -> None:
-        if attachment.kind is not AttachmentKind.PHOTO:
-            # A Service Account cannot send files: the download page (issue 9, item 9) will link them.
-            log.warning("a %s cannot be sent on WeChat yet; sent the text only", attachment.kind.value)
+        if attachment.kind is AttachmentKind.PHOTO:
+            await self._client.send_image(open_id, await self.upload_picture(attachment))
             return
-        await self._client.send_image(open_id, await self.upload_picture(attachment))
+        if self._pages is None:  # no public URL for the download page: the text still goes
+            log.warning("a %s cannot be sent on WeChat without wechat.public_base_url; sent the text only",
+                        attachment.kind.value)
+            return
+        # A Service Account cannot send files: a signed, expiring link to the download page stands for it.
+        await self._client.send_text(open_id, await self.file_link(attachment))
+
+    async def file_link(self, attachment: Attachment) -> str:
+        """Keep a file for the download page; return the text with its signed link."""
+        assert self._pages is not None
+        content = attachment.data if attachment.data is not None else await self._read(attachment)
+        name = attachment.file_name or "file.bin"
+        mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        ref = self._pages.store.put_file(name, mime_type, content)
+        return f"📎 {name}\n{self._pages.links.download(ref)}"
 
     async def _read(self, attachment: Attachment) -> bytes:
         if attachment.media_id is not None:  # a kept file (a report's photo): from our store

@@ -7,7 +7,10 @@ import logging
 from collections.abc import Callable
 
 import httpx
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
+from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.wechat.api import WechatApi
 from bot.wechat.callback import WechatCallback
@@ -15,8 +18,11 @@ from bot.wechat.channel import WechatChannel
 from bot.wechat.client import WechatClient
 from bot.wechat.dedup import DurableInputs
 from bot.wechat.intake import WechatIntake
+from bot.wechat.pages.app import PAGES_PATH
+from bot.wechat.pages.assembly import PageKit, build_pages
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
+from bot.wechat.staff import StaffTags
 from bot.wechat.token_store import DatabaseTokenStore
 from handlers.engine import Engine
 from storage.database import Database
@@ -30,14 +36,20 @@ HTTP_TIMEOUT_SECONDS = 10.0
 class WechatEndpoint:
     """Everything WeChat needs in one process; the engine is attached once it exists."""
 
-    def __init__(self, settings: WechatSettings, database: Database, clock: Clock, media: MediaKeeper) -> None:
+    def __init__(self, settings: WechatSettings, database: Database, clock: Clock, media: MediaKeeper, *,
+                 catalogs: Catalogs | None = None, locale: str = "zh_CN") -> None:
         self.settings, self._database, self._clock = settings, database, clock
+        self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
         self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
+        tokens = DatabaseTokenStore(database)
         api = WechatApi(self._http, base_url=settings.base_url, app_id=settings.app_id,
-                        app_secret=settings.app_secret.get_secret_value(), store=DatabaseTokenStore(database),
-                        clock=clock)
+                        app_secret=settings.app_secret.get_secret_value(), store=tokens, clock=clock)
         self.client = WechatClient(api)
-        self.channel = WechatChannel(self.client, database, clock, media)
+        # The pages (downloads, messages, reminder settings) need a public URL to link to; without one, none.
+        self.pages: PageKit | None = build_pages(
+            settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs,
+            locale=locale) if settings.public_base_url else None
+        self.channel = WechatChannel(self.client, database, clock, media, pages=self.pages)
         self.intake: WechatIntake | None = None
         self.callback: WechatCallback | None = None
         self._server: LocalServer | None = None
@@ -46,7 +58,8 @@ class WechatEndpoint:
     def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None]) -> None:
         """Connect the intake to the engine and build the callback around it."""
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
-                                   on_queued=on_queued)
+                                   on_queued=on_queued, catalogs=self._catalogs, locale=self._locale,
+                                   staff=StaffTags(self.client, engine.menu))
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 
@@ -54,14 +67,28 @@ class WechatEndpoint:
         """Serve the callback; handle again what a previous process left pending."""
         assert self.intake is not None, "attach() the engine first"
         assert self.callback is not None
-        self._server = LocalServer(self.callback.app(), host=self.settings.listen, port=self.settings.port)
+        self._server = LocalServer(self._app(), host=self.settings.listen, port=self.settings.port)
         await self._server.start()
         self._recovery = asyncio.create_task(self.intake.recover(), name="wechat-recovery")
         log.info("WeChat callback listening on %s/%s", self._server.url, self.settings.path.strip("/"))
 
+    def _app(self) -> Starlette:
+        """Return the callback, with the pages mounted beside it at PAGES_PATH when they are configured."""
+        assert self.callback is not None
+        callback = self.callback.app()
+        if self.pages is None:
+            return callback
+        return Starlette(routes=[Mount(PAGES_PATH, app=self.pages.pages.app()), Mount("", app=callback)])
+
     async def recovered(self) -> int:
         """Wait until the pushes left pending at start are handled; return how many there were."""
         return await self._recovery if self._recovery is not None else 0
+
+    @property
+    def server_url(self) -> str:
+        """Return the base URL the callback (and the pages, under PAGES_PATH) is served at on this machine."""
+        assert self._server is not None
+        return self._server.url
 
     @property
     def url(self) -> str:

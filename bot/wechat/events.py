@@ -44,9 +44,13 @@ def menu_id(position: int) -> str:
     return str(position)
 
 
-def event_of(received: Input, offers: Sequence[Offer] = ()) -> Event | None:
-    """Translate an input into an event; None for what needs no conversation (unfollow, job reports ...)."""
-    kind_fields = _fields(received, offers)
+def event_of(received: Input, offers: Sequence[Offer] = (), *, clicked: str | None = None) -> Event | None:
+    """Translate an input into an event; None for what needs no conversation (unfollow, job reports ...).
+
+    `clicked` is what a custom-menu click stands for (`menus.click_text`: the menu label in the person's
+    language); a click without one (a key not ours, a tool their menu does not show) asks for the menu.
+    """
+    kind_fields = _fields(received, offers, clicked)
     if kind_fields is None:
         return None
     kind, fields = kind_fields
@@ -54,7 +58,8 @@ def event_of(received: Input, offers: Sequence[Offer] = ()) -> Event | None:
                  update_ref=dedup_digest(received.dedup_key), can_share_contact=False, **fields)
 
 
-def _fields(received: Input, offers: Sequence[Offer]) -> tuple[EventKind, dict[str, Any]] | None:
+def _fields(received: Input, offers: Sequence[Offer],
+            clicked: str | None) -> tuple[EventKind, dict[str, Any]] | None:
     match received:
         case TextMessage():
             return _text(received, offers)
@@ -71,8 +76,9 @@ def _fields(received: Input, offers: Sequence[Offer]) -> tuple[EventKind, dict[s
         case Followed(scene=scene):
             # A follow or a scan is /start; a household card's QR code carries its invite code as the scene.
             return EventKind.COMMAND, {"command": "start", "text": scene or ""}
-        case MenuClicked(kind=WechatEventKind.CLICK, event_key=key):
-            return EventKind.TEXT, {"text": key}  # a custom-menu item's key is the menu label it stands for
+        case MenuClicked(kind=WechatEventKind.CLICK):
+            # A click is a tap on the Telegram menu's label; one we cannot use shows the menu, not "not understood".
+            return (EventKind.TEXT, {"text": clicked}) if clicked else (EventKind.COMMAND, {"command": "menu"})
     return None
 
 

@@ -17,17 +17,24 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import cast
 
+import httpx
+
 from bot.direct_replies import lane
+from bot.i18n import Catalogs
 from bot.media import MediaKeeper
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
 from bot.wechat.events import CHANNEL, dedup_digest, event_of
-from bot.wechat.inputs import Input, Unfollowed
+from bot.wechat.inputs import EventKind as WechatEventKind
+from bot.wechat.inputs import Input, MenuClicked, Unfollowed
+from bot.wechat.menus import click_text
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
 from bot.wechat.rendering import fits_passive, lay_out, merge, offers_of
+from bot.wechat.staff import StaffTags, is_staff
 from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
@@ -37,6 +44,7 @@ from storage.wechat_inbound import InboundRow, WechatInboundRepository, WechatOf
 from village.clock import Clock
 from village.media import MediaKind
 from village.outbox import MessageKind, NewMessage, Priority
+from village.people import Identity, Person
 from village.ports import Store
 
 log = logging.getLogger(__name__)
@@ -50,8 +58,11 @@ class WechatIntake:
 
     def __init__(self, engine: Engine, database: Database, clock: Clock, channel: WechatChannel, *,
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
-                 passive_seconds: float = PASSIVE_SECONDS) -> None:
+                 passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
+                 locale: str = "zh_CN", staff: StaffTags | None = None) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
+        self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
+        self._staff = staff
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
         self.handled = 0  # steps run, for tests and the demo
@@ -96,7 +107,8 @@ class WechatIntake:
             return None
         async with self._database.transaction() as store:
             offers = await WechatOfferRepository(store.connection).of(received.open_id)
-        event = event_of(received, offers)
+        identity, person = await self._whom(received.open_id)
+        event = event_of(received, offers, clicked=self._clicked(received, identity, person))
         if event is None:
             await self._mark_done(key, None)
             return None
@@ -120,6 +132,8 @@ class WechatIntake:
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
             await self._mark_done(key, passive[0])
         self.handled += 1
+        if person is None or (self._staff is not None and is_staff(person, self._engine.menu)):
+            await self._follow_roles(received.open_id, was_staff=person is not None)
         return await self._passive(passive[0])
 
     async def _finish(self, store: SqlStore, event: Event, key: str, replies: list[Reply],
@@ -180,8 +194,42 @@ class WechatIntake:
         attachment = reply.attachment
         if attachment is None or attachment.data is None or self._media is None:
             return reply
-        path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
+        if attachment.kind is AttachmentKind.PHOTO:
+            path = self._media.save(attachment.data, MediaKind.PHOTO, ".png")
+        else:  # a file made for the person (a meeting's .ics): its link is made when it is sent
+            suffix = Path(attachment.file_name or "file.bin").suffix[:8] or ".bin"
+            path = self._media.save(attachment.data, MediaKind.DOCUMENT, suffix)
         return replace(reply, attachment=Attachment(attachment.kind, path=str(path), file_name=attachment.file_name))
+
+    async def _whom(self, open_id: str) -> tuple[Identity | None, Person | None]:
+        """Return the WeChat identity and the person behind it, as they are before the step."""
+        async with self._database.transaction() as store:
+            identity = await store.identities.find(CHANNEL, open_id)
+            person = await store.people.get(identity.person_id) if identity and identity.person_id else None
+        return identity, person
+
+    def _clicked(self, received: Input, identity: Identity | None, person: Person | None) -> str | None:
+        """Return the menu label a custom-menu click stands for, for this person (see `menus.click_text`)."""
+        if not (isinstance(received, MenuClicked) and received.kind is WechatEventKind.CLICK):
+            return None
+        locale = (identity.locale if identity else None) or self._locale
+        return click_text(received.event_key, person, self._engine.menu, self._catalogs, locale)
+
+    async def _follow_roles(self, open_id: str, *, was_staff: bool) -> None:
+        """After a step that may have made someone staff (joining) or ended it (leaving): move the staff tag.
+
+        Only strangers and staff cost a look-up, and only a change costs a call. WeChat refusing does not undo
+        the step: `hemei wechat menu` tags everyone again.
+        """
+        if self._staff is None:
+            return
+        identity, person = await self._whom(open_id)
+        if identity is None or is_staff(person, self._engine.menu) == was_staff:
+            return
+        try:
+            await self._staff.sync(person, [identity])
+        except (WechatApiError, httpx.HTTPError) as error:
+            log.warning("could not move the staff tag on WeChat: %s", error)
 
     async def _intake_media(self, event: Event) -> Event:
         """Copy the photo or voice into our store before the step (which keeps our media id)."""

@@ -84,11 +84,20 @@ def test_photos_and_voice_carry_their_media_id_and_the_transcript_only_as_text()
     assert (voice.kind, voice.text, voice.media and voice.media.mime_type) == (EventKind.VOICE, "垃圾", "audio/amr")
 
 
-def test_a_menu_click_is_its_key_typed() -> None:
-    event = event_of(MenuClicked(**WHO, kind=WechatEventKind.CLICK, event_key="📣 我要反映"))
+def test_a_menu_click_is_the_menu_label_it_stands_for_typed() -> None:
+    click = MenuClicked(**WHO, kind=WechatEventKind.CLICK, event_key="hemei:report")
+
+    event = event_of(click, clicked="📣 我要反映")
 
     assert event is not None
     assert (event.kind, event.text) == (EventKind.TEXT, "📣 我要反映")
+
+
+def test_a_menu_click_that_stands_for_nothing_asks_for_the_menu() -> None:
+    event = event_of(MenuClicked(**WHO, kind=WechatEventKind.CLICK, event_key="hemei:retired"))
+
+    assert event is not None
+    assert (event.kind, event.command) == (EventKind.COMMAND, "menu")
 
 
 def test_inputs_survive_the_round_trip_through_the_inbound_table() -> None:
