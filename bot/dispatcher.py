@@ -119,6 +119,10 @@ class Dispatcher:
         def finished(done: asyncio.Task[None]) -> None:
             self._in_flight.discard(done)
             self._busy.discard(item.identity_id)
+            # Look again: this person's next message may go now. A send that finishes while a claim
+            # is under way (the claim skipped the person as busy) must not leave that message
+            # waiting for the next poll, nor let `_wait` report idle with it due.
+            self._wakeup.set()
 
         task.add_done_callback(finished)
 
