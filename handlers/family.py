@@ -153,10 +153,18 @@ async def invite(ctx: Context) -> Turn:
     created = await ctx.services.family.create_invite(ctx.actor, _int_arg(ctx))
     hours = int(ctx.services.settings.family.invite_hours)
     return stay(Reply(lines(
-        _("Send this to your family member. They open Hemei on their own phone and send:"),
-        f"/start {created.start_argument}",
+        *_how_to_open(ctx.services.settings.bot_username, created.start_argument),
         _("The code works once, for {hours} hours.", hours=hours),
     )))
+
+
+def _how_to_open(bot_username: str, argument: str) -> tuple[Content, ...]:
+    """Return a t.me deep link when the bot's username is configured, else the /start line to type."""
+    if bot_username:
+        return (_("Send this link to your family member. They open it on their own phone:"),
+                f"https://t.me/{bot_username}?start={argument}")
+    return (_("Send this to your family member. They open Hemei on their own phone and send:"),
+            f"/start {argument}")
 
 
 async def confirm(ctx: Context) -> Turn:
