@@ -273,6 +273,6 @@ def build() -> Flow:
         begin=begin,
         states={FamilyState.HOUSEHOLD: State(ask_household, receive_household)},
         commands=("family",),
-        menu=MenuItem(glossary.FAMILY, order=75, section=MenuSection.MORE, needs=frozenset({Need.HOUSEHOLD})),
+        menu=MenuItem(glossary.FAMILY, order=75, section=MenuSection.MORE, needs=frozenset({Need.FAMILY})),
         actions={"inv": invite, "ok": confirm, "no": decline, "rm": remove, "leave": leave},
     )

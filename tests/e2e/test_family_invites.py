@@ -61,8 +61,8 @@ async def relative_asks(bot: Harness, link: str, name: str = "王小军") -> Non
 
 
 async def cadre_picks(bot: Harness, query: str, household: str) -> list[Sent]:
-    """As the secretary: /family → type a name → tap the household; return its screen."""
-    asked = await bot.tg.user_says(SECRETARY, "/family")
+    """As the secretary: ➕ 更多 → 👨‍👩‍👧 亲情代办 → type a name → tap the household; return its screen."""
+    asked = await bot.tg.user_taps(SECRETARY, "👨‍👩‍👧 亲情代办")
     assert asked[-1].text == "为哪一户办理？请输入户里一位成员的姓名，或户号。"
     await bot.tg.user_says(SECRETARY, query)
     return await bot.tg.user_taps(SECRETARY, household)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from village.audit import AuditService
 from village.clock import Clock
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
+from village.family import access
 from village.family.models import (
     FamilyInvite,
     FamilyLink,
@@ -185,8 +186,7 @@ class FamilyService:
 
     def acts_for_households(self, actor: Actor) -> bool:
         """Tell whether the actor is a cadre of their village, who may act for any of its households."""
-        person = actor.person
-        return person is not None and not person.is_family and actor.has_role(person.village_id, Role.CADRE)
+        return actor.person is not None and access.acts_for_households(actor.person)
 
     async def find_households(self, actor: Actor, query: str) -> list[HouseholdMatch]:
         """Return the cadre's village's households whose number, or a member's name, contains `query`."""
