@@ -198,9 +198,12 @@ def _link_card(link: FamilyLink, household: str | None) -> Reply:
 async def invite(ctx: Context) -> Turn:
     """Create a one-use code and show how the relative opens it."""
     created = await ctx.services.family.create_invite(ctx.actor, _int_arg(ctx))
-    hours = int(ctx.services.settings.family.invite_hours)
+    settings = ctx.services.settings
+    hours = int(settings.family.invite_hours)
     return stay(Reply(lines(
-        *_how_to_open(ctx.services.settings.bot_username, created.start_argument),
+        *_how_to_open(settings.bot_username, created.start_argument),
+        _("On WeChat, they send this code to our account instead: {code}", code=created.start_argument)
+        if settings.wechat_enabled else None,
         _("The code works once, for {hours} hours.", hours=hours),
     )))
 

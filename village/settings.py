@@ -127,6 +127,11 @@ class VillageSettings(_Section):
         """
         return ""
 
+    @property
+    def wechat_enabled(self) -> bool:
+        """Tell whether residents also reach Hemei on WeChat (bot.config.Config reads `[wechat]`)."""
+        return False
+
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: Monday to Friday and the local holidays.
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.wechat.fake.harness import WechatHarness
 from tests.convention import household_id
-from tests.e2e.wechat.conftest import WANG, number_of
+from tests.e2e.wechat.conftest import LI, WANG, join, number_of
 from tests.factories import OPERATOR
 from village.services import Services
 
@@ -48,3 +50,26 @@ async def test_scanning_a_family_qr_code_opens_the_invite(wx: WechatHarness) -> 
     opened = await wx.answer_of(WANG, response)
 
     assert OPENED in opened.text
+
+
+async def test_a_head_on_wechat_invites_and_confirms_a_relative_on_wechat(wx: WechatHarness) -> None:
+    await join(wx, LI, "1-01", "张阿婆")
+    screen = await wx.says(LI, "/family")
+    shown = await wx.says(LI, number_of(screen.text, "➕ 邀请亲属"))
+    code = re.search(r"：(fam-\w{10})", shown.text)
+    assert code, shown.text
+
+    await wx.says(WANG, code.group(1))
+    await wx.says(WANG, "张小红")
+    asked = await wx.says(WANG, "2")  # 子女 is the first relation; 2 is 配偶
+    await wx.runtime.dispatcher.drain()
+    prompt = wx.new_messages(LI)
+    pending = await wx.says(LI, "/family")
+    confirmed = await wx.says(LI, number_of(pending.text, "✅ 确认"))
+    await wx.runtime.dispatcher.drain()
+
+    assert "在微信上，请他们把这个邀请码发给本公众号" in shown.text
+    assert "谢谢您，张小红" in asked.text
+    assert any(m.startswith("张小红（配偶）申请做本户的亲情代办") for m in prompt)
+    assert "✅ 已确认：张小红。" in confirmed.text
+    assert any("好消息：您已关联到 张阿婆家" in m for m in wx.new_messages(WANG))
