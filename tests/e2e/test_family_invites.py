@@ -11,7 +11,8 @@ import pytest
 from bot.emulator import Sent
 from bot.emulator.harness import Harness, running_bot
 from storage.database import Database
-from tests.e2e.conftest import ALICE, MING, SECRETARY, join, villager
+from tests.convention import household_id
+from tests.e2e.conftest import ALICE, CM_SECRETARY, MING, SECRETARY, join, villager
 from tests.factories import load_roster
 from village.clock import ManualClock
 
@@ -104,3 +105,13 @@ async def test_a_resident_who_is_not_the_head_is_not_offered_the_picker(bot: Har
     answer = await bot.tg.user_says(MING, "/family")
 
     assert answer[-1].text.startswith("只有户主")
+
+
+async def test_a_cadre_of_another_village_cannot_open_a_household_by_forged_button(
+        bot: Harness, database: Database) -> None:
+    await join(bot, CM_SECRETARY)
+    await bot.tg.user_says(CM_SECRETARY, "/family")
+
+    refused = await bot.tg.user_presses_data(CM_SECRETARY, f"fam:hh:{await household_id(database, '1-01')}")
+
+    assert "抱歉，您没有权限办理这项事务" in refused[0].text
