@@ -157,6 +157,16 @@ class Config(BaseSettings, VillageSettings):
     wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
 
+    @property
+    def bot_username(self) -> str:
+        """Return `telegram.bot_username` without a leading @, for the family invite's deep link."""
+        return self.telegram.bot_username.lstrip("@")
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """Tell whether the WeChat channel is configured, so invites also say how to use them there."""
+        return self.wechat.enabled
+
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: the official calendar (调休 included) and local holidays."""
         return official_calendar().with_holidays(self.reports.local_holidays)

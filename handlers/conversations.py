@@ -92,6 +92,7 @@ class Need(Enum):
 
     HOUSEHOLD = "household"  # a household of their own: its score
     BOARD = "board"  # a group's board to see: their group's, or any for the village's cadres and supervisors
+    FAMILY = "family"  # a household to act for in the family link: their own, or any for the village's cadres
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,14 @@ FLOW = "fam"
 JOIN_FLOW = "start"  # the joining flow, whose buttons the relative presses while joining
 
 INVITE = _("➕ Invite a family member")
+OWN = _("🏠 My household")
 CONFIRM, DECLINE, REMOVE, LEAVE = _("✅ Confirm"), _("❌ Decline"), _("🗑 Remove"), _("🚪 Leave the household")
+
+
+class FamilyState(Enum):
+    """Where a cadre is in picking a household to act for."""
+
+    HOUSEHOLD = auto()
 
 
 class FamilyJoinState(Enum):
@@ -82,8 +89,14 @@ async def receive_relation(ctx: Context) -> Turn:
         return reask(Reply(_("Please tap how you are related in the list.")))
     link, deciders = await ctx.services.family.ask(ctx.identity, ctx.draft["family_code"],
                                                    ctx.draft["family_name"], relation)
-    await ctx.notify.to_people([p.id for p in deciders], f"family:{link.id}:ask", confirmation(link),
+    members = [p.id for p in deciders if p.household_id == link.household_id]
+    cadres = [p.id for p in deciders if p.household_id != link.household_id]  # no head has joined
+    await ctx.notify.to_people(members, f"family:{link.id}:ask", confirmation(link),
                                kind=MessageKind.JOIN_REQUESTED)
+    if cadres:
+        household = await ctx.services.family_reach.household_name(link.household_id)
+        await ctx.notify.to_people(cadres, f"family:{link.id}:ask", confirmation(link, household),
+                                   kind=MessageKind.JOIN_REQUESTED)
     return finish(Reply(_("Thank you, {name}. The household head has been asked to confirm; we will tell you "
                           "as soon as they do.", name=link.name)), menu=False)
 
@@ -95,11 +108,14 @@ def _relation(value: str) -> Relation | None:
         return None
 
 
-def confirmation(link: FamilyLink) -> Reply:
-    """Return the head's prompt to confirm a relative, with confirm and decline buttons."""
+def confirmation(link: FamilyLink, household: str | None = None) -> Reply:
+    """Return the prompt to confirm a relative: to the head, or naming the `household` to a cadre."""
     text = _("{name} ({relation}) asks to join your household as a family member. They would "
              "receive the household's messages and could act for it. Confirm?",
-             name=link.name, relation=RELATIONS[link.relation])
+             name=link.name, relation=RELATIONS[link.relation]) if household is None else _(
+        "{name} ({relation}) asks to join the {household} household as a family member. They would receive "
+        "the household's messages and could act for it. Confirm for the household?",
+        name=link.name, relation=RELATIONS[link.relation], household=household)
     return Reply(text, choices=((Choice(CONFIRM, pack(FLOW, "ok", link.id)),
                                  Choice(DECLINE, pack(FLOW, "no", link.id))),))
 
@@ -113,14 +129,40 @@ JOIN_STATES: dict[Enum, State] = {
 # --- the household's screen and buttons ---
 
 async def begin(ctx: Context) -> Turn:
-    """Show a relative what they can do; show the head the linked members and the invite button."""
+    """Show a relative what they can do; the head the linked members; a cadre a household picker."""
     person = ctx.member
     if person.is_family:
         return finish(await _relative_screen(ctx, person))
+    if ctx.services.family.acts_for_households(ctx.actor):
+        return goto(FamilyState.HOUSEHOLD)
     household_id = person.household_id
     if household_id is None or not await ctx.services.family.may_manage(ctx.actor, household_id):
         return finish(Reply(_("Only the household head can invite family members. Please ask them.")))
     return finish(*await _head_screen(ctx, household_id))
+
+
+async def ask_household(ctx: Context) -> Sequence[Reply]:
+    """Ask a cadre which household to act for (their own one tap away when they head one)."""
+    own = ctx.member.household_id
+    mine = own is not None and await ctx.services.family.may_manage(ctx.actor, own)
+    return [Reply(_("Which household? Type a member's name or the household number."),
+                  choices=((Choice(OWN, pack(FLOW, "hh", own)),),) if mine else ())]
+
+
+async def receive_household(ctx: Context) -> Turn:
+    """Search the village's households, or show the chosen one's family members."""
+    callback = unpack(ctx.event.payload) if ctx.event.kind is EventKind.BUTTON else None
+    if callback is not None and callback.action == "hh":
+        return finish(*await _head_screen(ctx, callback.int_arg()))
+    if ctx.event.kind is not EventKind.TEXT:
+        return reask(Reply(_("Please type a name or a household number.")))
+    found = await ctx.services.family.find_households(ctx.actor, ctx.event.text)
+    if not found:
+        return reask(Reply(_("No household of the village matches “{query}”.", query=ctx.event.text.strip())))
+    choices: list[tuple[Content, str]] = [
+        (_("Household {household} · {members}", household=m.label, members="、".join(m.members) or "—"),
+         pack(FLOW, "hh", m.household_id)) for m in found]
+    return stay(Reply(_("Tap the household:"), choices=choice_rows(choices, per_row=1)))
 
 
 async def _relative_screen(ctx: Context, person: Person) -> Reply:
@@ -136,14 +178,19 @@ async def _relative_screen(ctx: Context, person: Person) -> Reply:
 
 async def _head_screen(ctx: Context, household_id: int) -> list[Reply]:
     links = await ctx.services.family.links(ctx.actor, household_id)
-    header = Reply(_("Family members linked to your household: {count}.", count=len(links)),
-                   choices=((Choice(INVITE, pack(FLOW, "inv", household_id)),),))
-    return [header, *(_link_card(link) for link in links)]
+    name = await ctx.services.family_reach.household_name(household_id)
+    if household_id == ctx.member.household_id:
+        title = _("Family members linked to your household: {count}.", count=len(links))
+    else:
+        title = _("Family members linked to the {name} household: {count}.", name=name, count=len(links))
+    header = Reply(title, choices=((Choice(INVITE, pack(FLOW, "inv", household_id)),),))
+    household = None if household_id == ctx.member.household_id else name
+    return [header, *(_link_card(link, household) for link in links)]
 
 
-def _link_card(link: FamilyLink) -> Reply:
+def _link_card(link: FamilyLink, household: str | None) -> Reply:
     if link.status is LinkStatus.PENDING:
-        return confirmation(link)
+        return confirmation(link, household)
     return Reply(_("{name} ({relation})", name=link.name, relation=RELATIONS[link.relation]),
                  choices=((Choice(REMOVE, pack(FLOW, "rm", link.id)),),))
 
@@ -151,12 +198,23 @@ def _link_card(link: FamilyLink) -> Reply:
 async def invite(ctx: Context) -> Turn:
     """Create a one-use code and show how the relative opens it."""
     created = await ctx.services.family.create_invite(ctx.actor, _int_arg(ctx))
-    hours = int(ctx.services.settings.family.invite_hours)
+    settings = ctx.services.settings
+    hours = int(settings.family.invite_hours)
     return stay(Reply(lines(
-        _("Send this to your family member. They open Hemei on their own phone and send:"),
-        f"/start {created.start_argument}",
+        *_how_to_open(settings.bot_username, created.start_argument),
+        _("On WeChat, they send this code to our account instead: {code}", code=created.start_argument)
+        if settings.wechat_enabled else None,
         _("The code works once, for {hours} hours.", hours=hours),
     )))
+
+
+def _how_to_open(bot_username: str, argument: str) -> tuple[Content, ...]:
+    """Return a t.me deep link when the bot's username is configured, else the /start line to type."""
+    if bot_username:
+        return (_("Send this link to your family member. They open it on their own phone:"),
+                f"https://t.me/{bot_username}?start={argument}")
+    return (_("Send this to your family member. They open Hemei on their own phone and send:"),
+            f"/start {argument}")
 
 
 async def confirm(ctx: Context) -> Turn:
@@ -216,7 +274,8 @@ def build() -> Flow:
     return Flow(
         name=FLOW,
         begin=begin,
+        states={FamilyState.HOUSEHOLD: State(ask_household, receive_household)},
         commands=("family",),
-        menu=MenuItem(glossary.FAMILY, order=75, section=MenuSection.MORE, needs=frozenset({Need.HOUSEHOLD})),
+        menu=MenuItem(glossary.FAMILY, order=75, section=MenuSection.MORE, needs=frozenset({Need.FAMILY})),
         actions={"inv": invite, "ok": confirm, "no": decline, "rm": remove, "leave": leave},
     )

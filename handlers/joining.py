@@ -19,7 +19,7 @@ from handlers.keyboards import choice_rows, navigation, paged_rows
 from handlers.replies import Choice, InputKind, InputRequest, Reply
 from handlers.texts import _
 from village.errors import VillageError
-from village.family.models import CODE_PREFIX
+from village.family.models import CODE_PREFIX, looks_like_family_code
 from village.invites import looks_like_invite_code
 from village.joining import JoinRequest
 from village.outbox import MessageKind
@@ -105,14 +105,16 @@ async def _receive_code(ctx: Context) -> Turn:
     if callback is not None and callback.action == "nocard":
         return goto(JoinState.VILLAGE)
     if _typed_code(ctx):
-        return await _open_invite(ctx, ctx.event.text.strip())
+        code = ctx.event.text.strip()
+        return await (family.open_code(ctx, code) if code.startswith(CODE_PREFIX) else _open_invite(ctx, code))
     return reask(Reply(_("Please type the invite code from your household's card (it starts with h).")))
 
 
 def _typed_code(ctx: Context) -> bool:
-    """Whether the person typed an invite code where no phone number can be shared."""
+    """Whether the person typed a household card's or a family invite's code where no phone can be shared."""
+    text = ctx.event.text.strip()
     return (not ctx.event.can_share_contact and ctx.event.kind is EventKind.TEXT
-            and looks_like_invite_code(ctx.event.text.strip()))
+            and (looks_like_invite_code(text) or looks_like_family_code(text)))
 
 
 async def ask_member(ctx: Context) -> Sequence[Reply]:

@@ -10,6 +10,7 @@ from handlers.keyboards import MENU_LABEL
 from handlers.replies import MenuView, Reply
 from handlers.texts import Content, Text, _
 from village.convention.access import has_a_board, has_household
+from village.family.access import has_family_screen
 from village.people import Person
 
 MORE_LABEL, TOOLS_LABEL = glossary.MORE, glossary.WORK_TOOLS
@@ -62,7 +63,8 @@ def _view(flows: Sequence[Flow]) -> MenuView:
     return MenuView(tuple(f.menu.label for f in flows if f.menu), CHOOSE)
 
 
-NEEDS: dict[Need, Callable[[Person], bool]] = {Need.HOUSEHOLD: has_household, Need.BOARD: has_a_board}
+NEEDS: dict[Need, Callable[[Person], bool]] = {Need.HOUSEHOLD: has_household, Need.BOARD: has_a_board,
+                                               Need.FAMILY: has_family_screen}
 
 
 def _visible(flow: Flow, person: Person) -> bool:

@@ -119,6 +119,19 @@ class VillageSettings(_Section):
     care: CarePolicy = CarePolicy()
     family: FamilyPolicy = FamilyPolicy()
 
+    @property
+    def bot_username(self) -> str:
+        """Return the Telegram bot's @username (without @) for deep links, or "" when unknown.
+
+        bot.config.Config reads it from `telegram.bot_username`; the domain reads no channel settings.
+        """
+        return ""
+
+    @property
+    def wechat_enabled(self) -> bool:
+        """Tell whether residents also reach Hemei on WeChat (bot.config.Config reads `[wechat]`)."""
+        return False
+
     def work_calendar(self) -> WorkCalendar:
         """Return the working days deadlines count: Monday to Friday and the local holidays.
 

@@ -22,7 +22,9 @@ async def _escalate_overdue(job: JobContext) -> str:
     late = await job.services.care.overdue(job.at)
     for reminder in late:
         days = (job.at - reminder.entries[0].due_at).days
-        await outgoing.overdue(job.notify, reminder, days=days, workers=reminder.workers)
+        household_id = reminder.entries[0].person.household_id
+        family = await job.services.family.family_members_of(household_id) if household_id else []
+        await outgoing.overdue(job.notify, reminder, days=days, workers=reminder.workers, family=family)
     return f"{len(late)} overdue visit(s) to the cadres"
 
 

@@ -12,10 +12,12 @@ from handlers.callback_data import pack
 from handlers.care.labels import CATEGORIES, WELLBEING, day, who
 from handlers.care.states import FLOW
 from handlers.context import Notifier
+from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
 from handlers.replies import ChoiceRows, Reply
 from handlers.texts import Content, _, lines
 from village.care.models import CareEntry, CareReminder, Flag, LoggedVisit
+from village.family.models import FamilyMember
 from village.outbox import MessageKind, Priority
 from village.reports import Report
 
@@ -57,8 +59,9 @@ async def remind(notify: Notifier, reminder: CareReminder, zone: ZoneInfo) -> in
                                   kind=MessageKind.CARE_VISITS_DUE, optional=True)
 
 
-async def overdue(notify: Notifier, reminder: CareReminder, *, days: int, workers: Sequence[str]) -> int:
-    """Tell the village's cadres that a visit is late past the margin."""
+async def overdue(notify: Notifier, reminder: CareReminder, *, days: int, workers: Sequence[str],
+                  family: Sequence[FamilyMember] = ()) -> int:
+    """Tell the village's cadres that a visit is late past the margin, naming the family to call."""
     entry = reminder.entries[0]
     last = entry.last_visit
     text = lines(
@@ -66,6 +69,13 @@ async def overdue(notify: Notifier, reminder: CareReminder, *, days: int, worker
           who=who(entry), category=CATEGORIES[entry.subject.category], days=days),
         _("Last visit: {wellbeing}", wellbeing=WELLBEING[last.draft.wellbeing]) if last else _("Not visited yet."),
         _("Grid worker: {name}", name="、".join(workers)) if workers else _("Their grid has no grid worker."),
+        _family_lines(family),
     )
     return await notify.to_people(reminder.recipients, reminder.key, Reply(text, choices=visit_buttons([entry])),
                                   kind=MessageKind.CARE_VISIT_OVERDUE)
+
+
+def _family_lines(family: Sequence[FamilyMember]) -> Content:
+    """Name the household's linked relatives (亲情代办), so a cadre knows whom to call."""
+    return lines(*(_("📞 Family: {name} ({relation})", name=m.name, relation=RELATIONS[m.relation])
+                   for m in family))

@@ -29,7 +29,7 @@ async def link_son(bot: Harness) -> None:
     await bot.tg.user_taps(ALICE, "➕ 更多")
     await bot.tg.user_taps(ALICE, "👨‍👩‍👧 亲情代办")
     shown = await bot.tg.user_taps(ALICE, "➕ 邀请亲属")
-    found = re.search(r"/start (fam-\S+)", shown[-1].text)
+    found = re.search(r"https://t\.me/\w+\?start=(fam-\S+)", shown[-1].text)
     assert found, shown[-1].text
     await bot.tg.user_says(SON, f"/start {found.group(1)}")
     await bot.tg.user_says(SON, "张小红")

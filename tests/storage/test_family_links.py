@@ -35,7 +35,7 @@ async def invite_and_ask(database: Database, clock: ManualClock, external_id: st
         family = Services(store, clock, settings or VillageSettings()).family
         invite = await family.create_invite(Actor.of(head), head.household_id or 0)
         link, deciders = await family.ask(relative, invite.start_argument, "张小红", Relation.CHILD)
-    assert [d.id for d in deciders] == [head.id]
+    assert {d.name for d in deciders} == {"李书记", "周主任"}  # the head has not joined: the cadres are asked
     return link.id, relative
 
 
@@ -201,3 +201,31 @@ async def test_a_relatives_topic_is_audited_as_for_the_household(database: Datab
     assert [(e.action, e.actor_label, dict(e.after or {})) for e in entries] == [
         ("topic.propose", f"person:{person.id}>household:{head.household_id}",
          {"for_household": head.household_id})]
+
+
+async def test_a_joined_head_is_asked_to_confirm_not_the_cadres(database: Database, clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    head = await person_by_phone(database, HEAD)
+    own = await account(database, clock, "910")
+    async with database.transaction() as store:
+        await store.identities.bind(own.id, head.id)
+
+    async with database.transaction() as store:
+        askers = await Services(store, clock, VillageSettings()).family.askers(head.household_id or 0)
+
+    assert [p.id for p in askers] == [head.id]
+
+
+async def test_a_cadre_finds_households_by_member_name_or_number(database: Database, clock: ManualClock) -> None:
+    await load_roster(database, clock)
+    cadre, head = await person_by_phone(database, CADRE), await person_by_phone(database, HEAD)
+
+    async with database.transaction() as store:
+        family = Services(store, clock, VillageSettings()).family
+        by_name = await family.find_households(Actor.of(cadre), "小明")
+        by_number = await family.find_households(Actor.of(cadre), "1-0")
+        with pytest.raises(PermissionDeniedError):
+            await family.find_households(Actor.of(head), "1-0")
+
+    assert [(m.label, m.members) for m in by_name] == [("1-01", ("张阿婆", "张小明"))]
+    assert [m.label for m in by_number] == ["1-01", "1-02"]

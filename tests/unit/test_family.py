@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from village.family.access import acts_for_households, has_family_screen
 from village.family.models import FamilyPolicy, family_code_of, is_full, looks_like_family_code, new_family_code
 from village.family.reach import FOR_HOUSEHOLD
 from village.outbox import MessageKind
@@ -48,3 +49,17 @@ def test_a_relative_acts_for_the_household_in_the_audit_label() -> None:
     assert Actor.of(relative).label == "person:7>household:3"
     assert Actor.of(villager).label == "person:8"
     assert not Actor.of(relative).has_role(1, Role.CADRE, Role.GRID_WORKER, Role.SUPERVISOR)
+
+
+def test_the_family_screen_is_for_households_and_the_village_cadres_only() -> None:
+    head = Person(1, 1, "张阿婆", None, household_id=3, roles=(RoleGrant(Role.HOUSEHOLD_HEAD, 1),))
+    cadre = Person(2, 1, "李书记", None, roles=(RoleGrant(Role.CADRE, 1),))
+    grid_worker = Person(3, 1, "孙网格", None, roles=(RoleGrant(Role.GRID_WORKER, 1),))
+    relative = Person(4, 1, "张小红", None, household_id=3, roles=(RoleGrant(Role.FAMILY, 1),))
+
+    assert has_family_screen(head)
+    assert not acts_for_households(head)
+    assert has_family_screen(cadre)
+    assert acts_for_households(cadre)
+    assert not has_family_screen(grid_worker)
+    assert not acts_for_households(relative)

@@ -100,6 +100,15 @@ class FamilyMember:
 
 
 @dataclass(frozen=True)
+class HouseholdMatch:
+    """A household a cadre found by a member's name or its number, to act for it (invite, confirm)."""
+
+    household_id: int
+    label: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Deputy:
     """Who acted for a household: shown as 由 李明（子女）代 张三家 提交 on what they filed."""
 

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from village.audit import AuditService
 from village.clock import Clock
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
+from village.family import access
 from village.family.models import (
     FamilyInvite,
     FamilyLink,
     FamilyMember,
     FamilyPolicy,
+    HouseholdMatch,
     LinkStatus,
     Relation,
     family_code_of,
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from village.ports import Store
 
 OPEN = (LinkStatus.PENDING, LinkStatus.ACTIVE)
+MATCHES_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class FamilyService:
         await self._audit.record(Actor(None, f"identity:{identity.id}"), link.village_id, "family.ask",
                                  f"household:{link.household_id}",
                                  after={"link_id": link.id, "name": cleaned, "relation": relation.value})
-        return link, await self.deciders(link.household_id)
+        return link, await self.askers(link.household_id)
 
     async def confirm(self, actor: Actor, link_id: int) -> tuple[FamilyLink, Person]:
         """Accept a pending link: the relative becomes a family member of the household."""
@@ -170,6 +173,37 @@ class FamilyService:
         members = [m for m in await self._store.people.in_household(household_id) if not m.is_family]
         heads = [m for m in members if any(g.role is Role.HOUSEHOLD_HEAD for g in m.roles)]
         return heads or members
+
+    async def askers(self, household_id: int) -> list[Person]:
+        """Return whom to ask to confirm a link: the deciders who joined, else the village's cadres."""
+        deciders = await self.deciders(household_id)
+        joined = {i.person_id for i in await self._store.identities.of_people([p.id for p in deciders])}
+        reachable = [p for p in deciders if p.id in joined]
+        household = await self._store.places.household(household_id)
+        if reachable or household is None:
+            return reachable
+        return await self._store.people.with_roles(household.village_id, [Role.CADRE])
+
+    def acts_for_households(self, actor: Actor) -> bool:
+        """Tell whether the actor is a cadre of their village, who may act for any of its households."""
+        return actor.person is not None and access.acts_for_households(actor.person)
+
+    async def find_households(self, actor: Actor, query: str) -> list[HouseholdMatch]:
+        """Return the cadre's village's households whose number, or a member's name, contains `query`."""
+        if not self.acts_for_households(actor):
+            raise PermissionDeniedError()
+        assert actor.person is not None
+        wanted = "".join(query.split())
+        if not wanted:
+            raise InvalidInputError(ErrorCode.REPORT_TEXT_EMPTY)
+        village_id = actor.person.village_id
+        members: dict[int, list[str]] = {}
+        for person in await self._store.people.in_village(village_id):
+            if person.household_id is not None and not person.is_family:
+                members.setdefault(person.household_id, []).append(person.name)
+        return [HouseholdMatch(h.id, h.label, tuple(members.get(h.id, ())))
+                for h in await self._store.places.households(village_id)
+                if wanted in h.label or any(wanted in name for name in members.get(h.id, ()))][:MATCHES_SHOWN]
 
     async def may_manage(self, actor: Actor, household_id: int) -> bool:
         """Tell whether the actor may invite, confirm and remove for the household."""

@@ -9,6 +9,7 @@ from bot.emulator.harness import Harness
 from tests.e2e.care.conftest import put_on_list, run_job
 from tests.e2e.conftest import SECRETARY, join
 from tests.e2e.reports.conftest import DIRECTOR, GRID_WORKER
+from tests.e2e.test_family import link_son
 from village.clock import ManualClock
 
 OVERDUE = "⚠️ 走访逾期"
@@ -71,3 +72,16 @@ async def test_a_patrol_that_found_a_problem_files_a_report(bot: Harness) -> Non
     answer = next(s.text for s in done if s.text.startswith("✅"))
     assert answer == "✅ 巡查已登记。\n已上报问题 FX01-2611-0001，并转给了承办人。"
     assert any(t.startswith("🆕") and "FX01-2611-0001" in t for t in bot.tg.texts_to(GRID_WORKER))
+
+
+async def test_the_overdue_message_names_the_linked_family(bot: Harness, clock: ManualClock) -> None:
+    await join(bot, SECRETARY)
+    await link_son(bot)
+    await put_on_list(bot)
+
+    clock.advance(timedelta(days=13))
+    await run_job(bot, "care_overdue", clock)
+
+    late = [t for t in bot.tg.texts_to(SECRETARY) if t.startswith(OVERDUE)]
+    assert len(late) == 1
+    assert late[0].endswith("\n📞 家属：张小红（子女）")
