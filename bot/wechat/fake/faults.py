@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +30,12 @@ class Faults:
     def delay(self, route: str, seconds: float) -> None:
         """Delay every answer of the route (0 removes the delay)."""
         self.delays[route] = seconds
+
+    async def wait_delay(self, route: str) -> None:
+        """Hold an answer for the route's delay; lifting the delay (0) lets answers already held go at once."""
+        started = time.monotonic()
+        while (left := self.delays.get(route, 0) - (time.monotonic() - started)) > 0:  # noqa: ASYNC110 (a plain setting)
+            await asyncio.sleep(min(left, 0.05))
 
     def limit_daily(self, route: str, calls: int) -> None:
         """Allow the route this many calls per day (Asia/Shanghai); then 45009 until midnight."""

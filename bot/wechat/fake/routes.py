@@ -108,8 +108,7 @@ class FakeApi:
         return endpoint
 
     async def _injected(self, path: str) -> Response | None:
-        if delay := self.faults.delays.get(path):
-            await asyncio.sleep(delay)
+        await self.faults.wait_delay(path)
         if (status := self.faults.next_status(path)) is not None:
             return Response("<html>502 Bad Gateway</html>", status_code=status, media_type="text/html")
         today = self.clock.now().astimezone(WECHAT_ZONE).date()
