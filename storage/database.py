@@ -41,10 +41,11 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, busy_ms: int |
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
-        # First: switching a new file to WAL takes a lock another process starting at once may hold.
-        cursor.execute(f"PRAGMA busy_timeout={busy_ms or BUSY_TIMEOUT_MS}")  # read here, so a test may shorten it
+        # WAL first, with no busy wait: two processes switching a new file at once would each wait for the
+        # other's lock; one fails at once instead (and `upgrade` tries again).
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms or BUSY_TIMEOUT_MS}")  # read here, so a test may shorten it
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode up to the last checkpoint
         cursor.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -10,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from storage.database import LOCK_WAIT_SECONDS, open_engine
 
@@ -18,6 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # it migrates; the others wait for its commit, then find the schema at head. (Not the leader's key: a leader
 # keeps its lock for hours, and a starting leader must be able to migrate.)
 MIGRATION_LOCK_KEY = 0x68656D656D  # "hemem"
+_LOCKED_RETRY_PAUSES = (0.1, 0.3, 1.0)
 
 
 class MigrationError(RuntimeError):
@@ -37,7 +40,20 @@ async def upgrade(url: str, revision: str = "head") -> str | None:
 
     Foreign keys are off while migrating: SQLite's batch mode copies and drops
     tables, and a drop with foreign keys on would cascade. They are checked after.
+    Workers starting together on a new SQLite file may collide while switching it to WAL:
+    the one refused tries again (nothing was written; SQLite's DDL is transactional).
     """
+    for pause in _LOCKED_RETRY_PAUSES:
+        try:
+            return await _upgrade(url, revision)
+        except OperationalError as error:
+            if "database is locked" not in str(error):
+                raise
+            await asyncio.sleep(pause)
+    return await _upgrade(url, revision)
+
+
+async def _upgrade(url: str, revision: str) -> str | None:
     # On SQLite a worker starting beside one that migrates waits for its commit however long the chain takes.
     engine = open_engine(url, foreign_keys=False, busy_ms=int(LOCK_WAIT_SECONDS * 1000))
     try:
