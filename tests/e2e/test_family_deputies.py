@@ -1,5 +1,5 @@
 """What a linked relative did for the household reads 由 张小红（子女）代 张阿婆家 … to the cadres and the household:
-on the appeal, the meeting's sign-up sheet and page, and the topic's page."""
+on the appeal, the meeting's sign-up sheet and page, the topic's page, and the report in the head's list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.convention import add_convention
 from tests.e2e.conftest import ALICE, SECRETARY, join
 from tests.e2e.consultation import plan_meeting, propose
 from tests.e2e.convention_steps import WANG, assess_in_chat
+from tests.e2e.reports.conftest import GRID_WORKER, file_report
 from tests.e2e.test_convention_assess import open_group
 from tests.e2e.test_family import SON, link_son
 from village.clock import ManualClock
@@ -70,3 +71,16 @@ async def test_the_topic_page_shows_the_son_proposed_it_for_the_household(bot: H
     page = await bot.tg.user_taps(SECRETARY, "村里建老年食堂 👍0")
 
     assert f"{BY_SON} 提议" in page[0].text
+
+
+async def test_the_head_finds_the_sons_report_among_the_households_reports(bot: Harness) -> None:
+    await join(bot, GRID_WORKER)
+    await link_son(bot)
+    await file_report(bot, SON, location=False)
+
+    listed = await bot.tg.user_taps(ALICE, "📂 我的反映")
+    card = await bot.tg.user_taps(ALICE, listed[0].inline_labels[0])
+
+    assert len(listed[0].inline_labels) == 1
+    assert f"{BY_SON} 提交" in card[0].text
+    assert "请对处理结果评价" not in card[0].text
