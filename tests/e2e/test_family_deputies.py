@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from bot.emulator.harness import Harness
 from storage.database import Database
-from tests.convention import add_convention
 from tests.e2e.conftest import ALICE, SECRETARY, join
 from tests.e2e.consultation import plan_meeting, propose
-from tests.e2e.convention_steps import WANG, assess_in_chat
+from tests.e2e.convention_steps import WANG
 from tests.e2e.reports.conftest import GRID_WORKER, file_report
-from tests.e2e.test_convention_assess import open_group
-from tests.e2e.test_family import SON, link_son
+from tests.e2e.test_family import SON, link_son, son_linked_and_results_published
 from village.clock import ManualClock
 
 BY_SON = "由 张小红（子女）代 张阿婆家"
@@ -19,16 +17,7 @@ BY_SON = "由 张小红（子女）代 张阿婆家"
 
 async def test_the_cadres_and_the_household_see_the_appeal_was_made_by_the_son(
         bot: Harness, database: Database, clock: ManualClock) -> None:
-    await add_convention(database, clock)
-    await join(bot, SECRETARY)
-    await join(bot, WANG)
-    await link_son(bot)
-    await open_group(bot, SECRETARY)
-    await assess_in_chat(bot, SECRETARY, "1-01", ["垃圾分类"] * 4, "垃圾混投")
-    await assess_in_chat(bot, SECRETARY, "1-02", [])
-    await bot.tg.user_taps(SECRETARY, "📢 公示")
-    await bot.tg.user_taps(SECRETARY, "📢 确认公示")
-    await bot.tg.settle()
+    await son_linked_and_results_published(bot, database, clock)
     await bot.tg.user_taps(SON, "⚖️ 申诉")
     await bot.tg.user_says(SON, "垃圾是邻居放的")
     await bot.tg.settle()
