@@ -112,9 +112,8 @@ class WechatRouter:
 
 
 def teaser_text(text: str, limit: int = THING_MAX_CHARS) -> str:
-    """Return a `thing` field: the first line with text, without emoji or line breaks, at most 20 characters."""
-    first = next((line for line in text.splitlines() if _plain(line).strip()), "")
-    plain = " ".join(_plain(first).split())
+    """Return a `thing` field: the text's start on one line, without emoji, at most 20 characters."""
+    plain = " ".join(_plain(text).split())
     return plain if len(plain) <= limit else plain[:limit - 1] + "…"
 
 
