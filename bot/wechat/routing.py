@@ -4,14 +4,17 @@
        when we know it is closed we do not even try;
     2. a subscription notification, if the person accepted the kind's template (a teaser of 20 characters
        that opens the full text on a signed page);
-    3. a template message, if `[wechat.templates]` names one for the kind (a teaser, followers only);
-    4. otherwise `NotReachableNowError`: the dispatcher parks the row, and it is delivered (summarised if
+    3. for the formal monthly items only (`MONTHLY_FORMAL_KINDS`): a mass send, at most 4 per person and
+       month (counted here; WeChat counts too), idempotent by `clientmsgid` = the outbox key;
+    4. a template message, if `[wechat.templates]` names one for the kind (a teaser, followers only);
+    5. otherwise `NotReachableNowError`: the dispatcher parks the row, and it is delivered (summarised if
        many, see `summaries.py`) when the person next writes.
 Quiet hours were applied before: a row held back by them only becomes due, and is routed, when they end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
@@ -22,13 +25,16 @@ from bot.wechat.client import WechatClient
 from bot.wechat.errors import NotFollowerError, NotSubscribedError, RerouteError
 from bot.wechat.pages.assembly import PageKit
 from bot.wechat.settings import WechatSettings
+from bot.wechat.texts import split_text
 from handlers.replies import Reply
 from handlers.texts import _
 from storage.database import Database
-from storage.wechat_routing import WechatSubscriptionRepository, WechatWindowRepository
+from storage.wechat_routing import WechatMassCountRepository, WechatSubscriptionRepository, WechatWindowRepository
 from village.clock import Clock
-from village.outbox import DeliveryRoute, OutboxItem
+from village.outbox import MONTHLY_FORMAL_KINDS, DeliveryRoute, OutboxItem
 
+MASS_SENDS_PER_MONTH = 4
+CLIENT_MSG_ID_CHARS = 64
 THING_MAX_CHARS = 20  # a `thing` field of a subscription or template message (47003 beyond)
 PAGE_TITLE = _("A message from the village")
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -51,6 +57,8 @@ class WechatRouter:
             return DeliveryRoute.CUSTOMER_SERVICE
         if await self._subscription(item, reply):
             return DeliveryRoute.SUBSCRIPTION
+        if item.kind in MONTHLY_FORMAL_KINDS and await self._mass(item, reply):
+            return DeliveryRoute.MASS
         if await self._template(item, reply):
             return DeliveryRoute.TEMPLATE
         raise NotReachableNowError("wechat: no window, subscription or template for " + item.kind.value)
@@ -89,6 +97,28 @@ class WechatRouter:
                 await WechatSubscriptionRepository(store.connection).use(item.chat_ref, template, self._clock.now())
         return True
 
+    async def _mass(self, item: OutboxItem, reply: Reply) -> bool:
+        """Mass-send the message to this one person, within their 4 a month.
+
+        mass/send by OpenID list takes at least two OpenIDs, so the person's is listed twice (one person,
+        one message: to be confirmed on a real account before launch, see the report of this change).
+        """
+        month = self._clock.now().astimezone(ZONE).strftime("%Y-%m")
+        async with self._database.transaction() as store:
+            if await WechatMassCountRepository(store.connection).sent(item.chat_ref, month) >= MASS_SENDS_PER_MONTH:
+                return False
+        full = str(reply.text)
+        parts = split_text(full) or [""]
+        text = parts[0] if len(parts) == 1 else " ".join(p for p in (teaser_text(full), self._link(reply)) if p)
+        try:
+            await self._client.mass_send_text([item.chat_ref, item.chat_ref], text,
+                                              client_msg_id=client_msg_id(item.key))
+        except RerouteError:
+            return False
+        async with self._database.transaction() as store:
+            await WechatMassCountRepository(store.connection).count(item.chat_ref, month)
+        return True
+
     async def _template(self, item: OutboxItem, reply: Reply) -> bool:
         template = self._settings.templates.get(item.kind.value)
         if not template:
@@ -104,11 +134,19 @@ class WechatRouter:
         """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""
         text = str(reply.text)
         when = self._clock.now().astimezone(ZONE).strftime("%Y年%m月%d日 %H:%M")
-        data = {"thing1": teaser_text(text), "time2": when}
-        if self._pages is None:  # no public URL: the teaser alone; the text comes when they next write
-            return data, ""
+        return {"thing1": teaser_text(text), "time2": when}, self._link(reply)
+
+    def _link(self, reply: Reply) -> str:
+        """Return a signed link to a page with the full text ("" without pages: the teaser alone)."""
+        if self._pages is None:
+            return ""
         title = self._catalogs.text(PAGE_TITLE, self._locale)
-        return data, self._pages.links.message(self._pages.store.put_message(title, text))
+        return self._pages.links.message(self._pages.store.put_message(title, str(reply.text)))
+
+
+def client_msg_id(key: str) -> str:
+    """Return the mass send's `clientmsgid` for an outbox key (WeChat takes at most 64 characters)."""
+    return key if len(key) <= CLIENT_MSG_ID_CHARS else hashlib.sha1(key.encode()).hexdigest()
 
 
 def teaser_text(text: str, limit: int = THING_MAX_CHARS) -> str:

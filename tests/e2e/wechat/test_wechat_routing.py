@@ -17,6 +17,7 @@ from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
 from handlers.replies import Reply, to_payload
 from storage.database import Database
 from storage.tables import outbox
+from storage.wechat_routing import WechatMassCountRepository
 from tests.e2e.wechat.conftest import WANG, join
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
@@ -207,3 +208,33 @@ async def announce(wx: WechatHarness, text: str) -> str:
     sent = await wx.says(SECRETARY, "✅ 发送")
     await wx.runtime.settle()
     return "\n".join([*sent.texts, *wx.new_messages(SECRETARY)])
+
+
+async def test_formal_monthly_items_go_by_mass_send_four_a_month_then_wait(
+        wx: WechatHarness, database: Database, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    clock.advance(timedelta(hours=49))
+
+    await queue(wx, WANG, *(f"{month}月评分已公布：😊 笑脸" for month in range(1, 6)), kind=MessageKind.SCORE_PUBLISHED)
+
+    assert routes_to(wx, WANG)[-4:] == ["mass"] * 4
+    assert wx.fake.sent_to(WANG)[-1] == "4月评分已公布：😊 笑脸"
+    async with database.transaction() as store:
+        statuses = [r.status for r in await store.connection.execute(
+            select(outbox.c.status).where(outbox.c.kind == MessageKind.SCORE_PUBLISHED.value).order_by(outbox.c.id))]
+        counted = await WechatMassCountRepository(store.connection).sent(WANG, "2026-11")
+    assert statuses == ["sent"] * 4 + ["parked"]
+    assert counted == 4
+
+
+async def test_a_mass_send_made_before_a_crash_is_not_made_again(wx: WechatHarness, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    clock.advance(timedelta(hours=49))
+    key = f"test:{WANG}:0:本月评分已公布"
+    wx.fake.world.mass_jobs[key] = "9001"  # WeChat took it; the process died before recording the outcome
+    before = len(routes_to(wx, WANG))
+
+    await queue(wx, WANG, "本月评分已公布", kind=MessageKind.SCORE_PUBLISHED)
+
+    assert routes_to(wx, WANG)[before:] == []
+    assert wx.fake.api.calls.count("cgi-bin/message/mass/send") == 1
