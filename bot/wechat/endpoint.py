@@ -20,6 +20,7 @@ from bot.wechat.dedup import DurableInputs
 from bot.wechat.intake import WechatIntake
 from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
+from bot.wechat.reach import PageAnswers
 from bot.wechat.routing import WechatRouter
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
@@ -48,8 +49,8 @@ class WechatEndpoint:
         self.client = WechatClient(api)
         # The pages (downloads, messages, reminder settings) need a public URL to link to; without one, none.
         self.pages: PageKit | None = build_pages(
-            settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs,
-            locale=locale) if settings.public_base_url else None
+            settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs, locale=locale,
+            answers=PageAnswers(database, clock, settings.long_term_templates)) if settings.public_base_url else None
         router = WechatRouter(self.client, database, clock, settings, pages=self.pages, catalogs=self._catalogs,
                               locale=locale)
         self.channel = WechatChannel(self.client, database, clock, media, pages=self.pages, router=router)

@@ -23,7 +23,9 @@ from bot.wechat.inputs import (
     SubscriptionsChanged,
     TextMessage,
 )
+from storage.database import Database
 from storage.wechat_routing import WechatSubscriptionRepository, WechatWindowRepository
+from village.clock import Clock
 
 MESSAGE_WINDOW = (5, timedelta(hours=48))
 ACTION_WINDOW = (3, timedelta(minutes=1))
@@ -58,10 +60,28 @@ async def record_subscriptions(connection: AsyncConnection, received: Subscripti
     """Keep what the person accepted or refused in a pop-up or in their settings."""
     if received.kind not in (EventKind.SUBSCRIBE_MSG_POPUP, EventKind.SUBSCRIBE_MSG_CHANGE):
         return  # a notification's outcome: a refusal of a send comes back as 43101 and is believed then
+    answers = {item.template_id: item.status for item in received.items}
+    await keep_answers(connection, received.open_id, answers, now, long_term=long_term)
+
+
+async def keep_answers(connection: AsyncConnection, open_id: str, answers: dict[str, str], now: datetime, *,
+                       long_term: Collection[str]) -> None:
+    """Record each template's answer ("accept" or "reject"; anything else changes nothing)."""
     subscriptions = WechatSubscriptionRepository(connection)
-    for item in received.items:
-        if item.status == ACCEPT:
-            await subscriptions.accept(received.open_id, item.template_id, now,
-                                       long_term=item.template_id in long_term)
-        elif item.status == REJECT:
-            await subscriptions.refuse(received.open_id, item.template_id, now)
+    for template_id, status in answers.items():
+        if status == ACCEPT:
+            await subscriptions.accept(open_id, template_id, now, long_term=template_id in long_term)
+        elif status == REJECT:
+            await subscriptions.refuse(open_id, template_id, now)
+
+
+class PageAnswers:
+    """Keeps what a person accepted or refused on the reminder-settings page (bot/wechat/pages)."""
+
+    def __init__(self, database: Database, clock: Clock, long_term: Collection[str]) -> None:
+        self._database, self._clock, self._long_term = database, clock, frozenset(long_term)
+
+    async def __call__(self, open_id: str, answers: dict[str, str]) -> None:
+        """Record each template's answer."""
+        async with self._database.transaction() as store:
+            await keep_answers(store.connection, open_id, answers, self._clock.now(), long_term=self._long_term)

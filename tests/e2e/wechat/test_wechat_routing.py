@@ -238,3 +238,25 @@ async def test_a_mass_send_made_before_a_crash_is_not_made_again(wx: WechatHarne
 
     assert routes_to(wx, WANG)[before:] == []
     assert wx.fake.api.calls.count("cgi-bin/message/mass/send") == 1
+
+
+async def test_a_subscription_accepted_on_the_reminder_settings_page_is_used(
+        wx: WechatHarness, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    assert wx.endpoint.pages is not None
+    async with httpx.AsyncClient() as web:
+        page = await web.get(wx.endpoint.pages.links.settings(WANG).replace(PUBLIC, wx.endpoint.server_url))
+        answer = json.loads(page.text.split('id="wx-config">')[1].split("</script>")[0])["answer"]
+        forged = await web.post(f"{wx.endpoint.server_url}/pages/settings/{WANG}/answer",
+                                json={"details": json.dumps({NOTICE_SUBSCRIPTION: '{"status":"accept"}'})})
+        garbage = await web.post(answer.replace(PUBLIC, wx.endpoint.server_url), content=b"<xml/>")
+        wx.fake.world.subscribe(WANG, NOTICE_SUBSCRIPTION)  # what <wx-open-subscribe> did on WeChat's side
+        kept = await web.post(answer.replace(PUBLIC, wx.endpoint.server_url),
+                              json={"details": json.dumps({NOTICE_SUBSCRIPTION: '{"status":"accept"}'})})
+    clock.advance(timedelta(hours=49))
+
+    await queue(wx, WANG, "村务通知")
+
+    assert NOTICE_SUBSCRIPTION in page.text
+    assert (forged.status_code, garbage.status_code, kept.status_code) == (403, 400, 204)
+    assert routes_to(wx, WANG)[-1] == "subscription"
