@@ -2,7 +2,8 @@
 
     45015 45047 43101 43004   the window is closed or used up: NotReachableNowError (kept, not retried)
     45009                     the route is paused until midnight in Shanghai: RoutePausedError
-    token codes, -1, 5xx      refreshed and retried once by the API; then TemporaryError
+    token codes, -1, 5xx      refreshed and retried once by the API; then TemporaryError (PermanentError
+                              when the request may have arrived and the message is not safe to see twice)
     anything else             PermanentError
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -62,33 +65,31 @@ class WechatChannel:
         shown = without_edit(reply)
         if shown is None:
             return
-        try:
+        with self._outcomes(resend_safe=True):
             await self._send(chat_ref, shown)
-        except RerouteError as error:
-            raise NotReachableNowError(f"wechat {error.errcode}: window closed") from error
-        except DailyQuotaError as error:
-            raise RoutePausedError(error.until - self._clock.now()) from error
-        except (TransientError, TokenRejectedError) as error:
-            raise TemporaryError(str(error)) from error
-        except WechatApiError as error:
-            raise PermanentError(str(error)) from error
 
     async def deliver(self, item: OutboxItem, reply: Reply) -> str:
         """Send an outbox row by its route (routing.py); return the route taken."""
         shown = without_edit(reply)
         if shown is None:
             return DeliveryRoute.CUSTOMER_SERVICE.value
-        try:
+        with self._outcomes(resend_safe=item.resend_safe):
             if self._router is None:  # no routing configured (tests of the channel alone): customer service only
                 await self._send(item.chat_ref, shown)
                 return DeliveryRoute.CUSTOMER_SERVICE.value
             return (await self._router.deliver(item, shown, self._send)).value
+
+    @contextmanager
+    def _outcomes(self, *, resend_safe: bool) -> Iterator[None]:
+        """Turn WeChat's refusals into the dispatcher's delivery outcomes (see the module's table)."""
+        try:
+            yield
         except RerouteError as error:
             raise NotReachableNowError(f"wechat {error.errcode}: window closed") from error
         except DailyQuotaError as error:
             raise RoutePausedError(error.until - self._clock.now()) from error
         except TransientError as error:
-            if error.outcome_unknown and not item.resend_safe:  # it may have arrived: a second copy would mislead
+            if error.outcome_unknown and not resend_safe:  # it may have arrived: a second copy would mislead
                 raise PermanentError(f"outcome unknown, not resent: {error}") from error
             raise TemporaryError(str(error)) from error
         except TokenRejectedError as error:
