@@ -23,11 +23,14 @@ class WechatWindowRepository(Repository):
             where=wechat_windows.c.opened_at < opened_at))
 
     async def is_open(self, open_id: str, now: datetime) -> bool:
-        """Tell whether the window should still take a customer-service message now."""
-        query = select(wechat_windows.c.open_id).where(
-            wechat_windows.c.open_id == open_id, wechat_windows.c.closes_at > now,
-            wechat_windows.c.used < wechat_windows.c.allowance)
-        return (await self._db.execute(query)).first() is not None
+        """Tell whether the window should still take a customer-service message now.
+
+        With no record at all (a person last seen before windows were kept) we cannot know: try it.
+        """
+        query = select(wechat_windows.c.closes_at, wechat_windows.c.used, wechat_windows.c.allowance).where(
+            wechat_windows.c.open_id == open_id)
+        row = (await self._db.execute(query)).first()
+        return row is None or (row.closes_at > now and row.used < row.allowance)
 
     async def use(self, open_id: str, messages: int) -> None:
         """Count messages sent in the window."""

@@ -100,3 +100,10 @@ async def test_one_time_acceptances_add_up_and_a_long_term_one_is_not_used_up(
     assert one_left
     assert none_left
     assert long_term
+
+
+async def test_a_person_without_a_recorded_window_is_tried(database: Database, clock: ManualClock) -> None:
+    async with database.transaction() as store:
+        tried = await WechatWindowRepository(store.connection).is_open("o_seen_before_windows_were_kept", clock.now())
+
+    assert tried
