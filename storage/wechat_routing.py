@@ -15,12 +15,17 @@ class WechatWindowRepository(Repository):
     """Each person's window as we predict it: opened by their input, spent by our sends."""
 
     async def open(self, open_id: str, opened_at: datetime, *, allowance: int, lasts: timedelta) -> None:
-        """Start a fresh window, unless one was opened at the same moment or later (a retried push)."""
-        values = {"opened_at": opened_at, "closes_at": opened_at + lasts, "allowance": allowance, "used": 0}
+        """Start a fresh window, unless a later one is known or this one again (a retried push).
+
+        CreateTime is in seconds: in the same second, a message's 48-hour window still replaces a follow's minute.
+        """
+        closes_at = opened_at + lasts
+        values = {"opened_at": opened_at, "closes_at": closes_at, "allowance": allowance, "used": 0}
         statement = self._upsert(wechat_windows).values(open_id=open_id, **values)
+        newer = (wechat_windows.c.opened_at < opened_at) | (
+            (wechat_windows.c.opened_at == opened_at) & (wechat_windows.c.closes_at < closes_at))
         await self._db.execute(statement.on_conflict_do_update(
-            index_elements=[wechat_windows.c.open_id], set_=values,
-            where=wechat_windows.c.opened_at < opened_at))
+            index_elements=[wechat_windows.c.open_id], set_=values, where=newer))
 
     async def is_open(self, open_id: str, now: datetime) -> bool:
         """Tell whether the window should still take a customer-service message now.

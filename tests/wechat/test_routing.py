@@ -107,3 +107,15 @@ async def test_a_person_without_a_recorded_window_is_tried(database: Database, c
         tried = await WechatWindowRepository(store.connection).is_open("o_seen_before_windows_were_kept", clock.now())
 
     assert tried
+
+
+async def test_a_message_in_the_same_second_as_a_follow_opens_the_long_window(
+        database: Database, clock: ManualClock) -> None:
+    inputs = InputFactory(clock)
+    async with database.transaction() as store:
+        await open_window(store.connection, parse_input(inputs.subscribe(PERSON).xml))
+        await open_window(store.connection, parse_input(inputs.text(PERSON, "你好").xml))
+        clock.advance(timedelta(hours=1))
+        still_open = await WechatWindowRepository(store.connection).is_open(PERSON, clock.now())
+
+    assert still_open

@@ -22,6 +22,7 @@ from tests.e2e.wechat.conftest import WANG, join
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.outbox import MessageKind, NewMessage
+from village.services import Services
 
 WANG_DABO = "o_wangdabo_0000000000000000003"  # 王大伯, 一组
 ZHAO = "o_zhao_000000000000000000000004"  # 赵阿姨, 二组
@@ -260,3 +261,23 @@ async def test_a_subscription_accepted_on_the_reminder_settings_page_is_used(
     assert NOTICE_SUBSCRIPTION in page.text
     assert (forged.status_code, garbage.status_code, kept.status_code) == (403, 400, 204)
     assert routes_to(wx, WANG)[-1] == "subscription"
+
+
+async def test_quiet_hours_hold_an_optional_message_before_it_is_routed(
+        wx: WechatHarness, clock: ManualClock) -> None:
+    await join(wx, WANG)
+    clock.advance(timedelta(hours=12))  # 22:00 in Shanghai: quiet hours; her window is still open
+    async with wx.runtime.database.transaction() as store:
+        identity = await store.identities.find("wechat", WANG)
+        assert identity is not None
+        await Services(store, clock, wx.config).outbox.enqueue_many([NewMessage(
+            "test:quiet", identity.id, to_payload(Reply("明天的活动")), kind=MessageKind.MEETING_REMINDER)],
+            optional=True)
+    await wx.runtime.settle()
+    at_night = wx.new_messages(WANG)
+    clock.advance(timedelta(hours=10))  # 08:00: released, and routed now
+
+    await wx.runtime.settle()
+
+    assert at_night == []
+    assert wx.new_messages(WANG) == ["明天的活动"]
