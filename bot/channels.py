@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from handlers.replies import Reply
+from village.outbox import OutboxItem
 
 
 class DeliveryError(Exception):
@@ -65,5 +66,18 @@ class Channel(Protocol):
         `edit` is a hint: a channel that cannot edit sends `handlers.replies.without_edit(reply)`
         instead (a new message, or nothing for a skippable refresh). Raise a `DeliveryError`
         subclass on failure.
+        """
+        ...
+
+
+@runtime_checkable
+class RoutingChannel(Channel, Protocol):
+    """A channel that chooses, per message, how it goes out (WeChat: customer-service message, subscription,
+    template, mass send), and says which route it took for the delivery report."""
+
+    async def deliver(self, item: OutboxItem, reply: Reply) -> str:
+        """Send an outbox row's reply by the first route that can carry it; return the `DeliveryRoute` value.
+
+        Raise `NotReachableNowError` when no route can (the row is parked for the person's return).
         """
         ...

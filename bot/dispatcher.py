@@ -32,6 +32,7 @@ from bot.channels import (
     PermanentError,
     RateLimitedError,
     RoutePausedError,
+    RoutingChannel,
     TemporaryError,
     UnreachableError,
 )
@@ -160,28 +161,31 @@ class Dispatcher:
         try:
             if channel is None:
                 raise PermanentError(f"no channel {item.channel!r}")
-            await self._send(channel, item)
+            route = await self._send(channel, item)
         except DeliveryError as error:
             await self._record_failure(item, error)
             return
         async with self._database.transaction() as store:
-            await store.outbox.mark_sent(item.id, self._clock.now())
+            await store.outbox.mark_sent(item.id, self._clock.now(), route)
         self._on_outcome("sent")
 
-    async def _send(self, channel: Channel, item: OutboxItem) -> None:
-        """Send, waiting out a short flood wait of this chat alone in place (cheaper than a reschedule)."""
+    async def _send(self, channel: Channel, item: OutboxItem) -> str:
+        """Send, waiting out a short flood wait of this chat alone in place (cheaper than a reschedule).
+
+        Return the route it took: the channel's name, or what a routing channel (WeChat) chose.
+        """
         for attempt in range(_CHAT_WAITS + 1):
             try:
                 async with self._limiter or contextlib.nullcontext():
                     with sending_as(lane_of(item.priority)):
-                        await channel.send(item.chat_ref, from_payload(dict(item.payload)))
-                return
+                        return await _send_by_route(channel, item)
             except RateLimitedError as error:
                 wait = error.retry_after.total_seconds()
                 if self._budget.paused_for() > 0 or wait > _CHAT_WAIT_SECONDS or attempt == _CHAT_WAITS \
                         or self._stopping:
                     raise
                 await asyncio.sleep(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _record_failure(self, item: OutboxItem, error: DeliveryError) -> None:
         if isinstance(error, UnreachableError):
@@ -215,3 +219,11 @@ class Dispatcher:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
         self._on_outcome("blocked")
+
+
+async def _send_by_route(channel: Channel, item: OutboxItem) -> str:
+    reply = from_payload(dict(item.payload))
+    if isinstance(channel, RoutingChannel):
+        return await channel.deliver(item, reply)
+    await channel.send(item.chat_ref, reply)
+    return channel.name

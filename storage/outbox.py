@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy import case, func, select, update
 
 from storage.repository import Repository
 from storage.tables import identities, outbox
-from village.outbox import BatchProgress, MessageKind, NewMessage, OutboxItem, OutboxStatus
+from village.outbox import BatchProgress, DeliveryRoute, MessageKind, NewMessage, OutboxItem, OutboxStatus
 
 _PENDING = OutboxStatus.PENDING.value
 # Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
@@ -58,9 +59,9 @@ class OutboxRepository(Repository):
                 status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))
         return [_item(r, attempts=r.attempts + 1) for r in rows]
 
-    async def mark_sent(self, item_id: int, now: datetime) -> None:
-        """Record a delivery."""
-        await self._set(item_id, status=OutboxStatus.SENT.value, sent_at=now, last_error=None)
+    async def mark_sent(self, item_id: int, now: datetime, route: str | None = None) -> None:
+        """Record a delivery, and the route it took (a `DeliveryRoute` value)."""
+        await self._set(item_id, status=OutboxStatus.SENT.value, sent_at=now, last_error=None, route=route)
 
     async def mark_blocked(self, item_id: int, now: datetime, error: str) -> None:
         """Record that the person blocked the bot."""
@@ -111,6 +112,20 @@ class OutboxRepository(Repository):
             status=_PENDING, not_before=now)
         return int((await self._db.execute(statement)).rowcount)
 
+    async def parked_of_identity(self, identity_id: int) -> list[OutboxItem]:
+        """Return what is parked for an identity, in the order it was queued."""
+        query = (select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
+                 .join(identities, identities.c.id == outbox.c.identity_id)
+                 .where(outbox.c.identity_id == identity_id, outbox.c.status == OutboxStatus.PARKED.value)
+                 .order_by(outbox.c.id))
+        return [replace(_item(r, attempts=r.attempts), status=OutboxStatus.PARKED)
+                for r in (await self._db.execute(query)).fetchall()]
+
+    async def mark_summarised(self, item_ids: Collection[int], now: datetime) -> None:
+        """Record parked messages as delivered inside a summary (queued in the same transaction)."""
+        await self._db.execute(update(outbox).where(outbox.c.id.in_(list(item_ids))).values(
+            status=OutboxStatus.SENT.value, sent_at=now, last_error=None, route=DeliveryRoute.SUMMARY.value))
+
     async def next_due(self) -> datetime | None:
         """Return when the earliest pending message becomes due."""
         query = select(func.min(outbox.c.not_before)).where(outbox.c.status == _PENDING)
@@ -138,10 +153,13 @@ class OutboxRepository(Repository):
             count((outbox.c.resent.is_(True)) & (status == OutboxStatus.SENT.value)),
             count(status == OutboxStatus.PARKED.value),
         )
+        sent = outbox.c.status == OutboxStatus.SENT.value
+        by_route = select(func.coalesce(outbox.c.route, ""), func.count()).where(sent)
         if batch is not None:
-            query = query.where(outbox.c.batch == batch)
+            query, by_route = query.where(outbox.c.batch == batch), by_route.where(outbox.c.batch == batch)
         row = (await self._db.execute(query)).one()
-        return BatchProgress(*(int(v) for v in row))
+        routes = {str(r[0]): int(r[1]) for r in await self._db.execute(by_route.group_by(outbox.c.route)) if r[0]}
+        return BatchProgress(*(int(v) for v in row), routes=routes)
 
     async def _set(self, item_id: int, **values: Any) -> None:
         await self._db.execute(update(outbox).where(outbox.c.id == item_id).values(**values))

@@ -74,6 +74,7 @@ class MessageKind(StrEnum):
     CARE_VISIT_OVERDUE = "care.visit_overdue"  # to the cadres: a visit late past the margin
     CARE_VISIT_FLAGGED = "care.visit_flagged"  # to the secretary: a problem found, or 需要帮助 twice
     REPLY_FALLBACK = "reply.fallback"  # a direct reply Telegram kept refusing, sent later
+    PARKED_SUMMARY = "parked.summary"  # WeChat: many parked messages, summarised in one when the person returns
     UNCLASSIFIED = "unclassified"  # only rows queued before kinds were recorded (migration 0009)
 
 
@@ -131,9 +132,26 @@ KIND_TRAITS: Mapping[MessageKind, KindTraits] = {
     MessageKind.CARE_VISIT_OVERDUE: KindTraits(important=True, resend_safe=True),
     MessageKind.CARE_VISIT_FLAGGED: KindTraits(important=True, resend_safe=True),
     MessageKind.REPLY_FALLBACK: KindTraits(important=False, resend_safe=True),
+    # Queued as important when one of the messages it stands for is.
+    MessageKind.PARKED_SUMMARY: KindTraits(important=False, resend_safe=True),
     # Unknown content: have a person follow up rather than miss it, and never risk a duplicate.
     MessageKind.UNCLASSIFIED: KindTraits(important=True, resend_safe=False),
 }
+
+
+# The formal monthly items: on WeChat they may go by mass send (4 per person per month) when nothing else can.
+MONTHLY_FORMAL_KINDS = frozenset({MessageKind.SCORE_PUBLISHED, MessageKind.REWARD_NOTICE, MessageKind.DIGEST_MONTHLY})
+
+
+class DeliveryRoute(StrEnum):
+    """How a sent message went out; the delivery report counts each."""
+
+    TELEGRAM = "telegram"
+    CUSTOMER_SERVICE = "custom"  # WeChat: a customer-service message inside the person's window
+    SUBSCRIPTION = "subscription"  # WeChat: a subscription notification (a teaser opening the full text)
+    TEMPLATE = "template"  # WeChat: a template message (a teaser)
+    MASS = "mass"  # WeChat: a mass send (formal monthly items)
+    SUMMARY = "summary"  # WeChat: parked, then delivered in a summary when the person wrote again
 
 
 class Priority(IntEnum):
@@ -207,6 +225,7 @@ class BatchProgress:
     waiting: int  # pending, but held back (quiet hours or retry back-off)
     resent: int  # sent again after a crash: may have arrived twice
     parked: int = 0  # out of the channel's reach for now (WeChat): sent when the person next writes
+    routes: Mapping[str, int] = field(default_factory=dict, kw_only=True)  # sent messages by `DeliveryRoute` value
 
 
 class QuietHours(BaseModel):

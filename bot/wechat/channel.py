@@ -2,7 +2,8 @@
 
     45015 45047 43101 43004   the window is closed or used up: NotReachableNowError (kept, not retried)
     45009                     the route is paused until midnight in Shanghai: RoutePausedError
-    token codes, -1, 5xx      refreshed and retried once by the API; then TemporaryError
+    token codes, -1, 5xx      refreshed and retried once by the API; then TemporaryError (PermanentError
+                              when the request may have arrived and the message is not safe to see twice)
     anything else             PermanentError
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,11 +30,13 @@ from bot.wechat.errors import (
 from bot.wechat.events import CHANNEL, MEDIA_PREFIX, menu_id
 from bot.wechat.pages.assembly import PageKit
 from bot.wechat.rendering import keys_text, lay_out
+from bot.wechat.routing import WechatRouter
 from bot.wechat.texts import split_text
 from handlers.replies import Attachment, AttachmentKind, Reply, without_edit
 from storage.database import Database
 from storage.wechat_inbound import WechatOfferRepository
 from village.clock import Clock
+from village.outbox import DeliveryRoute, OutboxItem
 
 log = logging.getLogger(__name__)
 DRAWN_LIFETIME = timedelta(days=3) - timedelta(hours=1)  # WeChat keeps a media id 3 days: stop short of that
@@ -44,24 +49,50 @@ class WechatChannel:
     keeps_for_return = True  # someone who unfollowed may follow again: the dispatcher parks their messages
 
     def __init__(self, client: WechatClient, database: Database, clock: Clock, media: MediaKeeper, *,
-                 pages: PageKit | None = None) -> None:
+                 pages: PageKit | None = None, router: WechatRouter | None = None) -> None:
         self._client, self._database, self._clock, self._media = client, database, clock, media
-        self._pages = pages
+        self._pages, self._router = pages, router
         # Pictures we drew (a board, a chart) have no media row: their media ids are cached here, by content.
         self._drawn: dict[str, tuple[str, datetime]] = {}
+
+    @property
+    def pages(self) -> PageKit | None:
+        """Return the pages messages link to (None without a public URL)."""
+        return self._pages
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one reply (an edit is sent as a new message, a mere refresh not at all: WeChat cannot edit)."""
         shown = without_edit(reply)
         if shown is None:
             return
-        try:
+        with self._outcomes(resend_safe=True):
             await self._send(chat_ref, shown)
+
+    async def deliver(self, item: OutboxItem, reply: Reply) -> str:
+        """Send an outbox row by its route (routing.py); return the route taken."""
+        shown = without_edit(reply)
+        if shown is None:
+            return DeliveryRoute.CUSTOMER_SERVICE.value
+        with self._outcomes(resend_safe=item.resend_safe):
+            if self._router is None:  # no routing configured (tests of the channel alone): customer service only
+                await self._send(item.chat_ref, shown)
+                return DeliveryRoute.CUSTOMER_SERVICE.value
+            return (await self._router.deliver(item, shown, self._send)).value
+
+    @contextmanager
+    def _outcomes(self, *, resend_safe: bool) -> Iterator[None]:
+        """Turn WeChat's refusals into the dispatcher's delivery outcomes (see the module's table)."""
+        try:
+            yield
         except RerouteError as error:
             raise NotReachableNowError(f"wechat {error.errcode}: window closed") from error
         except DailyQuotaError as error:
             raise RoutePausedError(error.until - self._clock.now()) from error
-        except (TransientError, TokenRejectedError) as error:
+        except TransientError as error:
+            if error.outcome_unknown and not resend_safe:  # it may have arrived: a second copy would mislead
+                raise PermanentError(f"outcome unknown, not resent: {error}") from error
+            raise TemporaryError(str(error)) from error
+        except TokenRejectedError as error:
             raise TemporaryError(str(error)) from error
         except WechatApiError as error:
             raise PermanentError(str(error)) from error
@@ -73,19 +104,22 @@ class WechatChannel:
         """
         return await self._client.download_media(file_ref.removeprefix(MEDIA_PREFIX))
 
-    async def _send(self, open_id: str, reply: Reply) -> None:
+    async def _send(self, open_id: str, reply: Reply) -> int:
+        """Send a reply as customer-service messages; return how many messages it took of the window."""
+        sent = 0
         if reply.attachment is not None:
-            await self._send_attachment(open_id, reply.attachment)
+            sent += await self._send_attachment(open_id, reply.attachment)
         laid = lay_out(reply, links=False)
         if laid.offers:
             await self._remember(open_id, reply)
         if laid.offers and len(laid.offers) <= MAX_MENU_OPTIONS:
-            await self._send_menu(open_id, reply)
-            return
+            return sent + await self._send_menu(open_id, reply)
         for part in split_text(lay_out(reply, links=True).text) if laid.text else []:
             await self._client.send_text(open_id, part)
+            sent += 1
+        return sent
 
-    async def _send_menu(self, open_id: str, reply: Reply) -> None:
+    async def _send_menu(self, open_id: str, reply: Reply) -> int:
         laid = lay_out(reply, links=False)
         head = lay_out(Reply(reply.text), links=False).text
         parts = split_text(head) if head else [""]
@@ -94,6 +128,7 @@ class WechatChannel:
         options = [MenuOption(menu_id(o.position), o.label) for o in laid.offers]
         keys = keys_text(reply, links=False)
         await self._client.send_menu(open_id, parts[-1], options, keys)
+        return len(parts)
 
     async def upload_picture(self, attachment: Attachment) -> str:
         """Return a WeChat media id for a picture (valid 3 days), uploading it only when none is cached.
@@ -117,16 +152,17 @@ class WechatChannel:
             self._drawn[digest] = (media_id, self._clock.now() + DRAWN_LIFETIME)
         return media_id
 
-    async def _send_attachment(self, open_id: str, attachment: Attachment) -> None:
+    async def _send_attachment(self, open_id: str, attachment: Attachment) -> int:
         if attachment.kind is AttachmentKind.PHOTO:
             await self._client.send_image(open_id, await self.upload_picture(attachment))
-            return
+            return 1
         if self._pages is None:  # no public URL for the download page: the text still goes
             log.warning("a %s cannot be sent on WeChat without wechat.public_base_url; sent the text only",
                         attachment.kind.value)
-            return
+            return 0
         # A Service Account cannot send files: a signed, expiring link to the download page stands for it.
         await self._client.send_text(open_id, await self.file_link(attachment))
+        return 1
 
     async def file_link(self, attachment: Attachment) -> str:
         """Keep a file for the download page; return the text with its signed link."""

@@ -20,6 +20,8 @@ from bot.wechat.dedup import DurableInputs
 from bot.wechat.intake import WechatIntake
 from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
+from bot.wechat.reach import PageAnswers
+from bot.wechat.routing import WechatRouter
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
 from bot.wechat.staff import StaffTags
@@ -47,9 +49,11 @@ class WechatEndpoint:
         self.client = WechatClient(api)
         # The pages (downloads, messages, reminder settings) need a public URL to link to; without one, none.
         self.pages: PageKit | None = build_pages(
-            settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs,
-            locale=locale) if settings.public_base_url else None
-        self.channel = WechatChannel(self.client, database, clock, media, pages=self.pages)
+            settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs, locale=locale,
+            answers=PageAnswers(database, clock, settings.long_term_templates)) if settings.public_base_url else None
+        router = WechatRouter(self.client, database, clock, settings, pages=self.pages, catalogs=self._catalogs,
+                              locale=locale)
+        self.channel = WechatChannel(self.client, database, clock, media, pages=self.pages, router=router)
         self.intake: WechatIntake | None = None
         self.callback: WechatCallback | None = None
         self._server: LocalServer | None = None
@@ -59,7 +63,8 @@ class WechatEndpoint:
         """Connect the intake to the engine and build the callback around it."""
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
                                    on_queued=on_queued, catalogs=self._catalogs, locale=self._locale,
-                                   staff=StaffTags(self.client, engine.menu))
+                                   staff=StaffTags(self.client, engine.menu),
+                                   long_term_templates=self.settings.long_term_templates)
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
@@ -30,11 +30,13 @@ from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
 from bot.wechat.events import CHANNEL, dedup_digest, event_of
 from bot.wechat.inputs import EventKind as WechatEventKind
-from bot.wechat.inputs import Input, MenuClicked, Unfollowed
+from bot.wechat.inputs import Input, MenuClicked, SubscriptionsChanged, Unfollowed
 from bot.wechat.menus import click_text
 from bot.wechat.passive import PassiveImage, PassiveReply, PassiveText
+from bot.wechat.reach import open_window, record_subscriptions
 from bot.wechat.rendering import fits_passive, lay_out, merge, offers_of
 from bot.wechat.staff import StaffTags, is_staff
+from bot.wechat.summaries import ParkedRelease
 from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
@@ -59,9 +61,12 @@ class WechatIntake:
     def __init__(self, engine: Engine, database: Database, clock: Clock, channel: WechatChannel, *,
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
-                 locale: str = "zh_CN", staff: StaffTags | None = None) -> None:
+                 locale: str = "zh_CN", staff: StaffTags | None = None,
+                 long_term_templates: Collection[str] = ()) -> None:
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
         self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
+        self._parked = ParkedRelease(self._catalogs, locale, channel.pages)
+        self._long_term = frozenset(long_term_templates)
         self._staff = staff
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
@@ -69,6 +74,9 @@ class WechatIntake:
 
     async def __call__(self, received: Input) -> PassiveReply | None:
         """Handle one push; return the passive reply, or None for `success`."""
+        if isinstance(received, SubscriptionsChanged):
+            await self._subscriptions(received)
+            return None
         if not is_kept(received):
             return None
         deadline = asyncio.get_running_loop().time() + self.passive_seconds
@@ -152,7 +160,7 @@ class WechatIntake:
             identity = await store.identities.find(event.channel, event.external_id)
         await WechatInboundRepository(store.connection).mark_done(key, self._clock.now(), passive)
         if identity is not None:  # they wrote, so the window is open: what was parked for them goes out now
-            await store.outbox.release_parked(identity.id, self._clock.now())
+            await self._parked.release(store, identity, self._clock.now())
         return passive
 
     async def _queue(self, store: SqlStore, event: Event, key: str, replies: Sequence[Reply]) -> Identity:
@@ -245,9 +253,22 @@ class WechatIntake:
             return event
 
     async def _record(self, key: str, received: Input) -> InboundRow:
+        """Keep the push, and the customer-service window it opened (routing.py predicts from it)."""
         async with self._database.transaction() as store:
+            await open_window(store.connection, received)
             return await WechatInboundRepository(store.connection).record(
                 key, received.open_id, encode(received), self._clock.now())
+
+    async def _subscriptions(self, received: SubscriptionsChanged) -> None:
+        """Keep the subscriptions the person accepted or refused, once per push (WeChat retries)."""
+        key, now = dedup_digest(received.dedup_key), self._clock.now()
+        async with self._database.transaction() as store:
+            inbound = WechatInboundRepository(store.connection)
+            if (await inbound.get(key)) is not None:
+                return
+            await inbound.record(key, received.open_id, encode(received), now)
+            await record_subscriptions(store.connection, received, now, long_term=self._long_term)
+            await inbound.mark_done(key, now, None)
 
     async def _pending(self, open_id: str | None) -> list[InboundRow]:
         async with self._database.transaction() as store:

@@ -7,6 +7,8 @@ import binascii
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from village.outbox import MessageKind
+
 AES_KEY_LENGTH = 43  # WeChat's EncodingAESKey: 43 base64 characters, 32 bytes once '=' is appended
 
 
@@ -24,7 +26,12 @@ class WechatSettings(BaseModel):
     port: int = Field(default=8081, ge=0, le=65535)  # 0 picks a free port (tests, the demo)
     path: str = "wechat"
     public_base_url: str = ""
+    # Per message kind (a `MessageKind` value such as "report.status_changed"): the template message id
+    # (模板消息), and the subscription-notification template id (订阅通知) a resident may have accepted.
+    # Both get two fields: `thing1`, the start of the message (20 characters), and `time2`, when it was sent.
     templates: dict[str, str] = Field(default_factory=dict)
+    subscriptions: dict[str, str] = Field(default_factory=dict)
+    long_term_templates: tuple[str, ...] = ()  # 长期订阅 templates: an acceptance is not used up by a send
     # The pages residents open (bot/wechat/pages): the 订阅通知 templates the settings page offers, the key
     # that signs page links (empty: derived from the app secret), and how long a link works.
     subscribe_templates: tuple[str, ...] = ()
@@ -52,6 +59,14 @@ class WechatSettings(BaseModel):
         key = value.get_secret_value()
         if key and (len(key) != AES_KEY_LENGTH or not _decodes_to_32_bytes(key)):
             raise ValueError(f"must be the {AES_KEY_LENGTH}-character EncodingAESKey from the account's settings")
+        return value
+
+    @field_validator("templates", "subscriptions")
+    @classmethod
+    def _check_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        known = {kind.value for kind in MessageKind}
+        if unknown := sorted(set(value) - known):
+            raise ValueError(f"unknown message kind {unknown[0]!r}; use one of: {', '.join(sorted(known))}")
         return value
 
     @model_validator(mode="after")

@@ -175,8 +175,9 @@ async def receive_preview(ctx: Context) -> Turn:
 
 async def _send(ctx: Context) -> Turn:
     event = ctx.event
-    progress = (ProgressMessage(event.channel, event.chat_ref, event.message_ref, ctx.locale)
-                if event.message_ref else None)
+    # A channel that cannot edit (WeChat) has no message to point at: the report then comes as a new message.
+    shown_in = event.message_ref or event.update_ref
+    progress = ProgressMessage(event.channel, event.chat_ref, shown_in, ctx.locale) if shown_in else None
     notice = await ctx.services.notices.publish(ctx.actor, draft_of(ctx), progress=progress)
     await deliver(ctx.notify, ctx.services, notice)
     figures = await ctx.services.notices.progress(notice)

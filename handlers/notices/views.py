@@ -8,7 +8,7 @@ from handlers.replies import Attachment, AttachmentKind, Reply
 from handlers.texts import Content, Text, _, lines
 from village.media import MediaKind
 from village.notices import Notice, NoticeAttachment, NoticeCategory
-from village.outbox import BatchProgress
+from village.outbox import BatchProgress, DeliveryRoute
 
 CATEGORY_ICONS = {
     NoticeCategory.PUBLIC_AFFAIRS: "📋",
@@ -92,6 +92,7 @@ def report_text(notice: Notice, figures: BatchProgress) -> Content:
         _("Addressed to {people} people; messages to their accounts: {total}", people=number(notice.recipients),
           total=number(figures.total)),
         _("Delivered: {count}", count=number(figures.sent)),
+        *route_lines(figures),
         _("Blocked the bot: {count}", count=number(figures.blocked)),
         _("Failed: {count}", count=number(figures.failed)),
         _("Waiting for quiet hours to end: {count}", count=number(figures.waiting)) if figures.waiting else None,
@@ -100,6 +101,24 @@ def report_text(notice: Notice, figures: BatchProgress) -> Content:
         _("May have arrived twice (the bot restarted while sending): {count}", count=number(figures.resent))
         if figures.resent else None,
     )
+
+
+ROUTE_NAMES = {
+    DeliveryRoute.TELEGRAM: _("Telegram"),
+    DeliveryRoute.CUSTOMER_SERVICE: _("WeChat message"),
+    DeliveryRoute.SUBSCRIPTION: _("WeChat subscription notification"),
+    DeliveryRoute.TEMPLATE: _("WeChat template message"),
+    DeliveryRoute.MASS: _("WeChat mass send"),
+    DeliveryRoute.SUMMARY: _("WeChat, in a summary when they wrote again"),
+}
+
+
+def route_lines(figures: BatchProgress) -> list[Content]:
+    """Return how the delivered messages went, one line per route; none when Telegram was the only one."""
+    if set(figures.routes) <= {DeliveryRoute.TELEGRAM.value}:
+        return []
+    return [_("  · {route}: {count}", route=ROUTE_NAMES[route], count=number(figures.routes[route.value]))
+            for route in DeliveryRoute if figures.routes.get(route.value)]
 
 
 def history_line(notice: Notice, figures: BatchProgress, zone: ZoneInfo) -> Content:

@@ -44,7 +44,14 @@ from storage.tables.media import media, media_refs
 from storage.tables.notices import notice_mutes, notice_recipients, notices
 from storage.tables.reports import report_events, report_followers, report_media, reports
 from storage.tables.scheduling import job_slots
-from storage.tables.wechat import wechat_inbound, wechat_offers, wechat_tokens
+from storage.tables.wechat import (
+    wechat_inbound,
+    wechat_mass_counts,
+    wechat_offers,
+    wechat_subscriptions,
+    wechat_tokens,
+    wechat_windows,
+)
 
 __all__ = [
     "appeals",
@@ -95,6 +102,9 @@ __all__ = [
     "topics",
     "villages",
     "wechat_inbound",
+    "wechat_mass_counts",
     "wechat_offers",
+    "wechat_subscriptions",
     "wechat_tokens",
+    "wechat_windows",
 ]

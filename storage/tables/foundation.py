@@ -136,6 +136,9 @@ outbox = Table(
     Column("kind", String(40), nullable=False),
     Column("important", Boolean, nullable=False),
     Column("resend_safe", Boolean, nullable=False),
+    # How a sent message went out: "telegram", or on WeChat "custom", "subscription", "template", "mass",
+    # "summary" (delivered inside a summary of parked messages); counted by the delivery report.
+    Column("route", String(16), nullable=True),
     # The dispatcher's query: due pending rows, most urgent first.
     Index("ix_outbox_due", "status", "priority", "not_before"),
 )

@@ -39,3 +39,32 @@ wechat_offers = Table(
     Column("payload", Text, nullable=False),
     Column("offered_at", UtcDateTime, nullable=False),
 )
+
+# Our prediction of each person's customer-service window (5 messages in 48 h after their own message,
+# 3 in a minute after a tap or a follow), corrected when WeChat answers 45015/45047.
+wechat_windows = Table(
+    "wechat_windows", metadata,
+    Column("open_id", String(64), primary_key=True),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("closes_at", UtcDateTime, nullable=False),
+    Column("allowance", Integer, nullable=False),
+    Column("used", Integer, nullable=False),
+)
+
+# The subscription notifications (订阅通知) a person accepted: one use per one-time acceptance,
+# `remaining` NULL for a long-term one; a refusal or WeChat's 43101 sets it to 0.
+wechat_subscriptions = Table(
+    "wechat_subscriptions", metadata,
+    Column("open_id", String(64), primary_key=True),
+    Column("template_id", String(64), primary_key=True),
+    Column("remaining", Integer, nullable=True),
+    Column("changed_at", UtcDateTime, nullable=False),
+)
+
+# Mass sends per person and month (WeChat allows 4): the formal monthly items only.
+wechat_mass_counts = Table(
+    "wechat_mass_counts", metadata,
+    Column("open_id", String(64), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("sent", Integer, nullable=False),
+)

@@ -17,6 +17,7 @@ from storage.database import Database
 from storage.wechat_inbound import WechatOfferRepository
 from village.clock import ManualClock
 from village.media import MediaPolicy
+from village.outbox import MessageKind, OutboxItem, OutboxStatus
 
 PERSON = "o_person_1"
 SEND = "cgi-bin/message/custom/send"
@@ -79,3 +80,20 @@ async def test_a_busy_wechat_is_temporary_and_a_bad_request_permanent(channel: W
     fake.faults.fail_http(SEND, 404)
     with pytest.raises(PermanentError):
         await channel.send(PERSON, Reply("您好"))
+
+
+def outbox_item(clock: ManualClock, *, resend_safe: bool) -> OutboxItem:
+    return OutboxItem(id=1, key="notice:1>i1", identity_id=1, payload={}, priority=5, status=OutboxStatus.SENDING,
+                      not_before=clock.now(), attempts=1, created_at=clock.now(), chat_ref=PERSON,
+                      kind=MessageKind.NOTICE_BROADCAST, resend_safe=resend_safe)
+
+
+async def test_an_unknown_outcome_is_not_resent_for_a_kind_unsafe_to_see_twice(
+        channel: WechatChannel, fake: FakeWechat, clock: ManualClock) -> None:
+    fake.has_written(PERSON)
+    fake.faults.fail_http(SEND, 502, times=2)  # the request went out; WeChat's answer is lost
+
+    with pytest.raises(PermanentError, match="outcome unknown"):
+        await channel.deliver(outbox_item(clock, resend_safe=False), Reply("村务通知"))
+    with pytest.raises(TemporaryError):
+        await channel.deliver(outbox_item(clock, resend_safe=True), Reply("村务通知"))

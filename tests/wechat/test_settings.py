@@ -42,9 +42,17 @@ def test_a_malformed_aes_key_is_named_without_its_value(tmp_path: Path) -> None:
 
 def test_template_ids_per_kind_come_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[wechat.templates]\nreport_update = "TPL-1"\n', encoding="utf-8")
+    path.write_text('[wechat.templates]\n"report.status_changed" = "TPL-1"\n', encoding="utf-8")
 
-    assert load_config(path, {}).wechat.templates == {"report_update": "TPL-1"}
+    assert load_config(path, {}).wechat.templates == {"report.status_changed": "TPL-1"}
+
+
+def test_a_template_for_an_unknown_kind_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[wechat.subscriptions]\nreport_update = "TPL-1"\n', encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=r"wechat\.subscriptions: .*unknown message kind 'report_update'"):
+        load_config(path, {})
 
 
 @pytest.fixture

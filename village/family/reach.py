@@ -56,6 +56,7 @@ FOR_HOUSEHOLD: Mapping[MessageKind, bool] = {
     MessageKind.JOIN_REJECTED: False,
     MessageKind.CONVERSATION_EXPIRED: False,
     MessageKind.REPLY_FALLBACK: False,
+    MessageKind.PARKED_SUMMARY: False,  # a channel's own summary of one identity's parked messages
     MessageKind.UNCLASSIFIED: False,
     MessageKind.CARE_VISITS_DUE: False,  # staff work: to the grid worker
     MessageKind.CARE_VISIT_OVERDUE: False,

@@ -155,7 +155,7 @@ class World:
         if len(open_ids) < 2:
             return refusal(40130, "invalid openid list size, at least two openid")
         month = now.astimezone(WECHAT_ZONE).strftime("%Y-%m")
-        for open_id in open_ids:
+        for open_id in dict.fromkeys(open_ids):  # one person listed twice gets it once
             if open_id in self.followers and self._mass_counts[open_id, month] < MASS_SENDS_PER_MONTH:
                 self._mass_counts[open_id, month] += 1
                 self._record(open_id, "mass", str(body.get("msgtype", "")), body, now)

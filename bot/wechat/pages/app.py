@@ -6,8 +6,9 @@ whose content is gone gets a plain 404 page. Neither says anything about what wa
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -45,18 +46,25 @@ NO_REMINDERS = _("Reminders are not available yet.")
 TRY_LATER = _("Subscribing is not possible right now. Please try again later.")
 
 
+# Keeps a person's answers on the settings page: their OpenID and {template id: "accept" | "reject"}.
+Answers = Callable[[str, dict[str, str]], Awaitable[None]]
+MAX_ANSWER_BYTES = 8192
+
+
 class Pages:
     """The pages of one account, in one language (the village's), over a store, signed links and tickets."""
 
     def __init__(self, store: PageStore, links: PageLinks, tickets: JsapiTickets, catalogs: Catalogs, *,
-                 locale: str, templates: Sequence[str]) -> None:
+                 locale: str, templates: Sequence[str], answers: Answers | None = None) -> None:
         self._store, self._links, self._tickets = store, links, tickets
         self._catalogs, self._locale, self._templates = catalogs, locale, list(templates)
+        self._answers = answers
 
     def app(self) -> Starlette:
         """Return the ASGI app of the pages, to mount at PAGES_PATH."""
         return Starlette(routes=[
-            Route("/settings", self._settings), Route("/m/{ref}", self._message),
+            Route("/settings", self._settings), Route("/settings/{open_id}", self._settings),
+            Route("/settings/{open_id}/answer", self._answer, methods=["POST"]), Route("/m/{ref}", self._message),
             Route("/f/{ref}", self._download_page), Route("/f/{ref}/download", self._download),
         ])
 
@@ -65,21 +73,38 @@ class Pages:
         return Starlette(routes=[Mount(PAGES_PATH, app=self.app())])
 
     async def _settings(self, request: Request) -> Response:
-        if not self._signed(request, "/settings"):
+        open_id = request.path_params.get("open_id")
+        path = f"/settings/{open_id}" if open_id else "/settings"
+        if not self._signed(request, path):
             return self._refused()
         if not self._templates:
             return _html(templates.refusal(self._t(SETTINGS_TITLE), self._t(NO_REMINDERS)))
-        url = f"{self._links.base_url}/settings?{request.url.query}"
+        url = f"{self._links.base_url}{path}?{request.url.query}"
         try:
             config = await self._tickets.config(url)
         except WechatApiError:  # no ticket, no subscribing: say so rather than fail the page
             log.warning("no jsapi_ticket for the settings page", exc_info=True)
             return _html(templates.refusal(self._t(SETTINGS_TITLE), self._t(TRY_LATER)), status=503)
         values = {"appId": config.app_id, "timestamp": config.timestamp, "nonceStr": config.nonce,
-                  "signature": config.signature, "url": config.url}
+                  "signature": config.signature, "url": config.url,
+                  "answer": self._links.url(f"{path}/answer", expires=int(request.query_params["e"]))
+                  if open_id else ""}
         texts = {"intro": self._t(SETTINGS_INTRO), "button": self._t(SUBSCRIBE), "done": self._t(SUBSCRIBED),
                  "outside": self._t(OUTSIDE_WECHAT)}
         return _html(templates.settings(self._t(SETTINGS_TITLE), texts, self._templates, values))
+
+    async def _answer(self, request: Request) -> Response:
+        """Keep what the person accepted or refused in `<wx-open-subscribe>` (its `subscribeDetails`)."""
+        open_id = request.path_params["open_id"]
+        if not self._signed(request, f"/settings/{open_id}/answer"):
+            return self._refused()
+        body = await request.body()
+        answers = _subscribe_details(body, self._templates) if len(body) <= MAX_ANSWER_BYTES else None
+        if answers is None:
+            return Response(status_code=400, headers=HEADERS)
+        if self._answers is not None:
+            await self._answers(open_id, answers)
+        return Response(status_code=204, headers=HEADERS)
 
     async def _message(self, request: Request) -> Response:
         ref = request.path_params["ref"]
@@ -125,6 +150,21 @@ class Pages:
 
 def _html(content: str, *, status: int = 200) -> HTMLResponse:
     return HTMLResponse(content, status_code=status, headers=HEADERS)
+
+
+def _subscribe_details(body: bytes, templates: Sequence[str]) -> dict[str, str] | None:
+    """Return {template id: "accept" | "reject"} from the page's post of `subscribeDetails`, None if malformed.
+
+    WeChat gives `subscribeDetails` as a JSON string mapping each template id to a JSON string such as
+    `{"status":"accept"}`; only the templates this page offers count.
+    """
+    try:
+        details = json.loads(json.loads(body)["details"])
+        answers = {str(t): str(json.loads(v)["status"] if isinstance(v, str) else v["status"])
+                   for t, v in details.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return {t: status for t, status in answers.items() if t in templates and status in ("accept", "reject")}
 
 
 def _size(size: int) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.i18n import Catalogs
 from bot.wechat.api import WechatApi
-from bot.wechat.pages.app import PAGES_PATH, Pages
+from bot.wechat.pages.app import PAGES_PATH, Answers, Pages
 from bot.wechat.pages.links import PageLinks, derive_key
 from bot.wechat.pages.store import PageStore
 from bot.wechat.pages.tickets import JsapiTickets
@@ -27,12 +27,14 @@ class PageKit:
 
 
 def build_pages(settings: WechatSettings, api: WechatApi, tokens: TokenStore, clock: Clock, *, root: Path,
-                catalogs: Catalogs, locale: str) -> PageKit:
+                catalogs: Catalogs, locale: str, answers: Answers | None = None) -> PageKit:
     """Return the pages of the account, their contents kept under `root` (e.g. the media folder's `pages/`)."""
     key = derive_key(settings.pages_key.get_secret_value(), settings.app_secret.get_secret_value())
     links = PageLinks(key, settings.public_base_url.rstrip("/") + PAGES_PATH, clock,
                       lifetime=timedelta(days=settings.page_link_days))
     store = PageStore(root)
     tickets = JsapiTickets(api, settings.app_id, tokens, clock)
-    pages = Pages(store, links, tickets, catalogs, locale=locale, templates=settings.subscribe_templates)
+    # The page offers the configured templates, else every template some kind of message is routed by.
+    templates = settings.subscribe_templates or tuple(sorted(set(settings.subscriptions.values())))
+    pages = Pages(store, links, tickets, catalogs, locale=locale, templates=templates, answers=answers)
     return PageKit(pages, links, store)

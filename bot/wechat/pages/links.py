@@ -39,9 +39,9 @@ class PageLinks:
         """Return the public URL the pages are served under."""
         return self._base
 
-    def settings(self) -> str:
-        """Return a link to the reminder-settings page."""
-        return self.url("/settings")
+    def settings(self, open_id: str | None = None) -> str:
+        """Return a link to the reminder-settings page; with an OpenID, one that keeps that person's answers."""
+        return self.url(f"/settings/{open_id}" if open_id else "/settings")
 
     def message(self, ref: str) -> str:
         """Return a link to the page of a kept message (what a teaser opens)."""

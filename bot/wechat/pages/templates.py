@@ -26,8 +26,12 @@ SUBSCRIBE_SCRIPT = """
     wx.config({debug: false, appId: config.appId, timestamp: config.timestamp, nonceStr: config.nonceStr,
                signature: config.signature, jsApiList: ["checkJsApi"], openTagList: ["wx-open-subscribe"]});
   };
-  document.getElementById("subscribe").addEventListener("success", function () {
+  document.getElementById("subscribe").addEventListener("success", function (e) {
     status.textContent = status.dataset.done;
+    if (config.answer) {  // keep what was accepted, so that reminders can use it at once
+      fetch(config.answer, {method: "POST", headers: {"Content-Type": "application/json"},
+                            body: JSON.stringify({details: e.detail.subscribeDetails})});
+    }
   });
 })();
 """

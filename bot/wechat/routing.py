@@ -1,0 +1,161 @@
+"""The route of each outgoing WeChat message, chosen per recipient at send time (WECHAT.md's order):
+
+    1. a customer-service message while the person's window is open (our prediction, corrected by 45015/45047);
+       when we know it is closed we do not even try;
+    2. a subscription notification, if the person accepted the kind's template (a teaser of 20 characters
+       that opens the full text on a signed page);
+    3. for the formal monthly items only (`MONTHLY_FORMAL_KINDS`): a mass send, at most 4 per person and
+       month (counted here; WeChat counts too), idempotent by `clientmsgid` = the outbox key;
+    4. a template message, if `[wechat.templates]` names one for the kind (a teaser, followers only);
+    5. otherwise `NotReachableNowError`: the dispatcher parks the row, and it is delivered (summarised if
+       many, see `summaries.py`) when the person next writes.
+Quiet hours were applied before: a row held back by them only becomes due, and is routed, when they end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from bot.channels import NotReachableNowError
+from bot.i18n import Catalogs
+from bot.wechat.client import WechatClient
+from bot.wechat.errors import NotFollowerError, NotSubscribedError, RerouteError
+from bot.wechat.pages.assembly import PageKit
+from bot.wechat.settings import WechatSettings
+from bot.wechat.texts import split_text
+from handlers.replies import Reply
+from handlers.texts import _
+from storage.database import Database
+from storage.wechat_routing import WechatMassCountRepository, WechatSubscriptionRepository, WechatWindowRepository
+from village.clock import Clock
+from village.outbox import MONTHLY_FORMAL_KINDS, DeliveryRoute, OutboxItem
+
+MASS_SENDS_PER_MONTH = 4
+CLIENT_MSG_ID_CHARS = 64
+THING_MAX_CHARS = 20  # a `thing` field of a subscription or template message (47003 beyond)
+PAGE_TITLE = _("A message from the village")
+ZONE = ZoneInfo("Asia/Shanghai")
+
+SendCustom = Callable[[str, Reply], Awaitable[int]]  # sends customer-service messages; returns how many
+
+
+class WechatRouter:
+    """Chooses and takes the route of one outbox row to one OpenID."""
+
+    def __init__(self, client: WechatClient, database: Database, clock: Clock, settings: WechatSettings, *,
+                 pages: PageKit | None, catalogs: Catalogs, locale: str) -> None:
+        self._client, self._database, self._clock, self._settings = client, database, clock, settings
+        self._pages, self._catalogs, self._locale = pages, catalogs, locale
+
+    async def deliver(self, item: OutboxItem, reply: Reply, send_custom: SendCustom) -> DeliveryRoute:
+        """Send by the first route that can carry the message; raise NotReachableNowError if none can."""
+        open_id = item.chat_ref
+        if await self._customer_service(open_id, reply, send_custom):
+            return DeliveryRoute.CUSTOMER_SERVICE
+        if await self._subscription(item, reply):
+            return DeliveryRoute.SUBSCRIPTION
+        if item.kind in MONTHLY_FORMAL_KINDS and await self._mass(item, reply):
+            return DeliveryRoute.MASS
+        if await self._template(item, reply):
+            return DeliveryRoute.TEMPLATE
+        raise NotReachableNowError("wechat: no window, subscription or template for " + item.kind.value)
+
+    async def _customer_service(self, open_id: str, reply: Reply, send_custom: SendCustom) -> bool:
+        async with self._database.transaction() as store:
+            if not await WechatWindowRepository(store.connection).is_open(open_id, self._clock.now()):
+                return False
+        try:
+            used = await send_custom(open_id, reply)
+        except RerouteError:  # WeChat knows better: the window is closed or used up until they write again
+            async with self._database.transaction() as store:
+                await WechatWindowRepository(store.connection).close(open_id)
+            return False
+        async with self._database.transaction() as store:
+            await WechatWindowRepository(store.connection).use(open_id, used)
+        return True
+
+    async def _subscription(self, item: OutboxItem, reply: Reply) -> bool:
+        template = self._settings.subscriptions.get(item.kind.value)
+        if not template:
+            return False
+        async with self._database.transaction() as store:
+            if not await WechatSubscriptionRepository(store.connection).accepted(item.chat_ref, template):
+                return False
+        data, link = self._teaser(reply)
+        try:
+            await self._client.send_subscription(item.chat_ref, template, data, page=link)
+        except NotSubscribedError:  # used up or withdrawn: believe WeChat
+            async with self._database.transaction() as store:
+                await WechatSubscriptionRepository(store.connection).refuse(item.chat_ref, template,
+                                                                            self._clock.now())
+            return False
+        if template not in self._settings.long_term_templates:
+            async with self._database.transaction() as store:
+                await WechatSubscriptionRepository(store.connection).use(item.chat_ref, template, self._clock.now())
+        return True
+
+    async def _mass(self, item: OutboxItem, reply: Reply) -> bool:
+        """Mass-send the message to this one person, within their 4 a month.
+
+        mass/send by OpenID list takes at least two OpenIDs, so the person's is listed twice (one person,
+        one message: to be confirmed on a real account before launch, see the report of this change).
+        """
+        month = self._clock.now().astimezone(ZONE).strftime("%Y-%m")
+        async with self._database.transaction() as store:
+            if await WechatMassCountRepository(store.connection).sent(item.chat_ref, month) >= MASS_SENDS_PER_MONTH:
+                return False
+        full = str(reply.text)
+        parts = split_text(full) or [""]
+        text = parts[0] if len(parts) == 1 else " ".join(p for p in (teaser_text(full), self._link(reply)) if p)
+        try:
+            await self._client.mass_send_text([item.chat_ref, item.chat_ref], text,
+                                              client_msg_id=client_msg_id(item.key))
+        except RerouteError:
+            return False
+        async with self._database.transaction() as store:
+            await WechatMassCountRepository(store.connection).count(item.chat_ref, month)
+        return True
+
+    async def _template(self, item: OutboxItem, reply: Reply) -> bool:
+        template = self._settings.templates.get(item.kind.value)
+        if not template:
+            return False
+        data, link = self._teaser(reply)
+        try:
+            await self._client.send_template(item.chat_ref, template, data, url=link)
+        except NotFollowerError:
+            return False
+        return True
+
+    def _teaser(self, reply: Reply) -> tuple[dict[str, str], str]:
+        """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""
+        text = str(reply.text)
+        when = self._clock.now().astimezone(ZONE).strftime("%Y年%m月%d日 %H:%M")
+        return {"thing1": teaser_text(text), "time2": when}, self._link(reply)
+
+    def _link(self, reply: Reply) -> str:
+        """Return a signed link to a page with the full text ("" without pages: the teaser alone)."""
+        if self._pages is None:
+            return ""
+        title = self._catalogs.text(PAGE_TITLE, self._locale)
+        return self._pages.links.message(self._pages.store.put_message(title, str(reply.text)))
+
+
+def client_msg_id(key: str) -> str:
+    """Return the mass send's `clientmsgid` for an outbox key (WeChat takes at most 64 characters)."""
+    return key if len(key) <= CLIENT_MSG_ID_CHARS else hashlib.sha1(key.encode()).hexdigest()
+
+
+def teaser_text(text: str, limit: int = THING_MAX_CHARS) -> str:
+    """Return a `thing` field: the text's start on one line, without emoji, at most 20 characters."""
+    plain = " ".join(_plain(text).split())
+    return plain if len(plain) <= limit else plain[:limit - 1] + "…"
+
+
+def _plain(text: str) -> str:
+    """Drop emoji and other symbols: template fields refuse them."""
+    return "".join(c for c in text if unicodedata.category(c) != "So" and ord(c) < 0x10000
+                   and unicodedata.category(c) != "Cs")
