@@ -27,10 +27,13 @@ async def test_an_import_of_forty_villages_is_written_and_audited(database: Data
 
 
 async def test_an_import_rolled_back_after_its_writes_leaves_nothing(database: Database, clock: ManualClock) -> None:
-    with pytest.raises(RuntimeError):
+    async def import_then_fail() -> None:
         async with database.transaction() as store:
             await Services(store, clock, VillageSettings()).roster.import_table(OPERATOR, roster_table(DISTRICT))
             raise RuntimeError("a later step failed")  # the people (COPY on PostgreSQL) go with the rest
+
+    with pytest.raises(RuntimeError):
+        await import_then_fail()
 
     async with database.transaction() as store:
         assert await store.places.villages() == []
