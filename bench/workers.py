@@ -88,7 +88,7 @@ class CpuMeter:
 
 
 async def start_workers(folder: Path, api: FakeBotApi, url: str, count: int, concurrent: int) -> list[Worker]:
-    """Start `count` webhook workers at once; return them when each is taking updates."""
+    """Start `count` webhook workers at once; return them when each is taking updates (stopping them if one fails)."""
     workers = []
     for number in range(count):
         port = free_port()
@@ -96,8 +96,12 @@ async def start_workers(folder: Path, api: FakeBotApi, url: str, count: int, con
             'mode = "webhook"', f"concurrent_updates = {concurrent}"], extra=[
             "[telegram.webhook]", 'listen = "127.0.0.1"', f"port = {port}", f'secret = "{SECRET}"'])
         workers.append(Worker(BotProcess(config, role="worker"), port))
-    await asyncio.gather(*(w.process.start() for w in workers))
-    await asyncio.gather(*(w.process.wait_for_log("is running", START_SECONDS) for w in workers))
+    try:
+        await asyncio.gather(*(w.process.start() for w in workers))
+        await asyncio.gather(*(w.process.wait_for_log("is running", START_SECONDS) for w in workers))
+    except BaseException:
+        await asyncio.gather(*(w.process.terminate() for w in workers))
+        raise
     return workers
 
 
@@ -131,43 +135,35 @@ async def measure_workers(url: str, residents: Sequence[int], folder: Path, *, c
                           rounds: int = 10, command: str = "/score", concurrent: int = 1) -> list[dict[str, Any]]:
     """Run the closed loop with each number of workers; return one row of figures per number.
 
-    `residents` are Telegram user ids already bound to people in the database at `url` (migrated).
+    `residents` are Telegram user ids already bound to people in the database at `url` (migrated). The leader
+    and the most workers any phase needs start once, together; a phase posts to its first `count` of them only.
     """
     api = FakeBotApi()
     await api.start()
     leader = BotProcess(write_config(folder / "leader", api, url, log_level="INFO"), role="leader")
-    await leader.start()
-    rows = []
+    workers: list[Worker] = []
     try:
+        await leader.start()
+        workers = await start_workers(folder, api, url, max(counts), concurrent)
         await leader.wait_for_log("is running", START_SECONDS)
-        for count in counts:
-            rows.append(await _phase(api, url, leader, folder / f"n{count}", count, residents, rounds, command,
-                                     concurrent))
+        await closed_loop(api, workers, residents[:len(workers)], 1, command)  # warm up: a first update each
+        return [await _phase(api, leader, workers[:count], residents, rounds, command) for count in counts]
     finally:
-        await leader.terminate()
+        await asyncio.gather(leader.terminate(), *(w.process.terminate() for w in workers))
         await api.stop()
-    return rows
 
 
-async def _phase(api: FakeBotApi, url: str, leader: BotProcess, folder: Path, count: int,
-                 residents: Sequence[int], rounds: int, command: str, concurrent: int) -> dict[str, Any]:
-    workers = await start_workers(folder, api, url, count, concurrent)
-    try:
-        await closed_loop(api, workers, residents[:count], 1, command)  # warm up: each worker's first update
-        pids = {"workers": [_pid(w.process) for w in workers], "leader": [_pid(leader)],
-                "load generator": [os.getpid()]}
-        meter = CpuMeter(pids)
-        latencies, wall = await closed_loop(api, workers, residents, rounds, command)
-        cpu = meter.shares()
-    finally:
-        await asyncio.gather(*(w.process.terminate() for w in workers))
+async def _phase(api: FakeBotApi, leader: BotProcess, workers: Sequence[Worker], residents: Sequence[int],
+                 rounds: int, command: str) -> dict[str, Any]:
+    meter = CpuMeter({"workers": [_pid(w.process) for w in workers], "leader": [_pid(leader)],
+                      "load generator": [os.getpid()]})
+    latencies, wall = await closed_loop(api, workers, residents, rounds, command)
+    cpu = meter.shares()
     cuts = quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
-    busy = cpu["machine"]
-    return {"workers": count, "residents": len(residents), "updates": len(latencies),
+    return {"workers": len(workers), "residents": len(residents), "updates": len(latencies),
             "updates_per_second": round(len(latencies) / wall, 1), "p50_ms": round(cuts[49] * 1000, 1),
-            "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu,
-            "load_average": round(os.getloadavg()[0], 2),
-            "limit": "cores" if busy >= BUSY_SHARE * CORES * 100 else "database"}
+            "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu, "load_average": round(os.getloadavg()[0], 2),
+            "limit": "cores" if cpu["machine"] >= BUSY_SHARE * CORES * 100 else "database"}
 
 
 def _pid(process: BotProcess) -> int:
