@@ -34,6 +34,7 @@ SECRET = "bench-workers-secret-0123456789abcdefgh"  # 32 or more characters, as 
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 BUSY_SHARE = 0.85  # of all cores: above it, the cores are the limit
+ANSWER_SECONDS = 30  # an update not answered by then is counted as unanswered (and the run goes on)
 START_SECONDS = 90  # a worker's start (imports, migrations check) on a loaded machine
 NEVER = "0 0 29 2 *"  # the 29th of February: no job falls due during a run (none until 2028)
 _update_ids = itertools.count(10_000_000)  # never twice in a run: the workers drop an update id seen before
@@ -108,29 +109,41 @@ async def start_workers(folder: Path, api: FakeBotApi, url: str, count: int, con
 
 
 async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Sequence[int], rounds: int,
-                      command: str) -> tuple[list[float], float]:
-    """Let each resident post `command` `rounds` times, each time waiting for the answer; return latencies, wall."""
+                      command: str) -> tuple[list[float], float, int]:
+    """Let each resident post `command` `rounds` times, each time waiting for the answer (a new message or an edit);
+    return the latencies, the wall time and how many updates went unanswered within ANSWER_SECONDS."""
     latencies: list[float] = []
+    unanswered = 0
     async with httpx.AsyncClient(timeout=60) as client:
 
         async def one(resident: int) -> None:
+            nonlocal unanswered
             user = {"id": resident, "is_bot": False, "first_name": f"R{resident}"}
             for _ in range(rounds):
                 number = next(_update_ids)
                 port = workers[number % len(workers)].port  # round robin, as the reverse proxy
-                before = len(api.messages_to(resident))
+                before = _latest(api, resident)
                 body = {"update_id": number, **user_message(
                     api.new_message_id(), user, text=command, entities=command_entities(command))}
                 started = time.perf_counter()
                 answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=body,
                                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
                 answer.raise_for_status()
-                await api.wait_until(lambda r=resident, b=before: len(api.messages_to(r)) > b, within=60)
+                try:
+                    await api.wait_until(lambda r=resident, b=before: _latest(api, r) > b, within=ANSWER_SECONDS)
+                except TimeoutError:
+                    unanswered += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(r) for r in residents))
-        return latencies, time.perf_counter() - started
+        return latencies, time.perf_counter() - started, unanswered
+
+
+def _latest(api: FakeBotApi, chat_id: int) -> int:
+    """Return the sequence number of the latest send or edit to a chat (0 before any)."""
+    return max((m.seq for m in api.messages_to(chat_id)), default=0)
 
 
 async def measure_workers(url: str, residents: Sequence[int], folder: Path, *, counts: Sequence[int] = (1, 2, 3),
@@ -171,10 +184,10 @@ async def _phase(api: FakeBotApi, leader: BotProcess, workers: Sequence[Worker],
                  rounds: int, command: str) -> dict[str, Any]:
     meter = CpuMeter({"workers": [_pid(w.process) for w in workers], "leader": [_pid(leader)],
                       "load generator": [os.getpid()]})
-    latencies, wall = await closed_loop(api, workers, residents, rounds, command)
+    latencies, wall, unanswered = await closed_loop(api, workers, residents, rounds, command)
     cpu = meter.shares()
     cuts = quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
-    return {"workers": len(workers), "residents": len(residents), "updates": len(latencies),
+    return {"workers": len(workers), "residents": len(residents), "updates": len(latencies), "unanswered": unanswered,
             "updates_per_second": round(len(latencies) / wall, 1), "p50_ms": round(cuts[49] * 1000, 1),
             "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu, "load_average": round(os.getloadavg()[0], 2),
             "limit": "cores" if cpu["machine"] >= BUSY_SHARE * CORES * 100 else "database"}
@@ -194,7 +207,7 @@ def workers_table(rows: Sequence[dict[str, Any]]) -> str:
         shares = " / ".join(f"{cpu[k]:.0f}" for k in ("workers", "leader", "load generator", "database and other"))
         lines.append(f"{row['workers']:>8}{row['updates_per_second']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}  "
                      f"{shares + ' = ' + format(cpu['machine'], '.0f'):<64}{row['limit']} (load average "
-                     f"{row['load_average']})")
+                     f"{row['load_average']}){', unanswered ' + str(row['unanswered']) if row['unanswered'] else ''}")
     return "\n".join(lines)
 
 
