@@ -7,7 +7,9 @@ its roster through the real import: time and peak RSS), then drive the real engi
 staff make (/score, /board, /myreports, /queue, /open, a meeting sign-up tap) for `--samples` people each, timing
 only the database (every statement's execution, from SQLAlchemy's cursor events), then the monthly digest for one
 village (its sections) and for all (the real job, dry run), the database's size and the process's RSS. Each
-lookup's statements are also explained on SQLite: a full scan of a table is listed (the index audit).
+lookup's statements are also explained on SQLite: a full scan of a table is listed (the index audit). On
+PostgreSQL, last, updates/s with 1, 2 and 3 webhook worker processes and a leader on the same district
+(`bench/workers.py`: `--workers-residents` residents asking /score, `--workers-rounds` times each).
 Prints a table, then the figures as JSON on the last line. PostgreSQL runs when a server URL is given (`--postgres`,
 else POSTGRES_TEST_URL). `--smoke` (tiny scale; the test suite runs it) checks that every figure is printed.
 """
@@ -36,6 +38,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.district_data import NOW, generate
+from bench.workers import measure_workers, workers_table
 from bot.config import load_config
 from bot.i18n import Catalogs
 from bot.scheduler import Scheduler
@@ -261,17 +264,39 @@ async def measure_district(database: Database, url: str, samples: int, seed: int
             "database_mb": await database_megabytes(database, url), "worker_rss_mb": rss_mb()}
 
 
-async def child(backend: str, scale: float, samples: int, seed: int, server: str) -> dict[str, Any]:
+async def child(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    scale, samples, seed = args.scale, args.samples, args.seed
     if backend == "sqlite":
         with tempfile.TemporaryDirectory(prefix="hemei-district-") as folder:
             return await measure_backend(sqlite_url(str(Path(folder) / "district.db")), scale, samples, seed)
     name = f"hemei_district_{os.getpid()}"
-    await _admin(server, f'CREATE DATABASE "{name}"')
+    await _admin(args.postgres, f'CREATE DATABASE "{name}"')
     try:
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        return await measure_backend(url, scale, samples, seed)
+        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+        figures = await measure_backend(url, scale, samples, seed)
+        with tempfile.TemporaryDirectory(prefix="hemei-workers-") as folder:
+            residents = await worker_residents(url, args.workers_residents, seed)
+            figures["throughput"] = await measure_workers(url, residents, Path(folder), counts=args.workers,
+                                                          rounds=args.workers_rounds)
+        return figures
     finally:
-        await _admin(server, f'DROP DATABASE "{name}" WITH (FORCE)')
+        await _admin(args.postgres, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def worker_residents(url: str, count: int, seed: int) -> list[int]:
+    """Pick joined residents (no staff: their menus differ) whose Telegram ids post to the workers."""
+    database = Database.open(url)
+    try:
+        async with database.connection() as connection:
+            staff = select(roles.c.person_id).where(roles.c.role.in_(["grid_worker", "cadre", "group_leader",
+                                                                      "supervisor"]))
+            query = (select(identities.c.external_id).where(identities.c.person_id.is_not(None),
+                                                             identities.c.person_id.not_in(staff))
+                     .order_by(identities.c.id))
+            joined = [int(r) for r in (await connection.execute(query)).scalars()]
+    finally:
+        await database.close()
+    return random.Random(seed).sample(joined, min(count, len(joined)))
 
 
 async def _admin(server: str, statement: str) -> None:
@@ -284,7 +309,9 @@ async def _admin(server: str, statement: str) -> None:
 def run_child(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     """Measure one backend in a fresh process; return its figures."""
     command = [sys.executable, "-m", "bench.district", "--child", backend, "--scale", str(args.scale),
-               "--samples", str(args.samples), "--seed", str(args.seed), "--postgres", args.postgres]
+               "--samples", str(args.samples), "--seed", str(args.seed), "--postgres", args.postgres,
+               "--workers-residents", str(args.workers_residents), "--workers-rounds", str(args.workers_rounds),
+               "--workers", *map(str, args.workers)]
     output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout  # errors on stderr
     return dict(json.loads(output.splitlines()[-1]))
 
@@ -312,6 +339,10 @@ def table(found: dict[str, dict[str, Any]]) -> str:
     for name, figures in found.items():
         audit = "; ".join(f"{k}: {', '.join(v)}" for k, v in figures["full_scans"].items()) or "none"
         lines.append(f"tables read in full ({name} plans): {audit}")
+    for name, figures in found.items():
+        if figures.get("throughput"):
+            lines += [f"webhook workers on {name}, each /score posted to the next worker, answered at the emulator:",
+                      workers_table(figures["throughput"])]
     return "\n".join(lines)
 
 
@@ -321,18 +352,21 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=200, help="people timed per lookup (default 200)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--postgres", default=os.environ.get("POSTGRES_TEST_URL", ""))
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3], help="worker counts (default 1 2 3)")
+    parser.add_argument("--workers-residents", type=int, default=30, help="residents posting at once (default 30)")
+    parser.add_argument("--workers-rounds", type=int, default=20, help="updates each resident posts (default 20)")
     parser.add_argument("--smoke", action="store_true", help="tiny scale: checks that it runs, measures nothing")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.scale, args.samples = 0.002, 5
+        args.scale, args.samples, args.workers, args.workers_residents, args.workers_rounds = 0.002, 5, [1, 2], 4, 2
     return args
 
 
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
     if args.child:
-        print(json.dumps(asyncio.run(child(args.child, args.scale, args.samples, args.seed, args.postgres))))
+        print(json.dumps(asyncio.run(child(args.child, args))))
         return
     backends = ["sqlite", "postgresql"] if args.postgres else ["sqlite"]
     found = {backend: run_child(backend, args) for backend in backends}

@@ -29,7 +29,7 @@ from bot.i18n import Catalogs
 from bot.leadership import Leadership
 from bot.media import MediaKeeper
 from bot.metrics import Metrics
-from bot.ops import OpsServer, ops_routes
+from bot.ops import OpsServer, asgi_ops_routes, ops_routes
 from bot.rate_limits import BudgetRateLimiter
 from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
@@ -147,7 +147,7 @@ class Runtime:
 
     async def _take_updates(self) -> None:
         if self.wechat is not None:
-            await self.wechat.start()
+            await self.wechat.start(extra_routes=asgi_ops_routes(self.health, self.metrics))
         if self.application is None:
             return
         await self.application.start()
@@ -265,7 +265,7 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
         errors = ErrorReporter(engine, channel, lambda: fallback)
         replies = DirectReplies(channel, database, clock, config.replies, on_queued=dispatcher.wake, split=messages)
     if wechat is not None:
-        wechat.attach(engine, media=media, on_queued=dispatcher.wake)
+        wechat.attach(engine, media=media, on_queued=dispatcher.wake, on_handled=metrics.update_handled)
     runtime = Runtime(config, clock, database, catalogs, application, channel, engine, dispatcher, scheduler, errors,
                       broadcasts, replies, media, budget, metrics, wechat=wechat)
     if application is not None and errors is not None:

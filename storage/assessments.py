@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository
-from storage.tables import assessment_deductions, assessments
-from village.convention.models import Assessment, AssessmentFields, AssessmentStatus, Deduction
+from storage.tables import appeals, assessment_deductions, assessments
+from village.convention.models import AppealStatus, Assessment, AssessmentFields, AssessmentStatus, Deduction
 from village.convention.rules import Face
 
 _DRAFT = AssessmentStatus.DRAFT.value
@@ -42,6 +42,22 @@ class AssessmentRepository(Repository):
         """Return the village's results for the period."""
         return await self._load(select(assessments).where(assessments.c.village_id == village_id,
                                                           assessments.c.period == period))
+
+    async def period_counts(self, village_id: int, period: str) -> tuple[int, dict[str, int], int]:
+        """Count the village's results for the period: all, the published ones by face, and open appeals of them."""
+        query = (select(assessments.c.status, assessments.c.face, func.count())
+                 .where(assessments.c.village_id == village_id, assessments.c.period == period)
+                 .group_by(assessments.c.status, assessments.c.face))
+        assessed, faces = 0, dict[str, int]()
+        for status, face, count in await self._db.execute(query):
+            assessed += count
+            if status == _PUBLISHED:
+                faces[face] = faces.get(face, 0) + count
+        results = appeals.join(assessments, assessments.c.id == appeals.c.assessment_id)
+        appealed = (select(func.count()).select_from(results)
+                    .where(appeals.c.village_id == village_id, appeals.c.status == AppealStatus.OPEN.value,
+                           assessments.c.period == period))
+        return assessed, faces, int((await self._db.execute(appealed)).scalar_one())
 
     async def published_of_household(self, household_id: int, periods: Sequence[str]) -> list[Assessment]:
         """Return the household's published results of the given periods."""

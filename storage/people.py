@@ -50,6 +50,13 @@ class PeopleRepository(Repository):
         """Return every member of the village."""
         return await self._people(select(people).where(people.c.village_id == village_id))
 
+    async def many(self, person_ids: Sequence[int]) -> list[Person]:
+        """Return the people with these ids (those that exist), by id."""
+        found: list[Person] = []
+        for chunk in _chunks(sorted(set(person_ids)), 500):
+            found += await self._people(select(people).where(people.c.id.in_(chunk)))
+        return found
+
     async def with_roles(self, village_id: int, role_names: Sequence[str]) -> list[Person]:
         """Return the people holding one of `role_names` in the village."""
         holders = select(roles.c.person_id).where(roles.c.village_id == village_id, roles.c.role.in_(role_names))

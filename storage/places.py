@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.repository import Repository, new_id
 from storage.tables import grids, groups, households, villages
@@ -83,6 +83,11 @@ class PlaceRepository(Repository):
         """Return the village's households in label order."""
         query = select(households).where(households.c.village_id == village_id).order_by(households.c.id)
         return [Household(r.id, r.village_id, r.group_id, r.label) for r in await self._db.execute(query)]
+
+    async def household_count(self, village_id: int) -> int:
+        """Return how many households the village has."""
+        query = select(func.count()).select_from(households).where(households.c.village_id == village_id)
+        return int((await self._db.execute(query)).scalar_one())
 
     async def households_of_group(self, group_id: int) -> list[Household]:
         """Return the group's households in roster order (by its index: a district's village has hundreds)."""

@@ -53,6 +53,7 @@ class DigestService:
     def __init__(self, store: Store, zone: ZoneInfo) -> None:
         self._store = store
         self._zone = zone
+        self._membership: tuple[tuple[int, int], dict[int, MembershipFigures]] | None = None
 
     async def villages(self) -> list[Village]:
         """Return every village (each gets its own digest)."""
@@ -63,6 +64,11 @@ class DigestService:
         return await self._store.people.with_roles(village_id, [r.value for r in DIGEST_ROLES])
 
     async def membership(self, village_id: int, year: int, month: int) -> MembershipFigures:
-        """Return the village's membership figures at the end of a month (joins counted up to now)."""
-        start, end = month_bounds(year, month, self._zone)
-        return await self._store.digests.membership(village_id, start, end)
+        """Return the village's membership figures at the end of a month (joins counted up to now).
+
+        The digest job asks for every village in turn: the first call counts them all at once, the rest reuse it.
+        """
+        if self._membership is None or self._membership[0] != (year, month):
+            start, end = month_bounds(year, month, self._zone)
+            self._membership = (year, month), await self._store.digests.membership(start, end)
+        return self._membership[1].get(village_id, MembershipFigures(0, 0, 0, 0, 0))

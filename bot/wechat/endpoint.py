@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.routing import BaseRoute, Mount
 
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
@@ -59,31 +59,34 @@ class WechatEndpoint:
         self._server: LocalServer | None = None
         self._recovery: asyncio.Task[int] | None = None
 
-    def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None]) -> None:
+    def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None],
+               on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
         """Connect the intake to the engine and build the callback around it."""
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
-                                   on_queued=on_queued, catalogs=self._catalogs, locale=self._locale,
-                                   staff=StaffTags(self.client, engine.menu),
+                                   on_queued=on_queued, on_handled=on_handled, catalogs=self._catalogs,
+                                   locale=self._locale, staff=StaffTags(self.client, engine.menu),
                                    long_term_templates=self.settings.long_term_templates)
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 
-    async def start(self) -> None:
-        """Serve the callback; handle again what a previous process left pending."""
+    async def start(self, *, extra_routes: Sequence[BaseRoute] = ()) -> None:
+        """Serve the callback (and `extra_routes`: /healthz, /metrics); handle again what a previous process left
+        pending."""
         assert self.intake is not None, "attach() the engine first"
         assert self.callback is not None
-        self._server = LocalServer(self._app(), host=self.settings.listen, port=self.settings.port)
+        self._server = LocalServer(self._app(extra_routes), host=self.settings.listen, port=self.settings.port)
         await self._server.start()
         self._recovery = asyncio.create_task(self.intake.recover(), name="wechat-recovery")
         log.info("WeChat callback listening on %s/%s", self._server.url, self.settings.path.strip("/"))
 
-    def _app(self) -> Starlette:
+    def _app(self, extra_routes: Sequence[BaseRoute]) -> Starlette:
         """Return the callback, with the pages mounted beside it at PAGES_PATH when they are configured."""
         assert self.callback is not None
         callback = self.callback.app()
-        if self.pages is None:
+        if self.pages is None and not extra_routes:
             return callback
-        return Starlette(routes=[Mount(PAGES_PATH, app=self.pages.pages.app()), Mount("", app=callback)])
+        pages = [Mount(PAGES_PATH, app=self.pages.pages.app())] if self.pages is not None else []
+        return Starlette(routes=[*extra_routes, *pages, Mount("", app=callback)])
 
     async def recovered(self) -> int:
         """Wait until the pushes left pending at start are handled; return how many there were."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -62,7 +63,9 @@ class WechatIntake:
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
                  locale: str = "zh_CN", staff: StaffTags | None = None,
-                 long_term_templates: Collection[str] = ()) -> None:
+                 long_term_templates: Collection[str] = (),
+                 on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
+        self._on_handled = on_handled  # (event kind, ok or error, seconds): the /metrics counters
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
         self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
         self._parked = ParkedRelease(self._catalogs, locale, channel.pages)
@@ -129,6 +132,7 @@ class WechatIntake:
             nonlocal finished
             passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline), True
 
+        started, outcome = time.perf_counter(), "ok"
         try:
             await self._engine.handle(event, then=finish)
             if not finished:  # the engine had handled this update already: only the row was left behind
@@ -137,9 +141,11 @@ class WechatIntake:
                 self._on_queued()  # committed now: the dispatcher can see the replies (and what was parked)
         except Exception:  # the step failed: apologise once, and never run it again on a retry
             log.exception("WeChat push %s failed", key)
+            outcome = "error"
             passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
             await self._mark_done(key, passive[0])
         self.handled += 1
+        self._on_handled(event.kind.value, outcome, time.perf_counter() - started)
         if person is None or (self._staff is not None and is_staff(person, self._engine.menu)):
             await self._follow_roles(received.open_id, was_staff=person is not None)
         return await self._passive(passive[0])

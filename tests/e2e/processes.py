@@ -15,14 +15,18 @@ LOG_POLL_SECONDS = 0.1
 
 
 def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: int = 8, log_level: str = "WARNING",
-                 extra: Sequence[str] = ()) -> Path:
-    """Write a config pointing the bot at the emulator and the database: fast rates, no quiet hours."""
+                 extra: Sequence[str] = (), telegram: Sequence[str] = ()) -> Path:
+    """Write a config pointing the bot at the emulator and the database: fast rates, no quiet hours.
+
+    `telegram` lines go into the [telegram] table (e.g. `mode = "webhook"`), `extra` lines at the end.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     path.write_text("\n".join([
         "[telegram]", f'token = "{api.token}"', f'base_url = "{api.base_url}"',
         f'base_file_url = "{api.base_file_url}"', f'bot_username = "{api.username}"', "max_per_second = 380",
         "chat_per_second = 1000", "chat_burst = 100",  # the emulator has no per-chat limit here
+        *telegram,
         "[database]", f'url = "{db_url}"',
         "[media]", f'dir = "{folder / "media"}"',
         "[outbox]", 'pacing = "budget"', f"max_in_flight = {max_in_flight}",

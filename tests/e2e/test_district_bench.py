@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bench.district import LOOKUPS, measure_backend, table
 from bench.district_data import Size, generate
+from bench.updates import FIRST_USER, prepare
+from bench.workers import measure_workers, workers_table
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
 from storage.tables import reports
@@ -53,4 +56,19 @@ async def test_the_benchmark_reports_every_figure_and_no_lookup_scans_a_table(tm
     printed = table({"sqlite": found})
     for label in ("roster import s", "/queue db p50/p99 ms", "meeting sign-up", "digest, all villages s",
                   "database MB", "worker RSS MB"):
+        assert label in printed
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_the_workers_benchmark_reports_throughput_latency_and_cpu_for_each_count(
+        db_url: str, tmp_path: Path) -> None:
+    await prepare(db_url, 3)
+
+    rows = await measure_workers(db_url, [FIRST_USER + n for n in range(3)], tmp_path, counts=(1, 2), rounds=2)
+
+    assert [(r["workers"], r["updates"], r["unanswered"]) for r in rows] == [(1, 6, 0), (2, 6, 0)]
+    assert all(r["updates_per_second"] > 0 and r["p99_ms"] >= r["p50_ms"] > 0 for r in rows)
+    assert all(r["cpu_percent"]["workers"] > 0 and r["limit"] in ("cores", "database") for r in rows)
+    printed = workers_table(rows)
+    for label in ("updates/s", "p99 ms", "load generator", "database and other", "limit"):
         assert label in printed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import event
 
 from bot.config import Config, load_config
 from bot.fonts import find_cjk_font
@@ -193,3 +194,20 @@ def test_example_config_is_valid_and_schedules_the_digest() -> None:
 
     assert config.schedules["monthly_digest"] == "0 9 1 * *"
     assert config.notices.progress_seconds == 2.0
+
+
+async def test_the_district_digest_counts_membership_once_for_all_villages(database: Database, clock: ManualClock,
+                                                                         config: Config, tmp_path: Path) -> None:
+    await load_roster(database, clock)
+    for phone, chat in (("13800000009", 9), ("13900000009", 29)):  # a cadre in each of the two villages
+        await bind(database, clock, phone, chat)
+    statements: list[str] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_args: statements.append(" ".join(statement.split())))
+
+    done = await scheduler(database, clock, config, tmp_path, font=None).run("monthly_digest", FIRST_OF_DECEMBER)
+
+    assert done == "digest for 2026-11: 2 message(s) queued for 2 village(s)"
+    assert sum("identities.first_seen" in s and "GROUP BY" in s for s in statements) == 1
+    # A village without a care list reads none of its people or households for the care section.
+    assert not [s for s in statements if s.startswith("SELECT people.id") and "WHERE people.village_id =" in s]

@@ -252,8 +252,11 @@ class CareService:
 
     async def _entries(self, village_id: int) -> list[CareEntry]:
         subjects = await self._store.care.subjects(village_id)
+        if not subjects:  # most villages of a district keep no list: the digest asks each of them
+            return []
         last = await self._store.care.last_visits([s.id for s in subjects])
-        people = {p.id: p for p in await self._store.people.in_village(village_id)}
+        people = {p.id: p for p in await self._store.people.many([s.person_id for s in subjects])
+                  if p.village_id == village_id}
         households = {h.id: h.label for h in await self._store.places.households(village_id)}
         entries = [CareEntry(s, people[s.person_id], households.get(people[s.person_id].household_id or 0),
                              last.get(s.id), due_at(s, last.get(s.id)))

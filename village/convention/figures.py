@@ -62,20 +62,17 @@ class Figures:
 
     async def month(self, village_id: int, year: int, month: int) -> AssessmentFigures:
         """Return the figures of the period containing the month (no actor: for the monthly digest)."""
-        households = len(await self._store.places.households(village_id))
+        households = await self._store.places.household_count(village_id)
         convention = await self._store.conventions.current(village_id)
         faces = {face.value: 0 for face in Face}
         if convention is None:
             return AssessmentFigures(households, 0, 0, households, faces, 0)
         period = period_of_month(year, month, convention.period_kind)
-        results = await self._store.assessments.in_village(village_id, period.code)
-        published = [a for a in results if a.is_published]
-        for result in published:
-            faces[result.face.value] += 1
-        ids = {a.id for a in results}
-        appeals = sum(1 for a in await self._store.appeals.open_in_village(village_id) if a.assessment_id in ids)
-        return AssessmentFigures(households, len(results), len(published), households - len(published), faces,
-                                 appeals)
+        # Counted in the database: the digest asks this of every village of a district
+        assessed, published, appeals = await self._store.assessments.period_counts(village_id, period.code)
+        faces.update(published)
+        done = sum(published.values())
+        return AssessmentFigures(households, assessed, done, households - done, faces, appeals)
 
     async def outstanding(self, village_id: int, period: Period) -> list[Outstanding]:
         """Return each group with households still to assess or publish for the period (no actor: jobs)."""
