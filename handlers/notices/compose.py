@@ -175,8 +175,8 @@ async def receive_preview(ctx: Context) -> Turn:
 
 async def _send(ctx: Context) -> Turn:
     event = ctx.event
-    progress = (ProgressMessage(event.channel, event.chat_ref, event.message_ref, ctx.locale)
-                if event.message_ref else None)
+    # A channel that cannot edit (WeChat) has no message to refer to: the final report then goes as a new one.
+    progress = ProgressMessage(event.channel, event.chat_ref, event.message_ref or "", ctx.locale)
     notice = await ctx.services.notices.publish(ctx.actor, draft_of(ctx), progress=progress)
     await deliver(ctx.notify, ctx.services, notice)
     figures = await ctx.services.notices.progress(notice)
