@@ -250,7 +250,7 @@ class WechatDriver:
 def _from_text(text: str) -> Shown:
     """Read a text as the person sees it: links show their label, numbered lines are choices."""
     plain = html.unescape(_LINK.sub(lambda m: m.group(1), text))
-    choices = []
+    choices: list[str] = []
     for line in plain.splitlines():
         number, dot, rest = line.partition(". ")
         if dot and number.isdigit() and int(number) == len(choices) + 1:

@@ -1,6 +1,7 @@
-"""The shared scenarios' fixtures: one bot serving Telegram and WeChat, and a driver for the channel under test.
+"""The shared scenarios' fixtures: the bot serving Telegram or WeChat (or both), and a driver for the channel.
 
-Every scenario runs twice (`channel` is parametrised): the same steps and assertions, adapters swapped.
+Every scenario runs twice (`channel_name` is parametrised): the same steps and assertions, adapters swapped.
+A test marked `both_channels` gets both served by one bot, e.g. a notice that reaches people on each.
 The roster is loaded once per session into a template database that each test copies (SQLite).
 """
 
@@ -16,7 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.app import build_runtime
+from bot.app import Runtime, build_runtime
+from bot.config import load_config
 from bot.emulator.api import FakeBotApi
 from bot.emulator.harness import Harness, emulator_config
 from bot.wechat.fake import FakeWechat
@@ -36,6 +38,7 @@ GRID_WORKER = Villager("孙网格", "13800000006", 1006)  # grid worker of 一�
 SECRETARY = Villager("李书记", "13800000009", 1009)  # cadre of FX01
 SUPERVISOR = Villager("吴监督", "13800000011", 1011)
 
+CHANNELS = ("telegram", "wechat")
 ENVIRON = {"HEMEI_CONSULTATION__SUPPORT_THRESHOLDS__VILLAGE": "2",  # topics reach the cadres at two supports
            "HEMEI_CONSULTATION__SUPPORT_THRESHOLDS__HOMESTEAD": "2"}
 
@@ -68,49 +71,87 @@ def scenario_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path
 
 @dataclass
 class Village:
-    """The bot serving both channels, and a driver per channel."""
+    """The bot serving the channel under test (or both), and a driver per channel served."""
 
-    telegram: TelegramDriver
-    wechat: WechatDriver
-    database: Database
+    runtime: Runtime
+    drivers: dict[str, ChannelDriver]
 
-    def on(self, name: str) -> ChannelDriver:
-        """Return the driver of the channel called `name`."""
-        return self.telegram if name == "telegram" else self.wechat
+    @property
+    def database(self) -> Database:
+        """Return the bot's database."""
+        return self.runtime.database
+
+    @property
+    def telegram(self) -> TelegramDriver:
+        """Return the Telegram driver (the test must be marked `both_channels` or run on Telegram)."""
+        driver = self.drivers["telegram"]
+        assert isinstance(driver, TelegramDriver)
+        return driver
+
+    @property
+    def wechat(self) -> WechatDriver:
+        """Return the WeChat driver (the test must be marked `both_channels` or run on WeChat)."""
+        driver = self.drivers["wechat"]
+        assert isinstance(driver, WechatDriver)
+        return driver
 
 
 @asynccontextmanager
-async def both_channels(database_url: str, clock: ManualClock, environ: dict[str, str]) -> AsyncIterator[Village]:
-    """Start the Bot API emulator, the fake WeChat and one bot serving both; stop them afterwards."""
-    api, fake = FakeBotApi(), FakeWechat(clock)
-    await api.start()
-    await fake.start()
-    config = emulator_config(api, database_url, {**wechat_environ(fake), **environ})
+async def serving(database_url: str, clock: ManualClock, environ: dict[str, str], *,
+                  channels: set[str]) -> AsyncIterator[Village]:
+    """Start the Bot API emulator and/or the fake WeChat, and one bot serving them; stop all afterwards.
+
+    A channel not under test is not started: each costs a server and a client's start.
+    """
+    api = FakeBotApi() if "telegram" in channels else None
+    fake = FakeWechat(clock) if "wechat" in channels else None
+    settings = {"HEMEI_DATABASE__URL": database_url, **environ}
+    for server in (api, fake):
+        if server is not None:
+            await server.start()
+    if fake is not None:
+        settings = {**wechat_environ(fake), **settings}
+    config = emulator_config(api, database_url, settings) if api is not None else load_config(None, settings)
     runtime = build_runtime(config, clock=clock)
+    drivers: dict[str, ChannelDriver] = {}
     async with httpx.AsyncClient() as http:
         try:
             await runtime.start(timed_jobs=False)
-            wx = WechatHarness(fake, runtime, config, clock, http)
-            await wx.connect()
-            yield Village(TelegramDriver(Harness(api, runtime, config, clock)), WechatDriver(wx), runtime.database)
+            if api is not None:
+                drivers["telegram"] = TelegramDriver(Harness(api, runtime, config, clock))
+            if fake is not None:
+                wx = WechatHarness(fake, runtime, config, clock, http)
+                await wx.connect()
+                drivers["wechat"] = WechatDriver(wx)
+            yield Village(runtime, drivers)
         finally:
             await runtime.stop()
-            await fake.stop()
-            await api.stop()
+            for server in (fake, api):
+                if server is not None:
+                    await server.stop()
+
+
+@pytest.fixture(params=CHANNELS)
+def channel_name(request: pytest.FixtureRequest) -> str:
+    """Name the channel under test: every scenario runs once on each."""
+    return str(request.param)
 
 
 @pytest.fixture
-async def village(scenario_db_url: str, backend: str, clock: ManualClock, tmp_path: Path) -> AsyncIterator[Village]:
-    """The bot with the test roster, serving Telegram and WeChat; media kept in the test's folder."""
+async def village(request: pytest.FixtureRequest, channel_name: str, scenario_db_url: str, backend: str,
+                  clock: ManualClock, tmp_path: Path) -> AsyncIterator[Village]:
+    """The bot with the test roster, serving the channel under test (both if the test is so marked)."""
     if backend != "sqlite":
         database = Database.open(scenario_db_url)
         await load_roster(database, clock)
         await database.close()
-    async with both_channels(scenario_db_url, clock, {**ENVIRON, "HEMEI_MEDIA__DIR": str(tmp_path / "media")}) as v:
-        yield v
+    channels = set(CHANNELS) if request.node.get_closest_marker("both_channels") else {channel_name}
+    environ = {**ENVIRON, "HEMEI_MEDIA__DIR": str(tmp_path / "media")}
+    async with serving(scenario_db_url, clock, environ, channels=channels) as served:
+        yield served
 
 
-@pytest.fixture(params=["telegram", "wechat"])
-def channel(request: pytest.FixtureRequest, village: Village) -> ChannelDriver:
-    """The channel under test: every scenario runs once on each."""
-    return village.on(request.param)
+@pytest.fixture
+def channel(village: Village, channel_name: str) -> ChannelDriver:
+    """The driver of the channel under test."""
+    return village.drivers[channel_name]

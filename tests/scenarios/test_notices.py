@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.scenarios.channels import ChannelDriver, bind, texts
 from tests.scenarios.conftest import ALICE, MING, SECRETARY, WANG, ZHAO, Village
 
+pytestmark = pytest.mark.both_channels
 NOTICE = "📢【通知】和美村\n本周六上午清理河道，请各户派一人。"
 
 

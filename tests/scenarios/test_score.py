@@ -31,6 +31,8 @@ async def test_score_and_the_board_picture(channel: ChannelDriver, village: Vill
     assert "2026年11月：😢 哭脸，65分（满分100）" in texts(score)
     assert "· 不违章搭建 −15分：查实：垃圾混投" in texts(score)
     assert "2026年和美奖励金：已发放 25.00元，暂扣 25.00元" in texts(score)
+    assert "· 垃圾分类（2026-11）：待整改" in texts(score)
+    assert "请点「⚖️ 申诉」（截止 2026-11-17）" in texts(score)
     assert [m.picture[:8] for m in board if m.picture] == [PNG]
     assert "一组 · 2026年11月 公示牌" in texts(board)
     assert "😊 1 · 😐 0 · 😢 1 · ⬜ 0" in texts(board)
