@@ -1,7 +1,8 @@
-"""One benchmark command: per-update cost against a bare PTB echo bot, and a broadcast, in one run.
+"""One benchmark command: per-update cost against a bare PTB echo bot, a broadcast, and WeChat callbacks.
 
     python -m bench [--residents 20] [--rounds 30] [--recipients 1500] [--telegram 30] [--pacing budget]
-                    [--probe-every 1.0] [--smoke]
+                    [--probe-every 1.0] [--wechat-rate 100] [--wechat-seconds 10] [--wechat-residents 100]
+                    [--smoke]
 
 Prints a table, then the same figures as JSON on the last line. Ratios are within the run, so the
 machine's speed cancels out. `--smoke` runs tiny counts (CI checks that every figure is printed).
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import broadcast
+from bench import broadcast, wechat_callbacks
 from bench.updates import Phase, echo_phase, hemei_phases, prepare
 from storage.database import sqlite_url
 
@@ -31,10 +32,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         echo = await echo_phase(args.residents, args.rounds)
         phases = await hemei_phases(url, args.residents, args.rounds, Path(folder) / "media",
                                     args.concurrent_updates)
+        callbacks = await wechat_callbacks.measure(args, Path(folder), url)  # migrated already
     spread = await broadcast.measure(args)
     return {"echo": echo.figures(),
             "hemei": [dict(p.figures(), vs_echo=round(p.throughput / echo.throughput, 2)) for p in phases],
-            "broadcast": spread}
+            "broadcast": spread, "wechat": callbacks}
 
 
 def table(found: dict[str, Any]) -> str:
@@ -56,6 +58,7 @@ def table(found: dict[str, Any]) -> str:
                  f"max {spread['reply_during_max_ms']} ms")
     lines.append(f"recipients missed {spread['missed']}, sent twice {spread['duplicated']} (target 0 and 0); "
                  f"429 answers {spread['refused_429']} ({spread['refused_429_in_chats']} of them for one chat)")
+    lines.extend(wechat_callbacks.table(found["wechat"]))
     return "\n".join(lines)
 
 
@@ -66,10 +69,12 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrent-updates", type=int, default=1,
                         help="telegram.concurrent_updates for the per-update steps (default 1)")
     broadcast.add_arguments(parser)
+    wechat_callbacks.add_arguments(parser)
     parser.add_argument("--smoke", action="store_true", help="tiny counts: checks that it runs, measures nothing")
     args = parser.parse_args(argv)
     if args.smoke:
         args.residents, args.rounds, args.recipients, args.telegram, args.probe_every = 2, 2, 20, 200, 0.02
+        wechat_callbacks.smoke(args)
     return args
 
 

@@ -92,7 +92,7 @@ class ProgressReporter:
             return True
         try:
             with sending_as(Lane.PERSONAL):  # the author's own progress: after replies, before broadcasts
-                await channel.send(edit.message.chat_ref, rendered, edit_ref=edit.message.message_ref)
+                await channel.send(edit.message.chat_ref, rendered, edit_ref=edit.message.message_ref or None)
         except (PermanentError, UnreachableError) as error:
             log.info("progress message of notice %s cannot be edited: %s", edit.notice_id, error)
             return True

@@ -138,8 +138,8 @@ class WechatChannel:
         """
         if attachment.media_id is not None:
             cached = await self._media.ref(attachment.media_id, CHANNEL)
-            if cached is not None:
-                return cached
+            if cached is not None:  # a person's photo is cached as its file reference, marked as WeChat's
+                return cached.removeprefix(MEDIA_PREFIX)
         content = attachment.data if attachment.data is not None else await self._read(attachment)
         digest = hashlib.sha256(content).hexdigest()
         drawn = self._drawn.get(digest)

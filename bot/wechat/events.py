@@ -4,7 +4,8 @@ A numbered choice comes back as a digit, as the option's label (a `bizmsgmenu` l
 the label, its `bizmsgmenuid` has been seen arriving as "0"), or as its menu id; each becomes the button
 press it stands for. The rule for a bare digit: it picks a choice only while choices are offered. A question
 that asks for typed input (a number of seats, say) offers none, its Back and Cancel being keys, not choices,
-so there a digit is the answer itself; a digit outside the offered range is typed text too.
+so there a digit is the answer itself; a digit outside the offered range is typed text too, and so is
+any digit where the choices are numbers themselves (seats: 10, 20, 30 ...), "2" being two, not the 20.
 """
 
 from __future__ import annotations
@@ -103,6 +104,6 @@ def pick(content: str, tapped_id: str | None, offers: Sequence[Offer]) -> Offer 
     by_label = {o.label.strip(): o for o in offers}
     if content in by_label:
         return by_label[content]
-    if content.isascii() and content.isdigit():
+    if content.isascii() and content.isdigit() and not any(o.label.strip().isdigit() for o in offers):
         return next((o for o in offers if o.position == int(content)), None)
     return None

@@ -175,9 +175,8 @@ async def receive_preview(ctx: Context) -> Turn:
 
 async def _send(ctx: Context) -> Turn:
     event = ctx.event
-    # A channel that cannot edit (WeChat) has no message to point at: the report then comes as a new message.
-    shown_in = event.message_ref or event.update_ref
-    progress = ProgressMessage(event.channel, event.chat_ref, shown_in, ctx.locale) if shown_in else None
+    # A channel that cannot edit (WeChat) has no message to refer to: the final report then goes as a new one.
+    progress = ProgressMessage(event.channel, event.chat_ref, event.message_ref or "", ctx.locale)
     notice = await ctx.services.notices.publish(ctx.actor, draft_of(ctx), progress=progress)
     await deliver(ctx.notify, ctx.services, notice)
     figures = await ctx.services.notices.progress(notice)

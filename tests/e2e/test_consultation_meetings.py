@@ -47,22 +47,6 @@ async def run_reminders(bot: Harness) -> None:
     await bot.runtime.dispatcher.drain()
 
 
-async def test_sign_ups_fill_the_seats_then_the_waitlist_moves_up_on_a_cancellation(bot: Harness) -> None:
-    await meeting_with(bot, ALICE, MING, WANG, seats="2")
-
-    first = await bot.tg.user_taps(ALICE, "✋ 我要报名")
-    await bot.tg.user_taps(MING, "✋ 我要报名")
-    waiting = await bot.tg.user_taps(WANG, "✋ 我要报名")
-    cancelled = await bot.tg.user_taps(ALICE, "🙅 取消报名")
-
-    assert "报名成功（座位 1 号）" in first[-1].text
-    assert "名额已满，您已排进候补" in waiting[-1].text
-    assert "您：候补第 1 位" in waiting[0].text
-    assert "已取消报名" in cancelled[-1].text
-    assert "🎉 有名额空出来了：您已递补报名「村道修缮议事会」" in bot.tg.last_text(WANG)
-    assert count(bot, MING, "有名额空出来了") == 0
-
-
 async def test_no_sign_up_after_the_deadline(bot: Harness, clock: ManualClock) -> None:
     await meeting_with(bot, ALICE)
     clock.set(MEETING_START - timedelta(hours=23))

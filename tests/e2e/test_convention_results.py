@@ -39,43 +39,6 @@ async def publish_group_one(database: Database, clock: ManualClock, convention: 
                                   {"1-01": {"垃圾分类": 20, "不违章搭建": 15}, "1-02": {}})
 
 
-@needs_font
-async def test_score_shows_face_deductions_reward_and_a_chart(bot: Harness, database: Database, clock: ManualClock,
-                                                              convention: Convention) -> None:
-    await publish_group_one(database, clock, convention)
-    await join(bot, MING)
-
-    replies = await bot.tg.user_says(MING, "/score")
-
-    assert replies[0].method == "sendPhoto"
-    assert replies[0].file is not None
-    assert replies[0].file.startswith(PNG)
-    text = replies[1].text
-    assert "🏠 1-01户 美丽约定积分" in text
-    assert "2026年11月：😢 哭脸，65分（满分100）" in text
-    assert "· 不违章搭建 −15分：查实：垃圾混投" in text
-    assert "2026年和美奖励金：已发放 25.00元，暂扣 25.00元" in text
-    assert "· 垃圾分类（2026-11）：待整改" in text
-    assert "请点「⚖️ 申诉」（截止 2026-11-17）" in text
-
-
-@needs_font
-async def test_board_is_a_picture_of_the_group_for_its_members(bot: Harness, database: Database,
-                                                               clock: ManualClock, convention: Convention) -> None:
-    await publish_group_one(database, clock, convention)
-    await join(bot, WANG)
-
-    replies = await bot.tg.user_says(WANG, "/board")
-
-    board = replies[0]
-    assert board.method == "sendPhoto"
-    assert board.file is not None
-    assert board.file.startswith(PNG)
-    assert "一组 · 2026年11月 公示牌" in board.text
-    assert "😊 1 · 😐 0 · 😢 1 · ⬜ 0" in board.text
-    assert "垃圾" not in board.text  # faces only, never deductions
-
-
 async def test_without_a_chinese_font_board_and_trend_fall_back_to_text(
         plain_bot: Harness, database: Database, clock: ManualClock) -> None:
     convention = await add_convention(database, clock)

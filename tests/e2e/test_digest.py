@@ -49,20 +49,6 @@ async def test_digest_is_sent_once_after_downtime_and_restarts(bot: Harness, clo
     assert "▌议事协商\n召开议事会 0 场" in digest
 
 
-@pytest.mark.skipif(find_cjk_font() is None, reason="no CJK font installed")
-async def test_digest_arrives_as_a_chart_with_the_figures_as_its_caption(bot: Harness, clock: ManualClock) -> None:
-    await join(bot, SECRETARY)
-    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
-
-    await bot.runtime.scheduler.run("monthly_digest", clock.now())
-    await bot.runtime.settle()
-
-    [message] = [m for m in bot.api.messages_to(SECRETARY.id) if m.method == "sendPhoto"]
-    assert message.text.startswith("📊 一月一汇 · 和美村 · 2026年11月")
-    assert message.file is not None
-    assert message.file.startswith(b"\x89PNG")
-
-
 async def test_digest_composed_in_quiet_hours_waits_for_the_morning(bot: Harness, clock: ManualClock) -> None:
     await join(bot, SECRETARY)
     clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=SHANGHAI))

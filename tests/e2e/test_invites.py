@@ -17,19 +17,6 @@ async def household_code(bot: Harness, label: str) -> str:
     return next(card.code for card in cards if card.household.label == label)
 
 
-async def test_invite_link_lists_the_household_and_binds_the_chosen_member(bot: Harness) -> None:
-    code = await household_code(bot, "1-01")
-
-    opened = await bot.tg.user_says(OUTSIDER, f"/start {code}")
-    joined = await bot.tg.user_taps(OUTSIDER, "张小明")
-    me = await bot.tg.user_says(OUTSIDER, "/me")
-
-    assert "欢迎！这是和美村 1-01 户的邀请卡。" in opened[0].text
-    assert set(opened[-1].inline_labels) >= {"张阿婆", "张小明"}
-    assert "欢迎您，和美村的张小明" in joined[-1].text
-    assert "姓名：张小明" in me[-1].text
-
-
 async def test_members_already_joined_are_not_offered_and_a_full_household_says_so(bot: Harness) -> None:
     code = await household_code(bot, "1-01")
     await bot.tg.user_says(ALICE, f"/start {code}")

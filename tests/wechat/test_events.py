@@ -47,6 +47,14 @@ def test_a_digit_is_text_when_no_choice_is_offered_or_it_is_out_of_range() -> No
     assert pick("１", None, OFFERS) is None  # a full-width digit is not a choice number
 
 
+def test_a_number_is_itself_where_the_choices_are_numbers() -> None:
+    seats = (Offer(1, "10", "pl:seats:10"), Offer(2, "20", "pl:seats:20"), Offer(3, "30", "pl:seats:30"))
+
+    assert pick("2", None, seats) is None  # two seats typed, not the second choice's 20
+    assert pick("20", None, seats) == seats[1]
+    assert pick("x", "2", seats) == seats[1]  # a tap still picks by its menu id
+
+
 def test_a_picked_choice_becomes_a_button_press_and_other_text_stays_text() -> None:
     pressed = event_of(text("1"), OFFERS)
     typed = event_of(text("路边垃圾"), OFFERS)

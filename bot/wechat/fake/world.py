@@ -122,6 +122,8 @@ class World:
             return refusal(45015, "response out of time limit or subscription is canceled")
         if msg_type == "msgmenu" and len(body.get("msgmenu", {}).get("list", [])) > 10:
             return refusal(47003, "argument invalid! msgmenu list")
+        if msg_type == "image" and not isinstance(self.media_get(str(body["image"].get("media_id")), now), Media):
+            return refusal(40007, "invalid media_id")
         if (refused := self.windows.use(open_id, now)) is not None:
             return refusal(refused, "out of customer-service window" if refused == 45015 else "reach max api limit")
         return self._record(open_id, "custom", msg_type, body, now)

@@ -14,20 +14,6 @@ async def test_a_follower_is_asked_for_the_card_code_not_a_phone_number(wx: Wech
     assert "1. " in greeted.text  # the way to ask without a card, as a numbered choice
 
 
-async def test_typing_the_card_code_then_a_name_joins_the_household(wx: WechatHarness) -> None:
-    code = await household_code(wx, "1-01")
-    await wx.sends(wx.fake.inputs.subscribe(WANG))
-
-    opened = await wx.says(WANG, code)
-    joined = await wx.says(WANG, "张小明")
-    me = await wx.says(WANG, "/me")
-
-    assert "欢迎！这是和美村 1-01 户的邀请卡。" in opened.text
-    assert "张阿婆" in opened.text
-    assert "欢迎您，和美村的张小明" in joined.text
-    assert "姓名：张小明" in me.text
-
-
 async def test_scanning_the_card_qr_code_opens_the_household(wx: WechatHarness) -> None:
     code = await household_code(wx, "1-01")
     qr = await wx.endpoint.client.create_qrcode(code)
