@@ -24,6 +24,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 from bot.environment import json_problems
 from bot.holidays import official_calendar
 from bot.wechat.settings import WechatSettings
+from storage.database import MAX_OVERFLOW, POOL_SIZE
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -88,6 +89,8 @@ class DatabaseSettings(_Section):
     """Where the data lives; empty means a SQLite file beside the config file."""
 
     url: str = ""
+    pool_size: int = Field(default=POOL_SIZE, ge=1)  # connections kept open
+    max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)  # more opened under load; steps at once follow the sum
 
 
 class OutboxSettings(_Section):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiolimiter import AsyncLimiter
 
@@ -38,7 +38,8 @@ from bot.channels import (
 )
 from bot.config import OutboxSettings
 from handlers.replies import from_payload
-from storage.database import Database
+from storage.database import Database, is_transient
+from storage.store import SqlStore
 from village.clock import Clock
 from village.outbox import OutboxItem, retry_delay
 
@@ -48,6 +49,9 @@ log = logging.getLogger(__name__)
 # in-flight slot); a longer one, or the whole bot's, puts the message back in the queue.
 _CHAT_WAIT_SECONDS = 5.0
 _CHAT_WAITS = 3
+# After a transient database error (pool timeout, "database is locked", a dropped connection) the loop
+# pauses this long, doubling up to the last; nothing is lost, the rows wait in the table.
+_DB_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
 class Dispatcher:
@@ -70,6 +74,8 @@ class Dispatcher:
         self._in_flight: set[asyncio.Task[None]] = set()
         self._busy: set[int] = set()  # identities with a message in flight: theirs go one at a time
         self.resent_after_crash = 0
+        self.database_errors = 0  # transient database errors survived (tests, logs)
+        self._troubles_in_row = 0
 
     async def start(self) -> None:
         """Requeue what a previous process left in flight, then start sending."""
@@ -104,7 +110,14 @@ class Dispatcher:
             await self._respect_pause()
             self._wakeup.clear()
             free = self._settings.max_in_flight - len(self._in_flight)
-            claimed = await self._claim(free) if free > 0 else []
+            try:
+                claimed = await self._claim(free) if free > 0 else []
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                await self._database_trouble(error)
+                continue
+            self._troubles_in_row = 0
             for item in claimed:
                 self._start(item)
             if not claimed:
@@ -130,6 +143,27 @@ class Dispatcher:
     async def _claim(self, limit: int) -> list[OutboxItem]:
         async with self._database.transaction() as store:
             return await store.outbox.claim(self._clock.now(), limit, self._busy)
+
+    async def _database_trouble(self, error: BaseException) -> None:
+        """Log a transient database error and pause before trying again, longer each time in a row."""
+        pause = _DB_PAUSES[min(self._troubles_in_row, len(_DB_PAUSES) - 1)]
+        self.database_errors += 1
+        self._troubles_in_row += 1
+        log.warning("outbox: database unavailable (%s: %s); trying again in %.1f s",
+                    type(error).__name__, error, pause)
+        await asyncio.sleep(pause)
+
+    async def _write(self, write: Callable[[SqlStore], Awaitable[None]]) -> None:
+        """Record an outcome, trying again through transient database errors: the send already happened."""
+        while True:
+            try:
+                async with self._database.transaction() as store:
+                    await write(store)
+                return
+            except Exception as error:
+                if not is_transient(error) or self._stopping:
+                    raise  # stopping: the row stays `sending` and is resent, flagged, at the next start
+                await self._database_trouble(error)
 
     async def _wait(self) -> None:
         """Sleep until woken, a send finishes, or the poll interval passes."""
@@ -165,8 +199,8 @@ class Dispatcher:
         except DeliveryError as error:
             await self._record_failure(item, error)
             return
-        async with self._database.transaction() as store:
-            await store.outbox.mark_sent(item.id, self._clock.now(), route)
+        now = self._clock.now()
+        await self._write(lambda store: store.outbox.mark_sent(item.id, now, route))
         self._on_outcome("sent")
 
     async def _send(self, channel: Channel, item: OutboxItem) -> str:
@@ -192,32 +226,34 @@ class Dispatcher:
             await self._record_blocked(item, str(error), stop_identity=True)
             return
         if isinstance(error, NotReachableNowError):  # kept for the person's next message, never dropped
-            async with self._database.transaction() as store:
-                await store.outbox.park(item.id, self._clock.now(), str(error))
+            now = self._clock.now()
+            await self._write(lambda store: store.outbox.park(item.id, now, str(error)))
             self._on_outcome("parked")
             return
         now = self._clock.now()
-        async with self._database.transaction() as store:
-            # A WeChat route paused until midnight, or a flood wait whose scope the budget knows: the row waits.
-            if isinstance(error, RoutePausedError | RateLimitedError):
-                await store.outbox.retry_later(item.id, now + error.retry_after, str(error))
-                outcome = "rate_limited"
-            elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
-                await store.outbox.retry_later(item.id, now + retry_delay(item.attempts), str(error))
-                outcome = "retry"
-            else:
-                log.warning("giving up on outbox message %s: %s", item.key, error)
-                await store.outbox.mark_failed(item.id, now, str(error))
-                outcome = "failed"
+        # A WeChat route paused until midnight, or a flood wait whose scope the budget knows: the row waits.
+        if isinstance(error, RoutePausedError | RateLimitedError):
+            retry_at, outcome = now + error.retry_after, "rate_limited"
+        elif isinstance(error, TemporaryError) and item.attempts < self._settings.max_attempts:
+            retry_at, outcome = now + retry_delay(item.attempts), "retry"
+        else:
+            log.warning("giving up on outbox message %s: %s", item.key, error)
+            await self._write(lambda store: store.outbox.mark_failed(item.id, now, str(error)))
+            self._on_outcome("failed")
+            return
+        await self._write(lambda store: store.outbox.retry_later(item.id, retry_at, str(error)))
         self._on_outcome(outcome)
 
     async def _record_blocked(self, item: OutboxItem, reason: str, *, stop_identity: bool) -> None:
         now = self._clock.now()
-        async with self._database.transaction() as store:
+
+        async def write(store: SqlStore) -> None:
             await store.outbox.mark_blocked(item.id, now, reason)
             if stop_identity:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
+
+        await self._write(write)
         self._on_outcome("blocked")
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection as SyncConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.store import SqlStore
@@ -24,13 +25,18 @@ LOCK_WAIT_SECONDS = 300.0
 _RETRY_PAUSES = (0.05, 0.1, 0.2, 0.5, 1.0)  # between tries, after SQLite's own wait; the last repeats
 
 
-def open_engine(url: str, *, foreign_keys: bool = True, busy_ms: int | None = None) -> AsyncEngine:
+POOL_SIZE, MAX_OVERFLOW = 5, 10  # SQLAlchemy's defaults: connections kept, and more opened under load
+
+
+def open_engine(url: str, *, foreign_keys: bool = True, busy_ms: int | None = None,
+                pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> AsyncEngine:
     """Create the engine; on SQLite turn on WAL, foreign keys and a busy timeout (`busy_ms`, else the default).
 
     Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock
     up front, so two writers wait for each other instead of failing mid-way.
     """
-    engine = create_async_engine(url, hide_parameters=True)  # parameters carry phone numbers
+    sized = {"pool_size": pool_size, "max_overflow": max_overflow} if ":memory:" not in url else {}
+    engine = create_async_engine(url, hide_parameters=True, **sized)  # parameters carry phone numbers
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=foreign_keys, busy_ms=busy_ms)
     return engine
@@ -54,17 +60,29 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, busy_ms: int |
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def is_transient(error: BaseException) -> bool:
+    """Return whether `error` is the database being busy or briefly away (worth trying again), not a bug.
+
+    The pool's timeout, SQLite's "database is locked", a dropped or refused PostgreSQL connection.
+    """
+    if isinstance(error, PoolTimeoutError | OperationalError | InterfaceError | OSError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
 class Database:
     """The application's database: hands out transactions, each with its repositories."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, capacity: int = POOL_SIZE + MAX_OVERFLOW) -> None:
         self.engine = engine
+        self.capacity = capacity  # connections the pool hands out at most
         self.lock_waits = 0  # tries that found SQLite's write lock taken (for tests and logs)
 
     @classmethod
-    def open(cls, url: str) -> Database:
-        """Open the database at `url`."""
-        return cls(open_engine(url))
+    def open(cls, url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> Database:
+        """Open the database at `url`, with a pool of `pool_size` connections plus `max_overflow` more."""
+        engine = open_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        return cls(engine, capacity=pool_size + max_overflow)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStore]:

@@ -14,6 +14,7 @@ from storage.tables import wechat_inbound, wechat_offers
 
 PENDING = "pending"
 DONE = "done"
+FAILED = "failed"  # given up after repeated failures; the person was told
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,17 @@ class WechatInboundRepository(Repository):
         await self._db.execute(update(wechat_inbound).where(wechat_inbound.c.dedup_key == dedup_key)
                                .values(status=DONE, done_at=now, passive=passive))
 
+    async def mark_failed(self, dedup_key: str, now: datetime) -> bool:
+        """Give up on a pending push; return False if it was not pending (done meanwhile)."""
+        result = await self._db.execute(update(wechat_inbound).where(
+            wechat_inbound.c.dedup_key == dedup_key, wechat_inbound.c.status == PENDING)
+            .values(status=FAILED, done_at=now))
+        return bool(result.rowcount)
+
     async def prune(self, before: datetime) -> int:
         """Forget pushes done before `before` (WeChat retries within seconds)."""
         result = await self._db.execute(delete(wechat_inbound).where(
-            wechat_inbound.c.status == DONE, wechat_inbound.c.done_at < before))
+            wechat_inbound.c.status.in_((DONE, FAILED)), wechat_inbound.c.done_at < before))
         return int(result.rowcount)
 
 
@@ -91,4 +99,4 @@ class WechatOfferRepository(Repository):
 
 
 def _row(row: Any) -> InboundRow:
-    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status == DONE, row.passive)
+    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive)

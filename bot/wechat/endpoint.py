@@ -33,6 +33,7 @@ from village.clock import Clock
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT_SECONDS = 10.0
+POOL_HEADROOM = 2  # connections left to recording pushes and the outbox while steps use the rest
 
 
 class WechatEndpoint:
@@ -58,6 +59,7 @@ class WechatEndpoint:
         self.callback: WechatCallback | None = None
         self._server: LocalServer | None = None
         self._recovery: asyncio.Task[int] | None = None
+        self._drain: asyncio.Task[None] | None = None
 
     def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None],
                on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
@@ -65,7 +67,8 @@ class WechatEndpoint:
         self.intake = WechatIntake(engine, self._database, self._clock, self.channel, media=media,
                                    on_queued=on_queued, on_handled=on_handled, catalogs=self._catalogs,
                                    locale=self._locale, staff=StaffTags(self.client, engine.menu),
-                                   long_term_templates=self.settings.long_term_templates)
+                                   long_term_templates=self.settings.long_term_templates,
+                                   steps=max(1, self._database.capacity - POOL_HEADROOM))
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 
@@ -77,7 +80,13 @@ class WechatEndpoint:
         self._server = LocalServer(self._app(extra_routes), host=self.settings.listen, port=self.settings.port)
         await self._server.start()
         self._recovery = asyncio.create_task(self.intake.recover(), name="wechat-recovery")
+        self._recovery.add_done_callback(self._start_drain)
         log.info("WeChat callback listening on %s/%s", self._server.url, self.settings.path.strip("/"))
+
+    def _start_drain(self, _recovery: asyncio.Task[int]) -> None:
+        """After the recovery, keep running pushes left pending (overload, a failed step) in the background."""
+        if self.intake is not None and self._server is not None:
+            self._drain = asyncio.create_task(self.intake.drain_forever(), name="wechat-drain")
 
     def _app(self, extra_routes: Sequence[BaseRoute]) -> Starlette:
         """Return the callback, with the pages mounted beside it at PAGES_PATH when they are configured."""
@@ -108,6 +117,10 @@ class WechatEndpoint:
         """Stop serving and close the HTTP client."""
         if self._recovery is not None:
             await asyncio.gather(self._recovery, return_exceptions=True)
+        if self._drain is not None:  # a step cut short rolls back: its row stays pending for the next start
+            self._drain.cancel()
+            await asyncio.gather(self._drain, return_exceptions=True)
+            self._drain = None
         if self._server is not None:
             await self._server.stop()
         await self._http.aclose()

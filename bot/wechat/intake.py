@@ -6,16 +6,23 @@ within the passive budget the turn's replies, merged, are the passive reply (kep
 retry whose first answer got lost gets it again); otherwise the push is answered `success` and the
 replies go out through the outbox as customer-service messages, queued in that same transaction.
 Rows still pending at start (the process died mid-step) are handled again, their replies via the outbox.
+
+Under overload nothing is lost: at most `steps` pushes run their step at once (sized to the database pool, so
+waiting steps never hold a connection); a push that cannot start within the passive budget is answered
+`success` and stays pending. A background drain runs pending rows, oldest first and one person's in order,
+replies by customer-service message. A step that fails is tried again with a growing pause; after
+MAX_STEP_ATTEMPTS tries the row is marked failed and the person is told the system is busy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +48,7 @@ from bot.wechat.summaries import ParkedRelease
 from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
+from handlers.texts import _
 from storage.database import Database
 from storage.store import SqlStore
 from storage.wechat_inbound import InboundRow, WechatInboundRepository, WechatOfferRepository
@@ -54,6 +62,11 @@ log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 3.5  # a step done by then answers passively; the callback itself gives up at 4 s
 INBOUND_MEMORY = timedelta(days=7)  # WeChat retries within seconds; a week leaves room to look into a push
+STEPS_AT_ONCE = 8  # pushes whose steps run at once; the endpoint sizes it to the database pool
+MAX_STEP_ATTEMPTS = 5  # a step failing this often is given up, and the person told
+RETRY_PAUSES = (1.0, 2.0, 4.0, 8.0)  # seconds before a failed step's next try (the last repeats)
+DRAIN_POLL_SECONDS = 5.0  # the drain looks for pending rows this often even when nobody wakes it
+BUSY = _("The system is busy, please try again later.")
 
 
 class WechatIntake:
@@ -63,7 +76,8 @@ class WechatIntake:
                  media: MediaKeeper | None = None, on_queued: Callable[[], None] = lambda: None,
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
                  locale: str = "zh_CN", staff: StaffTags | None = None,
-                 long_term_templates: Collection[str] = (),
+                 long_term_templates: Collection[str] = (), steps: int = STEPS_AT_ONCE,
+                 retry_pauses: Sequence[float] = RETRY_PAUSES,
                  on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
         self._on_handled = on_handled  # (event kind, ok or error, seconds): the /metrics counters
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
@@ -73,7 +87,13 @@ class WechatIntake:
         self._staff = staff
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
+        self._steps = asyncio.Semaphore(steps)  # a step waiting here holds no database connection
+        self._retry_pauses = tuple(retry_pauses)
+        self._failures: dict[str, tuple[int, float]] = {}  # key → (failed tries, loop time of the next try)
+        self._arrived: set[str] = set()  # keys a callback is handling now: the drain leaves them alone
+        self._wake = asyncio.Event()
         self.handled = 0  # steps run, for tests and the demo
+        self.given_up = 0  # rows marked failed after MAX_STEP_ATTEMPTS tries
 
     async def __call__(self, received: Input) -> PassiveReply | None:
         """Handle one push; return the passive reply, or None for `success`."""
@@ -84,14 +104,25 @@ class WechatIntake:
             return None
         deadline = asyncio.get_running_loop().time() + self.passive_seconds
         key = dedup_digest(received.dedup_key)
-        async with self._turns.of(received.open_id):
-            row = await self._record(key, received)
-            if row.done:  # a retry: its first answer may have been lost on the way
-                return await self._passive(row.passive)
-            for earlier in await self._pending(received.open_id):
-                if earlier.id < row.id:  # left by a crash: handled first, so one person's inputs stay in order
-                    await self._handle(decode(earlier.input), earlier.dedup_key, deadline=None)
-            return await self._handle(received, key, deadline=deadline)
+        row = await self._record(key, received)  # durable before anything else: the drain runs it if we cannot
+        if row.done:  # a retry: its first answer may have been lost on the way
+            return await self._passive(row.passive)
+        self._arrived.add(key)
+        try:
+            async with self._turn(received.open_id, deadline) as started:
+                if not started:  # overloaded: `success` now, the drain runs it and replies by customer service
+                    return None
+                pending = await self._pending(received.open_id)
+                if all(r.id != row.id for r in pending):  # a retry that came while the first was handled
+                    done = await self._get(key)
+                    return await self._passive(done.passive if done else None)
+                for earlier in pending:
+                    if earlier.id < row.id:  # left behind: handled first, so one person's inputs stay in order
+                        await self._attempt(decode(earlier.input), earlier.dedup_key, deadline=None)
+                return await self._attempt(received, key, deadline=deadline)
+        finally:
+            self._arrived.discard(key)
+            self._wake.set()  # whatever is left pending is the drain's now
 
     async def late(self, received: Input, reply: PassiveReply) -> None:
         """Send a passive reply that missed the callback's budget as a customer-service message."""
@@ -102,15 +133,99 @@ class WechatIntake:
         """Handle again the pushes a previous process left pending; return how many. Forget old done ones."""
         async with self._database.transaction() as store:
             await WechatInboundRepository(store.connection).prune(self._clock.now() - INBOUND_MEMORY)
-        rows = await self._pending(None)
+        count = await self.drain()
+        if count:
+            log.warning("handled %d WeChat push(es) left pending", count)
+        return count
+
+    async def drain_forever(self) -> None:
+        """Run pending pushes whenever woken (a push left to us, a failed step) or every few seconds."""
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # a database hiccup: the rows stay pending, the next pass takes them
+                log.warning("the WeChat drain failed; trying again", exc_info=True)
+            await self._sleep_until_due()
+
+    async def drain(self) -> int:
+        """Run every pending push that is due, oldest first, one person's in order; return how many were tried."""
+        now = asyncio.get_running_loop().time()
+        by_person: dict[str, list[InboundRow]] = {}
+        for row in await self._pending(None):
+            if row.dedup_key not in self._arrived:
+                by_person.setdefault(row.open_id, []).append(row)
+        tried = await asyncio.gather(*(self._drain_person(rows, now) for rows in by_person.values()))
+        return sum(tried)
+
+    async def _drain_person(self, rows: list[InboundRow], now: float) -> int:
+        tried = 0
         for row in rows:
-            async with self._turns.of(row.open_id):
-                current = await self._pending(row.open_id)
-                if any(r.id == row.id for r in current):
-                    await self._handle(decode(row.input), row.dedup_key, deadline=None)
-        if rows:
-            log.warning("handled %d WeChat push(es) left pending by the last process", len(rows))
-        return len(rows)
+            if self._failures.get(row.dedup_key, (0, 0.0))[1] > now:
+                break  # waiting before its next try: the person's later inputs wait too, to keep their order
+            async with self._turn(row.open_id, None):
+                if row.dedup_key in self._arrived or all(r.id != row.id for r in await self._pending(row.open_id)):
+                    continue  # a callback took it, or it got done meanwhile
+                await self._attempt(decode(row.input), row.dedup_key, deadline=None)
+                tried += 1
+        return tried
+
+    async def _sleep_until_due(self) -> None:
+        loop = asyncio.get_running_loop()
+        soonest = min((at for _, at in self._failures.values()), default=loop.time() + DRAIN_POLL_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), max(0.0, min(soonest - loop.time(), DRAIN_POLL_SECONDS)))
+        self._wake.clear()
+
+    @asynccontextmanager
+    async def _turn(self, open_id: str, deadline: float | None) -> AsyncIterator[bool]:
+        """Hold the person's turn and a step slot; yield False if they were not free by `deadline`."""
+        async with AsyncExitStack() as held:
+            started = True
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await held.enter_async_context(self._turns.of(open_id))
+                    await held.enter_async_context(self._steps)
+            except TimeoutError:
+                started = False
+            yield started
+
+    async def _attempt(self, received: Input, key: str, *, deadline: float | None) -> PassiveReply | None:
+        """Run the step; a failure leaves the row pending for another try, or gives up after the last."""
+        try:
+            reply = await self._handle(received, key, deadline=deadline)
+        except Exception:
+            await self._failed(received, key)
+            return None
+        self._failures.pop(key, None)
+        return reply
+
+    async def _failed(self, received: Input, key: str) -> None:
+        tries = self._failures.get(key, (0, 0.0))[0] + 1
+        if tries < MAX_STEP_ATTEMPTS:
+            pause = self._retry_pauses[min(tries, len(self._retry_pauses)) - 1]
+            log.warning("WeChat push %s failed (try %d); trying again in %.0f s", key, tries, pause, exc_info=True)
+            self._failures[key] = (tries, asyncio.get_running_loop().time() + pause)
+            return
+        log.error("WeChat push %s failed %d times; gave up", key, tries, exc_info=True)
+        try:
+            async with self._database.transaction() as store:
+                if await WechatInboundRepository(store.connection).mark_failed(key, self._clock.now()):
+                    await self._tell_busy(store, received.open_id, key)
+        except Exception:  # even that failed: the row stays pending, the drain tries once more
+            log.warning("could not give up WeChat push %s yet", key, exc_info=True)
+            return
+        self._failures.pop(key, None)
+        self.given_up += 1
+        self._on_queued()
+
+    async def _tell_busy(self, store: SqlStore, open_id: str, key: str) -> None:
+        """Never silence: the person hears that their input was not handled."""
+        now = self._clock.now()
+        identity = await store.identities.seen(CHANNEL, open_id, chat_ref=open_id, display_name="", now=now)
+        text = self._catalogs.text(BUSY, identity.locale or self._locale)
+        await store.outbox.add_many([NewMessage(f"reply:{CHANNEL}:{key}:busy", identity.id, to_payload(Reply(text)),
+                                                Priority.URGENT, batch=lane(identity.id),
+                                                kind=MessageKind.REPLY_FALLBACK)], now)
 
     async def _handle(self, received: Input, key: str, *, deadline: float | None) -> PassiveReply | None:
         if isinstance(received, Unfollowed):
@@ -132,20 +247,18 @@ class WechatIntake:
             nonlocal finished
             passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline), True
 
-        started, outcome = time.perf_counter(), "ok"
+        started = time.perf_counter()
         try:
             await self._engine.handle(event, then=finish)
-            if not finished:  # the engine had handled this update already: only the row was left behind
-                await self._mark_done(key, None)
-            else:
-                self._on_queued()  # committed now: the dispatcher can see the replies (and what was parked)
-        except Exception:  # the step failed: apologise once, and never run it again on a retry
-            log.exception("WeChat push %s failed", key)
-            outcome = "error"
-            passive[0] = json.dumps(to_payload(await self._engine.apology(event)))
-            await self._mark_done(key, passive[0])
+        except Exception:  # rolled back: the row stays pending and `_attempt` decides what next
+            self._on_handled(event.kind.value, "error", time.perf_counter() - started)
+            raise
+        if not finished:  # the engine had handled this update already: only the row was left behind
+            await self._mark_done(key, None)
+        else:
+            self._on_queued()  # committed now: the dispatcher can see the replies (and what was parked)
         self.handled += 1
-        self._on_handled(event.kind.value, outcome, time.perf_counter() - started)
+        self._on_handled(event.kind.value, "ok", time.perf_counter() - started)
         if person is None or (self._staff is not None and is_staff(person, self._engine.menu)):
             await self._follow_roles(received.open_id, was_staff=person is not None)
         return await self._passive(passive[0])
@@ -279,6 +392,10 @@ class WechatIntake:
     async def _pending(self, open_id: str | None) -> list[InboundRow]:
         async with self._database.transaction() as store:
             return await WechatInboundRepository(store.connection).pending(open_id)
+
+    async def _get(self, key: str) -> InboundRow | None:
+        async with self._database.transaction() as store:
+            return await WechatInboundRepository(store.connection).get(key)
 
     async def _mark_done(self, key: str, passive: str | None) -> None:
         async with self._database.transaction() as store:
