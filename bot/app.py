@@ -243,7 +243,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     budget = SendBudget(config.telegram.max_per_second, config.telegram.chat_per_second, config.telegram.chat_burst)
     application = _telegram_application(config, budget) if token else None
     database = Database.open(config.database.url, pool_size=config.database.pool_size,
-                             max_overflow=config.database.max_overflow)
+                             max_overflow=config.database.max_overflow,
+                             pool_timeout=config.database.pool_timeout)
     catalogs = Catalogs.load(config.locale)
     media = MediaKeeper(Path(config.media.dir), config.media, database, clock)
     channel = (TelegramChannel(application, CallbackTokens(database, clock, token), media)

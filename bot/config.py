@@ -24,7 +24,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 from bot.environment import json_problems
 from bot.holidays import official_calendar
 from bot.wechat.settings import WechatSettings
-from storage.database import MAX_OVERFLOW, POOL_SIZE
+from storage.database import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -91,6 +91,7 @@ class DatabaseSettings(_Section):
     url: str = ""
     pool_size: int = Field(default=POOL_SIZE, ge=1)  # connections kept open
     max_overflow: int = Field(default=MAX_OVERFLOW, ge=0)  # more opened under load; steps at once follow the sum
+    pool_timeout: float = Field(default=POOL_TIMEOUT, gt=0)  # seconds to wait for a free connection
 
 
 class OutboxSettings(_Section):

@@ -26,16 +26,19 @@ _RETRY_PAUSES = (0.05, 0.1, 0.2, 0.5, 1.0)  # between tries, after SQLite's own 
 
 
 POOL_SIZE, MAX_OVERFLOW = 5, 10  # SQLAlchemy's defaults: connections kept, and more opened under load
+POOL_TIMEOUT = 30.0  # seconds a transaction waits for a free connection before TimeoutError
 
 
 def open_engine(url: str, *, foreign_keys: bool = True, busy_ms: int | None = None,
-                pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> AsyncEngine:
+                pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
+                pool_timeout: float = POOL_TIMEOUT) -> AsyncEngine:
     """Create the engine; on SQLite turn on WAL, foreign keys and a busy timeout (`busy_ms`, else the default).
 
     Every SQLite transaction starts with BEGIN IMMEDIATE: it takes the write lock
     up front, so two writers wait for each other instead of failing mid-way.
     """
-    sized = {"pool_size": pool_size, "max_overflow": max_overflow} if ":memory:" not in url else {}
+    sized: dict[str, Any] = {"pool_size": pool_size, "max_overflow": max_overflow,
+                             "pool_timeout": pool_timeout} if ":memory:" not in url else {}
     engine = create_async_engine(url, hide_parameters=True, **sized)  # parameters carry phone numbers
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=foreign_keys, busy_ms=busy_ms)
@@ -79,9 +82,10 @@ class Database:
         self.lock_waits = 0  # tries that found SQLite's write lock taken (for tests and logs)
 
     @classmethod
-    def open(cls, url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> Database:
+    def open(cls, url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW,
+             pool_timeout: float = POOL_TIMEOUT) -> Database:
         """Open the database at `url`, with a pool of `pool_size` connections plus `max_overflow` more."""
-        engine = open_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        engine = open_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
         return cls(engine, capacity=pool_size + max_overflow)
 
     @asynccontextmanager

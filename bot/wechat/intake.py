@@ -49,7 +49,7 @@ from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
 from handlers.texts import _
-from storage.database import Database
+from storage.database import Database, is_transient
 from storage.store import SqlStore
 from storage.wechat_inbound import InboundRow, WechatInboundRepository, WechatOfferRepository
 from village.clock import Clock
@@ -372,11 +372,22 @@ class WechatIntake:
             return event
 
     async def _record(self, key: str, received: Input) -> InboundRow:
-        """Keep the push, and the customer-service window it opened (routing.py predicts from it)."""
-        async with self._database.transaction() as store:
-            await open_window(store.connection, received)
-            return await WechatInboundRepository(store.connection).record(
-                key, received.open_id, encode(received), self._clock.now())
+        """Keep the push, and the customer-service window it opened (routing.py predicts from it).
+
+        Tried again through transient database errors (recording twice is harmless): a push not kept is lost.
+        """
+        for pause in (*self._retry_pauses[:2], None):
+            try:
+                async with self._database.transaction() as store:
+                    await open_window(store.connection, received)
+                    return await WechatInboundRepository(store.connection).record(
+                        key, received.open_id, encode(received), self._clock.now())
+            except Exception as error:
+                if pause is None or not is_transient(error):
+                    raise
+                log.warning("could not record WeChat push %s yet: %s", key, error)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable: the last try returns or raises")
 
     async def _subscriptions(self, received: SubscriptionsChanged) -> None:
         """Keep the subscriptions the person accepted or refused, once per push (WeChat retries)."""
