@@ -20,12 +20,12 @@ from storage.outbox import OutboxRepository
 from storage.tables import wechat_inbound
 from village.clock import ManualClock
 
-PEOPLE = [f"o_flood_{n:022d}" for n in range(5)]
+PEOPLE = [f"o_flood_{n:022d}" for n in range(8)]
 PUSHES_EACH = 3
-# Three connections in all and a short wait for one: a step that held a connection while queueing (as
+# Two connections in all and a short wait for one: a step that held a connection while queueing (as
 # before) would time out here and be lost.
-SMALL_POOL = {"HEMEI_DATABASE__POOL_SIZE": "1", "HEMEI_DATABASE__MAX_OVERFLOW": "2",
-              "HEMEI_DATABASE__POOL_TIMEOUT": "0.3"}
+SMALL_POOL = {"HEMEI_DATABASE__POOL_SIZE": "1", "HEMEI_DATABASE__MAX_OVERFLOW": "1",
+              "HEMEI_DATABASE__POOL_TIMEOUT": "0.2"}
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ async def statuses(database: Database) -> list[str]:
         return list((await store.connection.execute(select(wechat_inbound.c.status))).scalars())
 
 
-async def settled(wx: WechatHarness, database: Database, within: float = 60) -> list[str]:
+async def settled(wx: WechatHarness, database: Database, within: float = 30) -> list[str]:
     """Wait until no push is pending and the outbox has sent what is due; return the rows' statuses."""
     loop = asyncio.get_running_loop()
     end = loop.time() + within
