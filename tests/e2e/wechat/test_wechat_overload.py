@@ -18,6 +18,7 @@ from handlers.events import Event
 from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.tables import wechat_inbound
+from tests.conftest import on_both_backends
 from village.clock import ManualClock
 
 PEOPLE = [f"o_flood_{n:022d}" for n in range(8)]
@@ -52,6 +53,7 @@ async def settled(wx: WechatHarness, database: Database, within: float = 30) -> 
     return found
 
 
+@on_both_backends
 async def test_a_flood_beyond_the_pool_runs_every_step_once_and_answers_everyone(
         small: WechatHarness, database: Database) -> None:
     intake = small.endpoint.intake
