@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ HEADER = ["village", "village_name", "grid", "group", "household", "name", "phon
 PHOTO = b"\xff\xd8\xff\xe0-bench-photo"
 # One resident's inputs in turn: a report's first steps, then cancel (so the round starts afresh).
 ROUND = ("click", "1", "路边垃圾堆了三天，没人清理", "image", "➡️ 下一步", "location", "❌ 取消")
+DRAIN_PATIENCE_SECONDS = 300.0  # how long the run waits for the drain to finish what was left pending
 Deliver = Callable[[Push], Awaitable[httpx.Response]]
 
 
@@ -222,7 +225,8 @@ async def measure(args: argparse.Namespace, folder: Path, database_url: str = ""
             hemei = await open_loop("hemei", wx.fake.deliver, residents, args.wechat_residents, args.wechat_rate,
                                     args.wechat_seconds)
             found.update(echo=floor.figures(), hemei=hemei.figures())
-            found["hemei"]["steps_not_done"] = await steps_not_done(wx.runtime.database, hemei, args.wechat_residents)
+            not_done, failed, drained = await steps_not_done(wx.runtime.database, hemei, args.wechat_residents)
+            found["hemei"].update(steps_not_done=not_done, steps_failed=failed, drained_after_s=drained)
     except Exception as error:  # an overloaded bot may fail on the way out: the figures are what count here
         if "hemei" not in found:
             raise
@@ -232,14 +236,20 @@ async def measure(args: argparse.Namespace, folder: Path, database_url: str = ""
     return found
 
 
-async def steps_not_done(database: Database, run: Run, residents: int) -> int:
-    """Return how many pushes (warm-up included) have no finished step a moment after the run."""
-    await asyncio.sleep(0.2)
-    async with database.connection() as connection:
-        done = (await connection.execute(select(func.count()).select_from(wechat_inbound)
-                                         .where(wechat_inbound.c.status == "done"))).scalar() or 0
+async def steps_not_done(database: Database, run: Run, residents: int) -> tuple[int, int, float]:
+    """Wait for the drain to run what was left pending (up to DRAIN_PATIENCE_SECONDS); return how many pushes
+    (warm-up included) have no finished step, how many were given up (failed), and how long the wait took."""
+    started = time.perf_counter()
+    while True:
+        async with database.connection() as connection:
+            counts = dict((await connection.execute(select(wechat_inbound.c.status, func.count())
+                                                    .group_by(wechat_inbound.c.status))).all())
+        waited = time.perf_counter() - started
+        if not counts.get("pending") or waited > DRAIN_PATIENCE_SECONDS:
+            break
+        await asyncio.sleep(0.2)
     pushed = len(run.latencies) + run.unanswered + min(residents, 10)
-    return pushed - int(done)
+    return pushed - int(counts.get("done", 0)), int(counts.get("failed", 0)), round(waited, 1)
 
 
 def table(found: dict[str, Any]) -> list[str]:
@@ -257,5 +267,25 @@ def table(found: dict[str, Any]) -> list[str]:
     lines.append(f"passive reply vs bare echo: p50 {found['p50_vs_echo']}x, p99 {found['p99_vs_echo']}x; "
                  f"p99 {found['hemei']['p99_ms']} ms against the {found['budget_ms']} ms budget "
                  f"({found['hemei']['success_fallbacks']} `success` fallbacks, "
-                 f"{found['hemei']['steps_not_done']} pushes without a finished step)")
+                 f"{found['hemei']['steps_not_done']} pushes without a finished step, "
+                 f"{found['hemei'].get('steps_failed', 0)} given up; the drain done "
+                 f"{found['hemei'].get('drained_after_s', 0)} s after the last push)")
     return lines
+
+
+def main() -> None:
+    """Run this benchmark alone: `python -m bench.wechat_callbacks --wechat-rate 30`."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("--smoke", action="store_true", help="tiny counts (CI)")
+    args = parser.parse_args()
+    if args.smoke:
+        smoke(args)
+    with tempfile.TemporaryDirectory(prefix="hemei-wechat-bench-") as folder:
+        found = asyncio.run(measure(args, Path(folder)))
+    print("\n".join(table(found)))
+    print(json.dumps(found))
+
+
+if __name__ == "__main__":
+    main()
