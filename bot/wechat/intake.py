@@ -178,12 +178,17 @@ class WechatIntake:
 
     @asynccontextmanager
     async def _turn(self, open_id: str, deadline: float | None) -> AsyncIterator[bool]:
-        """Hold the person's turn and a step slot; yield False if they were not free by `deadline`."""
+        """Hold the person's turn and a step slot; yield False if the turn was not free by `deadline`, or no
+        slot is free when the turn comes (a push's `deadline`; the drain, with none, waits)."""
         async with AsyncExitStack() as held:
             started = True
             try:
                 async with asyncio.timeout_at(deadline):
                     await held.enter_async_context(self._turns.of(open_id))
+                    # Every slot taken means a backlog: queueing here would only make WeChat wait; the
+                    # drain catches up. (Waiting for the person's own previous input above is normal typing.)
+                    if deadline is not None and self._steps.locked():
+                        raise TimeoutError
                     await held.enter_async_context(self._steps)
             except TimeoutError:
                 started = False
@@ -231,9 +236,9 @@ class WechatIntake:
         if isinstance(received, Unfollowed):
             await self._unfollowed(received, key)
             return None
-        async with self._database.transaction() as store:
+        async with self._database.transaction() as store:  # one read for both: a transaction less per push
             offers = await WechatOfferRepository(store.connection).of(received.open_id)
-        identity, person = await self._whom(received.open_id)
+            identity, person = await _whom_in(store, received.open_id)
         event = event_of(received, offers, clicked=self._clicked(received, identity, person))
         if event is None:
             await self._mark_done(key, None)
@@ -335,9 +340,7 @@ class WechatIntake:
     async def _whom(self, open_id: str) -> tuple[Identity | None, Person | None]:
         """Return the WeChat identity and the person behind it, as they are before the step."""
         async with self._database.transaction() as store:
-            identity = await store.identities.find(CHANNEL, open_id)
-            person = await store.people.get(identity.person_id) if identity and identity.person_id else None
-        return identity, person
+            return await _whom_in(store, open_id)
 
     def _clicked(self, received: Input, identity: Identity | None, person: Person | None) -> str | None:
         """Return the menu label a custom-menu click stands for, for this person (see `menus.click_text`)."""
@@ -433,6 +436,12 @@ class PersonLocks:
                 del self._locks[open_id]
             else:
                 self._locks[open_id] = (lock, users - 1)
+
+
+async def _whom_in(store: SqlStore, open_id: str) -> tuple[Identity | None, Person | None]:
+    identity = await store.identities.find(CHANNEL, open_id)
+    person = await store.people.get(identity.person_id) if identity and identity.person_id else None
+    return identity, person
 
 
 def _passive_fits(merged: Sequence[Reply]) -> bool:
