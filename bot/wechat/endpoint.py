@@ -60,6 +60,7 @@ class WechatEndpoint:
         self._server: LocalServer | None = None
         self._recovery: asyncio.Task[int] | None = None
         self._drain: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None],
                on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
@@ -77,6 +78,7 @@ class WechatEndpoint:
         pending."""
         assert self.intake is not None, "attach() the engine first"
         assert self.callback is not None
+        self._stopping = False
         self._server = LocalServer(self._app(extra_routes), host=self.settings.listen, port=self.settings.port)
         await self._server.start()
         self._recovery = asyncio.create_task(self.intake.recover(), name="wechat-recovery")
@@ -85,7 +87,7 @@ class WechatEndpoint:
 
     def _start_drain(self, _recovery: asyncio.Task[int]) -> None:
         """After the recovery, keep running pushes left pending (overload, a failed step) in the background."""
-        if self.intake is not None and self._server is not None:
+        if self.intake is not None and not self._stopping:
             self._drain = asyncio.create_task(self.intake.drain_forever(), name="wechat-drain")
 
     def _app(self, extra_routes: Sequence[BaseRoute]) -> Starlette:
@@ -115,6 +117,7 @@ class WechatEndpoint:
 
     async def stop(self) -> None:
         """Stop serving and close the HTTP client."""
+        self._stopping = True
         if self._recovery is not None:
             await asyncio.gather(self._recovery, return_exceptions=True)
         if self._drain is not None:  # a step cut short rolls back: its row stays pending for the next start

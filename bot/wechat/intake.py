@@ -151,9 +151,13 @@ class WechatIntake:
         """Run every pending push that is due, oldest first, one person's in order; return how many were tried."""
         now = asyncio.get_running_loop().time()
         by_person: dict[str, list[InboundRow]] = {}
-        for row in await self._pending(None):
+        pending = await self._pending(None)
+        for row in pending:
             if row.dedup_key not in self._arrived:
                 by_person.setdefault(row.open_id, []).append(row)
+        still = {row.dedup_key for row in pending}
+        for gone in [key for key in self._failures if key not in still]:  # done or given up meanwhile
+            del self._failures[gone]
         tried = await asyncio.gather(*(self._drain_person(rows, now) for rows in by_person.values()))
         return sum(tried)
 
@@ -173,7 +177,7 @@ class WechatIntake:
         loop = asyncio.get_running_loop()
         soonest = min((at for _, at in self._failures.values()), default=loop.time() + DRAIN_POLL_SECONDS)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(0.0, min(soonest - loop.time(), DRAIN_POLL_SECONDS)))
+            await asyncio.wait_for(self._wake.wait(), max(0.01, min(soonest - loop.time(), DRAIN_POLL_SECONDS)))
         self._wake.clear()
 
     @asynccontextmanager
