@@ -47,7 +47,7 @@ async def settled(wx: WechatHarness, database: Database, within: float = 30) -> 
     """Wait until no push is pending and the outbox has sent what is due; return the rows' statuses."""
     loop = asyncio.get_running_loop()
     end = loop.time() + within
-    while "pending" in (found := await statuses(database)) and loop.time() < end:
+    while "pending" in (found := await statuses(database)) and loop.time() < end:  # noqa: ASYNC110 (rows, no event)
         await asyncio.sleep(0.05)
     await wx.runtime.settle()
     return found
