@@ -20,6 +20,7 @@ from village.convention.ports import (
 from village.conversations import ConversationRecord
 from village.digests import MembershipFigures
 from village.family.ports import FamilyRepository
+from village.followups import Addressee, Undelivered
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
 from village.media import NewMedia, StoredMedia
@@ -137,6 +138,15 @@ class OutboxRepository(Protocol):
     async def release_parked(self, identity_id: int, now: datetime) -> int: ...
     async def next_due(self) -> datetime | None: ...
     async def progress(self, batch: str | None, now: datetime) -> BatchProgress: ...
+
+
+class FollowUpRepository(Protocol):
+    """Important messages that did not reach their person, for the cadres' follow-up list."""
+
+    async def candidates(self, village_id: int, person_id: int | None = None) -> list[tuple[Addressee, Undelivered]]:
+        ...
+
+    async def mark_contacted(self, message_ids: Sequence[int], now: datetime) -> None: ...
 
 
 class ConversationRepository(Protocol):
@@ -257,6 +267,7 @@ class Store(Protocol):
     join_requests: JoinRequestRepository
     audit: AuditRepository
     outbox: OutboxRepository
+    follow_ups: FollowUpRepository
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog

@@ -136,8 +136,14 @@ outbox = Table(
     Column("kind", String(40), nullable=False),
     Column("important", Boolean, nullable=False),
     Column("resend_safe", Boolean, nullable=False),
+    # When the channel last parked it for the person's return, and when a cadre marked the person contacted
+    # about it (the follow-up list, village/followups.py).
+    Column("parked_at", UtcDateTime),
+    Column("contacted_at", UtcDateTime),
     # The dispatcher's query: due pending rows, most urgent first.
     Index("ix_outbox_due", "status", "priority", "not_before"),
+    # The follow-up list's query: important rows not delivered.
+    Index("ix_outbox_follow_up", "important", "status"),
 )
 
 conversations = Table(
