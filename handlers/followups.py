@@ -20,6 +20,7 @@ from handlers.texts import Text, _, lines
 from village.errors import PermissionDeniedError
 from village.followups import FollowUp, FollowUpReason
 from village.outbox import MessageKind
+from village.phones import dialled
 from village.places import Village
 from village.roles import Role
 from village.services import Services
@@ -81,7 +82,7 @@ def card(entry: FollowUp, zone: ZoneInfo, *, marks: bool) -> Reply:
     reasons = list(dict.fromkeys(REASONS[m.reason] for m in entry.messages))
     text = lines(
         _("👤 {name} ({household})", name=person.name, household=person.household or "—"),
-        _("Phone: {phone}", phone=person.phone) if person.phone else _("No phone on the roster"),
+        _("Phone: {phone}", phone=dialled(person.phone)) if person.phone else _("No phone on the roster"),
         _("Missed: {subjects}", subjects=glossary.listing(subjects)),
         _("Why: {reasons}", reasons=glossary.listing(reasons)),
         _("Since: {when}", when=local(entry.since, zone)),
