@@ -55,6 +55,7 @@ REASONS: Mapping[FollowUpReason, Text] = {
     FollowUpReason.UNREACHABLE: _("cannot be reached on Hemei (blocked it or unfollowed)"),
     FollowUpReason.FAILED: _("could not be sent"),
     FollowUpReason.WAITING: _("waiting, as they have not written for a long time"),
+    FollowUpReason.NOT_JOINED: _("has not joined Hemei"),
 }
 
 

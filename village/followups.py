@@ -38,17 +38,22 @@ class FollowUpReason(StrEnum):
     UNREACHABLE = "unreachable"  # the account cannot be reached at all: blocked the bot, unfollowed
     FAILED = "failed"  # the channel refused it for good
     WAITING = "waiting"  # kept for the person's next message, and they have not written for too long
+    NOT_JOINED = "not_joined"  # on the roster with no account on any channel: nothing could be queued
 
 
 @dataclass(frozen=True)
 class Undelivered:
-    """One queued message not delivered, as the rule sees it (from the outbox and the person's account)."""
+    """One message not delivered, as the rule sees it (from the outbox and the person's account).
+
+    `status` None: the person had no account, so nothing was queued (`message_id` then numbers the
+    record of that, not an outbox row).
+    """
 
     message_id: int
     person_id: int
     kind: MessageKind
     important: bool
-    status: OutboxStatus
+    status: OutboxStatus | None
     since: datetime  # when it was parked or given up
     unreachable: bool  # the account is marked unreachable (blocked, unfollowed)
     delivered_elsewhere: bool = False  # the same message reached another of the person's accounts
@@ -61,7 +66,11 @@ def follow_up_reason(item: Undelivered, now: datetime, after: timedelta) -> Foll
     cannot be reached puts it on the list at once; a message merely waiting for the person's next
     message only after `after` (they may well write tomorrow).
     """
-    if not item.important or item.delivered_elsewhere or item.status not in UNDELIVERED:
+    if not item.important or item.delivered_elsewhere:
+        return None
+    if item.status is None:
+        return FollowUpReason.NOT_JOINED
+    if item.status not in UNDELIVERED:
         return None
     if item.unreachable or item.status is OutboxStatus.BLOCKED:
         return FollowUpReason.UNREACHABLE
@@ -88,6 +97,11 @@ class MissedMessage:
     kind: MessageKind
     reason: FollowUpReason
     since: datetime
+
+    @property
+    def queued(self) -> bool:
+        """Tell whether it is an outbox row (else a record that the person had no account)."""
+        return self.reason is not FollowUpReason.NOT_JOINED
 
 
 @dataclass(frozen=True)
@@ -149,11 +163,18 @@ class FollowUpService:
         if not listed:  # someone else's village, or already marked, or delivered meanwhile
             raise NotFoundError()
         entry = listed[0]
-        ids = [m.message_id for m in entry.messages]
-        await self._store.follow_ups.mark_contacted(ids, self._clock.now())
+        queued = [m.message_id for m in entry.messages if m.queued]
+        unqueued = [m.message_id for m in entry.messages if not m.queued]
+        await self._store.follow_ups.mark_contacted(queued, unqueued, self._clock.now())
         await self._audit.record(actor, village_id, "follow_up.contacted", f"person:{person_id}",
-                                 after={"messages": ids, "kinds": [m.kind.value for m in entry.messages]})
+                                 after={"messages": queued, "unqueued": unqueued,
+                                        "kinds": [m.kind.value for m in entry.messages]})
         return entry
+
+    async def note_unreached(self, person_ids: Sequence[int], key: str, kind: MessageKind) -> None:
+        """Record an important message for people with no account at all, keyed `key>p<person>` (idempotent)."""
+        if person_ids:
+            await self._store.follow_ups.add_unreached(person_ids, key, kind, self._clock.now())
 
     def _village_of(self, actor: Actor) -> int:
         require_person(actor)

@@ -25,7 +25,7 @@ from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
 from village.media import NewMedia, StoredMedia
 from village.notices import Audience, Notice, NoticeCategory, NoticeDraft, NoticeFigures, ProgressMessage
-from village.outbox import BatchProgress, NewMessage, OutboxItem
+from village.outbox import BatchProgress, MessageKind, NewMessage, OutboxItem
 from village.people import Identity, Person, PersonFields
 from village.places import Grid, Group, Household, Village
 from village.reports.model import (
@@ -146,7 +146,11 @@ class FollowUpRepository(Protocol):
     async def candidates(self, village_id: int, person_id: int | None = None) -> list[tuple[Addressee, Undelivered]]:
         ...
 
-    async def mark_contacted(self, message_ids: Sequence[int], now: datetime) -> None: ...
+    async def mark_contacted(self, message_ids: Sequence[int], unqueued_ids: Sequence[int], now: datetime) -> None:
+        ...
+
+    async def add_unreached(self, person_ids: Sequence[int], key: str, kind: MessageKind, now: datetime) -> None:
+        ...
 
 
 class ConversationRepository(Protocol):

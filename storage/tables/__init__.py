@@ -38,6 +38,7 @@ from storage.tables.foundation import (
     people,
     processed_updates,
     roles,
+    unreached_messages,
     villages,
 )
 from storage.tables.media import media, media_refs
@@ -93,6 +94,7 @@ __all__ = [
     "roles",
     "topic_supports",
     "topics",
+    "unreached_messages",
     "villages",
     "wechat_inbound",
     "wechat_offers",

@@ -146,6 +146,18 @@ outbox = Table(
     Index("ix_outbox_follow_up", "important", "status"),
 )
 
+# An important message for a person with no account on any channel (on the roster, never joined): nothing
+# could be queued, so the cadres' follow-up list keeps it until one of them marks the person contacted.
+unreached_messages = Table(
+    "unreached_messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("contacted_at", UtcDateTime),
+)
+
 conversations = Table(
     "conversations", metadata,
     Column("identity_id", ForeignKey("identities.id", ondelete="CASCADE"), primary_key=True),

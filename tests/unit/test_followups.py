@@ -14,7 +14,7 @@ NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 DAY = timedelta(hours=24)
 
 
-def item(status: OutboxStatus = OutboxStatus.PARKED, *, since: datetime = NOW - timedelta(hours=25),
+def item(status: OutboxStatus | None = OutboxStatus.PARKED, *, since: datetime = NOW - timedelta(hours=25),
          important: bool = True, unreachable: bool = False, elsewhere: bool = False, message_id: int = 1,
          person_id: int = 7) -> Undelivered:
     return Undelivered(message_id=message_id, person_id=person_id, kind=MessageKind.NOTICE_BROADCAST,
@@ -53,6 +53,10 @@ def test_an_optional_message_is_not_followed_up() -> None:
 
 def test_a_message_that_reached_another_account_of_the_person_is_not_followed_up() -> None:
     assert follow_up_reason(item(OutboxStatus.BLOCKED, elsewhere=True), NOW, DAY) is None
+
+
+def test_a_message_for_someone_with_no_account_is_followed_up_at_once() -> None:
+    assert follow_up_reason(item(None, since=NOW), NOW, DAY) is FollowUpReason.NOT_JOINED
 
 
 def test_the_list_has_one_entry_per_person_the_longest_waiting_first() -> None:

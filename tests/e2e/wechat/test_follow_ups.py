@@ -55,7 +55,7 @@ class Bot:
 
 @pytest.fixture
 async def missed(both: tuple[WechatHarness, FakeBotApi], clock: ManualClock) -> Bot:
-    """An urgent notice to 一组: 张阿婆 unfollowed on WeChat, 王大伯 blocked the bot on Telegram."""
+    """An urgent notice to 一组: 张阿婆 unfollowed on WeChat, 王大伯 blocked the bot on Telegram, 张小明 never joined."""
     bot = Bot(*both)
     for user in (SECRETARY, WANG, ZHAO):
         await join(bot, user)  # type: ignore[arg-type]
@@ -76,14 +76,15 @@ def texts(messages: list[Sent]) -> str:
 async def test_people_an_urgent_notice_missed_on_either_channel_are_on_the_cadres_list(missed: Bot) -> None:
     listed = await missed.follow_up_list()
 
-    assert listed[0].text == "☎️ 有 2 人没有收到重要消息，请打电话或上门告知："
+    assert listed[0].text == "☎️ 有 3 人没有收到重要消息，请打电话或上门告知："
     zhang = next(m for m in listed if "张阿婆" in m.text)
     assert zhang.text.splitlines()[:4] == ["👤 张阿婆（1-01）", "电话：13800000001", "没收到：村务通知",
                                            "原因：在和美上联系不到（已屏蔽或已取消关注）"]
     assert zhang.inline_labels == ["✅ 已联系"]
     wang = next(m for m in listed if "王大伯" in m.text)
     assert "电话：13800000003" in wang.text
-    assert "张小明" not in texts(listed)  # never joined: nothing was queued for him
+    ming = next(m for m in listed if "张小明" in m.text)  # on the roster, never joined: nothing could be queued
+    assert "原因：还没有加入和美" in ming.text
 
 
 async def test_the_monthly_digest_counts_and_names_them(missed: Bot, clock: ManualClock) -> None:
@@ -91,7 +92,7 @@ async def test_the_monthly_digest_counts_and_names_them(missed: Bot, clock: Manu
     await missed.wx.runtime.settle()
 
     [digest] = [m.text for m in missed.api.messages_to(SECRETARY.id) if m.text.startswith("📊 一月一汇")]
-    assert "▌待联系\n重要消息未送达的人：2 人\n名单前列：" in digest
+    assert "▌待联系\n重要消息未送达的人：3 人\n名单前列：" in digest
     assert "张阿婆" in digest
     assert "王大伯" in digest
 
@@ -116,7 +117,7 @@ async def test_a_person_who_follows_again_gets_the_message_and_leaves_the_list(m
     listed = await missed.follow_up_list()
 
     assert any("台风预警" in m for m in [*back.later, *missed.wx.new_messages(ZHANG)])
-    assert listed[0].text == "☎️ 有 1 人没有收到重要消息，请打电话或上门告知："
+    assert listed[0].text == "☎️ 有 2 人没有收到重要消息，请打电话或上门告知："
     assert "张阿婆" not in texts(listed)
 
 
