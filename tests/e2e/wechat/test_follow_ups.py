@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.emulator import FakeUser
 from bot.emulator.api import FakeBotApi
 from bot.emulator.driver import Driver, Sent
 from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
@@ -16,29 +18,40 @@ from tests.e2e.conftest import SECRETARY, join, villager
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import join as join_on_wechat
 from tests.factories import load_roster, person_by_phone
+from handlers.replies import Reply, to_payload
 from village.clock import ManualClock
+from village.outbox import MessageKind, NewMessage
 
 ZHANG = "o_zhang_000000000000000000001"  # 张阿婆 of 1-01, on WeChat
 WANG = villager(1003, "Wang", "13800000003")  # 王大伯 of 1-02, on Telegram
 ZHAO = villager(1004, "Zhao", "13800000004")  # 赵阿姨, a resident (and group leader)
+WU = villager(1011, "Wu", "13800000011")  # 吴监督, of the supervision committee
+
+
+@asynccontextmanager
+async def both_channels(db_url: str, clock: ManualClock, tmp_path: Path,
+                        environ: dict[str, str] | None = None) -> AsyncIterator[tuple[WechatHarness, FakeBotApi]]:
+    """The bot serving Telegram (the emulator) and WeChat (the fake) at once."""
+    api = FakeBotApi()
+    await api.start()
+    settings = {"HEMEI_TELEGRAM__TOKEN": api.token, "HEMEI_TELEGRAM__BASE_URL": api.base_url,
+                "HEMEI_TELEGRAM__BASE_FILE_URL": api.base_file_url, "HEMEI_TELEGRAM__BOT_USERNAME": api.username,
+                "HEMEI_TELEGRAM__CHAT_PER_SECOND": "1000", "HEMEI_TELEGRAM__CHAT_BURST": "100",
+                "HEMEI_MEDIA__DIR": str(tmp_path / "media"), **(environ or {})}
+    try:
+        async with running_wechat_bot(db_url, clock=clock, environ=settings) as wx:
+            yield wx, api
+    finally:
+        await api.stop()
 
 
 @pytest.fixture
 async def both(db_url: str, database: Database, clock: ManualClock,
                tmp_path: Path) -> AsyncIterator[tuple[WechatHarness, FakeBotApi]]:
-    """The bot serving Telegram (the emulator) and WeChat (the fake) at once."""
+    """Both channels, the test roster loaded."""
     await load_roster(database, clock)
-    api = FakeBotApi()
-    await api.start()
-    environ = {"HEMEI_TELEGRAM__TOKEN": api.token, "HEMEI_TELEGRAM__BASE_URL": api.base_url,
-               "HEMEI_TELEGRAM__BASE_FILE_URL": api.base_file_url, "HEMEI_TELEGRAM__BOT_USERNAME": api.username,
-               "HEMEI_TELEGRAM__CHAT_PER_SECOND": "1000", "HEMEI_TELEGRAM__CHAT_BURST": "100",
-               "HEMEI_MEDIA__DIR": str(tmp_path / "media")}
-    try:
-        async with running_wechat_bot(db_url, clock=clock, environ=environ) as wx:
-            yield wx, api
-    finally:
-        await api.stop()
+    async with both_channels(db_url, clock, tmp_path) as running:
+        yield running
 
 
 class Bot:
@@ -48,9 +61,9 @@ class Bot:
         self.wx, self.api = wx, api
         self.tg = Driver(api, wx.runtime.tracker.wait_for, wx.runtime.settle)
 
-    async def follow_up_list(self) -> list[Sent]:
-        """Open ☎️ 待联系 from 🧰 工作台 as the secretary; return the list's messages."""
-        return await self.tg.user_taps(SECRETARY, "☎️ 待联系")
+    async def follow_up_list(self, user: FakeUser = SECRETARY) -> list[Sent]:
+        """Open ☎️ 待联系 from 🧰 工作台 (as the secretary); return the list's messages."""
+        return await self.tg.user_taps(user, "☎️ 待联系")
 
 
 @pytest.fixture
@@ -135,3 +148,46 @@ async def test_marking_a_person_contacted_takes_them_off_and_is_audited(missed: 
     assert "张阿婆" in texts(again)
     assert len(audit) == 1
     assert audit[0].actor_label.startswith("person:")
+
+
+async def test_a_supervisor_sees_the_list_but_cannot_mark_it(missed: Bot, database: Database) -> None:
+    await join(missed, WU)  # type: ignore[arg-type]
+    zhang = await person_by_phone(database, "13800000001")
+
+    listed = await missed.follow_up_list(WU)
+    forged = await missed.tg.user_presses_data(WU, f"fu:done:{zhang.id}")
+
+    assert listed[0].text == "☎️ 有 3 人没有收到重要消息，请打电话或上门告知："
+    assert all(m.inline_labels == [] for m in listed[1:])
+    assert "您没有权限" in forged[0].text
+    assert "张阿婆" in texts(await missed.follow_up_list())
+
+
+@pytest.fixture
+async def patient(db_url: str, database: Database, clock: ManualClock, tmp_path: Path) -> AsyncIterator[Bot]:
+    """Both channels, with `[outbox] follow_up_after_hours = 6`."""
+    await load_roster(database, clock)
+    async with both_channels(db_url, clock, tmp_path, {"HEMEI_OUTBOX__FOLLOW_UP_AFTER_HOURS": "6"}) as running:
+        yield Bot(*running)
+
+
+async def test_a_message_kept_for_a_closed_window_is_listed_after_the_configured_wait(
+        patient: Bot, database: Database, clock: ManualClock) -> None:
+    bot = patient
+    await join(bot, SECRETARY)  # type: ignore[arg-type]
+    await join_on_wechat(bot.wx, ZHANG, "1-01", "张阿婆")
+    clock.advance(timedelta(hours=49))  # her 48-hour window has closed: WeChat keeps the message for her return
+    async with database.transaction() as store:
+        identity = await store.identities.seen("wechat", ZHANG, chat_ref=ZHANG, display_name="", now=clock.now())
+        await store.outbox.add_many([NewMessage(f"score:1>i{identity.id}", identity.id,
+                                                to_payload(Reply("本月积分已公布")), kind=MessageKind.SCORE_PUBLISHED)],
+                                    clock.now())
+    await bot.wx.runtime.settle()
+
+    clock.advance(timedelta(hours=5))
+    early = await bot.follow_up_list()
+    clock.advance(timedelta(hours=1))
+    late = await bot.follow_up_list()
+
+    assert early[0].text == "✅ 没有需要联系的人：重要消息都已送达本人。"
+    assert "没收到：本户的美丽约定评定\n原因：本人很久没有发消息，消息一直没能送出" in texts(late)
