@@ -13,12 +13,12 @@ from bot.emulator import FakeUser
 from bot.emulator.api import FakeBotApi
 from bot.emulator.driver import Driver, Sent
 from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
+from handlers.replies import Reply, to_payload
 from storage.database import Database
 from tests.e2e.conftest import SECRETARY, join, villager
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import join as join_on_wechat
 from tests.factories import load_roster, person_by_phone
-from handlers.replies import Reply, to_payload
 from village.clock import ManualClock
 from village.outbox import MessageKind, NewMessage
 
@@ -68,7 +68,7 @@ class Bot:
 
 @pytest.fixture
 async def missed(both: tuple[WechatHarness, FakeBotApi], clock: ManualClock) -> Bot:
-    """An urgent notice to 一组: 张阿婆 unfollowed on WeChat, 王大伯 blocked the bot on Telegram, 张小明 never joined."""
+    """An urgent notice to 一组: 张阿婆 unfollowed (WeChat), 王大伯 blocked the bot (Telegram), 张小明 never joined."""
     bot = Bot(*both)
     for user in (SECRETARY, WANG, ZHAO):
         await join(bot, user)  # type: ignore[arg-type]
