@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,6 +104,8 @@ class OutboxSettings(_Section):
     max_in_flight: int = Field(default=8, ge=1, le=100)
     max_attempts: int = Field(default=6, ge=1, le=50)
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # An important message kept for the person's return goes on the cadres' follow-up list after this long.
+    follow_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
 
 
 class ReplySettings(_Section):
@@ -156,6 +159,11 @@ class Config(BaseSettings, VillageSettings):
     fonts: FontSettings = FontSettings()
     wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def follow_up_after(self) -> timedelta:
+        """Return `outbox.follow_up_after_hours` as a duration, for the cadres' follow-up list."""
+        return timedelta(hours=self.outbox.follow_up_after_hours)
 
     @property
     def bot_username(self) -> str:

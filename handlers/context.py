@@ -13,7 +13,7 @@ from handlers.replies import Reply, to_payload
 from handlers.texts import Content, _, lines
 from village.errors import ErrorCode, InvalidInputError, NotBoundError
 from village.media import MediaKind, StoredMedia
-from village.outbox import MessageKind, NewMessage, Priority
+from village.outbox import KIND_TRAITS, MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
 from village.services import Services
 
@@ -65,14 +65,29 @@ class Notifier:
         `key` makes it idempotent: queueing the same key again does nothing.
         """
         identities = await self._services.store.identities.of_person(person_id)
+        await self.note_unreached([person_id], identities, key, kind=kind, important=options.get("important"))
         return await self.to_identities(identities, key, reply, kind=kind, **options)
 
     async def to_people(
         self, person_ids: Iterable[int], key: str, reply: Reply, *, kind: MessageKind, **options: Any,
     ) -> int:
         """Queue `reply` for several people; `key` is made per person."""
-        identities = await self._services.store.identities.of_people(sorted(set(person_ids)))
+        people = sorted(set(person_ids))
+        identities = await self._services.store.identities.of_people(people)
+        await self.note_unreached(people, identities, key, kind=kind, important=options.get("important"))
         return await self.to_identities(identities, key, reply, kind=kind, **options)
+
+    async def note_unreached(self, person_ids: Iterable[int], identities: Iterable[Identity], key: str, *,
+                             kind: MessageKind, important: bool | None = None) -> None:
+        """Put an important message on the cadres' follow-up list for those of `person_ids` with no account.
+
+        Nothing can be queued for someone on the roster who never joined; without this they would be
+        missed silently.
+        """
+        if not (KIND_TRAITS[kind].important if important is None else important):
+            return
+        reached = {i.person_id for i in identities}
+        await self._services.follow_ups.note_unreached([p for p in person_ids if p not in reached], key, kind)
 
     async def to_identities(
         self, identities: Iterable[Identity], key: str, reply: Reply, *, kind: MessageKind,

@@ -97,12 +97,12 @@ class OutboxRepository(Repository):
 
     async def park(self, item_id: int, now: datetime, error: str) -> None:
         """Keep a message the channel cannot deliver now (the person is outside WeChat's window) for their return."""
-        await self._set(item_id, status=OutboxStatus.PARKED.value, last_error=error[:500])
+        await self._set(item_id, status=OutboxStatus.PARKED.value, parked_at=now, last_error=error[:500])
 
     async def park_pending_of_identity(self, identity_id: int, now: datetime) -> int:
         """Park everything still queued for an identity the channel cannot reach now (say, one who unfollowed)."""
         statement = update(outbox).where(outbox.c.identity_id == identity_id, outbox.c.status == _PENDING).values(
-            status=OutboxStatus.PARKED.value, last_error="not reachable now")
+            status=OutboxStatus.PARKED.value, parked_at=now, last_error="not reachable now")
         return int((await self._db.execute(statement)).rowcount)
 
     async def release_parked(self, identity_id: int, now: datetime) -> int:
