@@ -251,7 +251,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
                             locale=config.locale) if config.wechat.enabled else None
     channels: dict[str, Channel] = {c.name: c for c in (channel, wechat and wechat.channel) if c is not None}
     metrics = Metrics()
-    dispatcher = Dispatcher(database, channels, clock, config.outbox, budget, on_outcome=metrics.sent)
+    dispatcher = Dispatcher(database, channels, clock, config.outbox, budget, on_outcome=metrics.sent,
+                            prefer=config.routing.prefer)
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font)

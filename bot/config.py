@@ -24,6 +24,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 from bot.environment import json_problems
 from bot.holidays import official_calendar
 from bot.wechat.settings import WechatSettings
+from village.routing import Prefer
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -105,6 +106,16 @@ class OutboxSettings(_Section):
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
 
+class RoutingSettings(_Section):
+    """Which account a person's messages go to when they joined on Telegram and on WeChat.
+
+    `last_used` (the default): the channel they last wrote from; `telegram` or `wechat`: that one
+    while it can reach them. Either way the other takes over when one cannot (blocked, unfollowed).
+    """
+
+    prefer: Prefer = Prefer.LAST_USED
+
+
 class ReplySettings(_Section):
     """Direct replies: retries on a transient failure, before the outbox takes them over."""
 
@@ -149,6 +160,7 @@ class Config(BaseSettings, VillageSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     outbox: OutboxSettings = OutboxSettings()
+    routing: RoutingSettings = RoutingSettings()
     replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()

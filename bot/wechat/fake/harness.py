@@ -107,14 +107,18 @@ class WechatHarness:
         await self.endpoint.recovered()
 
 
-def wechat_config(fake: FakeWechat, database_url: str, environ: Mapping[str, str] | None = None) -> Config:
-    """Return a WeChat-only config pointing at the fake, the callback on a free local port."""
-    return load_config(None, {
+def wechat_environ(fake: FakeWechat) -> dict[str, str]:
+    """Return the settings that point the bot's WeChat side at the fake, the callback on a free local port."""
+    return {
         "HEMEI_WECHAT__APP_ID": fake.app_id, "HEMEI_WECHAT__APP_SECRET": fake.app_secret,
         "HEMEI_WECHAT__TOKEN": FAKE_TOKEN, "HEMEI_WECHAT__ENCODING_AES_KEY": FAKE_AES_KEY,
         "HEMEI_WECHAT__BASE_URL": fake.base_url, "HEMEI_WECHAT__LISTEN": "127.0.0.1", "HEMEI_WECHAT__PORT": "0",
-        "HEMEI_DATABASE__URL": database_url, **(environ or {}),
-    })
+    }
+
+
+def wechat_config(fake: FakeWechat, database_url: str, environ: Mapping[str, str] | None = None) -> Config:
+    """Return a WeChat-only config pointing at the fake, the callback on a free local port."""
+    return load_config(None, {**wechat_environ(fake), "HEMEI_DATABASE__URL": database_url, **(environ or {})})
 
 
 @asynccontextmanager
