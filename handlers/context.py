@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,6 +19,14 @@ from village.outbox import MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
 from village.routing import queued_for
 from village.services import Services
+
+
+class QrPictures(Protocol):
+    """Makes a channel's QR code that opens a scene (WeChat: a follow or scan carrying `scene`), as a PNG."""
+
+    async def picture(self, scene: str, lifetime: timedelta) -> bytes | None:
+        """Return the picture of a code valid for `lifetime`, or None when the channel could not make one."""
+        ...
 
 
 class Renderer(Protocol):
@@ -133,6 +142,7 @@ class Context:
     draft: dict[str, Any] = field(default_factory=dict)
     media: MediaKeeping | None = None
     cjk_font: Path | None = None  # a font file that draws Chinese, for pictures; None: use the text fallback
+    qr_pictures: QrPictures | None = None  # WeChat's QR codes with a scene, where that channel is configured
 
     @property
     def actor(self) -> Actor:
