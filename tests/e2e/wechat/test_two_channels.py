@@ -22,7 +22,8 @@ from bot.wechat.fake.server import FakeWechat
 from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
-from tests.e2e.conftest import MING, join
+from tests.e2e.conftest import MING, SECRETARY, join
+from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import WANG, household_code
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
@@ -173,3 +174,20 @@ async def test_prefer_telegram_sends_there_though_wechat_was_used_last(
 
     assert on_telegram(both, "村里通知")
     assert not on_wechat(both, "村里通知")
+
+
+async def test_a_cadres_notice_counts_and_reaches_someone_on_both_channels_once(
+        both: BothChannels, clock: ManualClock) -> None:
+    await join_on_both(both, clock)  # WeChat was used last
+    await join(both.tg, SECRETARY)
+    await compose(both.tg, text="本周六上午清理河道。", picks=("⬜ 一组",))
+    preview = both.tg.tg.replies_to(SECRETARY)[-1].text
+
+    await both.tg.tg.user_taps(SECRETARY, "✅ 发送")
+    await both.wx.runtime.settle()
+    report = next(m.text for m in both.tg.tg.replies_to(SECRETARY) if "已发送完毕" in m.text)
+
+    assert "共 3 人，其中 1 人用和美" in preview
+    assert "实际发出消息 1 条\n已送达：1" in report
+    assert [t for t in both.wx.fake.sent_to(WANG) if "清理河道" in t] == ["📢【通知】和美村\n本周六上午清理河道。"]
+    assert not on_telegram(both, "清理河道")
