@@ -22,7 +22,8 @@ from bot.wechat.fake.server import FakeWechat
 from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
-from tests.e2e.conftest import MING, SECRETARY, join
+from tests.e2e.conftest import ALICE, MING, SECRETARY, join
+from tests.e2e.wechat.test_family_invite_qr import OPENED, scanned_url
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import WANG, household_code
 from tests.factories import load_roster, person_by_phone
@@ -191,3 +192,18 @@ async def test_a_cadres_notice_counts_and_reaches_someone_on_both_channels_once(
     assert "实际发出消息 1 条\n已送达：1" in report
     assert [t for t in both.wx.fake.sent_to(WANG) if "清理河道" in t] == ["📢【通知】和美村\n本周六上午清理河道。"]
     assert not on_telegram(both, "清理河道")
+
+
+async def test_a_head_on_telegram_gets_a_wechat_qr_picture_that_opens_the_family_invite_in_wechat(
+        both: BothChannels) -> None:
+    await join(both.tg, ALICE)
+    await both.tg.tg.user_taps(ALICE, "➕ 更多")
+    await both.tg.tg.user_taps(ALICE, "👨‍👩‍👧 亲情代办")
+
+    shown = await both.tg.tg.user_taps(ALICE, "➕ 邀请亲属")
+    (picture,) = [m.file for m in shown if m.method == "sendPhoto" and m.file]
+    ticket = scanned_url(picture).rsplit("/", 1)[1]
+    opened = await both.wx.answer_of(WANG, await both.wx.fake.scans(WANG, ticket))
+
+    assert any("https://t.me/" in m.text for m in shown)  # the Telegram link stays
+    assert OPENED in opened.text
