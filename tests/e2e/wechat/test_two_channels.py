@@ -23,9 +23,9 @@ from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
 from tests.e2e.conftest import ALICE, MING, SECRETARY, join
-from tests.e2e.wechat.test_family_invite_qr import OPENED, scanned_url
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import WANG, household_code
+from tests.e2e.wechat.test_family_invite_qr import OPENED, scanned_url
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.outbox import MessageKind
