@@ -57,6 +57,7 @@ class Channel(Protocol):
     `keeps_for_return = True`: the dispatcher then parks their messages instead of giving up on them."""
 
     name: str
+    keeps_for_return: bool
 
     async def send(self, chat_ref: str, reply: Reply, *, edit_ref: str | None = None) -> None:
         """Send one rendered reply (or, with `edit=True` and `edit_ref`, replace that message's text).

@@ -157,7 +157,7 @@ class Dispatcher:
         """Send one claimed message and record what happened."""
         channel = self._channels.get(item.channel)
         if item.unreachable:
-            if getattr(channel, "keeps_for_return", False):  # an unfollower may follow again: keep it for them
+            if channel.keeps_for_return:  # an unfollower may follow again: keep it for them
                 await self._record_failure(item, NotReachableNowError("unreachable"))
             else:
                 await self._record_blocked(item, "unreachable", stop_identity=False)

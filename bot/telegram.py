@@ -102,6 +102,7 @@ class TelegramChannel:
     """Sends rendered replies through PTB's bot (and its rate limiter); fetches files people send."""
 
     name = CHANNEL
+    keeps_for_return = False  # Telegram says nothing when a blocker comes back: their messages are not kept
 
     def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], tokens: CallbackTokens,
                  media: MediaKeeper | None = None) -> None:

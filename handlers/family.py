@@ -18,10 +18,11 @@ from handlers.errors import error_reply
 from handlers.events import EventKind
 from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
+from handlers.pickers import SearchTexts, picked, search
 from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, Text, _, lines
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError, VillageError
-from village.family.models import FamilyLink, LinkStatus, Relation
+from village.family.models import FamilyLink, HouseholdMatch, LinkStatus, Relation
 from village.joining import clean_name
 from village.outbox import MessageKind
 from village.people import Identity, Person
@@ -152,18 +153,20 @@ async def ask_household(ctx: Context) -> Sequence[Reply]:
 
 async def receive_household(ctx: Context) -> Turn:
     """Search the village's households, or show the chosen one's family members."""
-    callback = unpack(ctx.event.payload) if ctx.event.kind is EventKind.BUTTON else None
-    if callback is not None and callback.action == "hh":
-        return finish(*await _head_screen(ctx, callback.int_arg()))
-    if ctx.event.kind is not EventKind.TEXT:
-        return reask(Reply(_("Please type a name or a household number.")))
-    found = await ctx.services.family.find_households(ctx.actor, ctx.event.text)
-    if not found:
-        return reask(Reply(_("No household of the village matches “{query}”.", query=ctx.event.text.strip())))
-    choices: list[tuple[Content, str]] = [
-        (_("Household {household} · {members}", household=m.label, members="、".join(m.members) or "—"),
-         pack(FLOW, "hh", m.household_id)) for m in found]
-    return stay(Reply(_("Tap the household:"), choices=choice_rows(choices, per_row=1)))
+    household_id = picked(ctx, "hh")
+    if household_id is not None:
+        return finish(*await _head_screen(ctx, household_id))
+    return await search(ctx, lambda query: ctx.services.family.find_households(ctx.actor, query), _match,
+                        flow=FLOW, action="hh", texts=_FIND)
+
+
+_FIND = SearchTexts(type_it=_("Please type a name or a household number."),
+                    no_match=_("No household of the village matches “{query}”."), tap=_("Tap the household:"))
+
+
+def _match(match: HouseholdMatch) -> tuple[Content, int]:
+    return (_("Household {household} · {members}", household=match.label, members="、".join(match.members) or "—"),
+            match.household_id)
 
 
 async def _relative_screen(ctx: Context, person: Person) -> Reply:

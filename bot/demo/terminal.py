@@ -12,19 +12,14 @@ Images and files the bot sends are saved in a folder, and each one's path is pri
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
-
+from bot.demo.chats import Output, TerminalChat, sample_photo
 from bot.demo.dataset import PERSONA_ID_BASE, PERSONAS, Persona
 from bot.emulator import FakeUser, Sent
 from bot.emulator.harness import Harness
 from handlers import registry
-
-Output = Callable[[str], None]
 
 
 @dataclass
@@ -35,40 +30,32 @@ class Screen:
     seen: dict[int, int] = field(default_factory=dict)
 
 
-class DemoChat:
+class DemoChat(TerminalChat):
     """One terminal session: a persona at a time, talking to the real bot."""
 
+    help = __doc__ or ""
+
     def __init__(self, harness: Harness, output: Output, *, received: Path) -> None:
+        super().__init__(output)
         self._bot = harness
-        self._out = output
         self._received = received
         self._users = [FakeUser(PERSONA_ID_BASE + i, p.name, p.phone) for i, p in enumerate(PERSONAS)]
         self._me = self._users[0]
         self._screen = Screen()
 
-    def welcome(self) -> None:
-        """Explain the demo and list the personas."""
-        self._out(__doc__ or "")
-        self._list_personas()
-        self._out(f"You are {self._me.first_name}. Start with /start, then press the share-phone button.\n")
+    def _start_hint(self) -> str:
+        return f"You are {self._me.first_name}. Start with /start, then press the share-phone button.\n"
 
-    async def handle(self, line: str) -> bool:
-        """Act on one typed line; return False to quit."""
-        line = line.strip()
-        if not line:
-            return True
-        if line in (":quit", ":q", ":exit"):
-            return False
-        if line.startswith(":"):
-            await self._command(line)
-        elif (number := _button_number(line)) is not None and 1 <= number <= len(self._screen.choices):
+    async def _say(self, line: str) -> None:
+        if (number := _button_number(line)) is not None and 1 <= number <= len(self._screen.choices):
             await self._press(number)  # #N, never a bare number: a question may want that number as text
         elif line in (labels := [label for label, _message in self._screen.choices]):
             await self._press(labels.index(line) + 1)  # a button's label typed in full presses it
         else:
             await self._bot.tg.user_says(self._me, line)
+
+    def _after_line(self) -> None:
         self._show()
-        return True
 
     async def _command(self, line: str) -> None:
         name, _, argument = line[1:].partition(" ")
@@ -76,7 +63,7 @@ class DemoChat:
         actions = {
             "contact": lambda: tg.user_shares_contact(self._me),
             "location": lambda: tg.user_sends_location(self._me, 30.9123, 121.4745),
-            "photo": lambda: tg.user_sends_photo(self._me, _sample_photo()),
+            "photo": lambda: tg.user_sends_photo(self._me, sample_photo()),
             "voice": lambda: tg.user_sends_voice(self._me, b"OggS-demo-voice", duration=4),
             "sticker": lambda: tg.user_sends_sticker(self._me),
         }
@@ -91,7 +78,7 @@ class DemoChat:
         elif name == "job":
             await self._run_job(argument)
         else:
-            self._out(__doc__ or "")
+            self._out(self.help)
 
     async def _run_job(self, name: str) -> None:
         runtime = self._bot.runtime
@@ -163,10 +150,6 @@ class DemoChat:
                 self._out(f"   📨 {user.first_name} has {fresh} new message(s) (:as "
                           f"{self._users.index(user) + 1} to see)")
 
-    def _list_personas(self) -> None:
-        for number, persona in enumerate(PERSONAS, start=1):
-            self._out(f"  {number}. {persona.name:<4} {persona.what}")
-
 
 _SIGNATURES = ((b"\x89PNG", ".png"), (b"\xff\xd8", ".jpg"), (b"OggS", ".ogg"), (b"%PDF", ".pdf"),
                (b"PK", ".xlsx"), (b"BEGIN:VCALENDAR", ".ics"))
@@ -180,13 +163,6 @@ def _button_number(line: str) -> int | None:
     """Return N for `#N` (or the full-width `＃N` a Chinese keyboard types), else None."""
     digits = line[1:].strip() if line[:1] in ("#", "＃") else ""
     return int(digits) if digits.isdigit() else None
-
-
-def _sample_photo() -> bytes:
-    image = Image.new("RGB", (320, 240), "#6b8e23")
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 __all__ = ["DemoChat", "Persona"]

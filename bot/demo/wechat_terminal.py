@@ -11,49 +11,36 @@ items are listed under each reply; type one to open it. Commands:
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable
 
-from PIL import Image
-
+from bot.demo.chats import Output, TerminalChat, sample_photo
 from bot.demo.dataset import PERSONAS
 from bot.wechat.fake.harness import Answer, WechatHarness
 from village.people import Actor
 from village.services import Services
 
-Output = Callable[[str], None]
-
 _LINK = re.compile(r'<a href="weixin://bizmsgmenu\?[^"]*">(.*?)</a>')
 
 
-class WechatDemoChat:
+class WechatDemoChat(TerminalChat):
     """One terminal session: a persona at a time, each a WeChat follower of the village's account."""
 
+    help = __doc__ or ""
+
     def __init__(self, harness: WechatHarness, output: Output) -> None:
+        super().__init__(output)
         self._wx = harness
-        self._out = output
         self._open_ids = [f"o_demo_{index:022d}" for index in range(1, len(PERSONAS) + 1)]
         self._me = 0
 
-    def welcome(self) -> None:
-        """Explain the demo and list the personas."""
-        self._out(__doc__ or "")
-        self._list_personas()
-        self._out(f"You are {PERSONAS[self._me].name}. Start with :scan, then type the number of your name.\n")
+    def _start_hint(self) -> str:
+        return f"You are {PERSONAS[self._me].name}. Start with :scan, then type the number of your name.\n"
 
-    async def handle(self, line: str) -> bool:
-        """Act on one typed line; return False to quit."""
-        line = line.strip()
-        if not line:
-            return True
-        if line in (":quit", ":q", ":exit"):
-            return False
-        if line.startswith(":"):
-            await self._command(line)
-        else:
-            self._show(await self._wx.says(self._open_id, line))
-        return True
+    async def _say(self, line: str) -> None:
+        self._show(await self._wx.says(self._open_id, line))
+
+    def _after_line(self) -> None:
+        """Nothing more: each send above showed its answer."""
 
     @property
     def _open_id(self) -> str:
@@ -67,7 +54,7 @@ class WechatDemoChat:
         elif name == "location":
             self._show(await wx.sends(wx.fake.inputs.location(me, 30.9186, 121.4792, "奉贤区青村镇和美村")))
         elif name == "photo":
-            self._show(await wx.answer_of(me, await wx.fake.sends_photo(me, _sample_photo())))
+            self._show(await wx.answer_of(me, await wx.fake.sends_photo(me, sample_photo())))
         elif name == "voice":
             media_id = wx.fake.world.add_media("voice", b"#!AMR\n-demo-voice", wx.clock.now())
             self._show(await wx.sends(wx.fake.inputs.voice(me, media_id)))
@@ -78,7 +65,7 @@ class WechatDemoChat:
         elif name == "who":
             self._list_personas()
         else:
-            self._out(__doc__ or "")
+            self._out(self.help)
 
     async def _card_ticket(self) -> str:
         """Return the QR ticket of the persona's household card (issued as the village office would)."""
@@ -97,14 +84,3 @@ class WechatDemoChat:
             self._out("🤖 " + _LINK.sub(r"\1", text).replace("\n", "\n   "))
         if answer.passive_image:
             self._out("🤖 🖼  [image]")
-
-    def _list_personas(self) -> None:
-        for number, persona in enumerate(PERSONAS, start=1):
-            self._out(f"  {number}. {persona.name:<4} {persona.what}")
-
-
-def _sample_photo() -> bytes:
-    image = Image.new("RGB", (320, 240), "#6b8e23")
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
-    return buffer.getvalue()

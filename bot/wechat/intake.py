@@ -145,15 +145,18 @@ class WechatIntake:
             event.external_id, offers_of(offering) if offering else (), self._clock.now())
         in_time = deadline is not None and asyncio.get_running_loop().time() < deadline
         passive = json.dumps(to_payload(merged[0])) if in_time and _passive_fits(merged) else None
-        if merged and passive is None:
-            await self._queue(store, event, key, merged)
+        identity: Identity | None
+        if merged and passive is None:  # queueing looks the identity up already: once per step
+            identity = await self._queue(store, event, key, merged)
+        else:
+            identity = await store.identities.find(event.channel, event.external_id)
         await WechatInboundRepository(store.connection).mark_done(key, self._clock.now(), passive)
-        identity = await store.identities.find(event.channel, event.external_id)
         if identity is not None:  # they wrote, so the window is open: what was parked for them goes out now
             await store.outbox.release_parked(identity.id, self._clock.now())
         return passive
 
-    async def _queue(self, store: SqlStore, event: Event, key: str, replies: Sequence[Reply]) -> None:
+    async def _queue(self, store: SqlStore, event: Event, key: str, replies: Sequence[Reply]) -> Identity:
+        """Queue the replies in the outbox; return the identity they go to."""
         now = self._clock.now()
         identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
                                                display_name="", now=now)
@@ -161,6 +164,7 @@ class WechatIntake:
                                batch=lane(identity.id), kind=MessageKind.REPLY_FALLBACK)
                     for index, reply in enumerate(replies)]
         await store.outbox.add_many(messages, now)
+        return identity
 
     async def _queue_late(self, received: Input, replies: Sequence[Reply]) -> None:
         event = event_of(received)

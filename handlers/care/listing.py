@@ -9,14 +9,15 @@ from handlers.callback_data import pack
 from handlers.care.labels import CATEGORIES, RHYTHMS, entry_line, last_visit_line, who
 from handlers.care.states import FLOW, CareState
 from handlers.context import Context
-from handlers.conversations import Turn, finish, goto, reask, stay
-from handlers.events import EventKind
+from handlers.conversations import Turn, finish, goto, reask
 from handlers.keyboards import choice_rows
+from handlers.pickers import SearchTexts, pick_rows, picked, search
 from handlers.replies import Choice, Reply
 from handlers.reports.filing import button
 from handlers.texts import Content, _, lines
 from village.care.access import VISITORS
 from village.care.models import CareCategory, Rhythm
+from village.reports import ResidentMatch
 
 LIST = _("📋 Care list")
 DUE = _("✍️ Log a visit")
@@ -79,18 +80,13 @@ async def ask_list(ctx: Context) -> Sequence[Reply]:
     rows += [entry_line(e, now, zone) for e in entries[:SHOWN]]
     if len(entries) > SHOWN:
         rows.append(_("… and {count} more.", count=len(entries) - SHOWN))
-    choices = [(e.person.name, pack(FLOW, "person", e.subject.id)) for e in entries[:SHOWN]]
-    return [Reply(lines(*rows), choices=choice_rows(choices, per_row=2))]
+    names = ((e.person.name, e.subject.id) for e in entries[:SHOWN])
+    return [Reply(lines(*rows), choices=pick_rows(FLOW, "person", names, per_row=2))]
 
 
 async def receive_list(ctx: Context) -> Turn:
     """Open the chosen person."""
-    pressed = button(ctx)
-    if pressed is None or pressed.action != "person":
-        return reask(Reply(_("Please tap a name.")))
-    entry = await ctx.services.care.entry(ctx.actor, pressed.int_arg())
-    ctx.draft["subject_id"] = entry.subject.id
-    return goto(CareState.PERSON)
+    return await pick_entry(ctx, "person", CareState.PERSON)
 
 
 async def ask_person(ctx: Context) -> Sequence[Reply]:
@@ -125,19 +121,31 @@ async def ask_find(ctx: Context) -> Sequence[Reply]:
 
 async def receive_find(ctx: Context) -> Turn:
     """Search the village's people by name, or take the chosen one."""
-    pressed = button(ctx)
-    if pressed is not None and pressed.action == "pick":
-        ctx.draft["person_id"] = pressed.int_arg()
+    person_id = picked(ctx, "pick")
+    if person_id is not None:
+        ctx.draft["person_id"] = person_id
         return goto(CareState.CATEGORY)
-    if ctx.event.kind is not EventKind.TEXT:
-        return reask(Reply(_("Please type the person's name.")))
-    found = await ctx.services.care.find_people(ctx.actor, ctx.event.text)
-    if not found:
-        return reask(Reply(_("Nobody in the village roster matches “{query}”.", query=ctx.event.text.strip())))
-    choices: list[tuple[Content, str]] = [
-        (_("{name} · {group} household {household}", name=m.person.name, group=m.group or "—",
-           household=m.household or "—"), pack(FLOW, "pick", m.person.id)) for m in found]
-    return stay(Reply(_("Tap the person:"), choices=choice_rows(choices, per_row=1)))
+    return await search(ctx, lambda query: ctx.services.care.find_people(ctx.actor, query), _match,
+                        flow=FLOW, action="pick", texts=_FIND)
+
+
+_FIND = SearchTexts(type_it=_("Please type the person's name."),
+                    no_match=_("Nobody in the village roster matches “{query}”."), tap=_("Tap the person:"))
+
+
+def _match(match: ResidentMatch) -> tuple[Content, int]:
+    return (_("{name} · {group} household {household}", name=match.person.name, group=match.group or "—",
+              household=match.household or "—"), match.person.id)
+
+
+async def pick_entry(ctx: Context, action: str, then: CareState) -> Turn:
+    """Take the person tapped in a list of the care list's people, and go on to `then`."""
+    subject_id = picked(ctx, action)
+    if subject_id is None:
+        return reask(Reply(_("Please tap a name.")))
+    entry = await ctx.services.care.entry(ctx.actor, subject_id)
+    ctx.draft["subject_id"] = entry.subject.id
+    return goto(then)
 
 
 async def ask_category(ctx: Context) -> Sequence[Reply]:

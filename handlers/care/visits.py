@@ -9,16 +9,18 @@ from handlers import glossary
 from handlers.callback_data import pack
 from handlers.care import outgoing
 from handlers.care.labels import WELLBEING, day, who
+from handlers.care.listing import SHOWN, pick_entry
 from handlers.care.states import FLOW, CareState
 from handlers.context import Context
 from handlers.conversations import Turn, finish, goto, reask
 from handlers.events import EventKind
 from handlers.keyboards import choice_rows
+from handlers.pickers import pick_rows
 from handlers.replies import Choice, Reply
 from handlers.reports import notices as report_notices
 from handlers.reports.categories import category_name
 from handlers.reports.filing import button, keep, media_json, media_of
-from handlers.texts import Content, _, lines
+from handlers.texts import _, lines
 from village.care.models import CareEntry, VisitDraft, Wellbeing
 from village.care.rules import due_at
 from village.media import MediaKind
@@ -47,18 +49,13 @@ async def ask_whom(ctx: Context) -> Sequence[Reply]:
     entries = await ctx.services.care.entries(ctx.actor)
     if not entries:
         return [Reply(_("Nobody on the care list is in your care yet."))]
-    choices: list[tuple[Content, str]] = [(e.person.name, pack(FLOW, "visit", e.subject.id)) for e in entries[:20]]
-    return [Reply(_("Whom did you visit? (Those due first.)"), choices=choice_rows(choices, per_row=2))]
+    names = ((e.person.name, e.subject.id) for e in entries[:SHOWN])
+    return [Reply(_("Whom did you visit? (Those due first.)"), choices=pick_rows(FLOW, "visit", names, per_row=2))]
 
 
 async def receive_whom(ctx: Context) -> Turn:
     """Take the chosen person."""
-    pressed = button(ctx)
-    if pressed is None or pressed.action != "visit":
-        return reask(Reply(_("Please tap a name.")))
-    entry = await ctx.services.care.entry(ctx.actor, pressed.int_arg())
-    ctx.draft["subject_id"] = entry.subject.id
-    return goto(CareState.HOW)
+    return await pick_entry(ctx, "visit", CareState.HOW)
 
 
 async def ask_how(ctx: Context) -> Sequence[Reply]:

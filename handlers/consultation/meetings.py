@@ -10,6 +10,7 @@ from handlers.consultation.calendar import file_name, meeting_ics
 from handlers.consultation.names import MEETINGS, PLANNING
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, MenuSection, Turn, finish, stay
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.keyboards import pager_row
 from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
@@ -141,6 +142,10 @@ async def _sheet_reply(ctx: Context, meeting_id: int, number: int, *, edit: bool
 
 
 def _line(line: RosterLine, number: int) -> Content:
+    return lines(_name_line(line, number), deputy_line(line.deputy, DeputyAct.SIGNED_UP))
+
+
+def _name_line(line: RosterLine, number: int) -> Content:
     came = " ✅" if line.attended else ""
     if line.status is SignUpStatus.WAITLISTED:
         return _("{number}. {name} (waitlist){came}", number=number, name=line.name, came=came)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers.callback_data import pack
 from handlers.consultation import labels
 from handlers.consultation.names import CHANGES, CHECKIN, DISCLOSE, MEETINGS
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.texts import Content, Text, _, lines
 from village.consultation.meetings import PLANNED, AttendanceFigures, Meeting, MeetingStatus
@@ -96,6 +97,7 @@ def page_text(page: MeetingPage, zone: ZoneInfo, now: datetime) -> Content:
         deadline,
         None if cancelled or (meeting.has_started(now) and page.mine is None) else my_status(
             page.mine, page.waitlist_position),
+        *(deputy_line(deputy, DeputyAct.SIGNED_UP) for deputy in page.for_household),
         _("✅ You have checked in.") if page.checked_in else None,
         _("Check-in code: {code} (show it at the venue)", code=meeting.checkin_code) if page.may_manage else None,
         attendance(page.figures) if (meeting.has_started(now) or page.figures.attended) and not cancelled else None,

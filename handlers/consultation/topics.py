@@ -12,6 +12,7 @@ from handlers.consultation import labels, notices, steps
 from handlers.consultation.names import MEETINGS, PLANNING, TOPIC_DECLINE, TOPIC_NEW, TOPICS
 from handlers.context import Context
 from handlers.conversations import Flow, MenuItem, State, Turn, finish, goto, reask, stay
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.consultation.scope import may_plan
@@ -52,6 +53,7 @@ def topic_text(view: TopicView, group_name: str | None) -> Content:
     return lines(
         _("💬 Topic: {title}", title=topic.title),
         _("For {scope}; proposed by {name}", scope=labels.scope(group_name), name=view.proposer_name),
+        deputy_line(view.deputy, DeputyAct.PROPOSED),
         topic.body,
         _("(with a voice message)") if topic.voice_media_id else None,
         _("Supports: {count} (it goes to the cadres at {needed})", count=topic.supports, needed=view.threshold),

@@ -13,6 +13,7 @@ from handlers.convention.taps import number, tapped
 from handlers.convention.words import period_label
 from handlers.conversations import Flow, MenuItem, MenuSection, State, Turn, finish, goto, reask
 from handlers.events import EventKind
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.replies import Reply
 from handlers.texts import _, lines
 from village.convention.appeals import AppealCase, AppealDecision
@@ -92,7 +93,8 @@ def _sheet(ctx: Context, case: AppealCase, *, edit: bool) -> Reply:
     heading = _("Appeal of household {household} · {period}", household=case.household.label,
                 period=period_label(case.period))
     why = _("Their reason: {reason}", reason=case.appeal.reason) if case.appeal.reason else None
-    return sheet.sheet_reply(ctx, case.convention, FLOW, heading=lines(heading, why),
+    return sheet.sheet_reply(ctx, case.convention, FLOW, heading=lines(heading, deputy_line(case.deputy,
+                                                                                            DeputyAct.APPEALED), why),
                              save_label=_("💾 Save revision"), edit=edit)
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from handlers import glossary
 from handlers.callback_data import pack
 from handlers.convention.words import TASK_STATES, clause_name, day, face_text, money, period_label, points_cut
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, _, lines
 from village.convention.appeals import AppealCase, AppealDecision
@@ -70,6 +71,7 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
     text = lines(
         _("⚖️ Appeal from {name} of household {household} against the result for {period}:",
           name=appellant, household=case.household.label, period=period_label(case.period)),
+        deputy_line(case.deputy, DeputyAct.APPEALED),
         result_lines(case.assessment, case.convention),
         _("Their reason: {reason}", reason=appeal.reason) if appeal.reason else _("Their reason is in the voice "
                                                                                   "message."),
@@ -83,14 +85,17 @@ def appeal_notice(case: AppealCase, appellant: str, *, decide: bool) -> Reply:
 def appeal_outcome(decision: AppealDecision) -> Reply:
     """Return the message the household gets when its appeal is decided."""
     case, appeal = decision.case, decision.case.appeal
+    deputy = deputy_line(case.deputy, DeputyAct.APPEALED)
     if appeal.status is AppealStatus.UPHELD:
-        return Reply(_("⚖️ Your appeal about {period} was considered. The result stays as published. "
-                       "Reason: {reason}", period=period_label(case.period), reason=appeal.decision_note))
+        return Reply(lines(_("⚖️ Your appeal about {period} was considered. The result stays as published. "
+                             "Reason: {reason}", period=period_label(case.period), reason=appeal.decision_note),
+                           deputy))
     revised = decision.revised
     assert revised is not None
     return Reply(lines(
         _("⚖️ Your appeal about {period} was accepted and the result revised. Reason: {reason}",
           period=period_label(case.period), reason=appeal.decision_note),
+        deputy,
         result_lines(revised.assessment, revised.convention),
         _("Reward for this period: {released} paid out, {withheld} held back.",
           released=money(revised.assessment.released_fen), withheld=money(revised.assessment.withheld_fen)),

@@ -7,11 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.callback_data import pack
-from handlers.family_labels import RELATIONS
+from handlers.family_labels import DeputyAct, deputy_line
 from handlers.replies import Choice, ChoiceRows, Reply
 from handlers.reports.categories import category_name
 from handlers.texts import Content, Text, _, lines
-from village.family.models import Deputy
 from village.media import MediaKind
 from village.reports import (
     Board,
@@ -100,7 +99,7 @@ def staff_card(view: StaffView, zone: ZoneInfo) -> Content:
         _("Address: {address}", address=r.address) if r.address else None,
         _("📍 Location attached") if r.point else None,
         _("Reported by: {name}", name=reporter),
-        deputy_line(view.deputy),
+        deputy_line(view.deputy, DeputyAct.FILED),
         _("Filed on their behalf by: {name}", name=view.filed_by.name) if view.filed_by else None,
         _("Residents who joined: {count}", count=r.followers) if r.followers else None,
         _("Handled by: {name}", name=view.assignee.name) if view.assignee else _("Handled by: the village cadres"),
@@ -176,20 +175,12 @@ def timeline(events: Iterable[ReportEvent], names: Mapping[int, str], zone: Zone
     return lines(_("Progress:"), *(event_line(e, names, zone) for e in events))
 
 
-def deputy_line(deputy: Deputy | None) -> Content | None:
-    """Return 由 李明（子女）代 张三家 提交 for a report a relative filed for their household."""
-    if deputy is None:
-        return None
-    return _("Filed by {name} ({relation}) for the {household} household", name=deputy.name,
-             relation=RELATIONS[deputy.relation], household=deputy.household)
-
-
 def reporter_card(view: ReporterView, zone: ZoneInfo) -> Content:
     """Return a report as its reporter sees it, with the public timeline."""
     r = view.report
     return lines(
         title(r),
-        deputy_line(view.deputy),
+        deputy_line(view.deputy, DeputyAct.FILED),
         _("Status: {status}", status=STATUS[r.status]),
         _("Description: {text}", text=r.text) if r.text else None,
         _("Resolution: {note}", note=r.resolution_note) if r.resolution_note else None,

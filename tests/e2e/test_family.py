@@ -18,6 +18,7 @@ from tests.e2e.reports.conftest import GRID_WORKER, file_report
 from tests.e2e.test_convention_assess import open_group
 from tests.factories import OPERATOR, load_roster
 from village.clock import ManualClock
+from village.convention.models import Convention
 
 SON = villager(1201, "Son")  # 张阿婆's son, working in the city: on no roster
 FOR_ALICE = "【为 张阿婆家】"
@@ -42,6 +43,21 @@ async def link_son(bot: Harness) -> None:
     await bot.tg.settle()
 
 
+async def son_linked_and_results_published(bot: Harness, database: Database, clock: ManualClock) -> Convention:
+    """Link the son, then the secretary assesses 1-01 (four deductions) and 1-02 and publishes the results."""
+    convention = await add_convention(database, clock)
+    await join(bot, SECRETARY)
+    await join(bot, WANG)
+    await link_son(bot)
+    await open_group(bot, SECRETARY)
+    await assess_in_chat(bot, SECRETARY, "1-01", ["垃圾分类"] * 4, "垃圾混投")
+    await assess_in_chat(bot, SECRETARY, "1-02", [])
+    await bot.tg.user_taps(SECRETARY, "📢 公示")
+    await bot.tg.user_taps(SECRETARY, "📢 确认公示")
+    await bot.tg.settle()
+    return convention
+
+
 async def test_son_is_invited_and_confirmed_with_the_household_menu(bot: Harness) -> None:
     await link_son(bot)
     welcome = bot.tg.texts_to(SON)[-1]
@@ -62,16 +78,7 @@ async def test_son_is_invited_and_confirmed_with_the_household_menu(bot: Harness
 
 async def test_son_receives_the_score_marked_for_the_household_and_appeals_for_it(
         bot: Harness, database: Database, clock: ManualClock) -> None:
-    convention = await add_convention(database, clock)
-    await join(bot, SECRETARY)
-    await join(bot, WANG)
-    await link_son(bot)
-    await open_group(bot, SECRETARY)
-    await assess_in_chat(bot, SECRETARY, "1-01", ["垃圾分类"] * 4, "垃圾混投")
-    await assess_in_chat(bot, SECRETARY, "1-02", [])
-    await bot.tg.user_taps(SECRETARY, "📢 公示")
-    await bot.tg.user_taps(SECRETARY, "📢 确认公示")
-    await bot.tg.settle()
+    convention = await son_linked_and_results_published(bot, database, clock)
 
     published = texts_with(bot, SON, "评定结果公示")
     await bot.tg.user_taps(SON, "⚖️ 申诉")

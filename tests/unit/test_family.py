@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from handlers.family_labels import DeputyAct, deputy_line
+from handlers.texts import Text
 from village.family.access import acts_for_households, has_family_screen
-from village.family.models import FamilyPolicy, family_code_of, is_full, looks_like_family_code, new_family_code
+from village.family.models import (
+    Deputy,
+    FamilyPolicy,
+    Relation,
+    family_code_of,
+    is_full,
+    looks_like_family_code,
+    new_family_code,
+)
 from village.family.reach import FOR_HOUSEHOLD
 from village.outbox import MessageKind
 from village.people import Actor, Person
@@ -63,3 +73,13 @@ def test_the_family_screen_is_for_households_and_the_village_cadres_only() -> No
     assert acts_for_households(cadre)
     assert not has_family_screen(grid_worker)
     assert not acts_for_households(relative)
+
+
+def test_every_act_for_a_household_has_its_line() -> None:
+    deputy = Deputy("张小红", Relation.CHILD, "张阿婆")
+
+    rendered = {act: deputy_line(deputy, act) for act in DeputyAct}
+
+    assert all(isinstance(line, Text) and "{household}" in line.msgid for line in rendered.values())
+    assert len({line.msgid for line in rendered.values() if isinstance(line, Text)}) == len(DeputyAct)
+    assert deputy_line(None, DeputyAct.FILED) is None

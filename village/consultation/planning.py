@@ -34,7 +34,9 @@ from village.consultation.settings import ConsultationPolicy
 from village.consultation.signups import SignUp, SignUpStatus, waitlist_order
 from village.consultation.topics import Topic, TopicDecision, TopicStatus, fits
 from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
-from village.people import Actor
+from village.family.deputies import household_deputies
+from village.family.models import Deputy
+from village.people import Actor, Person
 from village.permissions import READERS, require_person
 from village.places import Group
 
@@ -103,6 +105,7 @@ class MeetingPage:
     may_sign_up: bool
     may_check_in: bool
     waitlist_position: int | None = None  # 1 for the first in line
+    for_household: tuple[Deputy, ...] = ()  # the reader's relatives signed up for the household (亲情代办)
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,11 @@ class MeetingService:
             meeting, await self._group_name(meeting), tuple(await self._store.topics.on_meeting(meeting.id)), figures,
             mine, person.id in await self._store.signups.attendees(meeting.id), manages,
             inside and mine is None and signup_open(meeting, now), inside and window,
-            line.index(person.id) + 1 if person.id in line else None)
+            line.index(person.id) + 1 if person.id in line else None, await self._for_household(person, signups))
+
+    async def _for_household(self, person: Person, signups: list[SignUp]) -> tuple[Deputy, ...]:
+        relatives = await household_deputies(self._store, person)
+        return tuple(relatives[s.person_id] for s in signups if s.person_id in relatives)
 
     async def signed_up_people(self, actor: Actor, meeting_id: int) -> list[int]:
         """Return the person ids with a confirmed seat (cadres and supervisors of the village)."""

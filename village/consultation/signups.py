@@ -28,7 +28,8 @@ from village.consultation.meetings import (
 from village.consultation.scope import in_scope, leads_group, require_manager
 from village.consultation.settings import ConsultationPolicy
 from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
-from village.family.deputies import record_for_household
+from village.family.deputies import deputies_among, record_for_household
+from village.family.models import Deputy
 from village.people import Actor, Person
 from village.permissions import READERS, require_person
 
@@ -78,6 +79,7 @@ class RosterLine:
     name: str
     status: SignUpStatus | None  # None: came without signing up
     attended: bool
+    deputy: Deputy | None = None  # a relative signed up for their household (亲情代办)
 
 
 def waitlist_order(signups: list[SignUp]) -> list[SignUp]:
@@ -135,10 +137,11 @@ class SignUpService:
         attended = set(await self._store.signups.attendees(meeting.id))
         names = {p.id: p.name for p in await self._store.people.in_village(meeting.village_id)}
         ordered = [*(s for s in signups if s.status is SignUpStatus.CONFIRMED), *waitlist_order(signups)]
-        lines = [RosterLine(s.person_id, names.get(s.person_id, "—"), s.status, s.person_id in attended)
-                 for s in ordered]
+        deputies = await deputies_among(self._store, [*(s.person_id for s in signups), *attended])
+        lines = [RosterLine(s.person_id, names.get(s.person_id, "—"), s.status, s.person_id in attended,
+                            deputies.get(s.person_id)) for s in ordered]
         listed = {s.person_id for s in signups}
-        lines += [RosterLine(p, names.get(p, "—"), None, True) for p in sorted(attended - listed)]
+        lines += [RosterLine(p, names.get(p, "—"), None, True, deputies.get(p)) for p in sorted(attended - listed)]
         return lines
 
     async def mark_attended(self, actor: Actor, meeting_id: int, person_id: int) -> bool:

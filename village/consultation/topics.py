@@ -19,7 +19,8 @@ from village.consultation.meetings import MAX_TEXT, clean_text, clean_title
 from village.consultation.scope import can_manage, can_read, in_scope, require_manager, require_reader
 from village.consultation.settings import ConsultationPolicy
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
-from village.family.deputies import record_for_household
+from village.family.deputies import deputy_of, record_for_household
+from village.family.models import Deputy
 from village.people import Actor, Person
 from village.permissions import require_person
 from village.roles import Role
@@ -80,6 +81,7 @@ class TopicView:
     supported_by_me: bool
     may_support: bool
     may_decide: bool
+    deputy: Deputy | None = None  # a relative proposed it for their household (亲情代办)
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ class TopicService:
                        and in_scope(person, topic.village_id, topic.group_id))
         return TopicView(topic, proposer.name if proposer else "—", self.threshold(topic.level), supported,
                          may_support, topic.status is TopicStatus.OPEN and can_manage(actor, topic.village_id,
-                                                                                         topic.group_id))
+                                                                                         topic.group_id),
+                         await deputy_of(self._store, proposer))
 
     async def propose(self, actor: Actor, proposal: TopicProposal) -> Topic:
         """File a new topic in the proposer's group (homestead level) or village."""

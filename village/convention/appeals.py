@@ -16,7 +16,8 @@ from village.convention.periods import Period
 from village.convention.policy import ConventionPolicy
 from village.convention.rules import appeal_deadline
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError
-from village.family.deputies import record_for_household
+from village.family.deputies import deputy_of, record_for_household
+from village.family.models import Deputy
 from village.media import StoredMedia
 from village.people import Actor, Person
 from village.permissions import READERS, require_role
@@ -39,6 +40,7 @@ class AppealCase:
     convention: Convention
     period: Period
     appellant: Person
+    deputy: Deputy | None = None  # a relative appealed for the household (亲情代办)
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class AppealService:
         assert result is not None
         assert appellant is not None
         return AppealCase(appeal, result, await self._lookups.household(result.household_id),
-                          await self._lookups.version(result.convention_id), Period.parse(result.period), appellant)
+                          await self._lookups.version(result.convention_id), Period.parse(result.period), appellant,
+                          await deputy_of(self._store, appellant))
 
     async def _recipients(self, case: AppealCase) -> tuple[int, ...]:
         heads = [p.id for p in await self._lookups.heads(case.household.id)]

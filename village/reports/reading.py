@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from village.errors import ErrorCode, NotFoundError, PermissionDeniedError
-from village.family.deputies import deputy_of
+from village.family.deputies import deputy_of, household_deputies
 from village.people import Actor
 from village.permissions import READERS, require_role
 from village.places import Grid
@@ -45,9 +45,13 @@ class ReportReading(ReportBase):
     """What residents, staff and the digest read about reports."""
 
     async def mine(self, actor: Actor) -> list[Report]:
-        """Return the reports I filed or follow, newest first."""
+        """Return the reports I filed or follow, and those our linked relatives filed for us, newest first."""
         person = self._member(actor)
-        return await self._store.reports.of_person(person.id, MINE_SHOWN)
+        found = {r.id: r for r in await self._store.reports.of_person(person.id, MINE_SHOWN)}
+        for relative_id in await household_deputies(self._store, person):
+            found |= {r.id: r for r in await self._store.reports.of_person(relative_id, MINE_SHOWN)
+                      if r.reporter_id == relative_id}
+        return sorted(found.values(), key=lambda r: r.id, reverse=True)[:MINE_SHOWN]
 
     async def reporter_view(self, actor: Actor, report_id: int) -> ReporterView:
         """Return a report and its public timeline for its reporter, a follower, or the village's staff."""
@@ -55,10 +59,12 @@ class ReportReading(ReportBase):
         report = await self._report(report_id)
         followers = await self._store.reports.followers(report.id)
         staff = sees_in_full(actor, report)
-        if person.id != report.reporter_id and person.id not in followers and not staff:
+        # A relative's report for the household is the household's own (亲情代办): its members read it in full.
+        ours = person.id == report.reporter_id or report.reporter_id in await household_deputies(self._store, person)
+        if not ours and person.id not in followers and not staff:
             raise PermissionDeniedError()
         events = tuple(e for e in await self._store.reports.events(report.id) if e.kind in PUBLIC_KINDS)
-        if person.id != report.reporter_id and not staff:
+        if not ours and not staff:
             events = visible_to_follower(events, report)
         media = tuple(await self._store.reports.media(report.id))
         can_rate = report.status is ReportStatus.RESOLVED and person.id == report.reporter_id

@@ -53,7 +53,7 @@ ROUTES: dict[str, tuple[str, Handler]] = {
     "cgi-bin/menu/addconditional": ("POST", lambda w, c: w.menu_add_conditional(c[1])),
     "cgi-bin/tags/create": ("POST", lambda w, c: w.tag_create(c[1])),
     "cgi-bin/tags/members/batchtagging": ("POST", lambda w, c: w.tag_members(c[1])),
-    "cgi-bin/tags/members/batchuntagging": ("POST", lambda w, c: w.tag_remove_members(c[1])),
+    "cgi-bin/tags/members/batchuntagging": ("POST", lambda w, c: w.tag_members(c[1], add=False)),
     "cgi-bin/tags/get": ("GET", lambda w, c: w.tags_get()),
     "cgi-bin/user/tag/get": ("POST", lambda w, c: w.tag_followers(c[1])),
     "cgi-bin/menu/delete": ("GET", lambda w, c: w.menu_delete()),

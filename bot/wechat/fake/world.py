@@ -200,26 +200,16 @@ class World:
         self.tags[tag_id] = str(body.get("tag", {}).get("name", ""))
         return {"tag": {"id": tag_id, "name": self.tags[tag_id]}}
 
-    def tag_members(self, body: dict[str, Any]) -> dict[str, Any]:
-        """tags/members/batchtagging."""
+    def tag_members(self, body: dict[str, Any], *, add: bool = True) -> dict[str, Any]:
+        """tags/members/batchtagging, or batchuntagging with `add=False`."""
         tag_id, open_ids = body.get("tagid"), list(body.get("openid_list", []))
         if tag_id not in self.tags:
             return refusal(45159, "invalid tag id")
         if unknown := [o for o in open_ids if o not in self.followers]:
             return refusal(40003, f"invalid openid {unknown[0]}")
         for open_id in open_ids:
-            self.followers[open_id].tag_ids.add(int(tag_id))
-        return OK
-
-    def tag_remove_members(self, body: dict[str, Any]) -> dict[str, Any]:
-        """tags/members/batchuntagging."""
-        tag_id, open_ids = body.get("tagid"), list(body.get("openid_list", []))
-        if tag_id not in self.tags:
-            return refusal(45159, "invalid tag id")
-        if unknown := [o for o in open_ids if o not in self.followers]:
-            return refusal(40003, f"invalid openid {unknown[0]}")
-        for open_id in open_ids:
-            self.followers[open_id].tag_ids.discard(int(tag_id))
+            tags = self.followers[open_id].tag_ids
+            tags.add(int(tag_id)) if add else tags.discard(int(tag_id))
         return OK
 
     def tag_followers(self, body: dict[str, Any]) -> dict[str, Any]:
