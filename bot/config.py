@@ -25,6 +25,7 @@ from pydantic_settings.sources.utils import parse_env_vars
 from bot.environment import json_problems
 from bot.holidays import official_calendar
 from bot.wechat.settings import WechatSettings
+from village.routing import Prefer
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -108,6 +109,16 @@ class OutboxSettings(_Section):
     follow_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
 
 
+class RoutingSettings(_Section):
+    """Which account a person's messages go to when they joined on Telegram and on WeChat.
+
+    `last_used` (the default): the channel they last wrote from; `telegram` or `wechat`: that one
+    while it can reach them. Either way the other takes over when one cannot (blocked, unfollowed).
+    """
+
+    prefer: Prefer = Prefer.LAST_USED
+
+
 class ReplySettings(_Section):
     """Direct replies: retries on a transient failure, before the outbox takes them over."""
 
@@ -152,6 +163,7 @@ class Config(BaseSettings, VillageSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     outbox: OutboxSettings = OutboxSettings()
+    routing: RoutingSettings = RoutingSettings()
     replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()

@@ -83,5 +83,5 @@ def _identity(row: Any) -> Identity:
     return Identity(
         id=row.id, channel=row.channel, external_id=row.external_id, chat_ref=row.chat_ref,
         person_id=row.person_id, locale=row.locale, display_name=row.display_name,
-        unreachable_since=row.unreachable_since,
+        unreachable_since=row.unreachable_since, last_seen=row.last_seen,
     )
