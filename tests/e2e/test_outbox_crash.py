@@ -61,11 +61,11 @@ async def outbox_counts(database: Database) -> tuple[int, int]:
 
 async def interrupt_midway(api: FakeBotApi, config: Path, stop: str) -> None:
     """Start the bot, stop it (`kill` or `terminate`) a third of the way in, start it again, let it finish."""
-    bot = BotProcess(config)
+    bot, restarted = BotProcess(config), BotProcess(config)
     await bot.start()
+    await restarted.prepare()  # imported while the first one sends: the restart itself is what takes time
     await api.wait_until(lambda: sum(delivered(api).values()) >= 40)
     await getattr(bot, stop)()
-    restarted = BotProcess(config)
     await restarted.start()
     await api.wait_until(lambda: len(delivered(api)) == MESSAGES)
     await restarted.terminate()
