@@ -48,9 +48,10 @@ async def test_a_message_delivered_to_another_account_of_the_person_is_marked_so
     async with database.transaction() as store:
         other = await store.identities.seen("wechat", "o-zhang", chat_ref="o-zhang", display_name="", now=clock.now())
         await store.identities.bind(other.id, zhang.id)
-    blocked, sent = await queue(database, clock, "score:1", [telegram, other.id])
+    [blocked] = await queue(database, clock, "score:1", [telegram, other.id])  # one person: one row at a time
     async with database.transaction() as store:
         await store.outbox.mark_blocked(blocked, clock.now(), "403")
+        [sent] = [item.id for item in await store.outbox.claim(clock.now(), 10)]
         await store.outbox.mark_sent(sent, clock.now())
 
     async with database.transaction() as store:
