@@ -49,6 +49,7 @@ SUBJECTS: Mapping[str, Text] = {
     "conversation": _("an unfinished conversation"),
     "care": _("care visits"),
     "reply": _("a reply to them"),
+    "parked": _("several messages kept for them"),
     "unclassified": _("a message"),
 }
 REASONS: Mapping[FollowUpReason, Text] = {

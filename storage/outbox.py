@@ -168,7 +168,8 @@ class OutboxRepository(Repository):
 
     async def parked_of_identity(self, identity_id: int) -> list[OutboxItem]:
         """Return what is parked for an identity, in the order it was queued."""
-        query = (select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
+        query = (select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since,
+                        identities.c.person_id)
                  .join(identities, identities.c.id == outbox.c.identity_id)
                  .where(outbox.c.identity_id == identity_id, outbox.c.status == OutboxStatus.PARKED.value)
                  .order_by(outbox.c.id))

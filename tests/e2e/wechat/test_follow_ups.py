@@ -179,8 +179,9 @@ async def test_a_message_kept_for_a_closed_window_is_listed_after_the_configured
     clock.advance(timedelta(hours=49))  # her 48-hour window has closed: WeChat keeps the message for her return
     async with database.transaction() as store:
         identity = await store.identities.seen("wechat", ZHANG, chat_ref=ZHANG, display_name="", now=clock.now())
-        await store.outbox.add_many([NewMessage(f"score:1>i{identity.id}", identity.id,
-                                                to_payload(Reply("本月积分已公布")), kind=MessageKind.SCORE_PUBLISHED)],
+        # An appeal's outcome: not a monthly formal item, so no mass send can carry it past the closed window.
+        await store.outbox.add_many([NewMessage(f"appeal:1>i{identity.id}", identity.id,
+                                                to_payload(Reply("您的申诉有了结果")), kind=MessageKind.APPEAL_DECIDED)],
                                     clock.now())
     await bot.wx.runtime.settle()
 
@@ -190,4 +191,4 @@ async def test_a_message_kept_for_a_closed_window_is_listed_after_the_configured
     late = await bot.follow_up_list()
 
     assert early[0].text == "✅ 没有需要联系的人：重要消息都已送达本人。"
-    assert "没收到：本户的美丽约定评定\n原因：本人很久没有发消息，消息一直没能送出" in texts(late)
+    assert "没收到：申诉\n原因：本人很久没有发消息，消息一直没能送出" in texts(late)
