@@ -180,9 +180,9 @@ async def test_a_message_kept_for_a_closed_window_is_listed_after_the_configured
     async with database.transaction() as store:
         identity = await store.identities.seen("wechat", ZHANG, chat_ref=ZHANG, display_name="", now=clock.now())
         # An appeal's outcome: not a monthly formal item, so no mass send can carry it past the closed window.
-        await store.outbox.add_many([NewMessage(f"appeal:1>i{identity.id}", identity.id,
-                                                to_payload(Reply("您的申诉有了结果")), kind=MessageKind.APPEAL_DECIDED)],
-                                    clock.now())
+        outcome = NewMessage(f"appeal:1>i{identity.id}", identity.id, to_payload(Reply("您的申诉有了结果")),
+                             kind=MessageKind.APPEAL_DECIDED)
+        await store.outbox.add_many([outcome], clock.now())
     await bot.wx.runtime.settle()
 
     clock.advance(timedelta(hours=5))
