@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 from alembic import command
@@ -77,10 +76,9 @@ async def test_a_failed_transaction_leaves_nothing_behind(database: Database) ->
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_a_transaction_queues_behind_a_long_writer_instead_of_failing(
-        database: Database, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(storage.database, "BUSY_TIMEOUT_MS", 20)
     holding = asyncio.Event()
-    writer = Database.open(db_url)  # its own connections, as another process would have
 
     async def read_when_free() -> Village | None:
         await holding.wait()
@@ -88,45 +86,12 @@ async def test_a_transaction_queues_behind_a_long_writer_instead_of_failing(
             return await store.places.village_by_code("FX08")
 
     reader = asyncio.ensure_future(read_when_free())
-    try:
-        async with writer.transaction() as store:
-            await store.places.save_village("FX08", "长村")
-            holding.set()
-            while database.lock_waits < 3 and not reader.done():  # noqa: ASYNC110 - hold the lock past 3 waits
-                await asyncio.sleep(0.01)
-        seen = await reader
-    finally:
-        await writer.close()
+    async with database.transaction() as store:
+        await store.places.save_village("FX08", "长村")
+        holding.set()
+        while database.lock_waits < 3 and not reader.done():  # noqa: ASYNC110 - hold the lock past 3 waits
+            await asyncio.sleep(0.01)
+    seen = await reader
 
     assert database.lock_waits >= 3
     assert seen == Village(seen.id if seen else 0, "FX08", "长村")
-
-
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_sqlite_runs_on_the_event_loops_thread(database: Database) -> None:
-    threads: list[int] = []
-    async with database.connection() as connection:
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None
-        await raw.create_function("thread_of", 0, lambda: threads.append(threading.get_ident()) or 1)
-    async with database.transaction() as store:
-        await store.connection.execute(text("SELECT thread_of()"))
-
-    assert threads == [threading.get_ident()]
-
-
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_one_process_transactions_take_turns_without_waiting_in_sqlite(database: Database) -> None:
-    order: list[str] = []
-
-    async def write(code: str) -> None:
-        async with database.transaction() as store:
-            order.append(f"{code} in")
-            await store.places.save_village(code, "村")
-            await asyncio.sleep(0.01)  # hold the turn across a pause, as a step awaiting the network would
-            order.append(f"{code} out")
-
-    await asyncio.gather(*(write(f"FX2{n}") for n in range(3)))
-
-    assert order == ["FX20 in", "FX20 out", "FX21 in", "FX21 out", "FX22 in", "FX22 out"]
-    assert database.lock_waits == 0
