@@ -1,9 +1,15 @@
-"""Printable household invite cards (一户一码): a QR code of the deep link, on A4 pages (PDF or PNG)."""
+"""Printable household invite cards (一户一码), on A4 pages (PDF or PNG).
+
+A card carries the Telegram deep link's QR code, the WeChat account's QR code whose scene is the
+invite code (made by qrcode/create, drawn here from the URL it returned: no image is downloaded),
+or both side by side.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -24,13 +30,27 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
 
 
-class CardPrinter:
-    """Lays out cards eight to a page; draws Chinese when a CJK font is available."""
+@dataclass(frozen=True)
+class CardQr:
+    """One QR code on a card: the URL it encodes and the caption under it (empty: none)."""
 
-    def __init__(self, bot_username: str, font_path: Path | None, labels: dict[str, str]) -> None:
+    url: str
+    caption: str = ""
+
+
+class CardPrinter:
+    """Lays out cards eight to a page; draws Chinese when a CJK font is available.
+
+    `codes(card)` returns the card's QR codes: one (Telegram or WeChat) or two (both channels).
+    """
+
+    def __init__(self, bot_username: str, font_path: Path | None, labels: dict[str, str], *,
+                 wechat_urls: Mapping[str, str] | None = None, telegram: bool = True) -> None:
         self._username = bot_username
         self._font_path = font_path
         self._labels = labels
+        self._wechat_urls = wechat_urls or {}  # invite code -> the URL of its WeChat QR code
+        self._telegram = telegram
 
     def pages(self, cards: Sequence[InviteCard]) -> list[Image.Image]:
         """Return the A4 pages holding every card."""
@@ -45,29 +65,55 @@ class CardPrinter:
             pages.append(page)
         return pages
 
+    def codes(self, card: InviteCard) -> list[CardQr]:
+        """Return the QR codes the card carries, captioned by channel when there are two."""
+        wechat = self._wechat_urls.get(card.code)
+        if not self._telegram and wechat:
+            return [CardQr(wechat)]
+        link = invite_link(self._username, card.code)
+        if wechat is None:
+            return [CardQr(link)]
+        return [CardQr(link, self._labels["telegram"]), CardQr(wechat, self._labels["wechat"])]
+
     def card(self, card: InviteCard) -> Image.Image:
-        """Draw one card."""
+        """Draw one card: its text on the left, its QR code(s) on the right."""
         image = Image.new("RGB", CARD, "white")
         draw = ImageDraw.Draw(image)
         draw.rectangle((0, 0, CARD[0] - 1, CARD[1] - 1), outline="#b22222", width=4)
-        qr = self._qr(invite_link(self._username, card.code), 300)
-        image.paste(qr, (CARD[0] - 330, 120))
+        codes = self.codes(card)
+        size = 300 if len(codes) == 1 else 230
+        for index, qr in enumerate(reversed(codes)):  # right to left: the first code sits leftmost
+            x = CARD[0] - 10 - (index + 1) * size - index * 10
+            image.paste(self._qr(qr.url, size), (x, 120))
+            if qr.caption:
+                draw.text((x + 10, 120 + size + 8), self._drawable(qr.caption), fill="black", font=self._font(24))
+        scan = self._labels["scan_wechat"] if codes[0].url != invite_link(self._username, card.code) \
+            else self._labels["scan"]
         lines = [
             (self._labels["title"], 40), (card.village.name, 34), (f"{card.group} · {card.household.label}", 34),
-            (self._labels["scan"], 24), (f"{self._labels['code']} {card.code}", 24),
+            (scan if len(codes) == 1 else "", 24), (f"{self._labels['code']} {card.code}", 24),
             (f"{self._labels['valid']} {card.expires_at:%Y-%m-%d}", 22),
         ]
         y = 30
-        for text, size in lines:
-            draw.text((30, y), self._drawable(text), fill="black", font=self._font(size))
-            y += size + 34
+        for index, (text, size_pt) in enumerate(lines):
+            if index == 4 and len(codes) > 1:  # two codes leave no room beside them: the code goes below
+                y = 120 + size + 50
+            if text:
+                draw.text((30, y), self._drawable(text), fill="black", font=self._font(size_pt))
+            y += size_pt + 34
         return image
 
     def _qr(self, link: str, size: int) -> Image.Image:
+        """Draw the QR code at a whole number of pixels per module (crisp to print and to scan)."""
+        qr = segno.make(link, error="m")
+        scale = max(1, size // qr.symbol_size(border=2)[0])
         buffer = io.BytesIO()
-        segno.make(link, error="m").save(buffer, kind="png", scale=10, border=2)
+        qr.save(buffer, kind="png", scale=scale, border=2)
         buffer.seek(0)
-        return Image.open(buffer).convert("RGB").resize((size, size), Image.Resampling.NEAREST)
+        drawn = Image.open(buffer).convert("RGB")
+        framed = Image.new("RGB", (size, size), "white")
+        framed.paste(drawn, ((size - drawn.width) // 2, (size - drawn.height) // 2))
+        return framed
 
     def _font(self, size: int) -> Font:
         if self._font_path is not None:

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from bot.environment import json_problems
 from bot.holidays import official_calendar
 from bot.wechat.settings import WechatSettings
 from storage.database import MAX_OVERFLOW, POOL_SIZE, POOL_TIMEOUT
+from village.routing import Prefer
 from village.settings import VillageSettings
 from village.workdays import WorkCalendar
 
@@ -107,6 +109,18 @@ class OutboxSettings(_Section):
     max_in_flight: int = Field(default=8, ge=1, le=100)
     max_attempts: int = Field(default=6, ge=1, le=50)
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    # An important message kept for the person's return goes on the cadres' follow-up list after this long.
+    follow_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
+
+
+class RoutingSettings(_Section):
+    """Which account a person's messages go to when they joined on Telegram and on WeChat.
+
+    `last_used` (the default): the channel they last wrote from; `telegram` or `wechat`: that one
+    while it can reach them. Either way the other takes over when one cannot (blocked, unfollowed).
+    """
+
+    prefer: Prefer = Prefer.LAST_USED
 
 
 class ReplySettings(_Section):
@@ -153,6 +167,7 @@ class Config(BaseSettings, VillageSettings):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     outbox: OutboxSettings = OutboxSettings()
+    routing: RoutingSettings = RoutingSettings()
     replies: ReplySettings = ReplySettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     logging: LoggingSettings = LoggingSettings()
@@ -160,6 +175,11 @@ class Config(BaseSettings, VillageSettings):
     fonts: FontSettings = FontSettings()
     wechat: WechatSettings = WechatSettings()
     schedules: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def follow_up_after(self) -> timedelta:
+        """Return `outbox.follow_up_after_hours` as a duration, for the cadres' follow-up list."""
+        return timedelta(hours=self.outbox.follow_up_after_hours)
 
     @property
     def bot_username(self) -> str:

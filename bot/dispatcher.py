@@ -41,7 +41,8 @@ from handlers.replies import from_payload
 from storage.database import Database, is_transient
 from storage.store import SqlStore
 from village.clock import Clock
-from village.outbox import OutboxItem, retry_delay
+from village.outbox import CHAT_BOUND_KINDS, OutboxItem, retry_delay
+from village.routing import Prefer, choose_identity
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +60,22 @@ class Dispatcher:
 
     def __init__(self, database: Database, channels: Mapping[str, Channel], clock: Clock,
                  settings: OutboxSettings, budget: SendBudget, *,
-                 on_outcome: Callable[[str], None] = lambda _outcome: None) -> None:
+                 on_outcome: Callable[[str], None] = lambda _outcome: None,
+                 prefer: Prefer = Prefer.LAST_USED) -> None:
         self._database = database
         self._on_outcome = on_outcome  # counts each send's outcome (metrics)
         self._channels = channels
         self._clock = clock
         self._settings = settings
         self._budget = budget
+        self._prefer = prefer  # which of a person's accounts their messages go to
         self._limiter = AsyncLimiter(settings.rate_per_second, 1) if settings.pacing == "fixed" else None
         self._wakeup = asyncio.Event()
         self._idle = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._busy: set[int] = set()  # identities with a message in flight: theirs go one at a time
+        self._busy: set[str] = set()  # recipients with a message in flight: theirs go one at a time
         self.resent_after_crash = 0
         self.database_errors = 0  # transient database errors survived (tests, logs)
         self._troubles_in_row = 0
@@ -126,13 +129,13 @@ class Dispatcher:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     def _start(self, item: OutboxItem) -> None:
-        self._busy.add(item.identity_id)
+        self._busy.add(item.recipient)
         task = asyncio.create_task(self._deliver(item))
         self._in_flight.add(task)
 
         def finished(done: asyncio.Task[None]) -> None:
             self._in_flight.discard(done)
-            self._busy.discard(item.identity_id)
+            self._busy.discard(item.recipient)
             # Look again: this person's next message may go now. A send that finishes while a claim
             # is under way (the claim skipped the person as busy) must not leave that message
             # waiting for the next poll, nor let `_wait` report idle with it due.
@@ -142,7 +145,8 @@ class Dispatcher:
 
     async def _claim(self, limit: int) -> list[OutboxItem]:
         async with self._database.transaction() as store:
-            return await store.outbox.claim(self._clock.now(), limit, self._busy)
+            return await store.outbox.claim(self._clock.now(), limit, self._busy, prefer=self._prefer,
+                                            channels=self._channels.keys())
 
     async def _database_trouble(self, error: BaseException) -> None:
         """Log a transient database error and pause before trying again, longer each time in a row."""
@@ -246,15 +250,29 @@ class Dispatcher:
 
     async def _record_blocked(self, item: OutboxItem, reason: str, *, stop_identity: bool) -> None:
         now = self._clock.now()
+        outcome = "blocked"
 
         async def write(store: SqlStore) -> None:
-            await store.outbox.mark_blocked(item.id, now, reason)
+            nonlocal outcome
+            outcome = "blocked"
             if stop_identity:
                 await store.identities.set_unreachable(item.identity_id, now)
                 await store.outbox.block_pending_of_identity(item.identity_id, now)
+                if await self._reachable_elsewhere(store, item):  # the next claim sends it to their other account
+                    await store.outbox.retry_later(item.id, now, reason)
+                    outcome = "rerouted"
+                    return
+            await store.outbox.mark_blocked(item.id, now, reason)
 
         await self._write(write)
-        self._on_outcome("blocked")
+        self._on_outcome(outcome)
+
+    async def _reachable_elsewhere(self, store: SqlStore, item: OutboxItem) -> bool:
+        """Tell whether a message may follow its person to another account of theirs that can be reached."""
+        if item.person_id is None or item.kind in CHAT_BOUND_KINDS:
+            return False
+        others = [i for i in await store.identities.of_person(item.person_id) if i.id != item.identity_id]
+        return choose_identity(others, self._prefer, self._channels.keys()) is not None
 
 
 async def _send_by_route(channel: Channel, item: OutboxItem) -> str:

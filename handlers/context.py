@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,10 +13,20 @@ from handlers.menu import Menu
 from handlers.replies import Reply, to_payload
 from handlers.texts import Content, _, lines
 from village.errors import ErrorCode, InvalidInputError, NotBoundError
+from village.family.reach import Recipient
 from village.media import MediaKind, StoredMedia
-from village.outbox import MessageKind, NewMessage, Priority
+from village.outbox import KIND_TRAITS, MessageKind, NewMessage, Priority
 from village.people import Actor, Identity, Person
+from village.routing import queued_for
 from village.services import Services
+
+
+class QrPictures(Protocol):
+    """Makes a channel's QR code that opens a scene (WeChat: a follow or scan carrying `scene`), as a PNG."""
+
+    async def picture(self, scene: str, lifetime: timedelta) -> bytes | None:
+        """Return the picture of a code valid for `lifetime`, or None when the channel could not make one."""
+        ...
 
 
 class Renderer(Protocol):
@@ -65,14 +76,29 @@ class Notifier:
         `key` makes it idempotent: queueing the same key again does nothing.
         """
         identities = await self._services.store.identities.of_person(person_id)
+        await self.note_unreached([person_id], identities, key, kind=kind, important=options.get("important"))
         return await self.to_identities(identities, key, reply, kind=kind, **options)
 
     async def to_people(
         self, person_ids: Iterable[int], key: str, reply: Reply, *, kind: MessageKind, **options: Any,
     ) -> int:
         """Queue `reply` for several people; `key` is made per person."""
-        identities = await self._services.store.identities.of_people(sorted(set(person_ids)))
+        people = sorted(set(person_ids))
+        identities = await self._services.store.identities.of_people(people)
+        await self.note_unreached(people, identities, key, kind=kind, important=options.get("important"))
         return await self.to_identities(identities, key, reply, kind=kind, **options)
+
+    async def note_unreached(self, person_ids: Iterable[int], identities: Iterable[Identity], key: str, *,
+                             kind: MessageKind, important: bool | None = None) -> None:
+        """Put an important message on the cadres' follow-up list for those of `person_ids` with no account.
+
+        Nothing can be queued for someone on the roster who never joined; without this they would be
+        missed silently.
+        """
+        if not (KIND_TRAITS[kind].important if important is None else important):
+            return
+        reached = {i.person_id for i in identities}
+        await self._services.follow_ups.note_unreached([p for p in person_ids if p not in reached], key, kind)
 
     async def to_identities(
         self, identities: Iterable[Identity], key: str, reply: Reply, *, kind: MessageKind,
@@ -89,7 +115,7 @@ class Notifier:
         """
         payloads: dict[tuple[str, str | None], dict[str, Any]] = {}
         messages = []
-        for recipient in await self._services.family_reach.recipients(list(identities), kind):
+        for recipient in once_per_person(await self._services.family_reach.recipients(list(identities), kind)):
             identity = recipient.identity
             locale = identity.locale or self._default_locale
             if (locale, recipient.household) not in payloads:
@@ -101,6 +127,14 @@ class Notifier:
         queued = await self._services.outbox.enqueue_many(messages, optional=optional) if messages else 0
         self.queued += queued
         return queued
+
+
+def once_per_person(recipients: Sequence[Recipient]) -> list[Recipient]:
+    """Keep one row per person: someone on Telegram and WeChat gets a message once, on the account the
+    dispatcher picks when it sends (village/routing.py). The row names their first account, so that
+    queueing it again finds the same key."""
+    kept = {i.id for i in queued_for([r.identity for r in recipients])}
+    return [r for r in recipients if r.identity.id in kept]
 
 
 def for_household(reply: Reply, household: str) -> Reply:
@@ -123,6 +157,7 @@ class Context:
     draft: dict[str, Any] = field(default_factory=dict)
     media: MediaKeeping | None = None
     cjk_font: Path | None = None  # a font file that draws Chinese, for pictures; None: use the text fallback
+    qr_pictures: QrPictures | None = None  # WeChat's QR codes with a scene, where that channel is configured
 
     @property
     def actor(self) -> Actor:

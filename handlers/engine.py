@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from handlers.callback_data import BadCallbackError, Callback, unpack
-from handlers.context import Context, MediaKeeping, Notifier, Renderer
+from handlers.context import Context, MediaKeeping, Notifier, QrPictures, Renderer
 from handlers.conversations import KEEP, Flow, MenuSection, State, Turn, reask
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
@@ -80,6 +80,7 @@ class Engine:
         media: MediaKeeping | None = None,
         on_queued: Callable[[], None] = lambda: None,
         cjk_font: Path | None = None,
+        qr_pictures: QrPictures | None = None,
     ) -> None:
         self._flows = {f.name: f for f in flows}
         self._commands = {c: f for f in flows for c in f.commands}
@@ -92,6 +93,7 @@ class Engine:
         self._media = media
         self._on_queued = on_queued
         self._cjk_font = cjk_font
+        self._qr_pictures = qr_pictures
 
     @property
     def menu(self) -> Menu:
@@ -150,7 +152,7 @@ class Engine:
         notifier = Notifier(services, self._renderer, self._settings.locale)
         draft = dict(record.draft) if record else {}
         ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
-                      self._media, self._cjk_font)
+                      self._media, self._cjk_font, self._qr_pictures)
         return ctx, record, lapsed
 
     async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:

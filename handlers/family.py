@@ -7,6 +7,7 @@ states it adds (`JOIN_STATES`); the head's screen and the confirm/decline/remove
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from enum import Enum, auto
 
 from handlers import glossary
@@ -18,7 +19,7 @@ from handlers.events import EventKind
 from handlers.family_labels import RELATIONS
 from handlers.keyboards import choice_rows
 from handlers.pickers import SearchTexts, picked, search
-from handlers.replies import Choice, Reply
+from handlers.replies import Attachment, AttachmentKind, Choice, Reply
 from handlers.texts import Content, Text, _, lines
 from village.errors import ConflictError, ErrorCode, PermissionDeniedError, VillageError
 from village.family.models import FamilyLink, HouseholdMatch, LinkStatus, Relation
@@ -203,12 +204,25 @@ async def invite(ctx: Context) -> Turn:
     created = await ctx.services.family.create_invite(ctx.actor, _int_arg(ctx))
     settings = ctx.services.settings
     hours = int(settings.family.invite_hours)
+    qr = await _wechat_qr(ctx, created.start_argument, hours) if settings.wechat_enabled else None
     return stay(Reply(lines(
         *_how_to_open(settings.bot_username, created.start_argument),
         _("On WeChat, they send this code to our account instead: {code}", code=created.start_argument)
         if settings.wechat_enabled else None,
+        _("Or they scan the QR code in the picture with WeChat.") if qr else None,
         _("The code works once, for {hours} hours.", hours=hours),
-    )))
+    ), attachment=qr))
+
+
+async def _wechat_qr(ctx: Context, argument: str, hours: int) -> Attachment | None:
+    """Return the picture of a WeChat QR code that opens the invite (its scene is `fam-<code>`), if one was made.
+
+    Shown on both channels: a head on Telegram may forward it to a son or daughter who lives in WeChat.
+    """
+    if ctx.qr_pictures is None:
+        return None
+    picture = await ctx.qr_pictures.picture(argument, timedelta(hours=hours))
+    return Attachment(AttachmentKind.PHOTO, data=picture, file_name="family-invite.png") if picture else None
 
 
 def _how_to_open(bot_username: str, argument: str) -> tuple[Content, ...]:

@@ -63,7 +63,7 @@ async def begin(ctx: Context) -> Turn:
 
 async def _open_invite(ctx: Context, code: str) -> Turn:
     try:
-        invitation = await ctx.services.joining.open_invite(code)
+        invitation = await ctx.services.joining.open_invite(code, ctx.identity.channel)
     except VillageError as error:
         return goto(JoinState.CONTACT, error_reply(error))
     ctx.draft["code"] = code
@@ -119,7 +119,7 @@ def _typed_code(ctx: Context) -> bool:
 
 async def ask_member(ctx: Context) -> Sequence[Reply]:
     """List the household members who have not joined, to pick oneself."""
-    invitation = await ctx.services.joining.open_invite(ctx.draft["code"])
+    invitation = await ctx.services.joining.open_invite(ctx.draft["code"], ctx.identity.channel)
     choices = [(m.name, pack(FLOW, "member", m.id)) for m in invitation.open_members]
     return [Reply(_("Which one are you? Tap your name."), choices=choice_rows(choices, per_row=2))]
 

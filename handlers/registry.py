@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from handlers import approvals, care, consultation, convention, family, joining, notices, reports, settings
+from handlers import approvals, care, consultation, convention, family, followups, joining, notices, reports, settings
 from handlers.care.digest import care_section
 from handlers.care.jobs import JOBS as CARE_JOBS
 from handlers.consultation.digest import meetings_section
@@ -19,14 +19,15 @@ from handlers.reports.jobs import JOBS as REPORT_JOBS
 STRANGER_FLOW = joining.FLOW  # where someone who has not joined is sent
 
 # The monthly digest's sections, in the order cadres read them.
-DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, care_section, *SECTIONS)
+DIGEST_SECTIONS = (reports_section, assessments_section, meetings_section, care_section, *SECTIONS,
+                   followups.follow_ups_section)
 
 
 @cache
 def flows() -> tuple[Flow, ...]:
     """Return all conversation flows."""
     return (joining.build(), approvals.build(), *settings.build(), *reports.build(), *convention.build(),
-            *consultation.build(), *notices.build(), *care.build(), family.build())
+            *consultation.build(), *notices.build(), *care.build(), family.build(), followups.build())
 
 
 @cache

@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.repository import Repository
 from storage.tables import conversations
 from village.conversations import ConversationRecord, Visit
+
+# Built once: they run for most updates (see Repository._prepared).
+_GET = select(conversations).where(conversations.c.identity_id == bindparam("identity_id"))
+_INSERT = conversations.insert()
+_DELETE = delete(conversations).where(conversations.c.identity_id == bindparam("identity_id"))
 
 
 class ConversationRepository(Repository):
@@ -26,8 +31,7 @@ class ConversationRepository(Repository):
 
     async def get(self, identity_id: int) -> ConversationRecord | None:
         """Return the identity's conversation, expired or not."""
-        query = select(conversations).where(conversations.c.identity_id == identity_id)
-        row = (await self._db.execute(query)).first()
+        row = (await self._db.execute(_GET, {"identity_id": identity_id})).first()
         if row is None:
             self._absent.add(identity_id)
         return _record(row) if row else None
@@ -36,7 +40,7 @@ class ConversationRepository(Repository):
         """Store the conversation, replacing the identity's previous one."""
         await self.delete(record.identity_id)
         self._absent.discard(record.identity_id)
-        await self._db.execute(conversations.insert().values(
+        await self._db.execute(_INSERT, dict(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
             history=[_visit_json(v) for v in record.history], expires_at=record.expires_at,
             keyboard_hidden=record.input_hidden))  # the column keeps its first name
@@ -45,7 +49,7 @@ class ConversationRepository(Repository):
         """End the identity's conversation."""
         if identity_id in self._absent:
             return
-        await self._db.execute(delete(conversations).where(conversations.c.identity_id == identity_id))
+        await self._db.execute(_DELETE, {"identity_id": identity_id})
 
     async def expired(self, now: datetime, limit: int) -> list[ConversationRecord]:
         """Return conversations whose time ran out."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from storage.repository import Repository
 from storage.tables import identities
@@ -37,11 +37,18 @@ class IdentityRepository(Repository):
         anyway), so two workers handling the same person's message and button press at once take turns, and
         the second reads the conversation the first saved. Run it before reading anything of the person's.
         """
-        seen = {"chat_ref": chat_ref, "display_name": display_name[:100], "last_seen": now}
-        statement = self._upsert(identities).values(channel=channel, external_id=external_id, first_seen=now, **seen)
-        statement = statement.on_conflict_do_update(index_elements=[identities.c.channel, identities.c.external_id],
-                                                    set_=seen).returning(*identities.c)
-        return _identity((await self._db.execute(statement)).one())
+        statement = self._prepared("seen", self._seen_statement)
+        values = {"channel": channel, "external_id": external_id, "chat_ref": chat_ref,
+                  "display_name": display_name[:100], "now": now}
+        return _identity((await self._db.execute(statement, values)).one())
+
+    def _seen_statement(self) -> Any:
+        seen: dict[str, Any] = {"chat_ref": bindparam("chat_ref"), "display_name": bindparam("display_name"),
+                "last_seen": bindparam("now")}
+        statement = self._upsert(identities).values(channel=bindparam("channel"), external_id=bindparam("external_id"),
+                                                    first_seen=bindparam("now"), **seen)
+        return statement.on_conflict_do_update(index_elements=[identities.c.channel, identities.c.external_id],
+                                               set_=seen).returning(*identities.c)
 
     async def of_person(self, person_id: int) -> list[Identity]:
         """Return the person's identities on every channel."""
@@ -83,5 +90,5 @@ def _identity(row: Any) -> Identity:
     return Identity(
         id=row.id, channel=row.channel, external_id=row.external_id, chat_ref=row.chat_ref,
         person_id=row.person_id, locale=row.locale, display_name=row.display_name,
-        unreachable_since=row.unreachable_since,
+        unreachable_since=row.unreachable_since, last_seen=row.last_seen,
     )

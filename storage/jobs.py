@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from storage.repository import Repository
 from storage.tables import job_runs, job_slots, processed_updates
@@ -50,7 +50,10 @@ class UpdateLog(Repository):
 
     async def first_time(self, channel: str, update_ref: str, now: datetime) -> bool:
         """Record the update; return False when it was handled before."""
-        return await self._insert_ignore(processed_updates, {"channel": channel, "update_ref": update_ref, "at": now})
+        statement = self._prepared("first_time", lambda: self._insert_or_skip(processed_updates).values(
+            channel=bindparam("channel"), update_ref=bindparam("update_ref"), at=bindparam("at")))
+        result = await self._db.execute(statement, {"channel": channel, "update_ref": update_ref, "at": now})
+        return bool(result.rowcount)
 
     async def prune(self, before: datetime) -> int:
         """Forget updates handled before `before`."""

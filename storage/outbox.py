@@ -9,9 +9,20 @@ from typing import Any
 
 from sqlalchemy import case, func, select, update
 
+from storage.identities import IdentityRepository
 from storage.repository import Repository
 from storage.tables import identities, outbox
-from village.outbox import BatchProgress, DeliveryRoute, MessageKind, NewMessage, OutboxItem, OutboxStatus
+from village.outbox import (
+    CHAT_BOUND_KINDS,
+    BatchProgress,
+    DeliveryRoute,
+    MessageKind,
+    NewMessage,
+    OutboxItem,
+    OutboxStatus,
+)
+from village.people import Identity
+from village.routing import Prefer, choose_identity
 
 _PENDING = OutboxStatus.PENDING.value
 # Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
@@ -32,14 +43,18 @@ class OutboxRepository(Repository):
             added += len((await self._db.execute(statement, rows[start:start + _CHUNK])).fetchall())
         return added
 
-    async def claim(self, now: datetime, limit: int, busy: Collection[int] = ()) -> list[OutboxItem]:
+    async def claim(self, now: datetime, limit: int, busy: Collection[str] = (), *,
+                    prefer: Prefer = Prefer.LAST_USED, channels: Collection[str] | None = None) -> list[OutboxItem]:
         """Take up to `limit` due messages, most urgent first, and mark them as being sent.
 
-        At most one per identity, and none for an identity in `busy` (one of its messages is in
-        flight): a person's messages then arrive in the order they were queued.
+        At most one per recipient (a person, on whichever account), and none for a recipient in `busy`
+        (one of their messages is in flight): a person's messages then arrive in the order they were
+        queued. Each message is resolved to the person's account it goes to now (`prefer`, among
+        `channels` when given) and the row records that account.
         """
         query = (
-            select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
+            select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since,
+                   identities.c.person_id)
             .join(identities, identities.c.id == outbox.c.identity_id)
             .where(outbox.c.status == _PENDING, outbox.c.not_before <= now)
             .order_by(outbox.c.priority, outbox.c.not_before, outbox.c.id)
@@ -51,13 +66,36 @@ class OutboxRepository(Repository):
         rows: list[Any] = []
         taken = set(busy)
         for row in (await self._db.execute(query)).fetchall():
-            if row.identity_id not in taken and len(rows) < limit:
+            recipient = _recipient(row)
+            if recipient not in taken and len(rows) < limit:
                 rows.append(row)
-            taken.add(row.identity_id)  # also an identity's later rows wait for its earlier one
-        if rows:
-            await self._db.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
-                status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))
-        return [_item(r, attempts=r.attempts + 1) for r in rows]
+            taken.add(recipient)  # also a recipient's later rows wait for their earlier one
+        if not rows:
+            return []
+        await self._db.execute(update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(
+            status=OutboxStatus.SENDING.value, claimed_at=now, attempts=outbox.c.attempts + 1))
+        accounts = await self._accounts([r.person_id for r in rows if _routed(r)])
+        items = []
+        for row in rows:
+            item = _item(row, attempts=row.attempts + 1)
+            chosen = choose_identity(accounts.get(row.person_id, []), prefer, channels) \
+                if _routed(row) else None
+            if chosen is not None and chosen.id != item.identity_id:
+                await self._set(item.id, identity_id=chosen.id)
+                item = replace(item, identity_id=chosen.id, channel=chosen.channel, chat_ref=chosen.chat_ref,
+                               unreachable=False)
+            items.append(item)
+        return items
+
+    async def _accounts(self, person_ids: Collection[int]) -> dict[int, list[Identity]]:
+        """Return the identities of each person (their accounts on every channel)."""
+        if not person_ids:
+            return {}
+        found: dict[int, list[Identity]] = {}
+        for identity in await IdentityRepository(self._db).of_people(sorted(set(person_ids))):
+            if identity.person_id is not None:
+                found.setdefault(identity.person_id, []).append(identity)
+        return found
 
     async def mark_sent(self, item_id: int, now: datetime, route: str | None = None) -> None:
         """Record a delivery, and the route it took (a `DeliveryRoute` value)."""
@@ -90,20 +128,36 @@ class OutboxRepository(Repository):
         return int((await self._db.execute(statement)).rowcount)
 
     async def block_pending_of_identity(self, identity_id: int, now: datetime) -> int:
-        """Give up on everything still queued for an identity that blocked us."""
-        statement = update(outbox).where(outbox.c.identity_id == identity_id, outbox.c.status == _PENDING).values(
+        """Give up on everything still queued for an identity that blocked us (what can follow the person
+        to another account of theirs stays queued)."""
+        statement = update(outbox).where(*await self._stuck_on(identity_id)).values(
             status=OutboxStatus.BLOCKED.value, sent_at=now, last_error="unreachable")
         return int((await self._db.execute(statement)).rowcount)
 
     async def park(self, item_id: int, now: datetime, error: str) -> None:
         """Keep a message the channel cannot deliver now (the person is outside WeChat's window) for their return."""
-        await self._set(item_id, status=OutboxStatus.PARKED.value, last_error=error[:500])
+        await self._set(item_id, status=OutboxStatus.PARKED.value, parked_at=now, last_error=error[:500])
 
     async def park_pending_of_identity(self, identity_id: int, now: datetime) -> int:
-        """Park everything still queued for an identity the channel cannot reach now (say, one who unfollowed)."""
-        statement = update(outbox).where(outbox.c.identity_id == identity_id, outbox.c.status == _PENDING).values(
-            status=OutboxStatus.PARKED.value, last_error="not reachable now")
+        """Park everything still queued for an identity the channel cannot reach now (say, one who unfollowed);
+        what can follow the person to another account of theirs stays queued and goes there."""
+        statement = update(outbox).where(*await self._stuck_on(identity_id)).values(
+            status=OutboxStatus.PARKED.value, parked_at=now, last_error="not reachable now")
         return int((await self._db.execute(statement)).rowcount)
+
+    async def _stuck_on(self, identity_id: int) -> list[Any]:
+        """Return the conditions of the pending rows that only this identity can take."""
+        conditions = [outbox.c.identity_id == identity_id, outbox.c.status == _PENDING]
+        if await self._has_other_account(identity_id):
+            conditions.append(outbox.c.kind.in_([k.value for k in CHAT_BOUND_KINDS]))
+        return conditions
+
+    async def _has_other_account(self, identity_id: int) -> bool:
+        """Tell whether the identity's person has another account that can be reached."""
+        person = select(identities.c.person_id).where(identities.c.id == identity_id).scalar_subquery()
+        query = select(func.count()).where(identities.c.person_id == person, identities.c.id != identity_id,
+                                           identities.c.unreachable_since.is_(None))
+        return bool((await self._db.execute(query)).scalar())
 
     async def release_parked(self, identity_id: int, now: datetime) -> int:
         """The person wrote again: queue what was parked for them, due now, in the order it was queued."""
@@ -114,7 +168,8 @@ class OutboxRepository(Repository):
 
     async def parked_of_identity(self, identity_id: int) -> list[OutboxItem]:
         """Return what is parked for an identity, in the order it was queued."""
-        query = (select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since)
+        query = (select(outbox, identities.c.channel, identities.c.chat_ref, identities.c.unreachable_since,
+                        identities.c.person_id)
                  .join(identities, identities.c.id == outbox.c.identity_id)
                  .where(outbox.c.identity_id == identity_id, outbox.c.status == OutboxStatus.PARKED.value)
                  .order_by(outbox.c.id))
@@ -181,5 +236,15 @@ def _item(row: Any, *, attempts: int) -> OutboxItem:
         status=OutboxStatus.SENDING, not_before=row.not_before, attempts=attempts, created_at=row.created_at,
         batch=row.batch, resent=row.resent, channel=row.channel, chat_ref=row.chat_ref,
         unreachable=row.unreachable_since is not None,
-        kind=MessageKind(row.kind), important=row.important, resend_safe=row.resend_safe,
+        kind=MessageKind(row.kind), important=row.important, resend_safe=row.resend_safe, person_id=row.person_id,
     )
+
+
+def _routed(row: Any) -> bool:
+    """Tell whether the row follows its person to their account of choice (not an answer in one chat)."""
+    return row.person_id is not None and MessageKind(row.kind) not in CHAT_BOUND_KINDS
+
+
+def _recipient(row: Any) -> str:
+    """Return whom the row is for, as `OutboxItem.recipient` says it: one message in flight each."""
+    return f"p{row.person_id}" if row.person_id is not None else f"i{row.identity_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository, new_id
@@ -13,16 +13,19 @@ from storage.tables import people, roles
 from village.people import Person, PersonFields
 from village.roles import Role, RoleGrant, RoleSource
 
+# Built once: it runs for every update (see Repository._prepared).
+_PERSON_WITH_ROLES = (
+    select(people, roles.c.role, roles.c.village_id.label("role_village"), roles.c.title, roles.c.source)
+    .outerjoin(roles, roles.c.person_id == people.c.id).where(people.c.id == bindparam("person_id"))
+    .order_by(roles.c.id))
+
 
 class PeopleRepository(Repository):
     """Persons, always returned with their roles."""
 
     async def get(self, person_id: int) -> Person | None:
         """Return the person with this id, with their roles in the same query (it runs for every update)."""
-        query = (select(people, roles.c.role, roles.c.village_id.label("role_village"), roles.c.title, roles.c.source)
-                 .outerjoin(roles, roles.c.person_id == people.c.id).where(people.c.id == person_id)
-                 .order_by(roles.c.id))
-        rows = (await self._db.execute(query)).fetchall()
+        rows = (await self._db.execute(_PERSON_WITH_ROLES, {"person_id": person_id})).fetchall()
         if not rows:
             return None
         first = rows[0]

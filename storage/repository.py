@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import CursorResult, Table
@@ -25,10 +25,26 @@ class Repository:
         """Return an INSERT that skips rows whose unique key exists, in this database's dialect."""
         return self._upsert(table).on_conflict_do_nothing()
 
+    def _prepared(self, name: str, build: Callable[[], Any]) -> Any:
+        """Return the statement `build` makes, built once per dialect.
+
+        For statements that run on every update: building a statement and its cache key costs
+        SQLAlchemy far more than running it on SQLite, and a built one is reused as it is (its
+        values are bound parameters, given at execution).
+        """
+        key = (name, self._db.dialect.name)
+        statement = _PREPARED.get(key)
+        if statement is None:
+            statement = _PREPARED[key] = build()
+        return statement
+
     def _upsert(self, table: Table) -> Any:
         """Return this database's INSERT, which takes ON CONFLICT clauses (both dialects spell them alike)."""
         module = postgresql if self._db.dialect.name == "postgresql" else sqlite
         return module.insert(table)
+
+
+_PREPARED: dict[tuple[str, str], Any] = {}
 
 
 def new_id(result: CursorResult[Any]) -> int:

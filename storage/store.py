@@ -20,6 +20,7 @@ from storage.conventions import ConventionRepository
 from storage.conversations import ConversationRepository
 from storage.digests import DigestRepository
 from storage.family import FamilyRepository
+from storage.followups import FollowUpRepository
 from storage.homesteads import HomesteadRepository
 from storage.identities import IdentityRepository
 from storage.jobs import JobRunRepository, UpdateLog
@@ -47,6 +48,7 @@ class SqlStore:
         self.join_requests = JoinRequestRepository(connection)
         self.audit = AuditRepository(connection)
         self.outbox = OutboxRepository(connection)
+        self.follow_ups = FollowUpRepository(connection)
         self.conversations = ConversationRepository(connection)
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)

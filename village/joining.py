@@ -92,8 +92,11 @@ class JoiningService:
             await self._bind(identity, person)
         return person
 
-    async def open_invite(self, code: str) -> HouseholdInvitation:
-        """Return the household behind an invite code and its members not yet on this channel.
+    async def open_invite(self, code: str, channel: str | None = None) -> HouseholdInvitation:
+        """Return the household behind an invite code and its members not yet on `channel` (None: on any).
+
+        Someone who joined on Telegram is offered again on WeChat: picking themselves there adds the
+        second account to the same person (one person, two identities).
 
         Raises:
             VillageError: unknown or expired code; every member already joined.
@@ -108,7 +111,8 @@ class JoiningService:
         if household is None or village is None:
             raise NotFoundError(ErrorCode.INVITE_UNKNOWN)
         members = await self._store.people.in_household(household.id)
-        bound = {i.person_id for i in await self._store.identities.of_people([m.id for m in members])}
+        bound = {i.person_id for i in await self._store.identities.of_people([m.id for m in members])
+                 if channel is None or i.channel == channel}
         open_members = tuple(m for m in members if m.id not in bound)
         if not open_members:
             raise ConflictError(ErrorCode.HOUSEHOLD_FULL)
@@ -116,7 +120,7 @@ class JoiningService:
 
     async def join_by_invite(self, identity: Identity, code: str, person_id: int) -> Person:
         """Bind the identity to one member of the invite's household (checked again here)."""
-        invitation = await self.open_invite(code)
+        invitation = await self.open_invite(code, identity.channel)
         chosen = next((m for m in invitation.open_members if m.id == person_id), None)
         if chosen is None:
             raise ConflictError(ErrorCode.MEMBER_ALREADY_BOUND)

@@ -211,6 +211,16 @@ class OutboxItem:
     kind: MessageKind = MessageKind.UNCLASSIFIED
     important: bool = True
     resend_safe: bool = False
+    person_id: int | None = None  # whom the identity belongs to: the message may go to their other account
+
+    @property
+    def recipient(self) -> str:
+        """Return whom the message is for: the person (on whichever account), else the lone account."""
+        return f"p{self.person_id}" if self.person_id is not None else f"i{self.identity_id}"
+
+
+# Kinds that answer in the chat the person wrote in: they stay on that account (no routing by person).
+CHAT_BOUND_KINDS = frozenset({MessageKind.REPLY_FALLBACK, MessageKind.CONVERSATION_EXPIRED})
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Identity:
     locale: str | None
     display_name: str = ""
     unreachable_since: datetime | None = None
+    last_seen: datetime | None = None  # the last time the person wrote from this account
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,8 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 8:
         return "****"
     return phone[:-8] + "****" + phone[-4:]
+
+
+def dialled(phone: str) -> str:
+    """Return the number as one dials it in mainland China: `+8613800138000` → `13800138000`; others as stored."""
+    return phone.removeprefix("+86") if phone.startswith("+86") else phone

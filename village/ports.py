@@ -20,11 +20,12 @@ from village.convention.ports import (
 from village.conversations import ConversationRecord
 from village.digests import MembershipFigures
 from village.family.ports import FamilyRepository
+from village.followups import Addressee, Undelivered
 from village.invites import Invite
 from village.joining import JoinRequest, RequestStatus
 from village.media import NewMedia, StoredMedia
 from village.notices import Audience, Notice, NoticeCategory, NoticeDraft, NoticeFigures, ProgressMessage
-from village.outbox import BatchProgress, NewMessage, OutboxItem
+from village.outbox import BatchProgress, MessageKind, NewMessage, OutboxItem
 from village.people import Identity, Person, PersonFields
 from village.places import Grid, Group, Household, Village
 from village.reports.model import (
@@ -141,6 +142,19 @@ class OutboxRepository(Protocol):
     async def mark_summarised(self, item_ids: Collection[int], now: datetime) -> None: ...
     async def next_due(self) -> datetime | None: ...
     async def progress(self, batch: str | None, now: datetime) -> BatchProgress: ...
+
+
+class FollowUpRepository(Protocol):
+    """Important messages that did not reach their person, for the cadres' follow-up list."""
+
+    async def candidates(self, village_id: int, person_id: int | None = None) -> list[tuple[Addressee, Undelivered]]:
+        ...
+
+    async def mark_contacted(self, message_ids: Sequence[int], unqueued_ids: Sequence[int], now: datetime) -> None:
+        ...
+
+    async def add_unreached(self, person_ids: Sequence[int], key: str, kind: MessageKind, now: datetime) -> None:
+        ...
 
 
 class ConversationRepository(Protocol):
@@ -261,6 +275,7 @@ class Store(Protocol):
     join_requests: JoinRequestRepository
     audit: AuditRepository
     outbox: OutboxRepository
+    follow_ups: FollowUpRepository
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog

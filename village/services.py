@@ -25,6 +25,7 @@ from village.convention.scores import ScoreService
 from village.digests import DigestService
 from village.family.reach import FamilyReach
 from village.family.service import FamilyService
+from village.followups import FollowUpService
 from village.invites import InviteService
 from village.joining import JoiningService
 from village.memberships import MembershipService
@@ -53,6 +54,11 @@ class Services:
     def outbox(self) -> OutboxService:
         """The outgoing message queue."""
         return OutboxService(self.store, self.clock, self.settings.quiet_hours, self.settings.timezone)
+
+    @cached_property
+    def follow_ups(self) -> FollowUpService:
+        """The cadres' follow-up list (待联系): important messages that did not reach their person."""
+        return FollowUpService(self.store, self.clock, self.audit, self.settings.follow_up_after)
 
     @cached_property
     def joining(self) -> JoiningService:

@@ -120,6 +120,14 @@ class VillageSettings(_Section):
     family: FamilyPolicy = FamilyPolicy()
 
     @property
+    def follow_up_after(self) -> timedelta:
+        """Return how long an important message may wait for its person's return before the cadres follow up.
+
+        bot.config.Config reads it from `outbox.follow_up_after_hours`.
+        """
+        return timedelta(hours=24)
+
+    @property
     def bot_username(self) -> str:
         """Return the Telegram bot's @username (without @) for deep links, or "" when unknown.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 import tempfile
 import time
@@ -103,7 +104,7 @@ async def _chat_on_wechat(folder: Path, source: TextIO, *, echo: bool) -> int:
     started = time.monotonic()
     await _load_dataset(url)
     print(f"2 villages, 1,000 households loaded in {time.monotonic() - started:.1f}s.", flush=True)
-    environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT}
+    environ = {"HEMEI_MEDIA__DIR": str(folder / "media"), **DEMO_ENVIRONMENT, **local_pages_environ()}
     async with running_wechat_bot(url, clock=SystemClock(), environ=environ) as harness:
         chat = WechatDemoChat(harness, lambda text: print(text, flush=True))
         chat.welcome()
@@ -113,6 +114,18 @@ async def _chat_on_wechat(folder: Path, source: TextIO, *, echo: bool) -> int:
                 break
     print("Bye! 再见！")
     return 0
+
+
+def local_pages_environ() -> dict[str, str]:
+    """Return settings that serve the callback, and with it the WeChat pages, on a fixed local port.
+
+    WeChat cannot send files: a file (a meeting's .ics) goes out as a link to a download page, which needs a
+    public address known before the server starts. In the demo that is this machine: the link opens in a browser.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return {"HEMEI_WECHAT__PORT": str(port), "HEMEI_WECHAT__PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
 
 
 async def _load_dataset(url: str) -> None:

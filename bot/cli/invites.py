@@ -1,8 +1,10 @@
-"""`hemei invites --village CODE --out FILE`: printable invite cards, one per household."""
+"""`hemei invites --village CODE --out FILE [--channel telegram|wechat|both]`: printable invite cards, one per
+household, with the Telegram deep link's QR code, the WeChat account's QR code, or both."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from telegram import Bot
@@ -18,9 +20,14 @@ from bot.cli.common import (
     refuse_on_domain_error,
     services,
 )
+from bot.cli.wechat import staff_tags
 from bot.config import Config
 from bot.fonts import find_cjk_font
+from bot.wechat.errors import WechatApiError
 from handlers.texts import _
+from village.invites import InviteCard
+
+CHANNELS = ("telegram", "wechat", "both")
 
 
 def register(subparsers: Subparsers) -> None:
@@ -30,26 +37,51 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--village", required=True, help="village code, e.g. FX01")
     parser.add_argument("--out", required=True, type=Path, help="a .pdf file, or .png (one file per page)")
     parser.add_argument("--renew", action="store_true", help="issue new codes even where valid ones exist")
+    parser.add_argument("--channel", choices=CHANNELS, default="telegram",
+                        help="the QR code(s) on the cards: Telegram's deep link (default), WeChat's, or both")
     parser.set_defaults(handler=command(_invites))
 
 
 async def _invites(args: argparse.Namespace, config: Config) -> int:
     if args.out.suffix.lower() not in (".pdf", ".png"):
         raise CliError(_("{name}: use a .pdf or .png file.", name=args.out.name))
+    channel = getattr(args, "channel", "telegram")
+    if channel != "telegram" and not config.wechat.enabled:
+        raise CliError(_("WeChat is not configured: set wechat.app_id first."))
     printer = Printer(config)
-    username = await _bot_username(config)
+    username = await _bot_username(config) if channel != "wechat" else ""
     async with services(config) as village:
         cards = await refuse_on_domain_error(printer, village.invites.issue(operator(), args.village, renew=args.renew))
+    wechat_urls = await _wechat_qr_urls(config, cards) if channel != "telegram" else None
     labels = {"title": printer.text(_("Hemei · Household card")),
               "scan": printer.text(_("Scan with your phone to join the village chat")),
+              "scan_wechat": printer.text(_("Scan with WeChat to follow the village account and join")),
+              "telegram": "Telegram", "wechat": printer.text(_("WeChat")),
               "code": printer.text(_("Code:")), "valid": printer.text(_("Valid until"))}
     font = find_cjk_font(config.fonts.cjk_path)
-    files = save_pages(CardPrinter(username, font, labels).pages(cards), args.out)
+    printer_of_cards = CardPrinter(username, font, labels, wechat_urls=wechat_urls, telegram=channel != "wechat")
+    files = save_pages(printer_of_cards.pages(cards), args.out)
     printer.out(_("Wrote {count} card(s) to {files}.", count=len(cards), files=", ".join(str(f) for f in files)))
     if font is None:
         printer.out(_("No Chinese font was found, so names are left off the cards. Install fonts-wqy-microhei "
                       "or set fonts.cjk_path."))
     return 0
+
+
+async def _wechat_qr_urls(config: Config, cards: Sequence[InviteCard]) -> dict[str, str]:
+    """Return each card's WeChat QR code URL: a permanent code whose scene is the invite code.
+
+    Permanent, because a card is printed once and kept for the invite's whole validity (a temporary
+    code lasts 30 days at most); a scan of an expired invite says so in the chat.
+    """
+    urls: dict[str, str] = {}
+    try:
+        async with staff_tags(config) as (client, _tags):
+            for card in cards:
+                urls[card.code] = (await client.create_qrcode(card.code)).url
+    except WechatApiError as error:
+        raise CliError(_("WeChat refused the QR codes: {reason}", reason=str(error)), status=1) from None
+    return urls
 
 
 async def _bot_username(config: Config) -> str:

@@ -20,12 +20,14 @@ from bot.wechat.dedup import DurableInputs
 from bot.wechat.intake import WechatIntake
 from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
+from bot.wechat.qr_pictures import WechatQrPictures
 from bot.wechat.reach import PageAnswers
 from bot.wechat.routing import WechatRouter
 from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
 from bot.wechat.staff import StaffTags
 from bot.wechat.token_store import DatabaseTokenStore
+from bot.wechat.tokens import MemoryTokenStore
 from handlers.engine import Engine
 from storage.database import Database
 from village.clock import Clock
@@ -48,6 +50,11 @@ class WechatEndpoint:
         api = WechatApi(self._http, base_url=settings.base_url, app_id=settings.app_id,
                         app_secret=settings.app_secret.get_secret_value(), store=tokens, clock=clock)
         self.client = WechatClient(api)
+        # A step makes invite QR codes inside its transaction: this client keeps its token in memory, so that a
+        # token fetch there writes nothing to the database (stable_token hands every holder the same token).
+        self.qr_pictures = WechatQrPictures(WechatClient(WechatApi(
+            self._http, base_url=settings.base_url, app_id=settings.app_id,
+            app_secret=settings.app_secret.get_secret_value(), store=MemoryTokenStore(), clock=clock)))
         # The pages (downloads, messages, reminder settings) need a public URL to link to; without one, none.
         self.pages: PageKit | None = build_pages(
             settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs, locale=locale,

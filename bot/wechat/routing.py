@@ -55,12 +55,15 @@ class WechatRouter:
         open_id = item.chat_ref
         if await self._customer_service(open_id, reply, send_custom):
             return DeliveryRoute.CUSTOMER_SERVICE
-        if await self._subscription(item, reply):
-            return DeliveryRoute.SUBSCRIPTION
-        if item.kind in MONTHLY_FORMAL_KINDS and await self._mass(item, reply):
-            return DeliveryRoute.MASS
-        if await self._template(item, reply):
-            return DeliveryRoute.TEMPLATE
+        # The other routes carry text only: a picture (the board, the digest's chart) would be lost on them,
+        # so such a message waits for the person's next message, when it goes out whole.
+        if reply.attachment is None:
+            if await self._subscription(item, reply):
+                return DeliveryRoute.SUBSCRIPTION
+            if item.kind in MONTHLY_FORMAL_KINDS and await self._mass(item, reply):
+                return DeliveryRoute.MASS
+            if await self._template(item, reply):
+                return DeliveryRoute.TEMPLATE
         raise NotReachableNowError("wechat: no window, subscription or template for " + item.kind.value)
 
     async def _customer_service(self, open_id: str, reply: Reply, send_custom: SendCustom) -> bool:

@@ -22,7 +22,11 @@ async def deliver(notify: Notifier, services: Services, notice: Notice) -> int:
     village = await services.store.places.village(notice.village_id)
     name = village.name if village else ""
     queued = 0
-    for locale, identities in by_locale(await services.notices.deliveries(notice), services.settings.locale).items():
+    accounts = await services.notices.deliveries(notice)
+    if is_important(notice.category):  # those with no account go on the cadres' follow-up list
+        await notify.note_unreached(await services.store.notices.recipient_ids(notice.id), accounts, notice.batch,
+                                    kind=MessageKind.NOTICE_BROADCAST, important=True)
+    for locale, identities in by_locale(accounts, services.settings.locale).items():
         queued += await notify.to_identities(
             identities, notice.batch, notice_reply(notice, name, locale),
             kind=MessageKind.NOTICE_BROADCAST, important=is_important(notice.category),

@@ -38,6 +38,7 @@ from storage.tables.foundation import (
     people,
     processed_updates,
     roles,
+    unreached_messages,
     villages,
 )
 from storage.tables.media import media, media_refs
@@ -100,6 +101,7 @@ __all__ = [
     "roles",
     "topic_supports",
     "topics",
+    "unreached_messages",
     "villages",
     "wechat_inbound",
     "wechat_mass_counts",

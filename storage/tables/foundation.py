@@ -139,8 +139,26 @@ outbox = Table(
     # How a sent message went out: "telegram", or on WeChat "custom", "subscription", "template", "mass",
     # "summary" (delivered inside a summary of parked messages); counted by the delivery report.
     Column("route", String(16), nullable=True),
+    # When the channel last parked it for the person's return, and when a cadre marked the person contacted
+    # about it (the follow-up list, village/followups.py).
+    Column("parked_at", UtcDateTime),
+    Column("contacted_at", UtcDateTime),
     # The dispatcher's query: due pending rows, most urgent first.
     Index("ix_outbox_due", "status", "priority", "not_before"),
+    # The follow-up list's query: important rows not delivered.
+    Index("ix_outbox_follow_up", "important", "status"),
+)
+
+# An important message for a person with no account on any channel (on the roster, never joined): nothing
+# could be queued, so the cadres' follow-up list keeps it until one of them marks the person contacted.
+unreached_messages = Table(
+    "unreached_messages", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("contacted_at", UtcDateTime),
 )
 
 conversations = Table(

@@ -1,8 +1,15 @@
-"""Running `hemei run` as a real process against the in-test emulator, to kill it like a crash would."""
+"""Running `hemei run` as a real process against the in-test emulator, to kill it like a crash would.
+
+A process is started in two steps: `prepare` starts the interpreter and imports the bot (about two seconds
+of CPU), `start` lets it run. A test prepares the processes it will need while it seeds its data or while an
+earlier process runs, so a restart costs what the bot itself does at start, not the imports. Readiness is
+awaited on the process's output as it arrives (a pipe, copied to `log`), not by polling the file.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,7 +18,11 @@ from pathlib import Path
 from bot.emulator import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
-LOG_POLL_SECONDS = 0.1
+# The child imports the CLI (which imports the whole bot), then waits for the word to run `hemei <argv>`;
+# a closed pipe instead (the test ended without starting it) ends it.
+PRELOAD = ("import sys; from bot.cli import main; "
+           "sys.exit(main(sys.argv[1:]) if sys.stdin.readline() == 'run\\n' else 0)")
+CHUNK = 65536
 
 
 def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: int = 8, log_level: str = "WARNING",
@@ -38,27 +49,46 @@ def write_config(folder: Path, api: FakeBotApi, db_url: str, *, max_in_flight: i
 
 
 class BotProcess:
-    """`python -m bot run` in a child process, its output kept in `log` for when a test fails."""
+    """`hemei run` in a child process, its output kept in `log` for when a test fails."""
 
     def __init__(self, config: Path, *, role: str = "all") -> None:
         self._config = config
         self._role = role
         self.log = config.with_name("bot.log")
         self.process: asyncio.subprocess.Process | None = None
+        self._output = ""
+        self._changed = asyncio.Condition()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def prepare(self) -> None:
+        """Start the interpreter and import the bot, ready to run at `start` (once; `start` does it if not done)."""
+        if self.process is not None:
+            return
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", PRELOAD, "run", "--config", str(self._config), "--role", self._role,
+            cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        self._reader = asyncio.create_task(self._copy_output())
 
     async def start(self) -> None:
         """Start the bot."""
-        with self.log.open("ab") as output:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", "--config", str(self._config), "--role", self._role,
-                cwd=ROOT, stdout=output, stderr=output)
+        await self.prepare()
+        assert self.process is not None
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"run\n")
+        await self.process.stdin.drain()
+        self.process.stdin.close()
 
     async def wait_for_log(self, text: str, within: float = 60) -> None:
-        """Wait until the process has logged `text` (another process: nothing to be signalled by but its log)."""
-        async def poll() -> None:
-            while not self.log.exists() or text not in self.log.read_text(encoding="utf-8"):  # noqa: ASYNC110 (a file)
-                await asyncio.sleep(LOG_POLL_SECONDS)
-        await asyncio.wait_for(poll(), within)
+        """Wait until the process has logged `text`."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: text in self._output), within)
+
+    async def wait(self, within: float = 60) -> int:
+        """Wait until the process exits by itself and its output is in `log`; return its status."""
+        assert self.process is not None
+        status = await asyncio.wait_for(self.process.wait(), within)
+        await self._finish()
+        return status
 
     async def kill(self) -> None:
         """Kill it without warning, as a power cut or the OOM killer would."""
@@ -77,3 +107,23 @@ class BotProcess:
         if self.process is not None and self.process.returncode is None:
             self.process.send_signal(sig)
             await asyncio.wait_for(self.process.wait(), 30)
+        await self._finish()
+
+    async def _finish(self) -> None:
+        """Close the pipes and wait until all the output is copied (the process has exited)."""
+        if self.process is not None and self.process.stdin is not None:
+            self.process.stdin.close()
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, 30)
+
+    async def _copy_output(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")  # a chunk may end inside a character
+        with self.log.open("ab") as log:
+            while chunk := await self.process.stdout.read(CHUNK):
+                log.write(chunk)
+                log.flush()
+                async with self._changed:
+                    self._output += decoder.decode(chunk)
+                    self._changed.notify_all()

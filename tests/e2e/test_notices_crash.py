@@ -30,6 +30,9 @@ from village.services import Services
 from village.settings import VillageSettings
 
 MAX_IN_FLIGHT = 8
+# Many claim batches (of MAX_IN_FLIGHT) before the kill and after it; the kill comes a third of the way in.
+RECIPIENTS = 600
+KILL_AFTER = 200
 
 
 async def publish(database: Database) -> str:
@@ -76,17 +79,19 @@ def reached(api: FakeBotApi, chats: list[int]) -> set[int]:
 
 async def test_broadcast_killed_midway_reaches_everyone_with_only_in_flight_sends_repeated(
         db_url: str, database: Database, tmp_path: Path) -> None:
-    await load_roster(database, SystemClock())
-    chats = await seed_accounts(database, "三组", 2000, now=SystemClock().now())
-    batch = await publish(database)
     api = FakeBotApi()
     await api.start()
     api.max_sends_per_second = 400
     config = write_config(tmp_path, api, db_url, max_in_flight=MAX_IN_FLIGHT)
     first, second = BotProcess(config), BotProcess(config)
-    await first.start()
     try:
-        await api.wait_until(lambda: len(reached(api, chats)) >= 700, within=30)
+        await first.prepare()  # the imports run while the village is seeded
+        await second.prepare()
+        await load_roster(database, SystemClock())
+        chats = await seed_accounts(database, "三组", RECIPIENTS, now=SystemClock().now())
+        batch = await publish(database)
+        await first.start()
+        await api.wait_until(lambda: len(reached(api, chats)) >= KILL_AFTER, within=30)
         await first.kill()
         # Claimed but unrecorded: those that had reached Telegram before the kill will arrive twice.
         in_flight = await chats_in_flight(database, batch)
@@ -104,4 +109,4 @@ async def test_broadcast_killed_midway_reaches_everyone_with_only_in_flight_send
     assert min(per_chat.values()) == 1
     assert {chat for chat, count in per_chat.items() if count > 1} == repeated
     assert len(repeated) <= len(in_flight) <= MAX_IN_FLIGHT
-    assert await outbox_rows(database, batch) == {"sent": 2000, "resent": len(in_flight)}
+    assert await outbox_rows(database, batch) == {"sent": RECIPIENTS, "resent": len(in_flight)}

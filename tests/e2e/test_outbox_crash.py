@@ -59,13 +59,19 @@ async def outbox_counts(database: Database) -> tuple[int, int]:
     return int(sent), int(resent)
 
 
-async def interrupt_midway(api: FakeBotApi, config: Path, stop: str) -> None:
+async def prepared(config: Path) -> tuple[BotProcess, BotProcess]:
+    """Return the bot and its restart, both importing already (while the test queues its messages)."""
+    bot, restarted = BotProcess(config), BotProcess(config)
+    await bot.prepare()
+    await restarted.prepare()
+    return bot, restarted
+
+
+async def interrupt_midway(api: FakeBotApi, bot: BotProcess, restarted: BotProcess, stop: str) -> None:
     """Start the bot, stop it (`kill` or `terminate`) a third of the way in, start it again, let it finish."""
-    bot = BotProcess(config)
     await bot.start()
     await api.wait_until(lambda: sum(delivered(api).values()) >= 40)
     await getattr(bot, stop)()
-    restarted = BotProcess(config)
     await restarted.start()
     await api.wait_until(lambda: len(delivered(api)) == MESSAGES)
     await restarted.terminate()
@@ -74,9 +80,10 @@ async def interrupt_midway(api: FakeBotApi, config: Path, stop: str) -> None:
 async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flight(
     api: FakeBotApi, database: Database, db_url: str, clock: ManualClock, tmp_path: Path
 ) -> None:
+    bot, restarted = await prepared(write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT))
     await queue_messages(database, clock)
 
-    await interrupt_midway(api, write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT), "kill")
+    await interrupt_midway(api, bot, restarted, "kill")
 
     counts = delivered(api)
     duplicates = sum(n - 1 for n in counts.values())
@@ -90,10 +97,10 @@ async def test_sigkill_mid_batch_loses_nothing_and_repeats_only_what_was_in_flig
 async def test_sigterm_mid_batch_sends_every_message_exactly_once(
     api: FakeBotApi, database: Database, db_url: str, clock: ManualClock, tmp_path: Path
 ) -> None:
+    bot, restarted = await prepared(write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT))
     await queue_messages(database, clock)
 
-    await interrupt_midway(api, write_config(tmp_path, api, db_url, max_in_flight=IN_FLIGHT),
-                           "terminate")
+    await interrupt_midway(api, bot, restarted, "terminate")
 
     assert set(delivered(api).values()) == {1}
     assert await outbox_counts(database) == (MESSAGES, 0)

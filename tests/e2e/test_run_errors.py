@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -33,8 +32,7 @@ async def test_a_rejected_token_is_named_without_printing_it_and_exits_2(api: Fa
     bot = BotProcess(config)
 
     await bot.start()
-    assert bot.process is not None
-    status = await asyncio.wait_for(bot.process.wait(), 60)
+    status = await bot.wait(within=60)
     output = bot.log.read_text(encoding="utf-8")
 
     assert status == 2, output

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
+import storage.repository
 from storage.database import Database
+from storage.identities import IdentityRepository
 from tests.factories import load_roster, person_by_phone
 from village.clock import ManualClock
 from village.conversations import ConversationRecord
@@ -89,3 +92,21 @@ async def test_a_conversation_saved_after_finding_none_can_still_be_ended(databa
 
     async with database.transaction() as store:
         assert await store.conversations.get(identity.id) is not None
+
+
+async def test_the_identity_upsert_is_built_once_for_every_update(database: Database, clock: ManualClock,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[object] = []
+    build = IdentityRepository._seen_statement
+    monkeypatch.setattr(storage.repository, "_PREPARED", {})
+    monkeypatch.setattr(IdentityRepository, "_seen_statement", lambda self: built.append(build(self)) or built[-1])
+
+    for external_id in ("41", "42", "41"):
+        async with database.transaction() as store:
+            await store.identities.seen("telegram", external_id, chat_ref=external_id, display_name="", now=clock.now())
+    async with database.transaction() as store:
+        found = await store.identities.find("telegram", "42")
+
+    assert len(built) == 1
+    assert found is not None
+    assert found.chat_ref == "42"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ def source_msgids() -> set[str]:
     return found
 
 
+@cache  # read once: one test per msgid (over a thousand) looks its entry up here
 def zh_entries() -> dict[str, tuple[str, bool]]:
     entries: dict[str, tuple[str, bool]] = {}
     for path in catalog_files(LOCALE_DIR, "zh_CN"):
@@ -36,10 +38,10 @@ def zh_entries() -> dict[str, tuple[str, bool]]:
 
 
 def test_every_source_string_has_a_complete_zh_cn_translation() -> None:
-    entries = zh_entries()
+    entries, msgids = zh_entries(), source_msgids()
 
-    missing = [m for m in source_msgids() if not entries.get(m, ("", False))[0]]
-    fuzzy = [m for m in source_msgids() if entries.get(m, ("", False))[1]]
+    missing = [m for m in msgids if not entries.get(m, ("", False))[0]]
+    fuzzy = [m for m in msgids if entries.get(m, ("", False))[1]]
 
     assert missing == [], f"untranslated in zh_CN: {missing}"
     assert fuzzy == [], f"fuzzy in zh_CN: {fuzzy}"

@@ -88,12 +88,13 @@ class NoticeService:
         return await self._meetings.meeting_choices(actor, village_id)
 
     async def count(self, actor: Actor, draft: NoticeDraft) -> AudienceCount:
-        """Count the people a draft reaches, their accounts, and the accounts muting its category."""
+        """Count the people a draft reaches, those of them who joined (on any channel), and those muting it."""
         require_role(actor, draft.village_id, *MANAGERS)
         people = await self._recipients(actor, draft)
         identities = await self._store.identities.of_people(people)
         muted = await self._muted(people, draft.category)
-        return AudienceCount(len(people), len(identities), sum(1 for i in identities if i.person_id in muted))
+        joined = {i.person_id for i in identities}  # someone on Telegram and WeChat counts once: they get it once
+        return AudienceCount(len(people), len(joined), len(joined & set(muted)))
 
     async def publish(self, actor: Actor, draft: NoticeDraft, *, progress: ProgressMessage | None = None) -> Notice:
         """Record the notice and its recipients; the caller queues the deliveries in the same transaction."""

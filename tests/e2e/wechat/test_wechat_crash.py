@@ -70,14 +70,17 @@ async def pending_rows(database: Database) -> list[str]:
 
 async def test_sigkill_mid_step_handles_the_push_once_after_restart(fake: FakeWechat, db_url: str,
                                                                     database: Database, tmp_path: Path) -> None:
+    port = free_port()
+    bot = BotProcess(wechat_config(tmp_path, fake, db_url, port))
+    restarted = BotProcess(bot.log.with_name("config.toml"))
+    await bot.prepare()  # both import while the roster loads: the restart costs only the bot's own start
+    await restarted.prepare()
     clock = SystemClock()
     await load_roster(database, clock)
     alice = await person_by_phone(database, "13800000001")
     async with database.transaction() as store:
         identity = await store.identities.seen("wechat", OPEN_ID, chat_ref=OPEN_ID, display_name="", now=clock.now())
         await store.identities.bind(identity.id, alice.id)
-    port = free_port()
-    bot = BotProcess(wechat_config(tmp_path, fake, db_url, port))
     await bot.start()
     await bot.wait_for_log("WeChat callback listening")
     async with httpx.AsyncClient(timeout=10) as http:
@@ -93,7 +96,6 @@ async def test_sigkill_mid_step_handles_the_push_once_after_restart(fake: FakeWe
         with pytest.raises(httpx.HTTPError):
             await photo  # WeChat got no answer: it would retry, and the restarted bot has it already
         fake.faults.delay("cgi-bin/media/get", 0)
-        restarted = BotProcess(bot.log.with_name("config.toml"))
         await restarted.start()
         try:
             await until(lambda: _all_done(database))

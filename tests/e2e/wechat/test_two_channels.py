@@ -1,0 +1,209 @@
+"""One person, two identities: joined on Telegram and on WeChat, each message goes to one of them.
+
+The bot runs both channels at once: the Telegram emulator and the fake WeChat, one database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import build_runtime
+from bot.emulator.api import FakeBotApi
+from bot.emulator.harness import Harness, emulator_config
+from bot.wechat.fake.harness import WechatHarness, wechat_environ
+from bot.wechat.fake.server import FakeWechat
+from handlers.context import Notifier
+from handlers.replies import Reply
+from storage.database import Database
+from tests.e2e.conftest import ALICE, MING, SECRETARY, join
+from tests.e2e.test_notices_compose import compose
+from tests.e2e.wechat.conftest import WANG, household_code
+from tests.e2e.wechat.test_family_invite_qr import OPENED, scanned_url
+from tests.factories import load_roster, person_by_phone
+from village.clock import ManualClock
+from village.outbox import MessageKind
+from village.services import Services
+
+MING_PHONE = "13800000002"  # 张小明 of household 1-01
+
+
+@dataclass
+class BothChannels:
+    """The same bot runtime seen from Telegram (`tg`) and from WeChat (`wx`)."""
+
+    tg: Harness
+    wx: WechatHarness
+
+
+@asynccontextmanager
+async def running_both(db_url: str, clock: ManualClock, environ: Mapping[str, str]) -> AsyncIterator[BothChannels]:
+    api, fake = FakeBotApi(), FakeWechat(clock)
+    await api.start()
+    await fake.start()
+    config = emulator_config(api, db_url, {**wechat_environ(fake), **environ})
+    runtime = build_runtime(config, clock=clock)
+    async with httpx.AsyncClient() as http:
+        wx = WechatHarness(fake, runtime, config, clock, http)
+        try:
+            await wx._start()
+            yield BothChannels(Harness(api, runtime, config, clock), wx)
+        finally:
+            await runtime.stop()
+            await fake.stop()
+            await api.stop()
+
+
+async def start(db_url: str, database: Database, clock: ManualClock, tmp_path: Path,
+                **environ: str) -> AsyncIterator[BothChannels]:
+    await load_roster(database, clock)
+    settings = {"HEMEI_MEDIA__DIR": str(tmp_path / "media"), "HEMEI_QUIET_HOURS__START": "00:00",
+                "HEMEI_QUIET_HOURS__END": "00:00", **environ}
+    async with running_both(db_url, clock, settings) as both:
+        yield both
+
+
+@pytest.fixture
+async def both(db_url: str, database: Database, clock: ManualClock, tmp_path: Path) -> AsyncIterator[BothChannels]:
+    """Both channels; messages go where the person last wrote (the default)."""
+    async for running in start(db_url, database, clock, tmp_path):
+        yield running
+
+
+@pytest.fixture
+async def prefer_telegram(db_url: str, database: Database, clock: ManualClock,
+                          tmp_path: Path) -> AsyncIterator[BothChannels]:
+    """Both channels, with `[routing] prefer = "telegram"`."""
+    async for running in start(db_url, database, clock, tmp_path, HEMEI_ROUTING__PREFER="telegram"):
+        yield running
+
+
+async def join_on_both(both: BothChannels, clock: ManualClock) -> None:
+    """张小明 joins on Telegram by phone, then on WeChat by typing the household card's code."""
+    await join(both.tg, MING)
+    clock.advance(timedelta(minutes=1))
+    code = await household_code(both.wx, "1-01")
+    await both.wx.sends(both.wx.fake.inputs.subscribe(WANG))
+    await both.wx.says(WANG, code)
+    await both.wx.says(WANG, "张小明")
+    clock.advance(timedelta(minutes=1))
+
+
+async def notify(both: BothChannels, key: str, text: str) -> None:
+    """Queue a village notice for 张小明, as a feature would, and let it go out."""
+    person = await person_by_phone(both.wx.runtime.database, MING_PHONE)
+    runtime = both.wx.runtime
+    async with runtime.database.transaction() as store:
+        services = Services(store, runtime.clock, both.wx.config)
+        await Notifier(services, runtime.catalogs, "zh_CN").to_person(person.id, key, Reply(text),
+                                                                      kind=MessageKind.NOTICE_BROADCAST)
+    await runtime.settle()
+
+
+def on_telegram(both: BothChannels, text: str) -> bool:
+    return any(text in m.text for m in both.tg.api.messages_to(MING.id))
+
+
+def on_wechat(both: BothChannels, text: str) -> bool:
+    return any(text in t for t in both.wx.fake.sent_to(WANG))
+
+
+async def test_joining_on_wechat_with_the_card_adds_a_second_account_to_the_same_person(
+        both: BothChannels, clock: ManualClock) -> None:
+    await join_on_both(both, clock)
+
+    me_on_wechat = await both.wx.says(WANG, "/me")
+    me_on_telegram = await both.tg.tg.user_says(MING, "/me")
+    person = await person_by_phone(both.wx.runtime.database, MING_PHONE)
+    async with both.wx.runtime.database.transaction() as store:
+        accounts = await store.identities.of_person(person.id)
+
+    assert "姓名：张小明" in me_on_wechat.text
+    assert "姓名：张小明" in me_on_telegram[-1].text
+    assert sorted(a.channel for a in accounts) == ["telegram", "wechat"]
+
+
+async def test_a_notice_goes_once_to_the_channel_last_used_then_to_the_other_after_writing_there(
+        both: BothChannels, clock: ManualClock) -> None:
+    await join_on_both(both, clock)  # WeChat was used last
+
+    await notify(both, "n:1", "第一条通知：周六清理河道")
+    await both.tg.tg.user_says(MING, "/me")
+    clock.advance(timedelta(minutes=1))
+    await notify(both, "n:2", "第二条通知：周日开会")
+
+    assert on_wechat(both, "第一条通知")
+    assert not on_telegram(both, "第一条通知")
+    assert on_telegram(both, "第二条通知")
+    assert not on_wechat(both, "第二条通知")
+
+
+async def test_after_unfollowing_on_wechat_the_notice_goes_to_telegram(both: BothChannels, clock: ManualClock) -> None:
+    await join_on_both(both, clock)
+    await both.wx.sends(both.wx.fake.inputs.unsubscribe(WANG))
+
+    await notify(both, "n:1", "停水通知：明天上午")
+
+    assert on_telegram(both, "停水通知")
+    assert not on_wechat(both, "停水通知")
+
+
+async def test_blocked_on_telegram_the_notice_goes_to_wechat(
+        prefer_telegram: BothChannels, clock: ManualClock) -> None:
+    both = prefer_telegram
+    await join_on_both(both, clock)
+    both.tg.api.blocked.add(MING.id)
+
+    await notify(both, "n:1", "防汛通知：注意安全")
+
+    assert on_wechat(both, "防汛通知")
+    assert not on_telegram(both, "防汛通知")
+
+
+async def test_prefer_telegram_sends_there_though_wechat_was_used_last(
+        prefer_telegram: BothChannels, clock: ManualClock) -> None:
+    both = prefer_telegram
+    await join_on_both(both, clock)  # WeChat was used last
+
+    await notify(both, "n:1", "村里通知：体检")
+
+    assert on_telegram(both, "村里通知")
+    assert not on_wechat(both, "村里通知")
+
+
+async def test_a_cadres_notice_counts_and_reaches_someone_on_both_channels_once(
+        both: BothChannels, clock: ManualClock) -> None:
+    await join_on_both(both, clock)  # WeChat was used last
+    await join(both.tg, SECRETARY)
+    await compose(both.tg, text="本周六上午清理河道。", picks=("⬜ 一组",))
+    preview = both.tg.tg.replies_to(SECRETARY)[-1].text
+
+    await both.tg.tg.user_taps(SECRETARY, "✅ 发送")
+    await both.wx.runtime.settle()
+    report = next(m.text for m in both.tg.tg.replies_to(SECRETARY) if "已发送完毕" in m.text)
+
+    assert "共 3 人，其中 1 人用和美" in preview
+    assert "实际发出消息 1 条\n已送达：1" in report
+    assert [t for t in both.wx.fake.sent_to(WANG) if "清理河道" in t] == ["📢【通知】和美村\n本周六上午清理河道。"]
+    assert not on_telegram(both, "清理河道")
+
+
+async def test_a_head_on_telegram_gets_a_wechat_qr_picture_that_opens_the_family_invite_in_wechat(
+        both: BothChannels) -> None:
+    await join(both.tg, ALICE)
+    await both.tg.tg.user_taps(ALICE, "➕ 更多")
+    await both.tg.tg.user_taps(ALICE, "👨‍👩‍👧 亲情代办")
+
+    shown = await both.tg.tg.user_taps(ALICE, "➕ 邀请亲属")
+    (picture,) = [m.file for m in shown if m.method == "sendPhoto" and m.file]
+    ticket = scanned_url(picture).rsplit("/", 1)[1]
+    opened = await both.wx.answer_of(WANG, await both.wx.fake.scans(WANG, ticket))
+
+    assert any("https://t.me/" in m.text for m in shown)  # the Telegram link stays
+    assert OPENED in opened.text
