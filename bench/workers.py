@@ -293,12 +293,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--concurrent-updates", type=int, default=1)
     parser.add_argument("--postgres", default=os.environ.get("POSTGRES_TEST_URL", ""))
+    parser.add_argument("--logs", type=Path, help="keep the processes' configurations and logs in this folder")
     args = parser.parse_args(argv)
     if not args.postgres:
         parser.error("needs a PostgreSQL server: --postgres URL or POSTGRES_TEST_URL")
     with tempfile.TemporaryDirectory(prefix="hemei-workers-") as folder:
         rows = asyncio.run(standalone(args.postgres, args.residents, args.rounds, args.workers,
-                                      args.concurrent_updates, Path(folder)))
+                                      args.concurrent_updates, args.logs or Path(folder)))
     print(workers_table(rows))
     print(json.dumps(rows))
 
