@@ -122,11 +122,12 @@ class Loop:
 
 
 async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Sequence[int], rounds: int,
-                      command: str) -> Loop:
+                      command: str, *, answer_seconds: float = ANSWER_SECONDS,
+                      straggler_seconds: float = STRAGGLER_SECONDS) -> Loop:
     """Let each resident post `command` `rounds` times, each time waiting for the answer (a new message or an edit).
 
-    A resident whose answer is late waits for it (up to STRAGGLER_SECONDS more) before posting again, as a
-    person would, so that a late answer is never taken for the answer to the next update.
+    A resident whose answer is late (after `answer_seconds`) waits for it (up to `straggler_seconds` more)
+    before posting again, as a person would, so that a late answer is never taken for the next update's.
     """
     loop = Loop([], never=[])
     async with httpx.AsyncClient(timeout=60) as client:
@@ -145,11 +146,11 @@ async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Seq
                 answer.raise_for_status()  # the worker took the update (it queues it, then answers 200)
                 answered = lambda r=resident, b=before: _latest(api, r) > b  # noqa: E731
                 try:
-                    await api.wait_until(answered, within=ANSWER_SECONDS)
+                    await api.wait_until(answered, within=answer_seconds)
                 except TimeoutError:
                     loop.late += 1
                     try:
-                        await api.wait_until(answered, within=STRAGGLER_SECONDS)
+                        await api.wait_until(answered, within=straggler_seconds)
                     except TimeoutError:
                         loop.late -= 1
                         assert loop.never is not None
