@@ -28,13 +28,15 @@ import httpx
 from bot.emulator import FakeBotApi
 from bot.emulator.messages import command_entities, user_message
 from handlers import registry
+from storage.database import Database
 from tests.e2e.processes import BotProcess, write_config
 
 SECRET = "bench-workers-secret-0123456789abcdefgh"  # 32 or more characters, as webhook mode requires
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 BUSY_SHARE = 0.85  # of all cores: above it, the cores are the limit
-ANSWER_SECONDS = 30  # an update not answered by then is counted as unanswered (and the run goes on)
+ANSWER_SECONDS = 30  # an update answered later than this is counted as late (its latency still counts)
+STRAGGLER_SECONDS = 60  # then waited for this much longer: one still unanswered is counted as never answered
 START_SECONDS = 90  # a worker's start (imports, migrations check) on a loaded machine
 NEVER = "0 0 29 2 *"  # the 29th of February: no job falls due during a run (none until 2028)
 _update_ids = itertools.count(10_000_000)  # never twice in a run: the workers drop an update id seen before
@@ -108,16 +110,29 @@ async def start_workers(folder: Path, api: FakeBotApi, url: str, count: int, con
     return workers
 
 
+@dataclass
+class Loop:
+    """What a closed loop saw: the latencies of answered updates (late ones too), the wall time, the updates
+    answered only after ANSWER_SECONDS, and the ids of those never answered (not even STRAGGLER_SECONDS later)."""
+
+    latencies: list[float]
+    wall: float = 0.0
+    late: int = 0
+    never: list[int] | None = None
+
+
 async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Sequence[int], rounds: int,
-                      command: str) -> tuple[list[float], float, int]:
-    """Let each resident post `command` `rounds` times, each time waiting for the answer (a new message or an edit);
-    return the latencies, the wall time and how many updates went unanswered within ANSWER_SECONDS."""
-    latencies: list[float] = []
-    unanswered = 0
+                      command: str, *, answer_seconds: float = ANSWER_SECONDS,
+                      straggler_seconds: float = STRAGGLER_SECONDS) -> Loop:
+    """Let each resident post `command` `rounds` times, each time waiting for the answer (a new message or an edit).
+
+    A resident whose answer is late (after `answer_seconds`) waits for it (up to `straggler_seconds` more)
+    before posting again, as a person would, so that a late answer is never taken for the next update's.
+    """
+    loop = Loop([], never=[])
     async with httpx.AsyncClient(timeout=60) as client:
 
         async def one(resident: int) -> None:
-            nonlocal unanswered
             user = {"id": resident, "is_bot": False, "first_name": f"R{resident}"}
             for _ in range(rounds):
                 number = next(_update_ids)
@@ -128,17 +143,25 @@ async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Seq
                 started = time.perf_counter()
                 answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=body,
                                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-                answer.raise_for_status()
+                answer.raise_for_status()  # the worker took the update (it queues it, then answers 200)
+                answered = lambda r=resident, b=before: _latest(api, r) > b  # noqa: E731
                 try:
-                    await api.wait_until(lambda r=resident, b=before: _latest(api, r) > b, within=ANSWER_SECONDS)
+                    await api.wait_until(answered, within=answer_seconds)
                 except TimeoutError:
-                    unanswered += 1
-                    continue
-                latencies.append(time.perf_counter() - started)
+                    loop.late += 1
+                    try:
+                        await api.wait_until(answered, within=straggler_seconds)
+                    except TimeoutError:
+                        loop.late -= 1
+                        assert loop.never is not None
+                        loop.never.append(number)
+                        continue
+                loop.latencies.append(time.perf_counter() - started)
 
         started = time.perf_counter()
         await asyncio.gather(*(one(r) for r in residents))
-        return latencies, time.perf_counter() - started, unanswered
+        loop.wall = time.perf_counter() - started
+        return loop
 
 
 def _latest(api: FakeBotApi, chat_id: int) -> int:
@@ -166,7 +189,7 @@ async def measure_workers(url: str, residents: Sequence[int], folder: Path, *, c
         workers = await start_workers(folder, api, url, max(counts), concurrent)
         await leader.wait_for_log("is running", START_SECONDS)
         await closed_loop(api, workers, residents[:len(workers)], 1, command)  # warm up: a first update each
-        return [await _phase(api, leader, workers[:count], residents, rounds, command) for count in counts]
+        return [await _phase(url, api, leader, workers[:count], residents, rounds, command) for count in counts]
     finally:
         await asyncio.gather(_stop(leader), *(_stop(w.process) for w in workers))
         await api.stop()
@@ -180,17 +203,39 @@ async def _stop(process: BotProcess) -> None:
         await process.kill()
 
 
-async def _phase(api: FakeBotApi, leader: BotProcess, workers: Sequence[Worker], residents: Sequence[int],
+async def _phase(url: str, api: FakeBotApi, leader: BotProcess, workers: Sequence[Worker], residents: Sequence[int],
                  rounds: int, command: str) -> dict[str, Any]:
     meter = CpuMeter({"workers": [_pid(w.process) for w in workers], "leader": [_pid(leader)],
                       "load generator": [os.getpid()]})
-    latencies, wall, unanswered = await closed_loop(api, workers, residents, rounds, command)
+    loop = await closed_loop(api, workers, residents, rounds, command)
     cpu = meter.shares()
+    latencies, wall, never = loop.latencies, loop.wall, loop.never or []
     cuts = quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else latencies * 99
-    return {"workers": len(workers), "residents": len(residents), "updates": len(latencies), "unanswered": unanswered,
+    return {"workers": len(workers), "residents": len(residents), "updates": len(latencies), "late": loop.late,
+            "unanswered": len(never), "unanswered_handled": await _handled(url, never),
             "updates_per_second": round(len(latencies) / wall, 1), "p50_ms": round(cuts[49] * 1000, 1),
             "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu, "load_average": round(os.getloadavg()[0], 2),
             "limit": "cores" if cpu["machine"] >= BUSY_SHARE * CORES * 100 else "database"}
+
+
+async def _handled(url: str, update_ids: Sequence[int]) -> int:
+    """Count the updates among `update_ids` a worker handled (committed its step): a never-answered one that was
+    handled lost its reply; one that was not was lost before its step (or is still queued)."""
+    if not update_ids:
+        return 0
+    from sqlalchemy import func, select
+
+    from storage.tables import processed_updates
+
+    database = Database.open(url)
+    try:
+        refs = [str(n) for n in update_ids]
+        async with database.connection() as connection:
+            query = select(func.count()).select_from(processed_updates).where(
+                processed_updates.c.channel == "telegram", processed_updates.c.update_ref.in_(refs))
+            return int((await connection.execute(query)).scalar_one())
+    finally:
+        await database.close()
 
 
 def _pid(process: BotProcess) -> int:
@@ -207,8 +252,16 @@ def workers_table(rows: Sequence[dict[str, Any]]) -> str:
         shares = " / ".join(f"{cpu[k]:.0f}" for k in ("workers", "leader", "load generator", "database and other"))
         lines.append(f"{row['workers']:>8}{row['updates_per_second']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}  "
                      f"{shares + ' = ' + format(cpu['machine'], '.0f'):<64}{row['limit']} (load average "
-                     f"{row['load_average']}){', unanswered ' + str(row['unanswered']) if row['unanswered'] else ''}")
+                     f"{row['load_average']}){_stragglers(row)}")
     return "\n".join(lines)
+
+
+def _stragglers(row: dict[str, Any]) -> str:
+    """Return the late and never-answered updates of a row, when there are any."""
+    late = f", {row['late']} answered after {ANSWER_SECONDS} s" if row.get("late") else ""
+    never = (f", {row['unanswered']} never answered within {ANSWER_SECONDS + STRAGGLER_SECONDS} s "
+             f"({row['unanswered_handled']} of them handled)") if row["unanswered"] else ""
+    return late + never
 
 
 async def standalone(server: str, residents: int, rounds: int, counts: Sequence[int], concurrent: int,
@@ -241,12 +294,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--concurrent-updates", type=int, default=1)
     parser.add_argument("--postgres", default=os.environ.get("POSTGRES_TEST_URL", ""))
+    parser.add_argument("--logs", type=Path, help="keep the processes' configurations and logs in this folder")
     args = parser.parse_args(argv)
     if not args.postgres:
         parser.error("needs a PostgreSQL server: --postgres URL or POSTGRES_TEST_URL")
     with tempfile.TemporaryDirectory(prefix="hemei-workers-") as folder:
         rows = asyncio.run(standalone(args.postgres, args.residents, args.rounds, args.workers,
-                                      args.concurrent_updates, Path(folder)))
+                                      args.concurrent_updates, args.logs or Path(folder)))
     print(workers_table(rows))
     print(json.dumps(rows))
 

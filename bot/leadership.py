@@ -4,8 +4,11 @@ Workers answer updates; one leader sends the outbox and runs the jobs. On Postgr
 a session advisory lock on a connection of its own (outside the pool, so closing it really ends the
 session): the server releases the lock the moment that session ends (the process was killed, the
 network went), and a standby, trying every `retry_seconds`, takes over. The leader checks its
-connection as often; when it fails, it stops leading before a standby can start. SQLite serves a
-single process, which is always the leader.
+connection as often, giving the check as long again to answer; when it fails or hangs, it stops
+leading. A standby that wins the lock waits `grace_seconds` (two intervals: one check and its
+timeout) before it leads, so a former leader that has not yet noticed its session ended has
+stepped down by then: never two leaders at once. SQLite serves a single process, which is always
+the leader.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x68656D6569  # "hemei": one leader per database
 RETRY_SECONDS = 2.0
+PROBE = "SELECT 1"  # the leader's check that its session, and so its lock, is still there
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -31,11 +35,15 @@ Hook = Callable[[], Awaitable[None]]
 class Leadership:
     """Holds the leader's lease and runs `on_gained` / `on_lost` as it is won and lost."""
 
-    def __init__(self, url: str, *, on_gained: Hook, on_lost: Hook, retry_seconds: float = RETRY_SECONDS) -> None:
+    probe = PROBE
+
+    def __init__(self, url: str, *, on_gained: Hook, on_lost: Hook, retry_seconds: float = RETRY_SECONDS,
+                 grace_seconds: float | None = None) -> None:
         self._url = url
         self._on_gained = on_gained
         self._on_lost = on_lost
         self._retry = retry_seconds
+        self._grace = 2 * retry_seconds if grace_seconds is None else grace_seconds
         self._engine: AsyncEngine | None = None
         self._task: asyncio.Task[None] | None = None
         self.leading = False
@@ -46,7 +54,7 @@ class Leadership:
             await self._gain()
             return
         self._engine = create_async_engine(self._url, poolclass=NullPool)
-        connection = await self._try()
+        connection = await self._try(grace=0.0)  # at start no one we could overlap with has just lost the lock
         self._task = asyncio.create_task(self._hold(connection), name="leadership")
 
     async def stop(self) -> None:
@@ -67,13 +75,16 @@ class Leadership:
                 await self._keep(connection)
             await asyncio.sleep(self._retry)
             try:
-                connection = await self._try()
+                connection = await self._try(grace=self._grace)
             except Exception:  # the lock is released with its connection; a candidate keeps trying
                 log.exception("leadership: starting the leader's part failed; trying again")
                 connection = None
 
-    async def _try(self) -> AsyncConnection | None:
-        """Return the connection holding the lock, or None when another process leads (or the database is away)."""
+    async def _try(self, *, grace: float) -> AsyncConnection | None:
+        """Return the connection holding the lock, or None when another process leads (or the database is away).
+
+        Having won the lock, wait `grace` seconds before leading (a former leader steps down meanwhile).
+        """
         assert self._engine is not None
         try:
             connection = await self._engine.connect()
@@ -84,8 +95,16 @@ class Leadership:
             await connection.execution_options(isolation_level="AUTOCOMMIT")  # no transaction held open
             held = (await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})).scalar()
             if held:
+                if grace:
+                    await asyncio.sleep(grace)
+                    await self._check(connection)  # still ours (a failure here is a lost connection: not leading)
                 await self._gain()
                 return connection
+        except (DBAPIError, OSError, TimeoutError) as error:
+            log.warning("leadership: the lock's connection failed: %s", error)
+            await self._lose()  # when the leader's part had started (it may have failed on the database)
+            await _close(connection)
+            return None
         except BaseException:  # a failing start (say, a catch-up job) must not leave us half leading
             await self._lose()
             await _close(connection)
@@ -98,12 +117,17 @@ class Leadership:
         try:
             while True:
                 await asyncio.sleep(self._retry)
-                await connection.execute(text("SELECT 1"))
-        except (DBAPIError, OSError) as error:
+                await self._check(connection)
+        except (DBAPIError, OSError, TimeoutError) as error:
             log.error("leadership lost: the lock's database connection failed: %s", error)
         finally:
             await self._lose()
             await _close(connection)
+
+    async def _check(self, connection: AsyncConnection) -> None:
+        """Raise when the lock's connection fails, or takes longer than an interval to answer (a hung network:
+        the server may have ended the session and a standby may hold the lock soon)."""
+        await asyncio.wait_for(connection.execute(text(self.probe)), self._retry)
 
     async def _gain(self) -> None:
         log.warning("leadership: this process now runs the scheduler and the outbox")
