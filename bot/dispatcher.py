@@ -191,7 +191,7 @@ class Dispatcher:
         """Send one claimed message and record what happened."""
         channel = self._channels.get(item.channel)
         if item.unreachable:
-            if channel.keeps_for_return:  # an unfollower may follow again: keep it for them
+            if channel is not None and channel.keeps_for_return:  # an unfollower may follow again: keep it
                 await self._record_failure(item, NotReachableNowError("unreachable"))
             else:
                 await self._record_blocked(item, "unreachable", stop_identity=False)
