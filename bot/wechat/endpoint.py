@@ -27,7 +27,7 @@ from bot.wechat.serving import LocalServer
 from bot.wechat.settings import WechatSettings
 from bot.wechat.staff import StaffTags
 from bot.wechat.token_store import DatabaseTokenStore
-from bot.wechat.tokens import MemoryTokenStore
+from bot.wechat.tokens import MemoryTokenStore, TokenStore
 from handlers.engine import Engine
 from storage.database import Database
 from village.clock import Clock
@@ -47,14 +47,11 @@ class WechatEndpoint:
         self._catalogs, self._locale = catalogs or Catalogs.load(locale), locale
         self._http = httpx.AsyncClient(timeout=HTTP_TIMEOUT_SECONDS)
         tokens = DatabaseTokenStore(database)
-        api = WechatApi(self._http, base_url=settings.base_url, app_id=settings.app_id,
-                        app_secret=settings.app_secret.get_secret_value(), store=tokens, clock=clock)
+        api = self._api(tokens)
         self.client = WechatClient(api)
         # A step makes invite QR codes inside its transaction: this client keeps its token in memory, so that a
         # token fetch there writes nothing to the database (stable_token hands every holder the same token).
-        self.qr_pictures = WechatQrPictures(WechatClient(WechatApi(
-            self._http, base_url=settings.base_url, app_id=settings.app_id,
-            app_secret=settings.app_secret.get_secret_value(), store=MemoryTokenStore(), clock=clock)))
+        self.qr_pictures = WechatQrPictures(WechatClient(self._api(MemoryTokenStore())))
         # The pages (downloads, messages, reminder settings) need a public URL to link to; without one, none.
         self.pages: PageKit | None = build_pages(
             settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs, locale=locale,
@@ -68,6 +65,11 @@ class WechatEndpoint:
         self._recovery: asyncio.Task[int] | None = None
         self._drain: asyncio.Task[None] | None = None
         self._stopping = False
+
+    def _api(self, tokens: TokenStore) -> WechatApi:
+        """Return an API client of this account keeping its access token in `tokens`."""
+        return WechatApi(self._http, base_url=self.settings.base_url, app_id=self.settings.app_id,
+                         app_secret=self.settings.app_secret.get_secret_value(), store=tokens, clock=self._clock)
 
     def attach(self, engine: Engine, *, media: MediaKeeper, on_queued: Callable[[], None],
                on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
