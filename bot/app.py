@@ -74,7 +74,8 @@ class UpdateTracker:
         waiter = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(update_id, []).append(waiter)
         try:
-            await asyncio.wait_for(waiter, within)
+            async with asyncio.timeout(within):
+                await waiter
         finally:
             waiting = self._waiters.get(update_id)
             if waiting is not None and waiter in waiting:

@@ -77,7 +77,8 @@ class ProgressReporter:
             except Exception:  # a bad pass must not end live progress for good; the next pass retries
                 log.exception("updating broadcast progress failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self._interval)
+                async with asyncio.timeout(self._interval):
+                    await self._stopping.wait()
 
     async def _show(self, edit: ProgressEdit) -> bool:
         """Edit one message if needed; return True when the notice is done with (report shown twice, or unshowable)."""

@@ -106,7 +106,8 @@ class Dispatcher:
     async def drain(self, within: float = 30) -> None:
         """Wait until nothing due is left and nothing is in flight (tests and the demo)."""
         self.wake()
-        await asyncio.wait_for(self._idle.wait(), within)
+        async with asyncio.timeout(within):
+            await self._idle.wait()
 
     async def _run(self) -> None:
         while not self._stopping:

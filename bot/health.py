@@ -49,7 +49,8 @@ class HealthCheck:
 
     async def backlog(self) -> Backlog:
         """Read the outbox's due messages (waiting at most `TIMEOUT_SECONDS` for the database)."""
-        return await asyncio.wait_for(self._read_backlog(), TIMEOUT_SECONDS)
+        async with asyncio.timeout(TIMEOUT_SECONDS):
+            return await self._read_backlog()
 
     async def _read_backlog(self) -> Backlog:
         now = self._clock.now()
@@ -60,7 +61,8 @@ class HealthCheck:
         """Return the report; never raises for a database that is away."""
         started = time.perf_counter()
         try:
-            backlog, leader = await asyncio.wait_for(self._look(), TIMEOUT_SECONDS)
+            async with asyncio.timeout(TIMEOUT_SECONDS):
+                backlog, leader = await self._look()
         except (DBAPIError, OSError, TimeoutError) as error:
             return HealthReport(False, {"status": "unavailable", "database": {"ok": False, "error": _named(error)},
                                         "leader": {"known": self._leading_here(), "here": self._leading_here()}})

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 LOCK_KEY = 0x68656D6569  # "hemei": one leader per database
 RETRY_SECONDS = 2.0
 PROBE = "SELECT 1"  # the leader's check that its session, and so its lock, is still there
+CLOSE_SECONDS = 2.0
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -127,7 +128,8 @@ class Leadership:
     async def _check(self, connection: AsyncConnection) -> None:
         """Raise when the lock's connection fails, or takes longer than an interval to answer (a hung network:
         the server may have ended the session and a standby may hold the lock soon)."""
-        await asyncio.wait_for(connection.execute(text(self.probe)), self._retry)
+        async with asyncio.timeout(self._retry):
+            await connection.execute(text(self.probe))
 
     async def _gain(self) -> None:
         log.warning("leadership: this process now runs the scheduler and the outbox")
@@ -141,8 +143,14 @@ class Leadership:
 
 
 async def _close(connection: AsyncConnection) -> None:
-    with contextlib.suppress(DBAPIError, OSError):
-        await connection.close()
+    """Close the lock's connection; one that does not close within `CLOSE_SECONDS` (a query cancelled mid-way,
+    a hung network) is dropped instead: the server ends the session, and the lock with it."""
+    try:
+        async with asyncio.timeout(CLOSE_SECONDS):
+            await connection.close()
+    except (DBAPIError, OSError, TimeoutError):
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
 
 
 async def leader_holds_lock(connection: AsyncConnection) -> bool:

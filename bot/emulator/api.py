@@ -217,12 +217,14 @@ class FakeBotApi:
             if remaining <= 0:
                 raise TimeoutError(f"condition not met within {within}s")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._activity.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await self._activity.wait()
 
     async def wait_for_send(self, within: float = 10) -> None:
         """Wait until the bot sends or edits something."""
         self._activity.clear()
-        await asyncio.wait_for(self._activity.wait(), within)
+        async with asyncio.timeout(within):
+            await self._activity.wait()
 
     def send_times(self) -> list[float]:
         """Return when each successful send happened (monotonic seconds)."""
@@ -294,7 +296,8 @@ class FakeBotApi:
         if not self._updates:
             self._new_update.clear()
             try:
-                await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
+                async with asyncio.timeout(float(params.get("timeout") or 0)):
+                    await self._new_update.wait()
             except TimeoutError:
                 return []
         limit = int(params.get("limit") or 100)

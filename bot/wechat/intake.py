@@ -177,7 +177,8 @@ class WechatIntake:
         loop = asyncio.get_running_loop()
         soonest = min((at for _, at in self._failures.values()), default=loop.time() + DRAIN_POLL_SECONDS)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(0.01, min(soonest - loop.time(), DRAIN_POLL_SECONDS)))
+            async with asyncio.timeout(max(0.01, min(soonest - loop.time(), DRAIN_POLL_SECONDS))):
+                await self._wake.wait()
         self._wake.clear()
 
     @asynccontextmanager
