@@ -204,6 +204,11 @@ class Dispatcher:
         except DeliveryError as error:
             await self._record_failure(item, error)
             return
+        except Exception as error:
+            # Left alone, the row would stay `sending` until the next start: try it again later instead.
+            log.exception("sending outbox message %s failed", item.key)
+            await self._record_failure(item, TemporaryError(f"{type(error).__name__}: {error}"))
+            return
         now = self._clock.now()
         await self._write(lambda store: store.outbox.mark_sent(item.id, now, route))
         self._on_outcome("sent")

@@ -33,6 +33,7 @@ import httpx
 from bot.direct_replies import lane
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
+from bot.wechat.callback import PushNotKept
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
@@ -61,6 +62,7 @@ from village.ports import Store
 log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 3.5  # a step done by then answers passively; the callback itself gives up at 4 s
+RECORD_SECONDS = 3.5  # keeping a push must end within the callback's budget: kept, or WeChat pushes it again
 INBOUND_MEMORY = timedelta(days=7)  # WeChat retries within seconds; a week leaves room to look into a push
 STEPS_AT_ONCE = 8  # pushes whose steps run at once; the endpoint sizes it to the database pool
 MAX_STEP_ATTEMPTS = 5  # a step failing this often is given up, and the person told
@@ -382,19 +384,24 @@ class WechatIntake:
     async def _record(self, key: str, received: Input) -> InboundRow:
         """Keep the push, and the customer-service window it opened (routing.py predicts from it).
 
-        Tried again through transient database errors (recording twice is harmless): a push not kept is lost.
+        Tried again through transient database errors (recording twice is harmless) for at most `RECORD_SECONDS`,
+        within the callback's budget; a push not kept by then raises `PushNotKept`, and WeChat pushes it again.
         """
-        for pause in (*self._retry_pauses[:2], None):
-            try:
-                async with self._database.transaction() as store:
-                    await open_window(store.connection, received)
-                    return await WechatInboundRepository(store.connection).record(
-                        key, received.open_id, encode(received), self._clock.now())
-            except Exception as error:
-                if pause is None or not is_transient(error):
-                    raise
-                log.warning("could not record WeChat push %s yet: %s", key, error)
-                await asyncio.sleep(pause)
+        try:
+            async with asyncio.timeout(RECORD_SECONDS):
+                for pause in (*self._retry_pauses[:2], None):
+                    try:
+                        async with self._database.transaction() as store:
+                            await open_window(store.connection, received)
+                            return await WechatInboundRepository(store.connection).record(
+                                key, received.open_id, encode(received), self._clock.now())
+                    except Exception as error:
+                        if pause is None or not is_transient(error):
+                            raise
+                        log.warning("could not record WeChat push %s yet: %s", key, error)
+                        await asyncio.sleep(pause)
+        except Exception as error:
+            raise PushNotKept(f"{type(error).__name__}: {error}") from error
         raise AssertionError("unreachable: the last try returns or raises")
 
     async def _subscriptions(self, received: SubscriptionsChanged) -> None:
