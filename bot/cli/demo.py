@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,7 +133,7 @@ async def _chat_in(folder: Path, source: TextIO, *, echo: bool) -> int:
         chat = DemoChat(harness, lambda text: print(text, flush=True), received=folder / "received")
         chat.welcome()
         while True:
-            line = await asyncio.to_thread(_read_line, source, echo)
+            line = await _next_line(source, echo)
             if line is None or not await chat.handle(line):
                 break
     print("Bye! 再见！")
@@ -149,7 +151,7 @@ async def _chat_on_wechat(folder: Path, source: TextIO, *, echo: bool) -> int:
         chat = WechatDemoChat(harness, lambda text: print(text, flush=True))
         chat.welcome()
         while True:
-            line = await asyncio.to_thread(_read_line, source, echo)
+            line = await _next_line(source, echo)
             if line is None or not await chat.handle(line):
                 break
     print("Bye! 再见！")
@@ -177,7 +179,7 @@ async def _chat_in_district(url: str, workers: int, folder: Path, source: TextIO
         chat = DistrictChat(district, lambda text: print(text, flush=True), received=folder / "received")
         chat.welcome()
         while True:
-            line = await asyncio.to_thread(_read_line, source, echo)
+            line = await _next_line(source, echo)
             if line is None or not await chat.handle(line):
                 break
     print("Every process stopped. Bye! 再见！")
@@ -194,6 +196,35 @@ def local_pages_environ() -> dict[str, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return {"HEMEI_WECHAT__PORT": str(port), "HEMEI_WECHAT__PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+
+
+async def _next_line(source: TextIO, echo: bool) -> str | None:
+    """Read the next line in a thread of its own, a daemon: after Ctrl-C the demo stops its processes and ends
+    at once, instead of waiting for the terminal's next line as a pool thread blocked in input() would make it."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str | None] = loop.create_future()
+
+    def read() -> None:
+        result: str | None = None
+        error: Exception | None = None
+        try:
+            result = _read_line(source, echo)
+        except Exception as problem:  # handed to the waiting coroutine
+            error = problem
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the demo is over
+            loop.call_soon_threadsafe(_settle, line, result, error)
+
+    threading.Thread(target=read, name="demo-input", daemon=True).start()
+    return await line
+
+
+def _settle(future: asyncio.Future[str | None], result: str | None, error: BaseException | None) -> None:
+    if future.done():  # the demo stopped waiting (Ctrl-C)
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 def _read_line(source: TextIO, echo: bool) -> str | None:

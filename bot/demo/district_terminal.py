@@ -8,7 +8,7 @@ from bot.demo.chats import Output
 from bot.demo.district import District, NoWorkerLeftError
 from bot.demo.terminal import DemoChat
 
-COMMANDS = """  :workers  which worker answered the recent updates, and which run
+COMMANDS = """  :workers  the leader and the workers: which run, which answered the recent updates
   :kill N   kill worker N without warning, as a crash would: the others carry on
 """
 
