@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from bot.demo.dataset import FAMILY_PERSONA, PERSONA_ID_BASE, VILLAGES, demo_roster
 from bot.demo.seed_care import seed_care
@@ -53,8 +54,13 @@ async def demo_database_problem(url: str) -> Content | None:
     that would mix made-up people with real ones, so it is refused, as is a database of another application.
     Nothing is changed here (not even a migration) before the answer.
     """
-    tables = await table_names(url)
     shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        tables = await table_names(url)
+    except (DBAPIError, OSError) as error:  # no server there, no such database or role, refused
+        problem = str(error.orig) if isinstance(error, DBAPIError) else str(error)
+        return _("Cannot open {database}: {problem}. Is the server running, and does the database exist "
+                 "(e.g. {create})?", database=shown, problem=problem, create=CREATE_HINT)
     if not tables:
         return None
     if "alembic_version" not in tables or "villages" not in tables:
