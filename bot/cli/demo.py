@@ -36,9 +36,7 @@ DEMO_ENVIRONMENT = {
     "HEMEI_QUIET_HOURS__END": "00:00",
     "HEMEI_TELEGRAM__MAX_PER_SECOND": "200",  # the outbox takes whatever the demo's replies leave of it
 }
-
-
-MAX_WORKERS = 8
+MAX_WORKERS = 8  # each is a whole `hemei run` process on this machine
 
 
 def register(subparsers: Subparsers) -> None:
