@@ -158,7 +158,7 @@ class District:
         config = load_config(self.config_path, {})
         summary = await standalone_scheduler(config, self.database, SystemClock()).run(name, SystemClock().now())
         await self.settle()
-        return f"{summary} (sent by the leader)"
+        return summary
 
     async def kill(self, number: int) -> None:
         """Kill worker `number` (1-based) without warning, as a crash would; the proxy skips it from now on."""
