@@ -195,6 +195,12 @@ class OutboxRepository(Repository):
         oldest = min((r[2] for r in rows), default=None)
         return {int(r[0]): int(r[1]) for r in rows}, oldest
 
+    async def unsent(self, now: datetime) -> int:
+        """Count the messages due by `now` and not sent yet: pending ones and those being sent (the demo's wait)."""
+        due = (outbox.c.status == _PENDING) & (outbox.c.not_before <= now)
+        query = select(func.count()).where(due | (outbox.c.status == OutboxStatus.SENDING.value))
+        return int((await self._db.execute(query)).scalar_one())
+
     async def progress(self, batch: str | None, now: datetime) -> BatchProgress:
         """Count a batch's messages (all messages when `batch` is None) by outcome."""
         def count(condition: Any) -> Any:

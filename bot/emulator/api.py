@@ -175,6 +175,12 @@ class FakeBotApi:
         self._new_update.set()
         return update_id
 
+    def take(self, update_id: int) -> dict[str, Any]:
+        """Remove a queued update and return it, to post it to a webhook instead (bot/demo/district.py)."""
+        update = next(u for u in self._updates if u["update_id"] == update_id)
+        self._updates.remove(update)
+        return update
+
     def new_message_id(self) -> int:
         """Return a fresh message id (messages from users and from the bot share the sequence)."""
         return next(self._message_ids)
