@@ -3,8 +3,8 @@
 It speaks enough of the real protocol for python-telegram-bot's own HTTP layer:
 getMe, getUpdates (long polling), the send and edit methods, callback answers,
 getFile and file downloads, and setWebhook: then updates are posted to the bot as Telegram posts
-them, in order per chat and again after a failed post (bot/emulator/webhook.py). Failures can be injected: a user who blocked the
-bot (403), a flood wait (429 with retry_after) for the bot or for one chat,
+them, in order per chat and again after a failed post (bot/emulator/webhook.py). Failures can be
+injected: a user who blocked the bot (403), a flood wait (429 with retry_after) for the bot or for one chat,
 Telegram's limits (sends per second overall, and per chat with short bursts),
 and a script of faults (bot/emulator/faults.py) served to the next matching calls.
 """
