@@ -130,11 +130,11 @@ class FakeBotApi:
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
         self._recent_sends: deque[float] = deque()
-        self._activity = asyncio.Event()
         self._server: HTTPServer | None = None
         self.port = 0
         self.acknowledged = 0  # the highest update id the bot confirmed by asking for the next ones
-        self.webhook = WebhookPoster()  # posts the updates once the bot set a webhook
+        self._activity = asyncio.Event()
+        self.webhook = WebhookPoster(on_post=self._activity.set)  # posts the updates once the bot set a webhook
 
     # --- lifecycle -------------------------------------------------------
 
@@ -209,7 +209,7 @@ class FakeBotApi:
         return []
 
     async def wait_until(self, condition: Callable[[], bool], within: float = 30) -> None:
-        """Wait until `condition()` holds, looking again after every send and edit.
+        """Wait until `condition()` holds, looking again after every send, edit and webhook post.
 
         For tests and benchmarks whose bot runs in another process (or keeps sending), where
         there is no handled-update signal to wait for. Raises TimeoutError after `within` seconds.

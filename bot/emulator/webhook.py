@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import itertools
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,8 @@ class Post:
 class WebhookPoster:
     """Posts updates to the bot's webhook: in order per chat, again after a failure."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_post: Callable[[], None] = lambda: None) -> None:
+        self._on_post = on_post  # after every post (the emulator's `wait_until` looks again)
         self.url = ""
         self.secret = ""
         self.first_retry = 2.0  # seconds before the second re-post; the first is at once
@@ -121,6 +122,7 @@ class WebhookPoster:
             except httpx.HTTPError:  # refused, reset, timed out: no answer
                 pass
         self.posts.append(Post(int(update["update_id"]), url, status))
+        self._on_post()
         return status is not None and 200 <= status < 300, retry_after
 
     async def _cancel(self) -> None:
