@@ -137,7 +137,7 @@ async def committed(database: Database, update_id: int) -> bool:
         return found.first() is not None
 
 
-async def not_done_within(task: asyncio.Task[httpx.Response], seconds: float) -> bool:
+async def not_done_within(task: asyncio.Task[Any], seconds: float) -> bool:
     done, _ = await asyncio.wait({task}, timeout=seconds)
     return not done
 
@@ -279,3 +279,22 @@ async def test_residents_chat_through_the_emulators_webhook(posting: tuple[Harne
     assert {p.status for p in bot.api.webhook.posts} == {200}
     assert len(bot.api.webhook.posts) == 3
     assert bot.tg.last_text(ALICE)
+
+
+async def test_stopping_answers_the_posts_waiting_for_their_update_first(
+        posting: tuple[Harness, int], database: Database) -> None:
+    bot, port = posting
+    webhook = bot.runtime.webhook
+    assert webhook is not None
+
+    async with database.transaction():
+        answer = asyncio.create_task(post(port, start_update(28)))
+        await not_done_within(answer, 0.3)
+        stopping = asyncio.create_task(webhook.stop())
+        still_stopping = await not_done_within(stopping, 0.3)
+    response = await answer
+    await stopping
+
+    assert still_stopping
+    assert response.status_code == 200  # not a connection cut off midway
+    assert STARTED in bot.api.messages_to(1001)[-1].text
