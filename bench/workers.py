@@ -117,7 +117,7 @@ async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Seq
                 started = time.perf_counter()
                 answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=body,
                                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-                answer.raise_for_status()  # the worker took the update (it queues it, then answers 200)
+                answer.raise_for_status()  # the worker committed the update (it answers 200 only then)
                 answered = lambda r=resident, b=before: _latest(api, r) > b  # noqa: E731
                 try:
                     await api.wait_until(answered, within=answer_seconds)
