@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.app import build_runtime
 from bot.emulator.api import FakeBotApi
@@ -22,6 +23,7 @@ from bot.wechat.fake.server import FakeWechat
 from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
+from storage.tables import outbox
 from tests.e2e.conftest import ALICE, MING, SECRETARY, join
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import WANG, household_code
@@ -192,6 +194,27 @@ async def test_a_cadres_notice_counts_and_reaches_someone_on_both_channels_once(
     assert "实际发出消息 1 条\n已送达：1" in report
     assert [t for t in both.wx.fake.sent_to(WANG) if "清理河道" in t] == ["📢【通知】和美村\n本周六上午清理河道。"]
     assert not on_telegram(both, "清理河道")
+
+
+async def test_a_notice_wechat_cannot_carry_now_goes_to_telegram_and_the_report_counts_it_there(
+        both: BothChannels, database: Database, clock: ManualClock) -> None:
+    await join_on_both(both, clock)  # WeChat was used last
+    await join(both.tg, SECRETARY)
+    clock.advance(timedelta(hours=49))  # 张小明's WeChat window has closed; no subscription or template applies
+    await compose(both.tg, text="本周六上午清理河道。", picks=("⬜ 一组",))
+
+    await both.tg.tg.user_taps(SECRETARY, "✅ 发送")
+    await both.wx.runtime.settle()
+    report = next(m.text for m in both.tg.tg.replies_to(SECRETARY) if "已发送完毕" in m.text)
+    async with database.transaction() as store:
+        rows = (await store.connection.execute(select(outbox.c.status, outbox.c.route).where(
+            outbox.c.kind == MessageKind.NOTICE_BROADCAST.value))).all()
+
+    assert on_telegram(both, "清理河道")
+    assert not on_wechat(both, "清理河道")
+    assert [tuple(r) for r in rows] == [("sent", "telegram")]
+    assert "已送达：1\n屏蔽了和美：0" in report
+    assert "暂时联系不上" not in report
 
 
 async def test_a_head_on_telegram_gets_a_wechat_qr_picture_that_opens_the_family_invite_in_wechat(
