@@ -44,7 +44,8 @@ class WechatInboundRepository(Repository):
     async def record(self, dedup_key: str, open_id: str, content: str, now: datetime) -> InboundRow:
         """Record a push unless it is known; return its row (new or as it was)."""
         await self._insert_ignore(wechat_inbound, {"dedup_key": dedup_key, "open_id": open_id, "input": content,
-                                                   "status": PENDING, "received_at": now})
+                                                   "status": PENDING, "received_at": now,
+                                                   "attempts": 0})
         row = await self.get(dedup_key)
         assert row is not None
         return row
