@@ -39,6 +39,7 @@ from bot.channels import (
     UnreachableError,
 )
 from bot.config import OutboxSettings
+from bot.retry_pauses import RetryPauses
 from handlers.replies import from_payload
 from storage.database import Database, is_transient
 from storage.store import SqlStore
@@ -56,7 +57,7 @@ _CHAT_WAIT_SECONDS = 5.0
 _CHAT_WAITS = 3
 # After a transient database error (pool timeout, "database is locked", a dropped connection) the loop
 # pauses this long, doubling up to the last; nothing is lost, the rows wait in the table.
-_DB_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
+_DB_PAUSES = RetryPauses((0.1, 0.5, 1.0, 2.0, 5.0))
 
 
 class Dispatcher:
@@ -155,9 +156,9 @@ class Dispatcher:
 
     async def _database_trouble(self, error: BaseException) -> None:
         """Log a transient database error and pause before trying again, longer each time in a row."""
-        pause = _DB_PAUSES[min(self._troubles_in_row, len(_DB_PAUSES) - 1)]
         self.database_errors += 1
         self._troubles_in_row += 1
+        pause = _DB_PAUSES.after(self._troubles_in_row)
         log.warning("outbox: database unavailable (%s: %s); trying again in %.1f s",
                     type(error).__name__, error, pause)
         await asyncio.sleep(pause)

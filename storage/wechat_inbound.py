@@ -27,6 +27,7 @@ class InboundRow:
     input: str
     done: bool
     passive: str | None
+    attempts: int = 0  # tries of its step that did not finish
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ class WechatInboundRepository(Repository):
         await self._db.execute(update(wechat_inbound).where(wechat_inbound.c.dedup_key == dedup_key)
                                .values(status=DONE, done_at=now, passive=passive))
 
+    async def count_attempt(self, dedup_key: str) -> int | None:
+        """Count one more try of a pending push's step; return its tries so far (None: not pending)."""
+        result = await self._db.execute(update(wechat_inbound).where(
+            wechat_inbound.c.dedup_key == dedup_key, wechat_inbound.c.status == PENDING)
+            .values(attempts=wechat_inbound.c.attempts + 1).returning(wechat_inbound.c.attempts))
+        found = result.scalar()
+        return None if found is None else int(found)
+
     async def mark_failed(self, dedup_key: str, now: datetime) -> bool:
         """Give up on a pending push; return False if it was not pending (done meanwhile)."""
         result = await self._db.execute(update(wechat_inbound).where(
@@ -100,4 +109,5 @@ class WechatOfferRepository(Repository):
 
 
 def _row(row: Any) -> InboundRow:
-    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive)
+    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive,
+                      row.attempts)
