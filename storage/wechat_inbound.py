@@ -95,10 +95,20 @@ class WechatOfferRepository(Repository):
     """The choices a person was last offered; each new turn replaces them."""
 
     async def replace(self, open_id: str, offers: Sequence[Offer], now: datetime) -> None:
-        """Forget the person's previous choices and keep these."""
-        await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id))
+        """Forget the person's previous choices and keep these.
+
+        An upsert, not a delete and an insert: a step and the dispatcher may both write one person's choices at
+        once, and on PostgreSQL neither sees the other's uncommitted rows to delete (the second insert failed on
+        the key); this way the later write wins.
+        """
+        positions = [o.position for o in offers]
+        await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id,
+                                                           wechat_offers.c.position.not_in(positions)))
         if offers:
-            await self._db.execute(wechat_offers.insert(), [
+            statement = self._upsert(wechat_offers)
+            await self._db.execute(statement.on_conflict_do_update(
+                index_elements=[wechat_offers.c.open_id, wechat_offers.c.position],
+                set_={c: statement.excluded[c] for c in ("label", "payload", "offered_at")}), [
                 {"open_id": open_id, "position": o.position, "label": o.label, "payload": o.payload,
                  "offered_at": now} for o in offers])
 
