@@ -253,7 +253,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font,
-                    qr_pictures=wechat.qr_pictures if wechat is not None else None)
+                    qr_pictures=wechat.qr_pictures if wechat is not None else None,
+                    reminder_pages=wechat.reminder_pages if wechat is not None else None)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
                           menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font,
                           on_ran=metrics.job_ran)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from handlers.callback_data import BadCallbackError, Callback, unpack
-from handlers.context import Context, MediaKeeping, Notifier, QrPictures, Renderer
+from handlers.context import Context, MediaKeeping, Notifier, QrPictures, ReminderPages, Renderer
 from handlers.conversations import KEEP, Flow, MenuSection, State, Turn, reask
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
@@ -81,6 +81,7 @@ class Engine:
         on_queued: Callable[[], None] = lambda: None,
         cjk_font: Path | None = None,
         qr_pictures: QrPictures | None = None,
+        reminder_pages: ReminderPages | None = None,
     ) -> None:
         self._flows = {f.name: f for f in flows}
         self._commands = {c: f for f in flows for c in f.commands}
@@ -94,6 +95,7 @@ class Engine:
         self._on_queued = on_queued
         self._cjk_font = cjk_font
         self._qr_pictures = qr_pictures
+        self._reminder_pages = reminder_pages
 
     @property
     def menu(self) -> Menu:
@@ -152,7 +154,7 @@ class Engine:
         notifier = Notifier(services, self._renderer, self._settings.locale)
         draft = dict(record.draft) if record else {}
         ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
-                      self._media, self._cjk_font, self._qr_pictures)
+                      self._media, self._cjk_font, self._qr_pictures, self._reminder_pages)
         return ctx, record, lapsed
 
     async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:

@@ -134,6 +134,10 @@ class OutboxRepository(Repository):
             status=OutboxStatus.BLOCKED.value, sent_at=now, last_error="unreachable")
         return int((await self._db.execute(statement)).rowcount)
 
+    async def move(self, item_id: int, identity_id: int) -> None:
+        """Send a message to another account of the same person (the one it was queued for cannot take it)."""
+        await self._set(item_id, identity_id=identity_id)
+
     async def park(self, item_id: int, now: datetime, error: str) -> None:
         """Keep a message the channel cannot deliver now (the person is outside WeChat's window) for their return."""
         await self._set(item_id, status=OutboxStatus.PARKED.value, parked_at=now, last_error=error[:500])

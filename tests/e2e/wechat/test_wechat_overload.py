@@ -10,11 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from bot.retry_pauses import RetryPauses
+from bot.wechat.codec import encode
+from bot.wechat.events import dedup_digest
 from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
+from bot.wechat.parsing import parse_input
 from handlers.events import Event
 from storage.database import Database
 from storage.outbox import OutboxRepository
@@ -86,7 +90,7 @@ async def test_a_step_failing_every_time_ends_failed_and_the_person_is_told_once
         wx: WechatHarness, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     intake = wx.endpoint.intake
     assert intake is not None
-    intake._retry_pauses = (0.01,)  # tries follow each other quickly here
+    intake._pauses = RetryPauses((0.01,))  # tries follow each other quickly here
     engine = intake._engine
     handle = engine.handle
 
@@ -106,6 +110,59 @@ async def test_a_step_failing_every_time_ends_failed_and_the_person_is_told_once
     assert found[-1] == "failed"
     assert intake.given_up == 1
     assert [*answer.later, *later].count("系统繁忙，请稍后再试。") == 1
+
+
+BROKEN = "o_broken_000000000000000000001"
+
+
+async def left_pending(wx: WechatHarness, database: Database, monkeypatch: pytest.MonkeyPatch, text: str, *,
+                       attempts: int) -> list[str]:
+    """Make the step of `text` fail every time, and leave its push pending with `attempts` tries counted, as a
+    process that stopped would; return the texts the step was run for from now on."""
+    intake = wx.endpoint.intake
+    assert intake is not None
+    intake._pauses = RetryPauses((0.01,))
+    handle, ran = intake._engine.handle, []
+
+    async def broken(event: Event, *args: Any, **kwargs: Any) -> None:
+        if event.text == text:
+            ran.append(text)
+            raise RuntimeError("a bug in the step")
+        await handle(event, *args, **kwargs)
+
+    monkeypatch.setattr(intake._engine, "handle", broken)
+    wx.fake.has_written(BROKEN)  # the push came: their window is open on WeChat's side
+    received = parse_input(wx.fake.inputs.text(BROKEN, text).xml)
+    key = dedup_digest(received.dedup_key)
+    async with database.transaction() as store:
+        await WechatInboundRepository(store.connection).record(key, BROKEN, encode(received), wx.clock.now())
+        await store.connection.execute(update(wechat_inbound).where(wechat_inbound.c.dedup_key == key)
+                                       .values(attempts=attempts))
+    return ran
+
+
+async def test_a_push_that_failed_four_times_before_a_restart_is_given_up_after_one_more_try(
+        wx: WechatHarness, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = await left_pending(wx, database, monkeypatch, "坏掉的输入", attempts=4)
+
+    await wx.endpoint.intake.recover()  # type: ignore[union-attr]
+    found = await settled(wx, database)
+
+    assert ran == ["坏掉的输入"]
+    assert found[-1] == "failed"
+    assert wx.new_messages(BROKEN).count("系统繁忙，请稍后再试。") == 1
+
+
+async def test_a_push_whose_step_was_started_five_times_is_not_started_again(
+        wx: WechatHarness, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran = await left_pending(wx, database, monkeypatch, "让进程崩溃的输入", attempts=5)  # each start, the process died
+
+    await wx.endpoint.intake.recover()  # type: ignore[union-attr]
+    found = await settled(wx, database)
+
+    assert ran == []
+    assert found[-1] == "failed"
+    assert wx.new_messages(BROKEN).count("系统繁忙，请稍后再试。") == 1
 
 
 async def test_the_dispatcher_keeps_sending_after_database_errors_in_a_claim(
@@ -183,7 +240,7 @@ async def test_a_push_that_cannot_be_kept_is_not_acknowledged_so_wechat_pushes_i
     monkeypatch.setattr("bot.wechat.callback.WECHAT_WAITS_SECONDS", 1.0)
     monkeypatch.setattr(wx.fake.pusher, "_patience", 1.0)  # WeChat's 5 s, shortened alike
     assert wx.endpoint.intake is not None
-    wx.endpoint.intake._retry_pauses = (0.01, 0.01)
+    wx.endpoint.intake._pauses = RetryPauses((0.01,))
     wx.fake.world.follow("o_kept_000000000000000000000001")
 
     tries = await wx.fake.deliver_with_retries(wx.fake.inputs.text("o_kept_000000000000000000000001", "你好"))
