@@ -51,10 +51,10 @@ async def test_the_benchmark_reports_every_figure_and_no_lookup_scans_a_table(tm
     found = await measure_backend(sqlite_url(str(tmp_path / "district.db")), TINY, 5, 11)
 
     assert set(found["lookups"]) == set(LOOKUPS)
-    assert all(f["n"] >= 1 for f in found["lookups"].values())
+    assert all(f["n"] >= 1 and f["statements"] >= 3 for f in found["lookups"].values())
     assert found["full_scans"] == {}
     printed = table({"sqlite": found})
-    for label in ("roster import s", "/queue db p50/p99 ms", "meeting sign-up", "digest, all villages s",
+    for label in ("roster import s", "/queue db p50/p99 ms", "/queue statements", "meeting sign-up", "digest, all villages s",
                   "database MB", "worker RSS MB"):
         assert label in printed
 
