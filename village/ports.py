@@ -166,6 +166,14 @@ class ConversationRepository(Protocol):
     async def expired(self, now: datetime, limit: int) -> list[ConversationRecord]: ...
 
 
+class ArrivalRepository(Protocol):
+    """What every update begins with: recording it, its sender (locked until commit), their person and conversation."""
+
+    async def arrive(self, channel: str, external_id: str, *, update_ref: str | None, chat_ref: str, display_name: str,
+                     now: datetime) -> Identity | None: ...
+    async def whose(self, identity: Identity) -> tuple[Person | None, ConversationRecord | None]: ...
+
+
 class JobRunRepository(Protocol):
     """When each scheduled job last ran, so a restart catches up a missed run once."""
 
@@ -279,6 +287,7 @@ class Store(Protocol):
     conversations: ConversationRepository
     job_runs: JobRunRepository
     updates: UpdateLog
+    arrivals: ArrivalRepository
     callback_tokens: CallbackTokenRepository
     reports: ReportRepository
     conventions: ConventionRepository
