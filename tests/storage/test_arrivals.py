@@ -48,7 +48,8 @@ async def test_a_redelivered_update_arrives_as_none_and_leaves_the_sender_untouc
                                             now=clock.now())
         found = await store.identities.find("telegram", "42")
 
-    assert first is not None and other is not None
+    assert first is not None
+    assert other is not None
     assert again is None
     assert found == first
     assert other.id != first.id
@@ -69,7 +70,8 @@ async def test_a_later_update_refreshes_the_sender_keeping_what_was_bound(databa
         unnumbered = await store.arrivals.arrive("telegram", "42", update_ref=None, chat_ref="43", display_name="y",
                                                  now=later)
 
-    assert again is not None and unnumbered is not None
+    assert again is not None
+    assert unnumbered is not None
     assert (again.id, again.chat_ref, again.display_name, again.locale) == (first.id, "43", "x" * 100, "en")
     assert again.last_seen == later
     assert unnumbered.display_name == "y"

@@ -264,7 +264,8 @@ async def test_score_reads_its_results_once_and_counts_only_the_year_in_the_rewa
     async with services(database, clock) as s:
         score = await s.scores.score(resident)
 
-    assert score.latest is not None and score.latest.period == "2026-11"
+    assert score.latest is not None
+    assert score.latest.period == "2026-11"
     assert [p.total for p in score.trend][-1:] == [90]
     assert (score.released_fen, score.withheld_fen) == (5_000, 0)
     # household, convention with clauses (its version is the same: not read again), results with deductions,
@@ -282,7 +283,8 @@ async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
     async with services(database, clock) as s:
         score = await s.scores.score(resident)
 
-    assert score.latest is not None and score.latest.period == "2026-11"
+    assert score.latest is not None
+    assert score.latest.period == "2026-11"
     assert score.latest.deductions[0].points == 10
     assert all(p.total is None for p in score.trend)
     assert (score.year, score.released_fen, score.withheld_fen) == (2029, 0, 0)
