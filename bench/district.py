@@ -51,7 +51,7 @@ from handlers.engine import Engine
 from handlers.events import Event, EventKind
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
-from storage.tables import identities, meetings, people, reports, roles
+from storage.tables import identities, meetings, metadata, people, reports, roles
 from village.clock import ManualClock
 from village.services import Services
 from village.settings import VillageSettings
@@ -182,7 +182,8 @@ async def explain_scans(database: Database, statements: list[tuple[str, Any]]) -
 def _scanned_sqlite(detail: str) -> set[str]:
     if detail.startswith("SCAN ") and "USING" not in detail and "CONSTANT ROW" not in detail:
         table = detail.split()[1]
-        return set() if table.startswith("(") else {table}  # `(subquery-1)`: rows already found, in memory
+        # Not a table (`(subquery-1)`, `anon_1`): a subquery's rows, already found and in memory
+        return {table} if table in metadata.tables else set()
     return set()
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement
 
 from storage.repository import Repository, new_id
 from storage.tables import convention_clauses, conventions
@@ -28,22 +28,22 @@ class ConventionRepository(Repository):
 
     async def current(self, village_id: int) -> Convention | None:
         """Return the village's highest version."""
-        query = (select(conventions).where(conventions.c.village_id == village_id)
-                 .order_by(conventions.c.version.desc()).limit(1))
-        return await self._one(query)
+        highest = (select(conventions.c.id).where(conventions.c.village_id == village_id)
+                   .order_by(conventions.c.version.desc()).limit(1).scalar_subquery())
+        return await self._one(conventions.c.id == highest)
 
     async def get(self, convention_id: int) -> Convention | None:
         """Return one version."""
         if convention_id in self._versions:
             return self._versions[convention_id]
-        return await self._one(select(conventions).where(conventions.c.id == convention_id))
+        return await self._one(conventions.c.id == convention_id)
 
-    async def _one(self, query: Select[Any]) -> Convention | None:
-        """Return the version `query` selects, with its clauses: one statement, a row per clause."""
-        found = query.subquery()
-        joined = (select(found, *(c.label(f"clause_{c.name}") for c in convention_clauses.c))
-                  .select_from(found.outerjoin(convention_clauses, convention_clauses.c.convention_id == found.c.id))
-                  .order_by(convention_clauses.c.position))
+    async def _one(self, which: ColumnElement[bool]) -> Convention | None:
+        """Return the version `which` picks, with its clauses: one statement, a row per clause."""
+        joined = (select(conventions, *(c.label(f"clause_{c.name}") for c in convention_clauses.c))
+                  .select_from(conventions.outerjoin(convention_clauses,
+                                                     convention_clauses.c.convention_id == conventions.c.id))
+                  .where(which).order_by(convention_clauses.c.position))
         rows = (await self._db.execute(joined)).fetchall()
         if not rows:
             return None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bench.district import LOOKUPS, measure_backend, table
+from bench.district import LOOKUPS, _scanned_sqlite, measure_backend, table
 from bench.district_data import Size, generate
 from bench.updates import FIRST_USER, prepare
 from bench.workers import measure_workers, workers_table
@@ -72,3 +72,9 @@ async def test_the_workers_benchmark_reports_throughput_latency_and_cpu_for_each
     printed = workers_table(rows)
     for label in ("updates/s", "p99 ms", "load generator", "database and other", "limit"):
         assert label in printed
+
+
+def test_the_audit_lists_a_table_read_in_full_but_not_a_subquery_already_in_memory() -> None:
+    assert _scanned_sqlite("SCAN reports") == {"reports"}
+    assert _scanned_sqlite("SCAN anon_1") == set()
+    assert _scanned_sqlite("SCAN reports USING INDEX ix_reports_village") == set()
