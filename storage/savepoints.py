@@ -6,6 +6,10 @@ DELETE, a nested savepoint, raw SQL), from a listener on the engine that sees ev
 never writes sends none. On success it is left unreleased: COMMIT keeps what it holds, and a later block takes
 a name of its own. On an error it is rolled back to, when it was sent; before any write there is nothing to undo.
 
+SQL sent with `exec_driver_sql` (or through the driver's own connection, as the roster's COPY) is not seen by
+the listener (SQLAlchemy fires no `before_execute` for it): such a write must follow one that is, or take its own
+savepoint. The repositories write through `execute` only.
+
 A read that locks (SELECT ... FOR UPDATE) takes no savepoint: if the block is refused, its lock lasts until commit
 instead of ending with the block, which only makes another worker wait a little longer.
 """
@@ -52,9 +56,9 @@ async def deferred_savepoint(connection: AsyncConnection) -> AsyncIterator[None]
         yield
     except BaseException:
         depth = pending.names.index(name)
-        if pending.sent > depth:  # it went out: undo the block's writes
-            pending.sent = depth
+        if pending.sent > depth:  # it went out: undo the block's writes (sending no SAVEPOINT meanwhile)
             await connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+            pending.sent = depth
         raise
     finally:
         depth = pending.names.index(name)
