@@ -194,7 +194,7 @@ class Runtime:
                 event = await self.channel.restore(event)
                 # Files are copied into our store first, outside the step: the step keeps our media id.
                 event = await self.media.intake(event, self.channel)
-                await self.replies.send(event, await self.engine.handle(event))
+                await self.replies.handle(self.engine, event)
             again = False
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             outcome = "error"

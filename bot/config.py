@@ -114,6 +114,9 @@ class OutboxSettings(_Section):
     poll_seconds: float = Field(default=1.0, gt=0, le=60)
     # An important message kept for the person's return goes on the cadres' follow-up list after this long.
     follow_up_after_hours: float = Field(default=24, gt=0, le=24 * 30)
+    # A worker journals its direct replies in the update's transaction and sends them right after; one still
+    # unsent after this long died with its worker, and the dispatcher sends it (flagged as maybe sent twice).
+    lost_reply_seconds: float = Field(default=120, gt=0, le=3600)
 
 
 class RoutingSettings(_Section):

@@ -15,14 +15,19 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from enum import Enum
+from typing import cast
 
 from bot.channels import Channel, PermanentError, RateLimitedError, TemporaryError, UnreachableError
 from bot.config import ReplySettings
+from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Reply, to_payload
 from storage.database import Database
+from storage.store import SqlStore
 from village.clock import Clock
 from village.outbox import MessageKind, NewMessage, Priority
+from village.people import Identity
+from village.ports import Store
 
 log = logging.getLogger(__name__)
 
@@ -66,19 +71,61 @@ class DirectReplies:
         self._behind: dict[str, int] = {}  # chat -> identity whose replies wait in the outbox
         self.queued = 0
 
+    async def handle(self, engine: Engine, event: Event) -> None:
+        """Run the step, its replies journalled in its transaction; then send them in order."""
+        journal: list[tuple[str, Reply]] = []
+
+        async def keep(store: Store, identity: Identity, replies: list[Reply]) -> None:
+            journal.extend(await self._journal(cast(SqlStore, store), identity, event, replies))
+
+        await engine.handle(event, then=keep)
+        await self._deliver(event, journal)
+
     async def send(self, event: Event, replies: Sequence[Reply]) -> None:
-        """Send `replies` in order, retrying; queue what cannot go now."""
-        replies = [part for reply in replies for part in self._split(reply)]
-        if replies and await self._is_behind(event):
-            await self._queue(event, replies, 0)
+        """Journal replies made outside a step (in a transaction of their own), then send them."""
+        async with self._database.transaction() as store:
+            identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
+                                                   display_name=event.display_name, now=self._clock.now())
+            journal = await self._journal(store, identity, event, replies)
+        await self._deliver(event, journal)
+
+    async def _deliver(self, event: Event, journal: Sequence[tuple[str, Reply]]) -> None:
+        """Send the journalled replies in order, retrying; hand what cannot go now to the outbox."""
+        if journal and await self._is_behind(event):
+            await self._hand_over(event, journal)
             return
-        for index, reply in enumerate(replies):
+        for index, (_, reply) in enumerate(journal):
             outcome = await self._send_one(event, reply)
-            if outcome is Outcome.GONE:
-                return
             if outcome is Outcome.LATER:
-                await self._queue(event, replies[index:], index)
+                await self._forget(journal[:index])
+                await self._hand_over(event, journal[index:])
                 return
+            if outcome is Outcome.GONE:  # blocked: nothing more goes to them
+                break
+        await self._forget(journal)
+
+    async def _journal(self, store: SqlStore, identity: Identity, event: Event,
+                       replies: Sequence[Reply]) -> list[tuple[str, Reply]]:
+        """Write the turn's channel messages as `replying` rows: a worker dying before it sent them loses none.
+
+        A picture drawn in memory cannot be kept in a row: it is sent, but not journalled.
+        """
+        parts = [part for reply in replies for part in self._split(reply)]
+        messages, journal = [], []
+        for index, part in enumerate(parts):
+            key = reply_key(event, index)
+            journal.append((key, part))
+            payload = _payload(event, part)
+            if payload is not None:
+                messages.append(NewMessage(key, identity.id, payload, Priority.URGENT, batch=lane(identity.id),
+                                           kind=MessageKind.REPLY_FALLBACK))
+        await store.outbox.journal(messages, self._clock.now())
+        return journal
+
+    async def _forget(self, sent: Sequence[tuple[str, Reply]]) -> None:
+        if sent:
+            async with self._database.transaction() as store:
+                await store.outbox.forget_replies([key for key, _ in sent])
 
     async def _send_one(self, event: Event, reply: Reply) -> Outcome:
         backoff = self._settings.backoff_seconds
@@ -104,18 +151,18 @@ class DirectReplies:
                 await self._sleep(wait)
         return Outcome.LATER
 
-    async def _queue(self, event: Event, replies: Sequence[Reply], first: int) -> None:
+    async def _hand_over(self, event: Event, journal: Sequence[tuple[str, Reply]]) -> None:
+        """Let the dispatcher send what Telegram refuses now; the person's later replies queue behind it."""
         now = self._clock.now()
         async with self._database.transaction() as store:
-            identity = await store.identities.seen(event.channel, event.external_id, chat_ref=event.chat_ref,
-                                                   display_name=event.display_name, now=now)
-            messages = [NewMessage(reply_key(event, first + offset), identity.id, payload, Priority.URGENT,
-                                   batch=lane(identity.id), kind=MessageKind.REPLY_FALLBACK)
-                        for offset, payload in enumerate(_payloads(event, replies))]
-            added = await store.outbox.add_many(messages, now)
-        log.warning("Telegram unavailable: %d reply(ies) to update %s queued in the outbox", added, event.update_ref)
+            identity = await store.identities.find(event.channel, event.external_id)
+            await store.outbox.hand_over_replies([key for key, _ in journal], now)
+        if identity is None:
+            return
+        log.warning("Telegram unavailable: %d reply(ies) to update %s queued in the outbox", len(journal),
+                    event.update_ref)
         self._behind[event.chat_ref] = identity.id
-        self.queued += added
+        self.queued += len(journal)
         self._on_queued()
 
     async def _is_behind(self, event: Event) -> bool:
@@ -130,11 +177,9 @@ class DirectReplies:
         return waiting > 0
 
 
-def _payloads(event: Event, replies: Sequence[Reply]) -> list[dict[str, object]]:
-    payloads = []
-    for reply in replies:
-        try:
-            payloads.append(to_payload(reply))
-        except ValueError:  # an image drawn in memory: the outbox carries files by path or reference only
-            log.warning("a reply to update %s carries a picture in memory and cannot be queued", event.update_ref)
-    return payloads
+def _payload(event: Event, reply: Reply) -> dict[str, object] | None:
+    try:
+        return to_payload(reply)
+    except ValueError:  # an image drawn in memory: the outbox carries files by path or reference only
+        log.warning("a reply to update %s carries a picture in memory and cannot be journalled", event.update_ref)
+        return None

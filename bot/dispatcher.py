@@ -22,6 +22,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from aiolimiter import AsyncLimiter
@@ -58,6 +59,7 @@ _CHAT_WAITS = 3
 # After a transient database error (pool timeout, "database is locked", a dropped connection) the loop
 # pauses this long, doubling up to the last; nothing is lost, the rows wait in the table.
 _DB_PAUSES = RetryPauses((0.1, 0.5, 1.0, 2.0, 5.0))
+LOST_REPLY_SWEEP_SECONDS = 30.0
 
 
 class Dispatcher:
@@ -84,6 +86,7 @@ class Dispatcher:
         self.resent_after_crash = 0
         self.database_errors = 0  # transient database errors survived (tests, logs)
         self._troubles_in_row = 0
+        self._next_sweep: datetime | None = None  # when to look for direct replies lost with their worker
 
     async def start(self) -> None:
         """Requeue what a previous process left in flight, then start sending."""
@@ -151,8 +154,22 @@ class Dispatcher:
 
     async def _claim(self, limit: int) -> list[OutboxItem]:
         async with self._database.transaction() as store:
+            await self._release_lost_replies(store)
             return await store.outbox.claim(self._clock.now(), limit, self._busy, prefer=self._prefer,
                                             channels=self._channels.keys())
+
+    async def _release_lost_replies(self, store: SqlStore) -> None:
+        """Now and then: send the direct replies of workers that died between their commit and their sends."""
+        now = self._clock.now()
+        if self._next_sweep is not None and now < self._next_sweep:
+            return
+        self._next_sweep = now + timedelta(seconds=min(self._settings.lost_reply_seconds / 4,
+                                                       LOST_REPLY_SWEEP_SECONDS))
+        lost_since = now - timedelta(seconds=self._settings.lost_reply_seconds)
+        released = await store.outbox.release_lost_replies(lost_since)
+        if released:
+            log.warning("%d direct reply(ies) left unsent by a stopped worker; the outbox sends them", released)
+            self.resent_after_crash += released
 
     async def _database_trouble(self, error: BaseException) -> None:
         """Log a transient database error and pause before trying again, longer each time in a row."""

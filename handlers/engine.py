@@ -55,7 +55,8 @@ DISCARDED = _("What you had started and not finished has been discarded.")
 SORRY = _("Sorry, something went wrong on our side. Please try again in a moment, or tap a button below.")
 
 
-Completion = Callable[[Store, list[Reply]], Awaitable[None]]
+# Runs in the step's transaction with the person's account and the rendered replies.
+Completion = Callable[[Store, Identity, list[Reply]], Awaitable[None]]
 
 
 class Transactions(Protocol):
@@ -123,7 +124,7 @@ class Engine:
             replies += await self._guarded(ctx, record)
             rendered = [self._renderer.render(r, ctx.locale) for r in replies]
             if then is not None:
-                await then(store, rendered)
+                await then(store, identity, rendered)
         if ctx.notify.queued:
             self._on_queued()
         return rendered

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 
 from storage.identities import IdentityRepository
 from storage.repository import Repository
@@ -25,6 +25,7 @@ from village.people import Identity
 from village.routing import Prefer, choose_identity
 
 _PENDING = OutboxStatus.PENDING.value
+_REPLYING = OutboxStatus.REPLYING.value
 # Candidate rows read per free slot: enough that one person's long queue does not hide everyone else's.
 _CANDIDATES_PER_SLOT = 8
 _CHUNK = 500  # rows per multi-row insert
@@ -42,6 +43,29 @@ class OutboxRepository(Repository):
             statement = self._insert_or_skip(outbox).returning(outbox.c.id)
             added += len((await self._db.execute(statement, rows[start:start + _CHUNK])).fetchall())
         return added
+
+    async def journal(self, messages: Sequence[NewMessage], now: datetime) -> None:
+        """Write a turn's direct replies, in the update's transaction, as being sent by this worker (`replying`)."""
+        rows = [{**_row(m, now), "status": _REPLYING, "claimed_at": now, "attempts": 1} for m in messages]
+        if rows:
+            await self._db.execute(self._insert_or_skip(outbox), rows)
+
+    async def forget_replies(self, keys: Collection[str]) -> None:
+        """Drop journalled replies once sent: they were only kept for a worker that dies before sending them."""
+        if keys:
+            await self._db.execute(delete(outbox).where(outbox.c.key.in_(list(keys)), outbox.c.status == _REPLYING))
+
+    async def hand_over_replies(self, keys: Collection[str], now: datetime) -> None:
+        """Give journalled replies that cannot go now (Telegram away) to the dispatcher, due at once."""
+        if keys:
+            await self._db.execute(update(outbox).where(outbox.c.key.in_(list(keys)), outbox.c.status == _REPLYING)
+                                   .values(status=_PENDING, not_before=now, claimed_at=None))
+
+    async def release_lost_replies(self, claimed_before: datetime) -> int:
+        """Give the dispatcher the journalled replies of workers that died before sending them (maybe sent)."""
+        statement = (update(outbox).where(outbox.c.status == _REPLYING, outbox.c.claimed_at < claimed_before)
+                     .values(status=_PENDING, resent=True))
+        return int((await self._db.execute(statement)).rowcount)
 
     async def claim(self, now: datetime, limit: int, busy: Collection[str] = (), *,
                     prefer: Prefer = Prefer.LAST_USED, channels: Collection[str] | None = None) -> list[OutboxItem]:

@@ -31,6 +31,9 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
     BLOCKED = "blocked"  # the person blocked the bot
     PARKED = "parked"  # the channel cannot reach the person now (WeChat's window closed): sent when they next write
+    # A direct reply a worker is sending right after its update's commit, journalled in that transaction: if the
+    # worker dies before it is sent, the dispatcher takes it over (`OutboxSettings.lost_reply_seconds`).
+    REPLYING = "replying"
 
 
 class MessageKind(StrEnum):

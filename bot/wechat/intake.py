@@ -294,7 +294,7 @@ class WechatIntake:
         passive: list[str | None] = [None]
         finished = False
 
-        async def finish(store: Store, replies: list[Reply]) -> None:
+        async def finish(store: Store, _identity: Identity, replies: list[Reply]) -> None:
             nonlocal finished
             passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline), True
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from bot.direct_replies import DirectReplies
 from bot.emulator import FakeUser
 from bot.emulator.harness import Harness
 from handlers.context import Notifier
+from handlers.events import Event
 from handlers.replies import Reply
 from tests.conftest import on_both_backends
 from tests.factories import bind_telegram, person_by_phone
@@ -138,3 +142,37 @@ async def test_one_persons_messages_arrive_in_the_order_queued(bot: Harness, clo
     expected = [f"第 {n} 张" for n in range(12)]
     assert [m.text for m in bot.api.messages_to(1001)] == expected
     assert [m.text for m in bot.api.messages_to(1002)] == expected
+
+
+@on_both_backends
+async def test_replies_of_a_worker_dying_after_its_commit_are_sent_by_the_outbox(
+        bot: Harness, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The replies are journalled in the step's transaction: a worker that dies before sending them (here its
+    # sending never happens) leaves them for the leader, which sends them once they are clearly lost.
+    await bind_telegram(bot.runtime.database, clock, "13800000001", 1001)
+
+    async def dies(self: DirectReplies, event: Event, journal: object) -> None:
+        return None
+
+    monkeypatch.setattr(DirectReplies, "_deliver", dies)
+    await bot.tg.user_says(FakeUser(1001, "张阿婆"), "/menu")
+    await bot.runtime.dispatcher.drain()
+    before = list(bot.api.messages_to(1001))
+    monkeypatch.undo()
+    clock.advance(timedelta(seconds=bot.config.outbox.lost_reply_seconds + 1))
+    await bot.runtime.dispatcher.drain()
+
+    assert before == []  # not sent while the worker might still be sending
+    assert [m.text for m in bot.api.messages_to(1001)] == ["请选择您要办理的事项："]
+    assert (await statuses(bot))["resent"] == 1  # flagged: it may have gone out before the worker died
+
+
+async def test_direct_replies_sent_leave_no_row_behind(bot: Harness, clock: ManualClock) -> None:
+    await bind_telegram(bot.runtime.database, clock, "13800000001", 1001)
+
+    await bot.tg.user_says(FakeUser(1001, "张阿婆"), "/menu")
+    await bot.runtime.dispatcher.drain()
+
+    assert [m.text for m in bot.api.messages_to(1001)] == ["请选择您要办理的事项："]
+    async with bot.runtime.database.transaction() as store:
+        assert (await store.outbox.progress(None, clock.now())).total == 0
