@@ -81,6 +81,7 @@ class Run:
     passive: int = 0
     success: int = 0
     unanswered: int = 0
+    dropped: int = 0  # of the unanswered: the connection failed (refused, reset) rather than timed out
     elapsed: float = 0.0
 
     def percentile_ms(self, share: float) -> float:
@@ -91,7 +92,7 @@ class Run:
                 "per_second": round((len(self.latencies) + self.unanswered) / max(self.elapsed, 1e-9), 1),
                 "p50_ms": self.percentile_ms(0.5), "p99_ms": self.percentile_ms(0.99),
                 "max_ms": self.percentile_ms(1.0), "passive_replies": self.passive,
-                "success_fallbacks": self.success, "unanswered": self.unanswered,
+                "success_fallbacks": self.success, "unanswered": self.unanswered, "dropped": self.dropped,
                 "p99_ms_by_input": {kind: _percentile_ms(waits, 0.99) for kind, waits in self.by_input.items()}}
 
 
@@ -127,9 +128,9 @@ def photos(fake: FakeWechat) -> Callable[[], str]:
     return lambda: fake.world.add_media("image", PHOTO, SystemClock().now())
 
 
-def images_in(rate: float, seconds: float) -> int:
-    """Return how many photos a run at `rate` for `seconds` pushes at most (one in each ROUND)."""
-    return int(rate * seconds) // len(ROUND) + 1
+def images_in(rate: float, seconds: float, residents: int) -> int:
+    """Return a bound on the photos a run at `rate` for `seconds` pushes (one in each resident's ROUND)."""
+    return int(rate * seconds) // len(ROUND) + residents + 1
 
 
 async def open_loop(name: str, deliver: Deliver, residents: Residents, count: int, rate: float,
@@ -143,6 +144,10 @@ async def open_loop(name: str, deliver: Deliver, residents: Residents, count: in
             response = await deliver(push)
         except httpx.TimeoutException:
             run.unanswered += 1
+            return
+        except httpx.TransportError:  # a dropped connection: no answer either (WeChat would retry)
+            run.unanswered += 1
+            run.dropped += 1
             return
         run.latencies.append(time.perf_counter() - started)
         run.by_input.setdefault(kind, []).append(run.latencies[-1])

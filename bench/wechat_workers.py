@@ -1,7 +1,8 @@
 """WeChat callbacks at a steady rate against real processes: N callback workers and a leader, the pusher apart.
 
     python -m bench.wechat_workers [--rate 100] [--seconds 10] [--residents 100] [--workers 2]
-                                   [--database postgres|sqlite|both] [--postgres URL] [--logs DIR]
+                                   [--database postgres|sqlite|both] [--postgres URL] [--logs DIR] [--profile]
+                                   [--smoke]
 
 Processes, as in a deployment: `hemei run --role worker` × N, each serving the callback on its own port (the
 pusher picks the worker by a hash of the person's OpenID, as a reverse proxy hashing on `$arg_openid` would, so
@@ -38,9 +39,10 @@ from bench.workers import BUSY_SHARE, CORES, CpuMeter, cpu_seconds, free_port
 from bot.wechat.fake import FakeWechat
 from bot.wechat.fake.harness import FAKE_AES_KEY, FAKE_TOKEN
 from storage.database import Database, sqlite_url
-from storage.tables import wechat_inbound
+from storage.tables import outbox, wechat_inbound
 from tests.e2e.processes import ROOT, BotProcess
 from village.clock import SystemClock
+from village.outbox import OutboxStatus
 
 START_SECONDS = 90  # a process's start on a loaded machine
 DRAIN_PATIENCE_SECONDS = 120.0  # how long to wait for the workers' drains to finish what was left pending
@@ -116,23 +118,27 @@ async def run_pusher(job: Job, meter_pids: dict[str, list[int]]) -> tuple[dict[s
 
 
 async def inbound_counts(url: str) -> dict[str, int]:
+    """Return the pushes by status, and under "outbox" the messages not sent yet (pending or being sent)."""
     database = Database.open(url)
     try:
         async with database.connection() as connection:
             rows = (await connection.execute(select(wechat_inbound.c.status, func.count())
                                              .group_by(wechat_inbound.c.status))).all()
-            return {str(status): int(count) for status, count in rows}
+            unsent = (await connection.execute(select(func.count()).select_from(outbox).where(
+                outbox.c.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value))))).scalar_one()
+            return {**{str(status): int(count) for status, count in rows}, "outbox": int(unsent)}
     finally:
         await database.close()
 
 
 async def wait_for_drain(url: str) -> tuple[dict[str, int], float]:
-    """Wait until no push is pending (the workers' drains run what was left); return the counts and the wait."""
+    """Wait until no push is pending (the workers' drains run what was left) and the leader has sent the
+    customer-service messages; return the counts and the wait."""
     started = time.perf_counter()
     while True:
         counts = await inbound_counts(url)
         waited = time.perf_counter() - started
-        if not counts.get("pending") or waited > DRAIN_PATIENCE_SECONDS:
+        if not (counts.get("pending") or counts["outbox"]) or waited > DRAIN_PATIENCE_SECONDS:
             return counts, round(waited, 1)
         await asyncio.sleep(0.5)
 
@@ -151,7 +157,7 @@ async def measure(url: str, args: argparse.Namespace, folder: Path) -> dict[str,
         async with Echoes(args.workers) as echoes:
             job = Job([f"http://127.0.0.1:{p}/wechat" for p in echoes.ports], args.rate, args.seconds,
                       args.residents, [fake.world.add_media("image", PHOTO, clock.now())
-                                       for _ in range(images_in(args.rate, args.seconds))])
+                                       for _ in range(images_in(args.rate, args.seconds, args.residents))])
             found["echo"], found["echo_cpu"] = await run_pusher(job, {"echoes": [p.pid for p in echoes.processes]})
         found["hemei"], found["hemei_cpu"], found["inbound"] = await hemei(url, args, fake, folder)
     finally:
@@ -182,9 +188,12 @@ async def hemei(url: str, args: argparse.Namespace, fake: FakeWechat,
             await asyncio.gather(*(listening(port) for port in ports))
         job = Job([f"http://127.0.0.1:{p}/wechat" for p in ports], args.rate, args.seconds, args.residents,
                   [fake.world.add_media("image", PHOTO, fake.clock.now())
-                   for _ in range(images_in(args.rate, args.seconds))])
+                   for _ in range(images_in(args.rate, args.seconds, args.residents))])
         pids = {"workers": [_pid(w) for w in workers], "leader": [_pid(leader)]}
+        profiler = await _profile(_pid(workers[0]), args, folder) if args.profile else None
         figures, cpu = await run_pusher(job, pids)
+        if profiler is not None:
+            await profiler.wait()
         counts, drained = await wait_for_drain(url)
         return figures, cpu, {"counts": counts, "drained_after_s": drained}
     finally:
@@ -201,6 +210,13 @@ async def listening(port: int) -> None:
             continue
         writer.close()
         return
+
+
+async def _profile(pid: int, args: argparse.Namespace, folder: Path) -> asyncio.subprocess.Process:
+    """Sample the first worker with py-spy while the pusher runs (`--profile`: py-spy must be installed)."""
+    return await asyncio.create_subprocess_exec(
+        "py-spy", "record", "--pid", str(pid), "--duration", str(int(args.seconds)), "--rate", "200", "--format",
+        "raw", "--nonblocking", "--output", str(folder / "worker0.profile.txt"), stdout=asyncio.subprocess.DEVNULL)
 
 
 def _pid(process: BotProcess) -> int:
@@ -255,8 +271,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="callback worker processes (default 2)")
     parser.add_argument("--database", choices=("postgres", "sqlite", "both"), default="both")
     parser.add_argument("--postgres", default=os.environ.get("POSTGRES_TEST_URL", ""))
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the first worker with py-spy into <logs>/<database>/worker0.profile.txt")
     parser.add_argument("--logs", type=Path, help="keep the processes' configurations and logs in this folder")
+    parser.add_argument("--smoke", action="store_true", help="tiny counts, one worker (CI: checks the figures print)")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.rate, args.seconds, args.residents, args.workers = 10.0, 1.0, 3, 1
     if args.database != "sqlite" and not args.postgres:
         parser.error("PostgreSQL needs --postgres URL or POSTGRES_TEST_URL (or use --database sqlite)")
     rows = []
@@ -265,6 +286,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.database in ("postgres", "both"):
             rows.append(asyncio.run(on_postgres(args.postgres, args, folder)))
         if args.database in ("sqlite", "both"):
+            (folder / "sqlite").mkdir(parents=True, exist_ok=True)
             rows.append(asyncio.run(measure(sqlite_url(str(folder / "sqlite" / "wechat.db")), args, folder / "sqlite")))
     print(table(rows))
     print(json.dumps(rows))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from storage.repository import Repository
+from storage.repository import Repository, new_id
 from storage.tables import wechat_inbound, wechat_offers
 
 PENDING = "pending"
@@ -43,8 +43,10 @@ class WechatInboundRepository(Repository):
 
     async def record(self, dedup_key: str, open_id: str, content: str, now: datetime) -> InboundRow:
         """Record a push unless it is known; return its row (new or as it was)."""
-        await self._insert_ignore(wechat_inbound, {"dedup_key": dedup_key, "open_id": open_id, "input": content,
-                                                   "status": PENDING, "received_at": now})
+        result = await self._db.execute(self._insert_or_skip(wechat_inbound).values(
+            dedup_key=dedup_key, open_id=open_id, input=content, status=PENDING, received_at=now))
+        if result.rowcount:  # new: no need to read it back (a statement less on every push)
+            return InboundRow(new_id(result), dedup_key, open_id, content, False, None)
         row = await self.get(dedup_key)
         assert row is not None
         return row
@@ -84,9 +86,14 @@ class WechatInboundRepository(Repository):
 class WechatOfferRepository(Repository):
     """The choices a person was last offered; each new turn replaces them."""
 
-    async def replace(self, open_id: str, offers: Sequence[Offer], now: datetime) -> None:
-        """Forget the person's previous choices and keep these."""
-        await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id))
+    async def replace(self, open_id: str, offers: Sequence[Offer], now: datetime, *,
+                      previous: Sequence[Offer] | None = None) -> None:
+        """Forget the person's previous choices and keep these. With `previous` (read in the same turn) nothing
+        is written when they are the same, and nothing deleted when there were none."""
+        if previous is not None and tuple(previous) == tuple(offers):
+            return
+        if previous is None or previous:
+            await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id))
         if offers:
             await self._db.execute(wechat_offers.insert(), [
                 {"open_id": open_id, "position": o.position, "label": o.label, "payload": o.payload,
