@@ -91,7 +91,7 @@ class Run:
         return {"callbacks": len(self.latencies) + self.unanswered,
                 "per_second": round((len(self.latencies) + self.unanswered) / max(self.elapsed, 1e-9), 1),
                 "p50_ms": self.percentile_ms(0.5), "p99_ms": self.percentile_ms(0.99),
-                "max_ms": self.percentile_ms(1.0), "passive_replies": self.passive,
+                "max_ms": self.percentile_ms(1.0), "elapsed_s": round(self.elapsed, 2), "passive_replies": self.passive,
                 "success_fallbacks": self.success, "unanswered": self.unanswered, "dropped": self.dropped,
                 "p99_ms_by_input": {kind: _percentile_ms(waits, 0.99) for kind, waits in self.by_input.items()}}
 

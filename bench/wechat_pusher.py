@@ -59,7 +59,11 @@ async def push(job: Job) -> dict[str, Any]:
 
         async def deliver(sent: Push) -> httpx.Response:
             pusher = pushers[zlib.crc32(sent.open_id.encode()) % len(pushers)]
-            return await pusher.push(sent.xml, params={**pusher.signed(), "openid": sent.open_id})
+            try:
+                async with asyncio.timeout(RETRY_TIMEOUT_SECONDS):  # WeChat's 5 s in all, not per read
+                    return await pusher.push(sent.xml, params={**pusher.signed(), "openid": sent.open_id})
+            except TimeoutError:
+                raise httpx.TimeoutException("no answer within WeChat's 5 s") from None
 
         inputs = InputFactory(clock)
         warm_up = min(job.residents, 10 * len(pushers)) if job.warm_up else 0

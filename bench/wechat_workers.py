@@ -93,8 +93,36 @@ class Echoes:
                 await process.wait()
 
 
-async def run_pusher(job: Job, meter_pids: dict[str, list[int]]) -> tuple[dict[str, Any], dict[str, float]]:
+def database_backends(url: str) -> list[int]:
+    """Return the PostgreSQL server processes serving the benchmark's database (visible when the server runs on
+    this machine): their CPU is the database's share; none on SQLite (it runs inside the workers)."""
+    name = make_url(url).database or "" if url.startswith("postgresql") else ""
+    if not name:
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            title = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {name} " in title:
+            found.append(int(entry.name))
+    return found
+
+
+async def keep_windows_open(fake: FakeWechat, residents: int) -> None:
+    """Each push opens the person's customer-service window at WeChat; the pusher is another process, so the
+    fake hears of it here (every half second) rather than from the push itself."""
+    while True:
+        for number in range(residents):
+            fake.has_written(open_id(number))
+        await asyncio.sleep(0.5)
+
+
+async def run_pusher(job: Job, meter_pids: dict[str, list[int]],
+                     url: str = "") -> tuple[dict[str, Any], dict[str, float]]:
     """Run the pusher process on `job`; return its figures and the CPU shares of the groups meanwhile."""
+    backends_before = {pid: cpu_seconds(pid) for pid in database_backends(url)}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.wechat_pusher", "push", cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
@@ -111,6 +139,11 @@ async def run_pusher(job: Job, meter_pids: dict[str, list[int]]) -> tuple[dict[s
     # The pusher has exited by now: it measured its own CPU (the rest of "other" is the database and other work).
     cpu["pusher"] = figures.pop("cpu_percent")
     cpu["database and other"] = round(max(cpu["database and other"] - cpu["pusher"], 0.0), 1)
+    if url.startswith("postgresql"):  # backends opened during the run count from 0
+        used = sum(cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in database_backends(url))
+        cpu["postgres backends"] = round(used / max(figures["elapsed_s"], 1e-9) * 100, 1)
+        figures["database_cpu_ms_per_push"] = round(used / max(figures["callbacks"] + figures["warm_up"], 1) * 1000,
+                                                    1)
     for name, pids in meter_pids.items():  # CPU per push: what the machine's load does not change much
         used = sum(cpu_seconds(pid) for pid in pids) - before[name]
         figures[f"{name}_cpu_ms_per_push"] = round(used / max(figures["callbacks"] + figures["warm_up"], 1) * 1000, 1)
@@ -191,7 +224,11 @@ async def hemei(url: str, args: argparse.Namespace, fake: FakeWechat,
                    for _ in range(images_in(args.rate, args.seconds, args.residents))])
         pids = {"workers": [_pid(w) for w in workers], "leader": [_pid(leader)]}
         profiler = await _profile(_pid(workers[0]), args, folder) if args.profile else None
-        figures, cpu = await run_pusher(job, pids)
+        windows = asyncio.create_task(keep_windows_open(fake, args.residents))
+        try:
+            figures, cpu = await run_pusher(job, pids, url)
+        finally:
+            windows.cancel()
         if profiler is not None:
             await profiler.wait()
         counts, drained = await wait_for_drain(url)
