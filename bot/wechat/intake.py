@@ -1,7 +1,9 @@
 """The WeChat intake: each push kept durably, one person's pushes in order, replies within the budget.
 
 A push is recorded in `wechat_inbound` before anything else (a retry of one already recorded is not run
-again), then its step runs, and the row is marked done in the step's own transaction. If the step ends
+again), then one read takes the person's pending pushes with what the step starts from (offered choices,
+identity, person), then its step runs, and the row is marked done in the step's own transaction: three
+transactions for a push. If the step ends
 within the passive budget the turn's replies, merged, are the passive reply (kept on the row, so that a
 retry whose first answer got lost gets it again); otherwise the push is answered `success` and the
 replies go out through the outbox as customer-service messages, queued in that same transaction.
