@@ -130,7 +130,6 @@ async def run_pusher(job: Job, meter_pids: dict[str, list[int]],
     process.stdin.write(json.dumps(asdict(job)).encode())
     process.stdin.close()
     meter = CpuMeter({**meter_pids, "fake WeChat": [os.getpid()]})
-    before = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in meter_pids.items()}
     output, _ = await process.communicate()
     cpu = meter.shares()
     if process.returncode:
@@ -142,11 +141,6 @@ async def run_pusher(job: Job, meter_pids: dict[str, list[int]],
     if url.startswith("postgresql"):  # backends opened during the run count from 0
         used = sum(cpu_seconds(pid) - backends_before.get(pid, 0.0) for pid in database_backends(url))
         cpu["postgres backends"] = round(used / max(figures["elapsed_s"], 1e-9) * 100, 1)
-        figures["database_cpu_ms_per_push"] = round(used / max(figures["callbacks"] + figures["warm_up"], 1) * 1000,
-                                                    1)
-    for name, pids in meter_pids.items():  # CPU per push: what the machine's load does not change much
-        used = sum(cpu_seconds(pid) for pid in pids) - before[name]
-        figures[f"{name}_cpu_ms_per_push"] = round(used / max(figures["callbacks"] + figures["warm_up"], 1) * 1000, 1)
     return figures, cpu
 
 
@@ -223,6 +217,8 @@ async def hemei(url: str, args: argparse.Namespace, fake: FakeWechat,
                   [fake.world.add_media("image", PHOTO, fake.clock.now())
                    for _ in range(images_in(args.rate, args.seconds, args.residents))])
         pids = {"workers": [_pid(w) for w in workers], "leader": [_pid(leader)]}
+        spent = {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}
+        spent["database"] = sum(cpu_seconds(pid) for pid in database_backends(url))
         profiler = await _profile(_pid(workers[0]), args, folder) if args.profile else None
         windows = asyncio.create_task(keep_windows_open(fake, args.residents))
         try:
@@ -232,6 +228,14 @@ async def hemei(url: str, args: argparse.Namespace, fake: FakeWechat,
         if profiler is not None:
             await profiler.wait()
         counts, drained = await wait_for_drain(url)
+        # CPU per push handled (done), from the first push until the drains and the outbox are done: what the
+        # machine's load changes least (backends opened meanwhile count from 0)
+        now = {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}
+        now["database"] = sum(cpu_seconds(pid) for pid in database_backends(url))
+        for name, used in now.items():
+            if name != "database" or url.startswith("postgresql"):
+                figures[f"{name}_cpu_ms_per_push"] = round((used - spent[name]) / max(counts.get("done", 0), 1)
+                                                           * 1000, 1)
         return figures, cpu, {"counts": counts, "drained_after_s": drained}
     finally:
         await asyncio.gather(*(_stop(p) for p in processes))
