@@ -5,11 +5,13 @@
 Per backend, in a fresh child process (so peak memory is its own): generate the district (`bench/district_data.py`;
 its roster through the real import: time and peak RSS), then drive the real engine with the lookups residents and
 staff make (/score, /board, /myreports, /queue, /open, a meeting sign-up tap) for `--samples` people each, timing
-only the database (every statement's execution, from SQLAlchemy's cursor events), then the monthly digest for one
+only the database (every statement's execution, from SQLAlchemy's cursor events) and counting the statements of
+the update that ran most, then the monthly digest for one
 village (its sections) and for all (the real job, dry run), the database's size and the process's RSS. Each
 lookup's statements are also explained on SQLite: a full scan of a table is listed (the index audit). On
 PostgreSQL, last, updates/s with 1, 2 and 3 webhook worker processes and a leader on the same district
-(`bench/workers.py`: `--workers-residents` residents asking /score, `--workers-rounds` times each).
+(`bench/workers.py`: `--workers-residents` residents asking /score, `--workers-rounds` times each; `--workers`
+with no count skips this phase).
 Prints a table, then the figures as JSON on the last line. PostgreSQL runs when a server URL is given (`--postgres`,
 else POSTGRES_TEST_URL). `--smoke` (tiny scale; the test suite runs it) checks that every figure is printed.
 """
@@ -49,7 +51,7 @@ from handlers.engine import Engine
 from handlers.events import Event, EventKind
 from storage.database import Database, sqlite_url
 from storage.migrate import upgrade
-from storage.tables import identities, meetings, people, reports, roles
+from storage.tables import identities, meetings, metadata, people, reports, roles
 from village.clock import ManualClock
 from village.services import Services
 from village.settings import VillageSettings
@@ -64,6 +66,7 @@ class DatabaseTimer:
 
     def __init__(self, database: Database) -> None:
         self.seconds = 0.0
+        self.count = 0  # statements run (round trips: an executemany is one)
         self.statements: list[tuple[str, Any]] = []
         self._started: list[float] = []
         engine = database.engine.sync_engine
@@ -72,6 +75,7 @@ class DatabaseTimer:
 
     def _before(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
         self._started.append(time.perf_counter())
+        self.count += 1
         if not many:
             self.statements.append((statement, parameters))
 
@@ -80,11 +84,11 @@ class DatabaseTimer:
 
     @contextmanager
     def measuring(self) -> Iterator[list[float]]:
-        """Yield a list that receives the database seconds spent inside the block."""
+        """Yield a list that receives the database seconds spent inside the block, then its statement count."""
         spent: list[float] = []
-        before = self.seconds
+        before, count = self.seconds, self.count
         yield spent
-        spent.append(self.seconds - before)
+        spent += [self.seconds - before, self.count - count]
 
 
 async def lookup_events(database: Database, samples: int, seed: int) -> dict[str, list[Event]]:
@@ -128,15 +132,20 @@ def _event(external_id: str, kind: EventKind, **fields: Any) -> Event:
 
 
 async def time_lookups(engine: Engine, timer: DatabaseTimer, events: dict[str, list[Event]]) -> dict[str, Any]:
-    """Handle each lookup's events one after another; return p50/p99 of their database time in ms."""
+    """Handle each lookup's events one after another; return p50/p99 of their database time in ms.
+
+    With them the most statements one update ran (BEGIN and COMMIT not counted): on PostgreSQL each is a round
+    trip, so the count is the figure a loaded machine cannot blur.
+    """
     found: dict[str, Any] = {}
     for name, batch in events.items():
-        times = []
+        times, counts = [], []
         for one in batch:
             with timer.measuring() as spent:
                 await engine.handle(one)
             times.append(spent[0] * 1000)
-        found[name] = _percentiles(times)
+            counts.append(int(spent[1]))
+        found[name] = {**_percentiles(times), "statements": max(counts, default=0)}
     return found
 
 
@@ -173,7 +182,8 @@ async def explain_scans(database: Database, statements: list[tuple[str, Any]]) -
 def _scanned_sqlite(detail: str) -> set[str]:
     if detail.startswith("SCAN ") and "USING" not in detail and "CONSTANT ROW" not in detail:
         table = detail.split()[1]
-        return set() if table.startswith("(") else {table}  # `(subquery-1)`: rows already found, in memory
+        # Not a table (`(subquery-1)`, `anon_1`): a subquery's rows, already found and in memory
+        return {table} if table in metadata.tables else set()
     return set()
 
 
@@ -274,6 +284,8 @@ async def child(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     try:
         url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
         figures = await measure_backend(url, scale, samples, seed)
+        if not args.workers:
+            return figures
         with tempfile.TemporaryDirectory(prefix="hemei-workers-") as folder:
             residents = await worker_residents(url, args.workers_residents, seed)
             figures["throughput"] = await measure_workers(url, residents, Path(folder), counts=args.workers,
@@ -331,6 +343,7 @@ def table(found: dict[str, dict[str, Any]]) -> str:
     for lookup in first["lookups"]:
         row(f"{lookup} db p50/p99 ms", [f"{f['lookups'][lookup]['p50_ms']}/{f['lookups'][lookup]['p99_ms']}"
                                          for f in found.values()], "p99 < 10")
+        row(f"{lookup} statements", [f["lookups"][lookup]["statements"] for f in found.values()])
     row("digest, one village s", [f["digest_one_village_s"] for f in found.values()])
     row("digest, all villages s", [f["digest_all_s"] for f in found.values()], "< 60")
     row("database MB", [f["database_mb"] for f in found.values()])
@@ -352,7 +365,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=200, help="people timed per lookup (default 200)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--postgres", default=os.environ.get("POSTGRES_TEST_URL", ""))
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3], help="worker counts (default 1 2 3)")
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 3],
+                        help="worker counts (default 1 2 3; none: skip the throughput phase)")
     parser.add_argument("--workers-residents", type=int, default=30, help="residents posting at once (default 30)")
     parser.add_argument("--workers-rounds", type=int, default=20, help="updates each resident posts (default 20)")
     parser.add_argument("--smoke", action="store_true", help="tiny scale: checks that it runs, measures nothing")

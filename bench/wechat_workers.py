@@ -35,12 +35,12 @@ from sqlalchemy.engine import make_url
 
 from bench.wechat_callbacks import PHOTO, images_in, open_id, prepare
 from bench.wechat_pusher import Job
-from bench.workers import BUSY_SHARE, CORES, CpuMeter, cpu_seconds, free_port
+from bench.workers import BUSY_SHARE, CORES, CpuMeter, cpu_seconds
+from bot.processes import ROOT, BotProcess, free_port
 from bot.wechat.fake import FakeWechat
 from bot.wechat.fake.harness import FAKE_AES_KEY, FAKE_TOKEN
 from storage.database import Database, sqlite_url
 from storage.tables import outbox, wechat_inbound
-from tests.e2e.processes import ROOT, BotProcess
 from village.clock import SystemClock
 from village.outbox import OutboxStatus
 

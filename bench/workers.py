@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,9 +26,9 @@ import httpx
 
 from bot.emulator import FakeBotApi
 from bot.emulator.messages import command_entities, user_message
+from bot.processes import START_SECONDS, BotProcess, Worker, start_running, webhook_worker, write_config
 from handlers import registry
 from storage.database import Database
-from tests.e2e.processes import BotProcess, write_config
 
 SECRET = "bench-workers-secret-0123456789abcdefgh"  # 32 or more characters, as webhook mode requires
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -37,23 +36,8 @@ CORES = os.cpu_count() or 1
 BUSY_SHARE = 0.85  # of all cores: above it, the cores are the limit
 ANSWER_SECONDS = 30  # an update answered later than this is counted as late (its latency still counts)
 STRAGGLER_SECONDS = 60  # then waited for this much longer: one still unanswered is counted as never answered
-START_SECONDS = 90  # a worker's start (imports, migrations check) on a loaded machine
 NEVER = "0 0 29 2 *"  # the 29th of February: no job falls due during a run (none until 2028)
 _update_ids = itertools.count(10_000_000)  # never twice in a run: the workers drop an update id seen before
-
-
-@dataclass(frozen=True)
-class Worker:
-    """One started worker: its process and the port it takes Telegram's posts on."""
-
-    process: BotProcess
-    port: int
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -94,19 +78,9 @@ class CpuMeter:
 
 async def start_workers(folder: Path, api: FakeBotApi, url: str, count: int, concurrent: int) -> list[Worker]:
     """Start `count` webhook workers at once; return them when each is taking updates (stopping them if one fails)."""
-    workers = []
-    for number in range(count):
-        port = free_port()
-        config = write_config(folder / f"worker{number}", api, url, log_level="INFO", telegram=[
-            'mode = "webhook"', f"concurrent_updates = {concurrent}"], extra=[
-            "[telegram.webhook]", 'listen = "127.0.0.1"', f"port = {port}", f'secret = "{SECRET}"'])
-        workers.append(Worker(BotProcess(config, role="worker"), port))
-    try:
-        await asyncio.gather(*(w.process.start() for w in workers))
-        await asyncio.gather(*(w.process.wait_for_log("is running", START_SECONDS) for w in workers))
-    except BaseException:
-        await asyncio.gather(*(w.process.terminate() for w in workers))
-        raise
+    workers = [webhook_worker(folder / f"worker{number}", api, url, secret=SECRET, concurrent=concurrent)
+               for number in range(count)]
+    await start_running([w.process for w in workers])
     return workers
 
 
@@ -143,7 +117,7 @@ async def closed_loop(api: FakeBotApi, workers: Sequence[Worker], residents: Seq
                 started = time.perf_counter()
                 answer = await client.post(f"http://127.0.0.1:{port}/telegram", json=body,
                                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
-                answer.raise_for_status()  # the worker took the update (it queues it, then answers 200)
+                answer.raise_for_status()  # the worker committed the update (it answers 200 only then)
                 answered = lambda r=resident, b=before: _latest(api, r) > b  # noqa: E731
                 try:
                     await api.wait_until(answered, within=answer_seconds)

@@ -35,12 +35,13 @@ from bot.scheduler import Scheduler
 from bot.telegram import TelegramChannel, event_of
 from bot.telegram_layout import messages
 from bot.update_order import PerPersonOrder
+from bot.update_tracker import UpdateTracker
 from bot.webhook import WebhookServer
 from bot.wechat.endpoint import WechatEndpoint
 from handlers import registry
 from handlers.engine import Engine
 from handlers.replies import Reply
-from storage.database import Database
+from storage.database import Database, is_transient
 from storage.migrate import upgrade
 from village.clock import Clock, SystemClock
 
@@ -49,39 +50,6 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 ROLES = ("all", "worker", "leader")  # worker: update intake only; leader: scheduler and outbox only
 POLL_TIMEOUT_SECONDS = 10
-
-
-class UpdateTracker:
-    """Counts handled updates, so tests and the demo can wait for the bot to finish one."""
-
-    def __init__(self) -> None:
-        self._done: set[int] = set()
-        # Each waiter is woken by its own update alone: with many waiting, waking all on every update
-        # cost the bot time for each of them (the benchmark's twenty residents).
-        self._waiters: dict[int, list[asyncio.Future[None]]] = {}
-
-    async def mark(self, update_id: int) -> None:
-        """Record that `update_id` was handled (or failed)."""
-        self._done.add(update_id)
-        for waiter in self._waiters.pop(update_id, []):
-            if not waiter.done():
-                waiter.set_result(None)
-
-    async def wait_for(self, update_id: int, within: float = 30) -> None:
-        """Wait until `update_id` has been handled."""
-        if update_id in self._done:
-            return
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(update_id, []).append(waiter)
-        try:
-            async with asyncio.timeout(within):
-                await waiter
-        finally:
-            waiting = self._waiters.get(update_id)
-            if waiting is not None and waiter in waiting:
-                waiting.remove(waiter)
-                if not waiting:
-                    del self._waiters[update_id]
 
 
 @dataclass
@@ -167,7 +135,7 @@ class Runtime:
         await self.application.start()
         telegram = self.config.telegram
         if telegram.mode == "webhook":
-            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES,
+            self.webhook = WebhookServer(self.application, telegram.webhook, ALLOWED_UPDATES, self.tracker,
                                          extra_routes=ops_routes(self.health, self.metrics))
             await self.webhook.start()
         else:
@@ -218,6 +186,7 @@ class Runtime:
         # A button press is answered alongside (its failure must not cost the press); a message needs nothing.
         answering = asyncio.create_task(answer_press(update)) if update.callback_query is not None else None
         started, kind, outcome = time.perf_counter(), "other", "ok"
+        again = True  # until the update is through: one cancelled midway (a stop) is posted again
         try:
             event = event_of(update)
             if event is not None and self.replies is not None and self.channel is not None:
@@ -226,15 +195,25 @@ class Runtime:
                 # Files are copied into our store first, outside the step: the step keeps our media id.
                 event = await self.media.intake(event, self.channel)
                 await self.replies.send(event, await self.engine.handle(event))
+            again = False
         except Exception as error:  # everything unexpected goes to the one reporter, before we move on
             outcome = "error"
-            if self.errors is not None:
+            # The database busy or away, and Telegram will post the update again (the webhook answers an
+            # error): nothing was committed, the re-post gets the real answer. A bug would only fail again
+            # (and apologise at every re-post): the apology ends the update.
+            again = is_transient(error) and self.tracker.posted(update.update_id)
+            if again:
+                log.warning("update %s failed on the database (%s): Telegram will post it again",
+                            update.update_id, type(error).__name__)
+            elif self.errors is not None:
                 await self.errors.report(update, error)
         finally:
-            self.metrics.update_handled(kind, outcome, time.perf_counter() - started)
-            if answering is not None:
-                await answering
-            await self.tracker.mark(update.update_id)
+            try:
+                self.metrics.update_handled(kind, outcome, time.perf_counter() - started)
+                if answering is not None:
+                    await answering
+            finally:  # always: the webhook answers Telegram only when the update is marked
+                await self.tracker.mark(update.update_id, ok=not again)
 
 
 async def answer_press(update: Update) -> None:
@@ -274,7 +253,8 @@ def build_runtime(config: Config, *, clock: Clock | None = None) -> Runtime:
     font = find_cjk_font(config.fonts.cjk_path)
     engine = Engine(registry.flows(), database=database, clock=clock, settings=config, renderer=catalogs,
                     stranger_flow=registry.STRANGER_FLOW, media=media, on_queued=dispatcher.wake, cjk_font=font,
-                    qr_pictures=wechat.qr_pictures if wechat is not None else None)
+                    qr_pictures=wechat.qr_pictures if wechat is not None else None,
+                    reminder_pages=wechat.reminder_pages if wechat is not None else None)
     scheduler = Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=catalogs,
                           menu=engine.menu, on_queued=dispatcher.wake, media=media, cjk_font=font,
                           on_ran=metrics.job_ran)

@@ -51,6 +51,9 @@ class WebhookSettings(_Section):
     url: str = ""
     path: str = "telegram"
     secret: SecretStr = SecretStr("")
+    # Telegram's post waits for the update's work to be committed up to this long, then gets 503 and comes
+    # again (stay well below Telegram's own timeout for an answer).
+    answer_seconds: float = Field(default=25, gt=0, le=50)
 
 
 # Telegram allows 1-256 of these characters; we want enough of them that guessing is hopeless.

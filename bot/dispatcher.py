@@ -21,6 +21,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import TypeVar
 
 from aiolimiter import AsyncLimiter
 
@@ -37,14 +39,17 @@ from bot.channels import (
     UnreachableError,
 )
 from bot.config import OutboxSettings
+from bot.retry_pauses import RetryPauses
 from handlers.replies import from_payload
 from storage.database import Database, is_transient
 from storage.store import SqlStore
 from village.clock import Clock
 from village.outbox import CHAT_BOUND_KINDS, OutboxItem, retry_delay
+from village.people import Identity
 from village.routing import Prefer, choose_identity
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A flood wait of one chat up to this long is waited out by the send's own task (it holds one
 # in-flight slot); a longer one, or the whole bot's, puts the message back in the queue.
@@ -52,7 +57,7 @@ _CHAT_WAIT_SECONDS = 5.0
 _CHAT_WAITS = 3
 # After a transient database error (pool timeout, "database is locked", a dropped connection) the loop
 # pauses this long, doubling up to the last; nothing is lost, the rows wait in the table.
-_DB_PAUSES = (0.1, 0.5, 1.0, 2.0, 5.0)
+_DB_PAUSES = RetryPauses((0.1, 0.5, 1.0, 2.0, 5.0))
 
 
 class Dispatcher:
@@ -151,20 +156,19 @@ class Dispatcher:
 
     async def _database_trouble(self, error: BaseException) -> None:
         """Log a transient database error and pause before trying again, longer each time in a row."""
-        pause = _DB_PAUSES[min(self._troubles_in_row, len(_DB_PAUSES) - 1)]
         self.database_errors += 1
         self._troubles_in_row += 1
+        pause = _DB_PAUSES.after(self._troubles_in_row)
         log.warning("outbox: database unavailable (%s: %s); trying again in %.1f s",
                     type(error).__name__, error, pause)
         await asyncio.sleep(pause)
 
-    async def _write(self, write: Callable[[SqlStore], Awaitable[None]]) -> None:
+    async def _write(self, write: Callable[[SqlStore], Awaitable[T]]) -> T:
         """Record an outcome, trying again through transient database errors: the send already happened."""
         while True:
             try:
                 async with self._database.transaction() as store:
-                    await write(store)
-                return
+                    return await write(store)
             except Exception as error:
                 if not is_transient(error) or self._stopping:
                     raise  # stopping: the row stays `sending` and is resent, flagged, at the next start
@@ -188,8 +192,13 @@ class Dispatcher:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def _deliver(self, item: OutboxItem) -> None:
-        """Send one claimed message and record what happened."""
+    async def _deliver(self, item: OutboxItem, tried: frozenset[int] = frozenset()) -> None:
+        """Send one claimed message and record what happened.
+
+        A channel that cannot reach the person now (WeChat: the window is closed and no other route of
+        its own applies) hands the message to the person's other account, if one can be reached (`tried`:
+        the accounts that could not), rather than park it for a return that may be far off.
+        """
         channel = self._channels.get(item.channel)
         if item.unreachable:
             if channel is not None and channel.keeps_for_return:  # an unfollower may follow again: keep it
@@ -201,8 +210,20 @@ class Dispatcher:
             if channel is None:
                 raise PermanentError(f"no channel {item.channel!r}")
             route = await self._send(channel, item)
+        except NotReachableNowError as error:
+            elsewhere = await self._elsewhere(item, tried | {item.identity_id})
+            if elsewhere is None:
+                await self._record_failure(item, error)
+            else:
+                await self._deliver(elsewhere, tried | {item.identity_id})
+            return
         except DeliveryError as error:
             await self._record_failure(item, error)
+            return
+        except Exception as error:
+            # Left alone, the row would stay `sending` until the next start: try it again later instead.
+            log.exception("sending outbox message %s failed", item.key)
+            await self._record_failure(item, TemporaryError(f"{type(error).__name__}: {error}"))
             return
         now = self._clock.now()
         await self._write(lambda store: store.outbox.mark_sent(item.id, now, route))
@@ -267,6 +288,25 @@ class Dispatcher:
 
         await self._write(write)
         self._on_outcome(outcome)
+
+    async def _elsewhere(self, item: OutboxItem, tried: frozenset[int]) -> OutboxItem | None:
+        """Return the message moved to the person's account of choice among those not `tried`, or None."""
+        person_id = item.person_id
+        if person_id is None or item.kind in CHAT_BOUND_KINDS:
+            return None
+
+        async def move(store: SqlStore) -> Identity | None:
+            others = [i for i in await store.identities.of_person(person_id) if i.id not in tried]
+            chosen = choose_identity(others, self._prefer, self._channels.keys())
+            if chosen is not None:
+                await store.outbox.move(item.id, chosen.id)
+            return chosen
+
+        chosen = await self._write(move)
+        if chosen is None:
+            return None
+        return replace(item, identity_id=chosen.id, channel=chosen.channel, chat_ref=chosen.chat_ref,
+                       unreachable=False)
 
     async def _reachable_elsewhere(self, store: SqlStore, item: OutboxItem) -> bool:
         """Tell whether a message may follow its person to another account of theirs that can be reached."""

@@ -23,6 +23,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import Config
+from bot.fonts import find_cjk_font
+from bot.i18n import Catalogs
+from bot.media import MediaKeeper
+from handlers import registry
 from handlers.context import MediaKeeping, Notifier, Renderer
 from handlers.jobs import JobContext, JobSpec
 from handlers.menu import Menu
@@ -204,3 +208,12 @@ class Scheduler:
                     last_runs.get(name))
             for name, job in self._jobs.items()
         ]
+
+
+def standalone_scheduler(config: Config, database: Database, clock: Clock, media_dir: Path | None = None) -> Scheduler:
+    """Return a scheduler outside the running bot (`hemei jobs run`, the district demo's `:job`): what it queues
+    the bot's dispatcher sends. Images go to `media_dir` (default: the configured folder, where the bot finds them).
+    """
+    media = MediaKeeper(media_dir or Path(config.media.dir), config.media, database, clock)
+    return Scheduler(registry.jobs(), config, database=database, clock=clock, renderer=Catalogs.load(config.locale),
+                     menu=Menu(registry.flows()), media=media, cjk_font=find_cjk_font(config.fonts.cjk_path))

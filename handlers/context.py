@@ -29,6 +29,15 @@ class QrPictures(Protocol):
         ...
 
 
+class ReminderPages(Protocol):
+    """A channel's page where a person chooses which reminders it may send them (WeChat: subscription notifications,
+    accepted on a signed web page, never inside the chat)."""
+
+    def settings_link(self, channel: str, external_id: str) -> str | None:
+        """Return a link to the person's reminder-settings page; None where their channel has none."""
+        ...
+
+
 class Renderer(Protocol):
     """Turns translatable replies into text in one language (bot/i18n.py)."""
 
@@ -158,6 +167,7 @@ class Context:
     media: MediaKeeping | None = None
     cjk_font: Path | None = None  # a font file that draws Chinese, for pictures; None: use the text fallback
     qr_pictures: QrPictures | None = None  # WeChat's QR codes with a scene, where that channel is configured
+    reminder_pages: ReminderPages | None = None  # WeChat's reminder-settings page, where it is served
 
     @property
     def actor(self) -> Actor:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from handlers.callback_data import BadCallbackError, Callback, unpack
-from handlers.context import Context, MediaKeeping, Notifier, QrPictures, Renderer
+from handlers.context import Context, MediaKeeping, Notifier, QrPictures, ReminderPages, Renderer
 from handlers.conversations import KEEP, Flow, MenuSection, State, Turn, reask
 from handlers.errors import error_reply
 from handlers.events import Event, EventKind
@@ -39,6 +39,7 @@ from handlers.texts import Text, _
 from village.clock import Clock
 from village.conversations import ConversationRecord, Visit
 from village.errors import VillageError
+from village.people import Identity
 from village.ports import Store
 from village.services import Services
 from village.settings import VillageSettings
@@ -81,6 +82,7 @@ class Engine:
         on_queued: Callable[[], None] = lambda: None,
         cjk_font: Path | None = None,
         qr_pictures: QrPictures | None = None,
+        reminder_pages: ReminderPages | None = None,
     ) -> None:
         self._flows = {f.name: f for f in flows}
         self._commands = {c: f for f in flows for c in f.commands}
@@ -94,6 +96,7 @@ class Engine:
         self._on_queued = on_queued
         self._cjk_font = cjk_font
         self._qr_pictures = qr_pictures
+        self._reminder_pages = reminder_pages
 
     @property
     def menu(self) -> Menu:
@@ -108,10 +111,13 @@ class Engine:
         """
         now = self._clock.now()
         async with self._database.transaction() as store:
-            if event.update_ref and not await store.updates.first_time(event.channel, event.update_ref, now):
+            # First: it locks the person until commit, so another worker's update of theirs waits its turn.
+            identity = await store.arrivals.arrive(event.channel, event.external_id, update_ref=event.update_ref,
+                                                   chat_ref=event.chat_ref, display_name=event.display_name, now=now)
+            if identity is None:
                 log.info("dropping redelivered update %s", event.update_ref)
                 return []
-            ctx, record, lapsed = await self._context(store, event, now)
+            ctx, record, lapsed = await self._context(store, event, identity, now)
             # The lapsed question's keys go with it: the notice carries the menu (a new question replaces it).
             replies = [Reply(lapsed, menu=self._menu.reply(ctx.person).menu)] if lapsed else []
             replies += await self._guarded(ctx, record)
@@ -133,17 +139,13 @@ class Engine:
         return self._renderer.render(self._menu.reply(person, SORRY), locale)
 
     async def _context(
-        self, store: Store, event: Event, now: datetime
+        self, store: Store, event: Event, identity: Identity, now: datetime
     ) -> tuple[Context, ConversationRecord | None, Text | None]:
-        # First: `seen` locks the person until commit, so another worker's update of theirs waits its turn.
-        identity = await store.identities.seen(
-            event.channel, event.external_id, chat_ref=event.chat_ref, display_name=event.display_name, now=now)
         if identity.unreachable_since is not None:
             await store.identities.set_unreachable(identity.id, None)  # they write again: reachable again
-        person = await store.people.get(identity.person_id) if identity.person_id else None
+        person, record = await store.arrivals.whose(identity)
         services = Services(store, self._clock, self._settings)
         locale = identity.locale or self._settings.locale
-        record = await store.conversations.get(identity.id)
         lapsed = None
         if record is not None and (record.expires_at <= now or record.flow not in self._flows):
             await store.conversations.delete(identity.id)
@@ -152,7 +154,7 @@ class Engine:
         notifier = Notifier(services, self._renderer, self._settings.locale)
         draft = dict(record.draft) if record else {}
         ctx = Context(event, identity, person, services, notifier, locale, self._menu, self._renderer, draft,
-                      self._media, self._cjk_font, self._qr_pictures)
+                      self._media, self._cjk_font, self._qr_pictures, self._reminder_pages)
         return ctx, record, lapsed
 
     async def _guarded(self, ctx: Context, record: ConversationRecord | None) -> list[Reply]:

@@ -59,11 +59,12 @@ class AssessmentRepository(Repository):
                            assessments.c.period == period))
         return assessed, faces, int((await self._db.execute(appealed)).scalar_one())
 
-    async def published_of_household(self, household_id: int, periods: Sequence[str]) -> list[Assessment]:
-        """Return the household's published results of the given periods."""
+    async def published_of_household_since(self, household_id: int, first_period: str) -> list[Assessment]:
+        """Return the household's published results of `first_period` and every later period (codes compared as
+        text: `2026-` starts the year 2026)."""
         return await self._load(select(assessments).where(
-            assessments.c.household_id == household_id, assessments.c.period.in_(list(periods)),
-            assessments.c.status == _PUBLISHED))
+            assessments.c.household_id == household_id, assessments.c.status == _PUBLISHED,
+            assessments.c.period >= first_period))
 
     async def latest_published(self, household_id: int) -> Assessment | None:
         """Return the household's published result of the latest period."""
@@ -141,15 +142,23 @@ class AssessmentRepository(Repository):
                 reason=deduction.reason))
 
     async def _load(self, query: Select[Any]) -> list[Assessment]:
-        rows = (await self._db.execute(query)).fetchall()
+        """Return the results `query` selects, by id, with their deductions: one statement, a row per deduction."""
+        found = query.subquery()
+        joined = (select(found, *(c.label(f"deduction_{c.name}") for c in _DEDUCTION_COLUMNS))
+                  .select_from(found.outerjoin(assessment_deductions,
+                                               assessment_deductions.c.assessment_id == found.c.id))
+                  .order_by(found.c.id, assessment_deductions.c.id))
+        rows: dict[int, Any] = {}
         deductions: dict[int, list[Deduction]] = {}
-        ids = [r.id for r in rows]
-        for start in range(0, len(ids), 500):
-            chunk = select(assessment_deductions).where(
-                assessment_deductions.c.assessment_id.in_(ids[start:start + 500])).order_by(assessment_deductions.c.id)
-            for d in await self._db.execute(chunk):
-                deductions.setdefault(d.assessment_id, []).append(Deduction(d.clause_id, d.points, d.reason))
-        return [_assessment(r, tuple(deductions.get(r.id, ()))) for r in rows]
+        for row in await self._db.execute(joined):
+            rows.setdefault(row.id, row)
+            if row.deduction_clause_id is not None:
+                deductions.setdefault(row.id, []).append(
+                    Deduction(row.deduction_clause_id, row.deduction_points, row.deduction_reason))
+        return [_assessment(r, tuple(deductions.get(i, ()))) for i, r in rows.items()]
+
+
+_DEDUCTION_COLUMNS = (assessment_deductions.c.clause_id, assessment_deductions.c.points, assessment_deductions.c.reason)
 
 
 def _assessment(row: Any, deductions: tuple[Deduction, ...]) -> Assessment:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import ColumnElement
 
 from storage.repository import Repository, new_id
 from storage.tables import convention_clauses, conventions
@@ -14,19 +16,42 @@ from village.convention.rules import Face, FaceThresholds, HomesteadTerms, Rewar
 
 
 class ConventionRepository(Repository):
-    """Adds versions and reads them back with their clauses; never updates one."""
+    """Adds versions and reads them back with their clauses; never updates one.
+
+    So a version read once is the same for the rest of the transaction: it is kept by id (a /score reads the
+    village's convention, then its latest result's version, most often the same one).
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__(connection)
+        self._versions: dict[int, Convention] = {}
 
     async def current(self, village_id: int) -> Convention | None:
         """Return the village's highest version."""
-        query = (select(conventions).where(conventions.c.village_id == village_id)
-                 .order_by(conventions.c.version.desc()).limit(1))
-        row = (await self._db.execute(query)).first()
-        return await self._convention(row) if row else None
+        highest = (select(conventions.c.id).where(conventions.c.village_id == village_id)
+                   .order_by(conventions.c.version.desc()).limit(1).scalar_subquery())
+        return await self._one(conventions.c.id == highest)
 
     async def get(self, convention_id: int) -> Convention | None:
         """Return one version."""
-        row = (await self._db.execute(select(conventions).where(conventions.c.id == convention_id))).first()
-        return await self._convention(row) if row else None
+        if convention_id in self._versions:
+            return self._versions[convention_id]
+        return await self._one(conventions.c.id == convention_id)
+
+    async def _one(self, which: ColumnElement[bool]) -> Convention | None:
+        """Return the version `which` picks, with its clauses: one statement, a row per clause."""
+        joined = (select(conventions, *(c.label(f"clause_{c.name}") for c in convention_clauses.c))
+                  .select_from(conventions.outerjoin(convention_clauses,
+                                                     convention_clauses.c.convention_id == conventions.c.id))
+                  .where(which).order_by(convention_clauses.c.position))
+        rows = (await self._db.execute(joined)).fetchall()
+        if not rows:
+            return None
+        clauses = tuple(Clause(r.clause_id, r.clause_name, r.clause_points, r.clause_step, r.clause_description)
+                        for r in rows if r.clause_id is not None)
+        convention = _convention(rows[0], clauses)
+        self._versions[convention.id] = convention
+        return convention
 
     async def add(self, convention: Convention) -> Convention:
         """Store a new version (numbered after the village's last) with its clauses."""
@@ -49,16 +74,14 @@ class ConventionRepository(Repository):
         assert stored is not None
         return stored
 
-    async def _convention(self, row: Any) -> Convention:
-        query = (select(convention_clauses).where(convention_clauses.c.convention_id == row.id)
-                 .order_by(convention_clauses.c.position))
-        clauses = tuple(Clause(c.id, c.name, c.points, c.step, c.description) for c in await self._db.execute(query))
-        return Convention(
-            id=row.id, village_id=row.village_id, version=row.version, period_kind=PeriodKind(row.period_kind),
-            thresholds=FaceThresholds(row.smile_min, row.flat_min),
-            reward=RewardTerms(row.annual_reward_fen, row.retained_percent,
-                               frozenset(Face(f) for f in row.passing_faces)),
-            homestead=HomesteadTerms(row.homestead_reward_fen, row.homestead_pass_min,
-                                     row.spot_check_reduction_percent),
-            clauses=clauses, created_at=row.created_at,
-        )
+
+def _convention(row: Any, clauses: tuple[Clause, ...]) -> Convention:
+    return Convention(
+        id=row.id, village_id=row.village_id, version=row.version, period_kind=PeriodKind(row.period_kind),
+        thresholds=FaceThresholds(row.smile_min, row.flat_min),
+        reward=RewardTerms(row.annual_reward_fen, row.retained_percent,
+                           frozenset(Face(f) for f in row.passing_faces)),
+        homestead=HomesteadTerms(row.homestead_reward_fen, row.homestead_pass_min,
+                                 row.spot_check_reduction_percent),
+        clauses=clauses, created_at=row.created_at,
+    )

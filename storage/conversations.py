@@ -14,15 +14,15 @@ from village.conversations import ConversationRecord, Visit
 
 # Built once: they run for most updates (see Repository._prepared).
 _GET = select(conversations).where(conversations.c.identity_id == bindparam("identity_id"))
-_INSERT = conversations.insert()
 _DELETE = delete(conversations).where(conversations.c.identity_id == bindparam("identity_id"))
+_COLUMNS = ("flow", "state", "draft", "history", "expires_at", "keyboard_hidden")
 
 
 class ConversationRepository(Repository):
     """One row per identity in a conversation.
 
-    It lives for one transaction and remembers whom `get` found without a row, so that ending a
-    conversation nobody had (most updates: /menu, /score) costs no DELETE; only `save` adds rows.
+    It lives for one transaction and remembers what `get` (or the arrival's read) found, so that ending a
+    conversation nobody had (most updates: /menu, /score) costs no DELETE, and saving one costs one statement.
     """
 
     def __init__(self, connection: AsyncConnection) -> None:
@@ -32,35 +32,54 @@ class ConversationRepository(Repository):
     async def get(self, identity_id: int) -> ConversationRecord | None:
         """Return the identity's conversation, expired or not."""
         row = (await self._db.execute(_GET, {"identity_id": identity_id})).first()
-        if row is None:
+        record = record_of(row) if row else None
+        self.found(identity_id, record)
+        return record
+
+    def found(self, identity_id: int, record: ConversationRecord | None) -> None:
+        """Note what a read in this transaction found for the identity: a row, or none."""
+        if record is None:
             self._absent.add(identity_id)
-        return _record(row) if row else None
+        else:
+            self._absent.discard(identity_id)
 
     async def save(self, record: ConversationRecord) -> None:
-        """Store the conversation, replacing the identity's previous one."""
-        await self.delete(record.identity_id)
+        """Store the conversation, replacing the identity's previous one (one upsert)."""
         self._absent.discard(record.identity_id)
-        await self._db.execute(_INSERT, dict(
+        statement = self._prepared("save_conversation", self._save_statement)
+        await self._db.execute(statement, dict(
             identity_id=record.identity_id, flow=record.flow, state=record.state, draft=dict(record.draft),
             history=[_visit_json(v) for v in record.history], expires_at=record.expires_at,
             keyboard_hidden=record.input_hidden))  # the column keeps its first name
+
+    def _save_statement(self) -> Any:
+        statement = self._upsert(conversations).values(
+            identity_id=bindparam("identity_id"), **{c: bindparam(c) for c in _COLUMNS})
+        return statement.on_conflict_do_update(index_elements=[conversations.c.identity_id],
+                                               set_={c: statement.excluded[c] for c in _COLUMNS})
 
     async def delete(self, identity_id: int) -> None:
         """End the identity's conversation."""
         if identity_id in self._absent:
             return
         await self._db.execute(_DELETE, {"identity_id": identity_id})
+        self._absent.add(identity_id)
 
     async def expired(self, now: datetime, limit: int) -> list[ConversationRecord]:
         """Return conversations whose time ran out."""
         query = select(conversations).where(conversations.c.expires_at <= now).limit(limit)
-        return [_record(r) for r in await self._db.execute(query)]
+        return [record_of(r) for r in await self._db.execute(query)]
 
 
-def _record(row: Any) -> ConversationRecord:
+def record_of(row: Any, *, prefix: str = "") -> ConversationRecord:
+    """Return the conversation a row holds (its columns named with `prefix` when joined to others)."""
+    def column(name: str) -> Any:
+        return getattr(row, prefix + name)
+
     return ConversationRecord(
-        identity_id=row.identity_id, flow=row.flow, state=row.state, expires_at=row.expires_at,
-        draft=row.draft, history=tuple(_visit(v) for v in row.history), input_hidden=row.keyboard_hidden,
+        identity_id=column("identity_id"), flow=column("flow"), state=column("state"),
+        expires_at=column("expires_at"), draft=column("draft"),
+        history=tuple(_visit(v) for v in column("history")), input_hidden=column("keyboard_hidden"),
     )
 
 

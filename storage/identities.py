@@ -19,13 +19,13 @@ class IdentityRepository(Repository):
     async def get(self, identity_id: int) -> Identity | None:
         """Return the identity with this id."""
         row = (await self._db.execute(select(identities).where(identities.c.id == identity_id))).first()
-        return _identity(row) if row else None
+        return identity_of(row) if row else None
 
     async def find(self, channel: str, external_id: str) -> Identity | None:
         """Return the identity of an account on a channel, if it ever wrote to us."""
         query = select(identities).where(identities.c.channel == channel, identities.c.external_id == external_id)
         row = (await self._db.execute(query)).first()
-        return _identity(row) if row else None
+        return identity_of(row) if row else None
 
     async def seen(
         self, channel: str, external_id: str, *, chat_ref: str, display_name: str, now: datetime
@@ -40,7 +40,7 @@ class IdentityRepository(Repository):
         statement = self._prepared("seen", self._seen_statement)
         values = {"channel": channel, "external_id": external_id, "chat_ref": chat_ref,
                   "display_name": display_name[:100], "now": now}
-        return _identity((await self._db.execute(statement, values)).one())
+        return identity_of((await self._db.execute(statement, values)).one())
 
     def _seen_statement(self) -> Any:
         seen: dict[str, Any] = {"chat_ref": bindparam("chat_ref"), "display_name": bindparam("display_name"),
@@ -53,7 +53,7 @@ class IdentityRepository(Repository):
     async def of_person(self, person_id: int) -> list[Identity]:
         """Return the person's identities on every channel."""
         query = select(identities).where(identities.c.person_id == person_id).order_by(identities.c.id)
-        return [_identity(r) for r in await self._db.execute(query)]
+        return [identity_of(r) for r in await self._db.execute(query)]
 
     async def of_people(self, person_ids: Sequence[int]) -> list[Identity]:
         """Return the identities bound to any of `person_ids`."""
@@ -61,7 +61,7 @@ class IdentityRepository(Repository):
         ids = list(person_ids)
         for start in range(0, len(ids), 500):
             query = select(identities).where(identities.c.person_id.in_(ids[start:start + 500]))
-            found += [_identity(r) for r in await self._db.execute(query.order_by(identities.c.id))]
+            found += [identity_of(r) for r in await self._db.execute(query.order_by(identities.c.id))]
         return found
 
     async def bind(self, identity_id: int, person_id: int | None) -> None:
@@ -86,7 +86,8 @@ class IdentityRepository(Repository):
         await self._db.execute(update(identities).where(identities.c.id == identity_id).values(**values))
 
 
-def _identity(row: Any) -> Identity:
+def identity_of(row: Any) -> Identity:
+    """Return the identity a row of `identities` holds."""
     return Identity(
         id=row.id, channel=row.channel, external_id=row.external_id, chat_ref=row.chat_ref,
         person_id=row.person_id, locale=row.locale, display_name=row.display_name,

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
@@ -76,6 +76,16 @@ async def current_revision(url: str) -> str | None:
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(_current)
+    finally:
+        await engine.dispose()
+
+
+async def table_names(url: str) -> list[str]:
+    """Return the tables in the database's default schema, sorted (none for a new, empty database)."""
+    engine = open_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return sorted(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
     finally:
         await engine.dispose()
 

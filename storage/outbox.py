@@ -134,6 +134,10 @@ class OutboxRepository(Repository):
             status=OutboxStatus.BLOCKED.value, sent_at=now, last_error="unreachable")
         return int((await self._db.execute(statement)).rowcount)
 
+    async def move(self, item_id: int, identity_id: int) -> None:
+        """Send a message to another account of the same person (the one it was queued for cannot take it)."""
+        await self._set(item_id, identity_id=identity_id)
+
     async def park(self, item_id: int, now: datetime, error: str) -> None:
         """Keep a message the channel cannot deliver now (the person is outside WeChat's window) for their return."""
         await self._set(item_id, status=OutboxStatus.PARKED.value, parked_at=now, last_error=error[:500])
@@ -194,6 +198,12 @@ class OutboxRepository(Repository):
         rows = (await self._db.execute(query.group_by(outbox.c.priority))).fetchall()
         oldest = min((r[2] for r in rows), default=None)
         return {int(r[0]): int(r[1]) for r in rows}, oldest
+
+    async def unsent(self, now: datetime) -> int:
+        """Count the messages due by `now` and not sent yet: pending ones and those being sent (the demo's wait)."""
+        due = (outbox.c.status == _PENDING) & (outbox.c.not_before <= now)
+        query = select(func.count()).where(due | (outbox.c.status == OutboxStatus.SENDING.value))
+        return int((await self._db.execute(query)).scalar_one())
 
     async def progress(self, batch: str | None, now: datetime) -> BatchProgress:
         """Count a batch's messages (all messages when `batch` is None) by outcome."""

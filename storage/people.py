@@ -26,13 +26,7 @@ class PeopleRepository(Repository):
     async def get(self, person_id: int) -> Person | None:
         """Return the person with this id, with their roles in the same query (it runs for every update)."""
         rows = (await self._db.execute(_PERSON_WITH_ROLES, {"person_id": person_id})).fetchall()
-        if not rows:
-            return None
-        first = rows[0]
-        grants = tuple(RoleGrant(Role(r.role), r.role_village, r.title, RoleSource(r.source)) for r in rows
-                       if r.role is not None)
-        return Person(id=first.id, village_id=first.village_id, name=first.name, phone=first.phone,
-                      household_id=first.household_id, group_id=first.group_id, grid_id=first.grid_id, roles=grants)
+        return person_of(rows) if rows else None
 
     async def by_phone(self, phone: str) -> Person | None:
         """Return the person with this normalised phone."""
@@ -117,6 +111,15 @@ class PeopleRepository(Repository):
                 grant = RoleGrant(Role(r.role), r.village_id, r.title, RoleSource(r.source))
                 grants.setdefault(r.person_id, []).append(grant)
         return grants
+
+
+def person_of(rows: Sequence[Any]) -> Person:
+    """Return the person that rows of people outer-joined to their roles hold (one row per role, or one without)."""
+    first = rows[0]
+    grants = tuple(RoleGrant(Role(r.role), r.role_village, r.title, RoleSource(r.source)) for r in rows
+                   if r.role is not None)
+    return Person(id=first.id, village_id=first.village_id, name=first.name, phone=first.phone,
+                  household_id=first.household_id, group_id=first.group_id, grid_id=first.grid_id, roles=grants)
 
 
 def _values(fields: PersonFields) -> dict[str, Any]:

@@ -162,6 +162,17 @@ class ReportRepository(Repository):
         statement = _select().where(*_conditions(query)).order_by(reports.c.id).offset(offset).limit(limit)
         return await self._reports(statement)
 
+    async def search_counted(self, query: ReportQuery, *, offset: int, limit: int) -> tuple[list[Report], int]:
+        """Return one page of a village's reports matching `query`, oldest first, and how many match in all.
+
+        One statement (the count is a window over every match); a page past the end finds no row to carry the
+        count, so it is 0 there and the caller counts apart.
+        """
+        statement = (_select().add_columns(func.count().over().label("matching")).where(*_conditions(query))
+                     .order_by(reports.c.id).offset(offset).limit(limit))
+        rows = (await self._db.execute(statement)).fetchall()
+        return [_report(r) for r in rows], (rows[0].matching if rows else 0)
+
     async def count(self, query: ReportQuery) -> int:
         """Count a village's reports matching `query`."""
         statement = select(func.count()).select_from(reports).where(*_conditions(query))

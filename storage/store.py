@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.appeals import AppealRepository
+from storage.arrivals import ArrivalRepository
 from storage.assessments import AssessmentRepository
 from storage.audit import AuditRepository
 from storage.callback_tokens import CallbackTokenRepository
@@ -33,6 +34,7 @@ from storage.places import PlaceRepository
 from storage.rectifications import RectificationRepository
 from storage.reports import ReportRepository
 from storage.roster import RosterRepository
+from storage.savepoints import deferred_savepoint
 
 
 class SqlStore:
@@ -53,6 +55,7 @@ class SqlStore:
         self.job_runs = JobRunRepository(connection)
         self.updates = UpdateLog(connection)
         self.callback_tokens = CallbackTokenRepository(connection)
+        self.arrivals = ArrivalRepository(connection, self.identities, self.updates, self.conversations)
         self.reports = ReportRepository(connection)
         self.conventions = ConventionRepository(connection)
         self.assessments = AssessmentRepository(connection)
@@ -74,6 +77,6 @@ class SqlStore:
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """Run a block whose writes roll back alone if it raises."""
-        async with self.connection.begin_nested():
+        """Run a block whose writes roll back alone if it raises (its SAVEPOINT goes out before its first write)."""
+        async with deferred_savepoint(self.connection):
             yield

@@ -27,6 +27,7 @@ class InboundRow:
     input: str
     done: bool
     passive: str | None
+    attempts: int = 0  # tries of its step that did not finish
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class WechatInboundRepository(Repository):
     async def record(self, dedup_key: str, open_id: str, content: str, now: datetime) -> InboundRow:
         """Record a push unless it is known; return its row (new or as it was)."""
         result = await self._db.execute(self._insert_or_skip(wechat_inbound).values(
-            dedup_key=dedup_key, open_id=open_id, input=content, status=PENDING, received_at=now))
+            dedup_key=dedup_key, open_id=open_id, input=content, status=PENDING, received_at=now, attempts=0))
         if result.rowcount:  # new: no need to read it back (a statement less on every push)
             return InboundRow(new_id(result), dedup_key, open_id, content, False, None)
         row = await self.get(dedup_key)
@@ -69,6 +70,14 @@ class WechatInboundRepository(Repository):
         await self._db.execute(update(wechat_inbound).where(wechat_inbound.c.dedup_key == dedup_key)
                                .values(status=DONE, done_at=now, passive=passive))
 
+    async def count_attempt(self, dedup_key: str) -> int | None:
+        """Count one more try of a pending push's step; return its tries so far (None: not pending)."""
+        result = await self._db.execute(update(wechat_inbound).where(
+            wechat_inbound.c.dedup_key == dedup_key, wechat_inbound.c.status == PENDING)
+            .values(attempts=wechat_inbound.c.attempts + 1).returning(wechat_inbound.c.attempts))
+        found = result.scalar()
+        return None if found is None else int(found)
+
     async def mark_failed(self, dedup_key: str, now: datetime) -> bool:
         """Give up on a pending push; return False if it was not pending (done meanwhile)."""
         result = await self._db.execute(update(wechat_inbound).where(
@@ -86,16 +95,21 @@ class WechatInboundRepository(Repository):
 class WechatOfferRepository(Repository):
     """The choices a person was last offered; each new turn replaces them."""
 
-    async def replace(self, open_id: str, offers: Sequence[Offer], now: datetime, *,
-                      previous: Sequence[Offer] | None = None) -> None:
-        """Forget the person's previous choices and keep these. With `previous` (read in the same turn) nothing
-        is written when they are the same, and nothing deleted when there were none."""
-        if previous is not None and tuple(previous) == tuple(offers):
-            return
-        if previous is None or previous:
-            await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id))
+    async def replace(self, open_id: str, offers: Sequence[Offer], now: datetime) -> None:
+        """Forget the person's previous choices and keep these.
+
+        An upsert, not a delete and an insert: a step and the dispatcher may both write one person's choices at
+        once, and on PostgreSQL neither sees the other's uncommitted rows to delete (the second insert failed on
+        the key); this way the later write wins.
+        """
+        positions = [o.position for o in offers]
+        await self._db.execute(delete(wechat_offers).where(wechat_offers.c.open_id == open_id,
+                                                           wechat_offers.c.position.not_in(positions)))
         if offers:
-            await self._db.execute(wechat_offers.insert(), [
+            statement = self._upsert(wechat_offers)
+            await self._db.execute(statement.on_conflict_do_update(
+                index_elements=[wechat_offers.c.open_id, wechat_offers.c.position],
+                set_={c: statement.excluded[c] for c in ("label", "payload", "offered_at")}), [
                 {"open_id": open_id, "position": o.position, "label": o.label, "payload": o.payload,
                  "offered_at": now} for o in offers])
 
@@ -106,4 +120,5 @@ class WechatOfferRepository(Repository):
 
 
 def _row(row: Any) -> InboundRow:
-    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive)
+    return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive,
+                      row.attempts)

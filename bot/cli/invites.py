@@ -25,6 +25,9 @@ from bot.config import Config
 from bot.fonts import find_cjk_font
 from bot.wechat.errors import WechatApiError
 from handlers.texts import _
+from storage.database import Database
+from storage.wechat_qr_codes import KeptQrCode, WechatQrCodeRepository
+from village.clock import SystemClock
 from village.invites import InviteCard
 
 CHANNELS = ("telegram", "wechat", "both")
@@ -72,16 +75,27 @@ async def _wechat_qr_urls(config: Config, cards: Sequence[InviteCard]) -> dict[s
     """Return each card's WeChat QR code URL: a permanent code whose scene is the invite code.
 
     Permanent, because a card is printed once and kept for the invite's whole validity (a temporary
-    code lasts 30 days at most); a scan of an expired invite says so in the chat.
+    code lasts 30 days at most); a scan of an expired invite says so in the chat. An account may make
+    100,000 permanent codes in all, so a code made for an invite before is reused, and each new one is
+    kept as soon as WeChat made it (a run that fails halfway loses none).
     """
-    urls: dict[str, str] = {}
+    clock = SystemClock()
+    database = Database.open(config.database.url)
     try:
+        async with database.transaction() as store:
+            kept = await WechatQrCodeRepository(store.connection).of_scenes([card.code for card in cards])
         async with staff_tags(config) as (client, _tags):
             for card in cards:
-                urls[card.code] = (await client.create_qrcode(card.code)).url
+                if card.code not in kept:
+                    made = await client.create_qrcode(card.code)
+                    kept[card.code] = KeptQrCode(card.code, made.ticket, made.url)
+                    async with database.transaction() as store:
+                        await WechatQrCodeRepository(store.connection).keep(kept[card.code], clock.now())
     except WechatApiError as error:
         raise CliError(_("WeChat refused the QR codes: {reason}", reason=str(error)), status=1) from None
-    return urls
+    finally:
+        await database.close()
+    return {card.code: kept[card.code].url for card in cards}
 
 
 async def _bot_username(config: Config) -> str:

@@ -13,13 +13,9 @@ from pathlib import Path
 
 from bot.cli.common import CliError, Subparsers, add_config_option, command, parse_moment
 from bot.config import Config
-from bot.fonts import find_cjk_font
 from bot.holidays import coverage_warning
-from bot.i18n import Catalogs
-from bot.media import MediaKeeper
-from bot.scheduler import JobPreview, Scheduler
+from bot.scheduler import JobPreview, standalone_scheduler
 from handlers import registry
-from handlers.menu import Menu
 from handlers.replies import Reply
 from handlers.texts import _
 from storage.database import Database
@@ -42,19 +38,11 @@ def register(subparsers: Subparsers) -> None:
     run.set_defaults(handler=command(_run))
 
 
-def _scheduler(config: Config, database: Database, clock: ManualClock | SystemClock,
-               media_dir: Path | None = None) -> Scheduler:
-    media = MediaKeeper(media_dir or Path(config.media.dir), config.media, database, clock)
-    return Scheduler(registry.jobs(), config, database=database, clock=clock,
-                     renderer=Catalogs.load(config.locale), menu=Menu(registry.flows()), media=media,
-                     cjk_font=find_cjk_font(config.fonts.cjk_path))
-
-
 async def _list(args: argparse.Namespace, config: Config) -> int:
     await upgrade(config.database.url)
     database = Database.open(config.database.url)
     try:
-        table = await _scheduler(config, database, SystemClock()).table()
+        table = await standalone_scheduler(config, database, SystemClock()).table()
     finally:
         await database.close()
     for job in table:
@@ -78,7 +66,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         if args.dry_run:
             await _dry_run(args.name, at, config, database)
             return 0
-        summary = await _scheduler(config, database, SystemClock()).run(args.name, at, clock=ManualClock(at))
+        summary = await standalone_scheduler(config, database, SystemClock()).run(args.name, at, clock=ManualClock(at))
     finally:
         await database.close()
     print(f"{args.name}: {summary}")
@@ -89,7 +77,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
 async def _dry_run(name: str, at: datetime, config: Config, database: Database) -> None:
     """Preview the job with its images made in a folder deleted afterwards: a dry run leaves no file behind."""
     with tempfile.TemporaryDirectory(prefix="hemei-dry-run-") as media_dir:
-        scheduler = _scheduler(config, database, SystemClock(), Path(media_dir))
+        scheduler = standalone_scheduler(config, database, SystemClock(), Path(media_dir))
         _print_preview(name, await scheduler.preview(name, at))
 
 

@@ -14,12 +14,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.demo.chats import Output, TerminalChat, sample_photo
 from bot.demo.dataset import PERSONA_ID_BASE, PERSONAS, Persona
-from bot.emulator import FakeUser, Sent
-from bot.emulator.harness import Harness
+from bot.emulator import Driver, FakeBotApi, FakeUser, Sent
 from handlers import registry
+
+
+class DemoBot(Protocol):
+    """The bot the terminal talks to: in this process (`Harness`), or a leader and workers (`District`)."""
+
+    @property
+    def api(self) -> FakeBotApi:
+        """The emulator: what the bot sent to each persona."""
+
+    @property
+    def tg(self) -> Driver:
+        """Acts as the personas; each action returns when the bot has answered."""
+
+    async def run_job(self, name: str) -> str:
+        """Run a scheduled job now, send what it queued, and return its summary."""
 
 
 @dataclass
@@ -35,9 +50,9 @@ class DemoChat(TerminalChat):
 
     help = __doc__ or ""
 
-    def __init__(self, harness: Harness, output: Output, *, received: Path) -> None:
+    def __init__(self, bot: DemoBot, output: Output, *, received: Path) -> None:
         super().__init__(output)
-        self._bot = harness
+        self._bot = bot
         self._received = received
         self._users = [FakeUser(PERSONA_ID_BASE + i, p.name, p.phone) for i, p in enumerate(PERSONAS)]
         self._me = self._users[0]
@@ -81,14 +96,11 @@ class DemoChat(TerminalChat):
             self._out(self.help)
 
     async def _run_job(self, name: str) -> None:
-        runtime = self._bot.runtime
         if name not in registry.job_names():
             known = "  ".join(sorted(registry.job_names()))
             self._out(f"{f'no job {name!r}. ' if name else ''}Jobs: {known}\n(:job NAME runs one now)")
             return
-        summary = await runtime.scheduler.run(name, runtime.clock.now())
-        await runtime.dispatcher.drain()
-        self._out(f"job {name}: {summary}")
+        self._out(f"job {name}: {await self._bot.run_job(name)}")
 
     async def _press(self, number: int) -> None:
         label, message = self._screen.choices[number - 1]

@@ -2,8 +2,9 @@
 
 It speaks enough of the real protocol for python-telegram-bot's own HTTP layer:
 getMe, getUpdates (long polling), the send and edit methods, callback answers,
-getFile and file downloads. Failures can be injected: a user who blocked the
-bot (403), a flood wait (429 with retry_after) for the bot or for one chat,
+getFile and file downloads, and setWebhook: then updates are posted to the bot as Telegram posts
+them, in order per chat and again after a failed post (bot/emulator/webhook.py). Failures can be
+injected: a user who blocked the bot (403), a flood wait (429 with retry_after) for the bot or for one chat,
 Telegram's limits (sends per second overall, and per chat with short bursts),
 and a script of faults (bot/emulator/faults.py) served to the next matching calls.
 """
@@ -28,6 +29,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.emulator.faults import SEND_METHODS, Fault, FaultKind, FaultPlan
 from bot.emulator.messages import message_json, photo_sizes
+from bot.emulator.webhook import WebhookPoster
 
 DEFAULT_TOKEN = "123456789:EMULATOR-TOKEN-for-local-use"
 _JSON_FIELDS = {"reply_markup", "allowed_updates", "chat_id", "message_id", "offset", "limit", "timeout",
@@ -128,10 +130,11 @@ class FakeBotApi:
         self._seq = itertools.count(1)
         self._new_update = asyncio.Event()
         self._recent_sends: deque[float] = deque()
-        self._activity = asyncio.Event()
         self._server: HTTPServer | None = None
         self.port = 0
         self.acknowledged = 0  # the highest update id the bot confirmed by asking for the next ones
+        self._activity = asyncio.Event()
+        self.webhook = WebhookPoster(on_post=self._activity.set)  # posts the updates once the bot set a webhook
 
     # --- lifecycle -------------------------------------------------------
 
@@ -149,8 +152,9 @@ class FakeBotApi:
         self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
-        """Stop listening; waiting long polls end."""
+        """Stop listening and posting; waiting long polls end."""
         self._new_update.set()
+        await self.webhook.stop()
         if self._server is not None:
             self._server.stop()
             await self._server.close_all_connections()
@@ -171,9 +175,18 @@ class FakeBotApi:
     def push(self, body: dict[str, Any]) -> int:
         """Queue an update (its id is assigned here) and return the id."""
         update_id = next(self._update_ids)
-        self._updates.append({"update_id": update_id, **body})
-        self._new_update.set()
+        if self.webhook.url:
+            self.webhook.add({"update_id": update_id, **body})
+        else:
+            self._updates.append({"update_id": update_id, **body})
+            self._new_update.set()
         return update_id
+
+    def take(self, update_id: int) -> dict[str, Any]:
+        """Remove a queued update and return it, to post it to a webhook instead (bot/demo/district.py)."""
+        update = next(u for u in self._updates if u["update_id"] == update_id)
+        self._updates.remove(update)
+        return update
 
     def new_message_id(self) -> int:
         """Return a fresh message id (messages from users and from the bot share the sequence)."""
@@ -202,7 +215,7 @@ class FakeBotApi:
         return []
 
     async def wait_until(self, condition: Callable[[], bool], within: float = 30) -> None:
-        """Wait until `condition()` holds, looking again after every send and edit.
+        """Wait until `condition()` holds, looking again after every send, edit and webhook post.
 
         For tests and benchmarks whose bot runs in another process (or keeps sending), where
         there is no handled-update signal to wait for. Raises TimeoutError after `within` seconds.
@@ -273,13 +286,17 @@ class FakeBotApi:
             sent = self._send(method, params, files)
             self._activity.set()
             return sent
-        simple = {"getMe": lambda: self.bot_user, "deleteWebhook": lambda: True, "setWebhook": lambda: True,
-                  "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True, "sendChatAction": lambda: True,
-                  "deleteMessage": lambda: True, "getWebhookInfo": lambda: {"url": "", "has_custom_certificate": False,
-                                                                            "pending_update_count": 0},
+        simple = {"getMe": lambda: self.bot_user, "setMyCommands": lambda: True, "answerCallbackQuery": lambda: True,
+                  "sendChatAction": lambda: True, "deleteMessage": lambda: True,
+                  "getWebhookInfo": lambda: {"url": self.webhook.url, "has_custom_certificate": False,
+                                             "pending_update_count": self.webhook.pending + len(self._updates)},
                   "logOut": lambda: True, "close": lambda: True}
         if method in simple:
             return simple[method]()
+        if method == "setWebhook":
+            return self._set_webhook(params)
+        if method == "deleteWebhook":
+            return await self._delete_webhook(params)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             edited = self._edit(method, params)
             self._activity.set()
@@ -288,7 +305,32 @@ class FakeBotApi:
             return self._get_file(params)
         raise ApiError(404, "Not Found: method not found")
 
+    def _set_webhook(self, params: dict[str, Any]) -> bool:
+        """Post updates to the URL from now on, the ones not yet fetched first (Telegram keeps them)."""
+        url = str(params.get("url") or "")
+        if not url:
+            raise ApiError(400, "Bad Request: bad webhook: an HTTPS URL must be provided for webhook")
+        if _truthy(params.get("drop_pending_updates")):
+            self._updates.clear()
+        while self._updates:
+            update = self._updates.popleft()
+            if update["update_id"] > self.acknowledged:
+                self.webhook.add(update)
+        self.webhook.set(url, str(params.get("secret_token") or ""))
+        return True
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        """Stop posting; updates not yet delivered wait for getUpdates (unless dropped)."""
+        waiting = await self.webhook.take_back()
+        if not _truthy(params.get("drop_pending_updates")):
+            self._updates.extend(waiting)
+            self._new_update.set()
+        return True
+
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook.url:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook "
+                                "to delete the webhook first")
         offset = int(params.get("offset") or 0)
         self.acknowledged = max(self.acknowledged, offset - 1)
         while self._updates and self._updates[0]["update_id"] < offset:
@@ -466,6 +508,11 @@ def _check_buttons(markup: Any) -> None:
     if any(not 1 <= len(str(b.get("callback_data", "")).encode()) <= 64 for row in rows for b in row
            if "callback_data" in b):
         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _truthy(value: Any) -> bool:
+    """Read a Bot API boolean parameter (sent as JSON text, or a real bool)."""
+    return value is True or str(value).lower() == "true"
 
 
 def _decode(key: str, value: str) -> Any:

@@ -28,6 +28,12 @@ class Harness:
         """Return a driver bound to the current runtime (it changes on restart)."""
         return Driver(self.api, self.runtime.tracker.wait_for, self.runtime.settle)
 
+    async def run_job(self, name: str) -> str:
+        """Run a scheduled job now, send what it queued, and return its summary (the demo's `:job`)."""
+        summary = await self.runtime.scheduler.run(name, self.runtime.clock.now())
+        await self.runtime.dispatcher.drain()
+        return summary
+
     async def restart(self) -> None:
         """Stop the bot gracefully and start a fresh process-equivalent on the same database."""
         await self.runtime.stop()

@@ -29,6 +29,7 @@ from village.clock import Clock
 log = logging.getLogger(__name__)
 
 REPLY_BUDGET_SECONDS = 4.0  # WeChat gives up after 5 s and retries; leave room for the network
+WECHAT_WAITS_SECONDS = 5.0  # after which WeChat pushes the same input again (up to 3 more times)
 MAX_BODY_BYTES = 64 * 1024  # a push is a few kilobytes at most, even encrypted
 SUCCESS = "success"  # tells WeChat "received, no passive reply"
 
@@ -136,9 +137,16 @@ class WechatCallback:
 
     async def _answer_within_budget(self, received: Input) -> PassiveReply | None:
         """Run the handler; past the budget answer `success` and let it finish in the background."""
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()
         task = asyncio.create_task(self._handler(received))
         done, _ = await asyncio.wait({task}, timeout=self._budget)
         if task in done:
+            if not task.cancelled() and isinstance(task.exception(), PushNotKept):
+                # `success` would tell WeChat we have it: answer only after WeChat stopped waiting, so it retries.
+                log.warning("could not keep a WeChat push; letting WeChat push it again: %s", task.exception())
+                await asyncio.sleep(max(0.0, arrived + WECHAT_WAITS_SECONDS + 0.5 - loop.time()))
+                return None
             return _result(task)
         self._late.add(task)
         task.add_done_callback(lambda finished: self._finished_late(received, finished))
@@ -160,6 +168,10 @@ class WechatCallback:
         now = int(self._clock.now().timestamp())
         xml = render_reply(reply, open_id=received.open_id, account=received.account, now=now)
         return self._crypto.encrypt(xml, nonce=nonce, timestamp=str(now)) if self._crypto else xml
+
+
+class PushNotKept(Exception):
+    """Raised by a handler that could not keep a push (the database is away): WeChat must push it again."""
 
 
 def _result(task: asyncio.Task[PassiveReply | None]) -> PassiveReply | None:

@@ -20,6 +20,7 @@ from bot.wechat.dedup import DurableInputs
 from bot.wechat.intake import WechatIntake
 from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
+from bot.wechat.pages.links import ReminderSettingsLinks
 from bot.wechat.qr_pictures import WechatQrPictures
 from bot.wechat.reach import PageAnswers
 from bot.wechat.routing import WechatRouter
@@ -56,6 +57,7 @@ class WechatEndpoint:
         self.pages: PageKit | None = build_pages(
             settings, api, tokens, clock, root=media.root / "pages", catalogs=self._catalogs, locale=locale,
             answers=PageAnswers(database, clock, settings.long_term_templates)) if settings.public_base_url else None
+        self.reminder_pages = ReminderSettingsLinks(self.pages.links) if self.pages is not None else None
         router = WechatRouter(self.client, database, clock, settings, pages=self.pages, catalogs=self._catalogs,
                               locale=locale)
         self.channel = WechatChannel(self.client, database, clock, media, pages=self.pages, router=router)

@@ -13,7 +13,9 @@ Under overload nothing is lost: at most `steps` pushes run their step at once (s
 waiting steps never hold a connection); a push that cannot start within the passive budget is answered
 `success` and stays pending. A background drain runs pending rows, oldest first and one person's in order,
 replies by customer-service message. A step that fails is tried again with a growing pause; after
-MAX_STEP_ATTEMPTS tries the row is marked failed and the person is told the system is busy.
+MAX_STEP_ATTEMPTS tries the row is marked failed and the person is told the system is busy. The tries are
+counted on the row, so the limit holds across restarts: the drain counts a try before it starts it (a step
+that brings the process down counts too), a push's own first try once it failed (no write before it).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ import httpx
 from bot.direct_replies import lane
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
+from bot.retry_pauses import RetryPauses
+from bot.wechat.callback import PushNotKept
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
 from bot.wechat.errors import WechatApiError
@@ -63,10 +67,11 @@ from village.ports import Store
 log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 3.5  # a step done by then answers passively; the callback itself gives up at 4 s
+RECORD_SECONDS = 3.5  # keeping a push must end within the callback's budget: kept, or WeChat pushes it again
 INBOUND_MEMORY = timedelta(days=7)  # WeChat retries within seconds; a week leaves room to look into a push
 STEPS_AT_ONCE = 8  # pushes whose steps run at once; the endpoint sizes it to the database pool
 MAX_STEP_ATTEMPTS = 5  # a step failing this often is given up, and the person told
-RETRY_PAUSES = (1.0, 2.0, 4.0, 8.0)  # seconds before a failed step's next try (the last repeats)
+RETRY_PAUSES = RetryPauses((1.0, 2.0, 4.0, 8.0))  # before a failed step's next try
 DRAIN_POLL_SECONDS = 5.0  # the drain looks for pending rows this often even when nobody wakes it
 BUSY = _("The system is busy, please try again later.")
 
@@ -79,7 +84,7 @@ class WechatIntake:
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
                  locale: str = "zh_CN", staff: StaffTags | None = None,
                  long_term_templates: Collection[str] = (), steps: int = STEPS_AT_ONCE,
-                 retry_pauses: Sequence[float] = RETRY_PAUSES,
+                 retry_pauses: RetryPauses = RETRY_PAUSES,
                  on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
         self._on_handled = on_handled  # (event kind, ok or error, seconds): the /metrics counters
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
@@ -90,8 +95,8 @@ class WechatIntake:
         self._media, self._on_queued, self.passive_seconds = media, on_queued, passive_seconds
         self._turns = PersonLocks()
         self._steps = asyncio.Semaphore(steps)  # a step waiting here holds no database connection
-        self._retry_pauses = tuple(retry_pauses)
-        self._failures: dict[str, tuple[int, float]] = {}  # key → (failed tries, loop time of the next try)
+        self._pauses = retry_pauses
+        self._next_try: dict[str, float] = {}  # key of a failed push → loop time of its next try
         self._arrived: set[str] = set()  # keys a callback is handling now: the drain leaves them alone
         self._wake = asyncio.Event()
         self.handled = 0  # steps run, for tests and the demo
@@ -122,7 +127,7 @@ class WechatIntake:
                     return await self._passive(done.passive if done else None)
                 earlier = [r for r in pending if r.id < row.id]
                 for behind in earlier:  # left behind: handled first, so one person's inputs stay in order
-                    await self._attempt(decode(behind.input), behind.dedup_key, deadline=None)
+                    await self._retry(decode(behind.input), behind.dedup_key)
                 left = False  # from here a failed step schedules its own try (`_failed` wakes the drain)
                 return await self._attempt(received, key, deadline=deadline, before=None if earlier else before)
         finally:
@@ -162,26 +167,24 @@ class WechatIntake:
             if row.dedup_key not in self._arrived:
                 by_person.setdefault(row.open_id, []).append(row)
         still = {row.dedup_key for row in pending}
-        for gone in [key for key in self._failures if key not in still]:  # done or given up meanwhile
-            del self._failures[gone]
+        for gone in [key for key in self._next_try if key not in still]:  # done or given up meanwhile
+            del self._next_try[gone]
         tried = await asyncio.gather(*(self._drain_person(rows, now) for rows in by_person.values()))
         return sum(tried)
 
     async def _drain_person(self, rows: list[InboundRow], now: float) -> int:
         tried = 0
         for row in rows:
-            if self._failures.get(row.dedup_key, (0, 0.0))[1] > now:
+            if self._next_try.get(row.dedup_key, 0.0) > now:
                 break  # waiting before its next try: the person's later inputs wait too, to keep their order
             async with self._turn(row.open_id, None):
-                if row.dedup_key in self._arrived or all(r.id != row.id for r in await self._pending(row.open_id)):
-                    continue  # a callback took it, or it got done meanwhile
-                await self._attempt(decode(row.input), row.dedup_key, deadline=None)
-                tried += 1
+                if row.dedup_key not in self._arrived:  # else a callback took it
+                    tried += await self._retry(decode(row.input), row.dedup_key)
         return tried
 
     async def _sleep_until_due(self) -> None:
         loop = asyncio.get_running_loop()
-        soonest = min((at for _, at in self._failures.values()), default=loop.time() + DRAIN_POLL_SECONDS)
+        soonest = min(self._next_try.values(), default=loop.time() + DRAIN_POLL_SECONDS)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(max(0.01, min(soonest - loop.time(), DRAIN_POLL_SECONDS))):
                 await self._wake.wait()
@@ -205,26 +208,63 @@ class WechatIntake:
                 started = False
             yield started
 
+    async def _retry(self, received: Input, key: str) -> bool:
+        """Try a pending push's step again (the drain's try, or a push left behind); False if it got done meanwhile.
+
+        The try is counted on the row before it starts (the same statement tells whether the row is still
+        pending), so that a step which brings the process down is given up too: past MAX_STEP_ATTEMPTS the
+        push is given up without running it again.
+        """
+        tries = await self._count_try(key)
+        if tries is None:
+            return False
+        if tries > MAX_STEP_ATTEMPTS:
+            await self._give_up(received, key, tries - 1)
+        else:
+            await self._attempt(received, key, deadline=None, tries=tries)
+        return True
+
     async def _attempt(self, received: Input, key: str, *, deadline: float | None,
-                       before: Before | None = None) -> PassiveReply | None:
-        """Run the step; a failure leaves the row pending for another try, or gives up after the last."""
+                       tries: int | None = None, before: Before | None = None) -> PassiveReply | None:
+        """Run the step; a failure leaves the row pending for another try, or gives up after the last.
+
+        `tries`: the tries counted on the row, this one included; None for a push's own first try, counted
+        only if it fails (no write before it: the passive reply's budget is short).
+        """
         try:
             reply = await self._handle(received, key, deadline=deadline, before=before)
         except Exception:
-            await self._failed(received, key)
+            log.warning("WeChat push %s failed", key, exc_info=True)
+            await self._failed(received, key, tries)
             return None
-        self._failures.pop(key, None)
+        self._next_try.pop(key, None)
         return reply
 
-    async def _failed(self, received: Input, key: str) -> None:
-        tries = self._failures.get(key, (0, 0.0))[0] + 1
-        if tries < MAX_STEP_ATTEMPTS:
-            pause = self._retry_pauses[min(tries, len(self._retry_pauses)) - 1]
-            log.warning("WeChat push %s failed (try %d); trying again in %.0f s", key, tries, pause, exc_info=True)
-            self._failures[key] = (tries, asyncio.get_running_loop().time() + pause)
+    async def _failed(self, received: Input, key: str, tries: int | None) -> None:
+        """Pause before the next try, or give up after the last (`tries`: as `_attempt` takes it)."""
+        try:
+            counted = tries if tries is not None else await self._count_try(key)
+        except Exception:  # the database too: the row stays pending, the drain counts its next try
+            log.warning("could not count the failed try of WeChat push %s", key, exc_info=True)
+            counted = 1
+        if counted is None:  # done or given up meanwhile
+            return
+        if counted < MAX_STEP_ATTEMPTS:
+            pause = self._pauses.after(counted)
+            log.warning("WeChat push %s failed (try %d); trying again in %.0f s", key, counted, pause)
+            self._next_try[key] = asyncio.get_running_loop().time() + pause
             self._wake.set()  # the drain sleeps until the next try is due
             return
-        log.error("WeChat push %s failed %d times; gave up", key, tries, exc_info=True)
+        await self._give_up(received, key, counted)
+
+    async def _count_try(self, key: str) -> int | None:
+        """Count one more try on the push's row; return the tries so far, None if it is no longer pending."""
+        async with self._database.transaction() as store:
+            return await WechatInboundRepository(store.connection).count_attempt(key)
+
+    async def _give_up(self, received: Input, key: str, tries: int) -> None:
+        """Mark the push failed and tell the person; left pending if even that fails (the drain comes back)."""
+        log.error("WeChat push %s failed %d times; gave up", key, tries)
         try:
             async with self._database.transaction() as store:
                 if await WechatInboundRepository(store.connection).mark_failed(key, self._clock.now()):
@@ -232,7 +272,7 @@ class WechatIntake:
         except Exception:  # even that failed: the row stays pending, the drain tries once more
             log.warning("could not give up WeChat push %s yet", key, exc_info=True)
             return
-        self._failures.pop(key, None)
+        self._next_try.pop(key, None)
         self.given_up += 1
         self._on_queued()
 
@@ -290,7 +330,7 @@ class WechatIntake:
         merged = [self._on_disk(r) for r in merge(replies)]
         offering = next((r for r in reversed(merged) if r.choices), None)
         await WechatOfferRepository(store.connection).replace(
-            event.external_id, offers_of(offering) if offering else (), self._clock.now(), previous=before.offers)
+            event.external_id, offers_of(offering) if offering else (), self._clock.now())
         in_time = deadline is not None and asyncio.get_running_loop().time() < deadline
         passive = json.dumps(to_payload(merged[0])) if in_time and _passive_fits(merged) else None
         identity: Identity | None
@@ -395,19 +435,24 @@ class WechatIntake:
     async def _record(self, key: str, received: Input) -> InboundRow:
         """Keep the push, and the customer-service window it opened (routing.py predicts from it).
 
-        Tried again through transient database errors (recording twice is harmless): a push not kept is lost.
+        Tried again through transient database errors (recording twice is harmless) for at most `RECORD_SECONDS`,
+        within the callback's budget; a push not kept by then raises `PushNotKept`, and WeChat pushes it again.
         """
-        for pause in (*self._retry_pauses[:2], None):
-            try:
-                async with self._database.transaction() as store:
-                    await open_window(store.connection, received)
-                    return await WechatInboundRepository(store.connection).record(
-                        key, received.open_id, encode(received), self._clock.now())
-            except Exception as error:
-                if pause is None or not is_transient(error):
-                    raise
-                log.warning("could not record WeChat push %s yet: %s", key, error)
-                await asyncio.sleep(pause)
+        try:
+            async with asyncio.timeout(RECORD_SECONDS):
+                for pause in (self._pauses.after(1), self._pauses.after(2), None):
+                    try:
+                        async with self._database.transaction() as store:
+                            await open_window(store.connection, received)
+                            return await WechatInboundRepository(store.connection).record(
+                                key, received.open_id, encode(received), self._clock.now())
+                    except Exception as error:
+                        if pause is None or not is_transient(error):
+                            raise
+                        log.warning("could not record WeChat push %s yet: %s", key, error)
+                        await asyncio.sleep(pause)
+        except Exception as error:
+            raise PushNotKept(f"{type(error).__name__}: {error}") from error
         raise AssertionError("unreachable: the last try returns or raises")
 
     async def _subscriptions(self, received: SubscriptionsChanged) -> None:

@@ -15,9 +15,12 @@ Quiet hours were applied before: a row held back by them only becomes due, and i
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.channels import NotReachableNowError
 from bot.i18n import Catalogs
@@ -32,6 +35,8 @@ from storage.database import Database
 from storage.wechat_routing import WechatMassCountRepository, WechatSubscriptionRepository, WechatWindowRepository
 from village.clock import Clock
 from village.outbox import MONTHLY_FORMAL_KINDS, DeliveryRoute, OutboxItem
+
+log = logging.getLogger(__name__)
 
 MASS_SENDS_PER_MONTH = 4
 CLIENT_MSG_ID_CHARS = 64
@@ -76,8 +81,7 @@ class WechatRouter:
             async with self._database.transaction() as store:
                 await WechatWindowRepository(store.connection).close(open_id)
             return False
-        async with self._database.transaction() as store:
-            await WechatWindowRepository(store.connection).use(open_id, used)
+        await self._note_sent(lambda connection: WechatWindowRepository(connection).use(open_id, used))
         return True
 
     async def _subscription(self, item: OutboxItem, reply: Reply) -> bool:
@@ -96,8 +100,9 @@ class WechatRouter:
                                                                             self._clock.now())
             return False
         if template not in self._settings.long_term_templates:
-            async with self._database.transaction() as store:
-                await WechatSubscriptionRepository(store.connection).use(item.chat_ref, template, self._clock.now())
+            now = self._clock.now()
+            await self._note_sent(lambda connection: WechatSubscriptionRepository(connection).use(
+                item.chat_ref, template, now))
         return True
 
     async def _mass(self, item: OutboxItem, reply: Reply) -> bool:
@@ -118,8 +123,7 @@ class WechatRouter:
                                               client_msg_id=client_msg_id(item.key))
         except RerouteError:
             return False
-        async with self._database.transaction() as store:
-            await WechatMassCountRepository(store.connection).count(item.chat_ref, month)
+        await self._note_sent(lambda connection: WechatMassCountRepository(connection).count(item.chat_ref, month))
         return True
 
     async def _template(self, item: OutboxItem, reply: Reply) -> bool:
@@ -132,6 +136,15 @@ class WechatRouter:
         except NotFollowerError:
             return False
         return True
+
+    async def _note_sent(self, write: Callable[[AsyncConnection], Awaitable[None]]) -> None:
+        """Record what a send used up (a window's message, a subscription, a mass send). The message went out
+        already: a database failure here is logged, never raised, or the dispatcher would send it again."""
+        try:
+            async with self._database.transaction() as store:
+                await write(store.connection)
+        except Exception:
+            log.exception("wechat: a message went out but what it used up could not be recorded")
 
     def _teaser(self, reply: Reply) -> tuple[dict[str, str], str]:
         """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""

@@ -10,6 +10,7 @@ from handlers.notices.views import notice_reply
 from village.notices import Notice, delivery_priority, is_important, waits_for_quiet_hours
 from village.outbox import MessageKind
 from village.people import Identity
+from village.routing import queued_for
 from village.services import Services
 
 
@@ -36,8 +37,13 @@ async def deliver(notify: Notifier, services: Services, notice: Notice) -> int:
 
 
 def by_locale(identities: Iterable[Identity], default: str) -> dict[str, list[Identity]]:
-    """Group accounts by the language they read."""
+    """Group accounts by the language they read, one account per person (the one their rows are queued for).
+
+    A person's two accounts may read different languages: grouped apart, each group would queue its own
+    row for them (`Notifier.to_identities` keeps one per person within a call only), and they would get the
+    message twice, on WeChat perhaps two of their four mass sends a month.
+    """
     groups: dict[str, list[Identity]] = defaultdict(list)
-    for identity in identities:
+    for identity in queued_for(list(identities)):
         groups[identity.locale or default].append(identity)
     return dict(groups)

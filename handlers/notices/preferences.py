@@ -53,10 +53,14 @@ async def _settings_reply(ctx: Context, *, edit: bool = False) -> Reply:
         if c in muted else (Choice(_("🔕 Mute {category}", category=CATEGORY_NAMES[c]), pack(FLOW, "mute", c.value)),)
         for c in mutable)
     languages = tuple(Choice(LANGUAGE_NAMES[loc], pack(FLOW, "lang", loc)) for loc in LOCALES)
+    pages = ctx.reminder_pages
+    reminders = pages.settings_link(ctx.event.channel, ctx.event.external_id) if pages is not None else None
     text = lines(
         _("⚙️ Your settings"), *states,
         _("Public affairs, notices and urgent notices always reach you."),
         _("Language: {language}", language=LANGUAGE_NAMES.get(ctx.locale, ctx.locale)),
+        # WeChat sends a reminder outside the chat only with the person's consent, given on a web page.
+        _("🔔 Reminders: choose which reminders WeChat may send you\n{link}", link=reminders) if reminders else None,
     )
     return Reply(text, choices=(*toggles, languages), edit=edit)
 

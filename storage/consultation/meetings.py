@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository, new_id
@@ -19,12 +20,25 @@ PAST_LIMIT = 50
 
 
 class MeetingRepository(Repository):
-    """Meetings by village and time."""
+    """Meetings by village and time.
+
+    It lives for one transaction and keeps the meetings `get` read until one of its writes (the only ones to the
+    table): a sign-up reads the meeting to check it, then again for the page it answers with.
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        super().__init__(connection)
+        self._read: dict[int, Meeting] = {}
+
+    async def _write(self, statement: Any) -> CursorResult[Any]:
+        self._read.clear()
+        result: CursorResult[Any] = await self._db.execute(statement)
+        return result
 
     async def add(self, village_id: int, plan: MeetingPlan, *, code: str, created_by: int | None,
                   now: datetime) -> int:
         """Store a new draft meeting."""
-        result = await self._db.execute(meetings.insert().values(
+        result = await self._write(meetings.insert().values(
             village_id=village_id, level=plan.level.value, group_id=plan.group_id, title=plan.title,
             venue_type=plan.venue_type.value, venue_name=plan.venue_name, starts_at=plan.starts_at,
             ends_at=plan.ends_at, signup_deadline=plan.signup_deadline, capacity=plan.capacity,
@@ -33,8 +47,12 @@ class MeetingRepository(Repository):
 
     async def get(self, meeting_id: int) -> Meeting | None:
         """Return the meeting with this id."""
-        found = await self._meetings(select(meetings).where(meetings.c.id == meeting_id))
-        return found[0] if found else None
+        if meeting_id not in self._read:
+            found = await self._meetings(select(meetings).where(meetings.c.id == meeting_id))
+            if not found:
+                return None
+            self._read[meeting_id] = found[0]
+        return self._read[meeting_id]
 
     async def active(self, village_id: int, now: datetime) -> list[Meeting]:
         """Return the village's meetings not cancelled and not yet over, soonest first."""
@@ -74,21 +92,21 @@ class MeetingRepository(Repository):
         values: dict[str, Any] = {"status": status.value}
         if status is MeetingStatus.PUBLISHED:
             values["published_at"] = now
-        await self._db.execute(update(meetings).where(meetings.c.id == meeting_id).values(**values))
+        await self._write(update(meetings).where(meetings.c.id == meeting_id).values(**values))
 
     async def reschedule(self, meeting_id: int, starts_at: datetime, ends_at: datetime, deadline: datetime) -> None:
         """Move the meeting; its version goes up so reminders follow the new time."""
-        await self._db.execute(update(meetings).where(meetings.c.id == meeting_id).values(
+        await self._write(update(meetings).where(meetings.c.id == meeting_id).values(
             starts_at=starts_at, ends_at=ends_at, signup_deadline=deadline, version=meetings.c.version + 1))
 
     async def cancel(self, meeting_id: int, reason: str, now: datetime) -> None:
         """Cancel the meeting."""
-        await self._db.execute(update(meetings).where(meetings.c.id == meeting_id).values(
+        await self._write(update(meetings).where(meetings.c.id == meeting_id).values(
             status=_CANCELLED, cancel_reason=reason, cancelled_at=now))
 
     async def set_capacity(self, meeting_id: int, capacity: int) -> None:
         """Change the number of seats."""
-        await self._db.execute(update(meetings).where(meetings.c.id == meeting_id).values(capacity=capacity))
+        await self._write(update(meetings).where(meetings.c.id == meeting_id).values(capacity=capacity))
 
     async def disclose(self, meeting_id: int, status: MeetingStatus, text: str, now: datetime) -> bool:
         """Store the resolution (status RESOLVED) or the result (IMPLEMENTED); False if not in the right state."""
@@ -100,7 +118,7 @@ class MeetingRepository(Repository):
             raise ValueError(status)
         statement = update(meetings).where(meetings.c.id == meeting_id, meetings.c.status == before.value).values(
             status=status.value, **values)
-        return bool((await self._db.execute(statement)).rowcount)
+        return bool((await self._write(statement)).rowcount)
 
     async def people_in_scope(self, village_id: int, group_id: int | None) -> list[int]:
         """Return the ids of everyone in the village, or in one of its groups."""

@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal, null, select, union_all, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, case, delete, func, literal, null, select, true, union_all, update
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository
@@ -46,19 +45,21 @@ class SignUpRepository(Repository):
     """Sign-ups by meeting and person, and who checked in."""
 
     async def take(self, meeting_id: int, person_id: int, now: datetime) -> SignUp:
-        """Sign up: the lowest free seat, or the waitlist when none is left."""
+        """Sign up: the lowest free seat, or the waitlist when none is left.
+
+        The INSERT skips a row that breaks a unique key instead of failing (so it needs no savepoint) and
+        returns the row it wrote (so nothing is read back): no row means the seat was taken meanwhile, or the
+        person was signed up meanwhile.
+        """
         await self._lock_meeting(meeting_id)
         for _attempt in range(SEAT_ATTEMPTS):
-            try:
-                async with self._db.begin_nested():
-                    await self._db.execute(_take(meeting_id, person_id, now))
-                break
-            except IntegrityError:
-                if await self.get(meeting_id, person_id) is not None:
-                    break
-        signup = await self.get(meeting_id, person_id)
-        assert signup is not None, "sign-up lost after retries"
-        return signup
+            taken = (await self._db.execute(self._take(meeting_id, person_id, now))).first()
+            if taken is not None:
+                return _signup(taken)
+            signup = await self.get(meeting_id, person_id)
+            if signup is not None:
+                return signup
+        raise AssertionError("sign-up lost after retries")
 
     async def get(self, meeting_id: int, person_id: int) -> SignUp | None:
         """Return a person's sign-up for a meeting."""
@@ -162,22 +163,25 @@ class SignUpRepository(Repository):
         return int((await self._db.execute(query)).scalar() or 0)
 
     async def _lock_meeting(self, meeting_id: int) -> None:
-        """Wait for other transactions changing this meeting's seats (PostgreSQL; SQLite renders no FOR UPDATE)."""
-        await self._db.execute(select(meetings.c.id).where(meetings.c.id == meeting_id).with_for_update())
+        """Wait for other transactions changing this meeting's seats (PostgreSQL; SQLite has one writer anyway)."""
+        if self._db.dialect.name == "postgresql":
+            await self._db.execute(select(meetings.c.id).where(meetings.c.id == meeting_id).with_for_update())
 
     async def _signups(self, query: Select[Any]) -> list[SignUp]:
-        return [SignUp(r.meeting_id, r.person_id, SignUpStatus(r.status), r.queued_at, r.seat)
-                for r in await self._db.execute(query)]
+        return [_signup(r) for r in await self._db.execute(query)]
+
+    def _take(self, meeting_id: int, person_id: int, now: datetime) -> Any:
+        """Build the one statement that signs up: a free seat if there is one, else the waitlist."""
+        free = _free_seat(meeting_id).subquery()
+        moment = literal(now, UtcDateTime())
+        chosen = select(
+            literal(meeting_id), literal(person_id),
+            case((free.c.seat.is_(None), literal(_WAITLISTED)), else_=literal(_CONFIRMED)),
+            free.c.seat, moment, case((free.c.seat.is_(None), null()), else_=moment),
+        ).select_from(free).where(true())  # SQLite parses INSERT ... SELECT ... ON CONFLICT only after a WHERE
+        columns = ["meeting_id", "person_id", "status", "seat", "queued_at", "confirmed_at"]
+        return self._insert_or_skip(meeting_signups).from_select(columns, chosen).returning(*meeting_signups.c)
 
 
-def _take(meeting_id: int, person_id: int, now: datetime) -> Any:
-    """Build the one statement that signs up: a free seat if there is one, else the waitlist."""
-    free = _free_seat(meeting_id).subquery()
-    moment = literal(now, UtcDateTime())
-    chosen = select(
-        literal(meeting_id), literal(person_id),
-        case((free.c.seat.is_(None), literal(_WAITLISTED)), else_=literal(_CONFIRMED)),
-        free.c.seat, moment, case((free.c.seat.is_(None), null()), else_=moment),
-    ).select_from(free)
-    columns = ["meeting_id", "person_id", "status", "seat", "queued_at", "confirmed_at"]
-    return meeting_signups.insert().from_select(columns, chosen)
+def _signup(row: Any) -> SignUp:
+    return SignUp(row.meeting_id, row.person_id, SignUpStatus(row.status), row.queued_at, row.seat)

@@ -27,6 +27,7 @@ wechat_inbound = Table(
     Column("received_at", UtcDateTime, nullable=False),
     Column("done_at", UtcDateTime, nullable=True),
     Column("passive", Text, nullable=True),
+    Column("attempts", Integer, nullable=False),  # tries of the step that did not finish (started or failed)
     Index("ix_wechat_inbound_pending", "status", "open_id", "id"),
 )
 
@@ -67,4 +68,14 @@ wechat_mass_counts = Table(
     Column("open_id", String(64), primary_key=True),
     Column("month", String(7), primary_key=True),
     Column("sent", Integer, nullable=False),
+)
+
+# The permanent QR code (QR_LIMIT_STR_SCENE) made for each scene: an account may make 100,000 in all, so a
+# scene's code is made once and reused each time its card is printed again.
+wechat_qr_codes = Table(
+    "wechat_qr_codes", metadata,
+    Column("scene", String(64), primary_key=True),
+    Column("ticket", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )

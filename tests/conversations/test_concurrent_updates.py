@@ -33,17 +33,17 @@ class PausingDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqlStore]:
-        """Open a transaction whose identity upsert waits for `release` after taking the lock."""
+        """Open a transaction whose arrival (the identity upsert) waits for `release` after taking the lock."""
         async with self.database.transaction() as store:
-            seen = store.identities.seen
+            arrive = store.arrivals.arrive
 
-            async def seen_then_wait(*args: Any, **kwargs: Any) -> Identity:
-                identity = await seen(*args, **kwargs)
+            async def arrive_then_wait(*args: Any, **kwargs: Any) -> Identity | None:
+                identity = await arrive(*args, **kwargs)
                 self.locked.set()
                 await self.release.wait()
                 return identity
 
-            store.identities.seen = seen_then_wait  # type: ignore[method-assign]
+            store.arrivals.arrive = arrive_then_wait  # type: ignore[method-assign]
             yield store
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 SCRIPT = ("/start\n:contact\n➕ 更多\n👤 我的信息\n:as 4\n/start\n:contact\n🧰 工作台\n"
           "💬 议题征集\n村里办老年助餐点 👍0\n/family\n王大伯\n1-002 户 · 王大伯\n"  # the family link, cadre side
-          ":as 3\n/start\n:contact\n🧰 工作台\n🗂 待办问题\n#2\n:as 7\n/family\n:quit\n")
+          ":as 3\n/start\n:contact\n🧰 工作台\n🗂 待办问题\n#2\n:as 7\n/family\n:job prune_updates\n:quit\n")
 
 
 def test_demo_runs_a_scripted_chat_with_no_token(tmp_path: Path) -> None:
@@ -27,3 +27,4 @@ def test_demo_runs_a_scripted_chat_with_no_token(tmp_path: Path) -> None:
     assert "由 张小红（子女）代 张阿婆家 提议" in result.stdout  # her topic, as the secretary sees it
     assert "王小军（子女）申请做王大伯家的亲情代办" in result.stdout  # a request awaiting confirmation
     assert "由 张小红（子女）代 张阿婆家 提交" in result.stdout  # her report, in the grid worker's queue
+    assert "job prune_updates: 0 old update id(s) forgotten" in result.stdout  # :job runs it in the demo's bot

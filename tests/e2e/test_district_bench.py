@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bench.district import LOOKUPS, measure_backend, table
+from bench.district import LOOKUPS, _scanned_sqlite, measure_backend, table
 from bench.district_data import Size, generate
 from bench.updates import FIRST_USER, prepare
 from bench.workers import measure_workers, workers_table
@@ -51,11 +51,11 @@ async def test_the_benchmark_reports_every_figure_and_no_lookup_scans_a_table(tm
     found = await measure_backend(sqlite_url(str(tmp_path / "district.db")), TINY, 5, 11)
 
     assert set(found["lookups"]) == set(LOOKUPS)
-    assert all(f["n"] >= 1 for f in found["lookups"].values())
+    assert all(f["n"] >= 1 and f["statements"] >= 3 for f in found["lookups"].values())
     assert found["full_scans"] == {}
     printed = table({"sqlite": found})
-    for label in ("roster import s", "/queue db p50/p99 ms", "meeting sign-up", "digest, all villages s",
-                  "database MB", "worker RSS MB"):
+    for label in ("roster import s", "/queue db p50/p99 ms", "/queue statements", "meeting sign-up",
+                  "digest, all villages s", "database MB", "worker RSS MB"):
         assert label in printed
 
 
@@ -72,3 +72,9 @@ async def test_the_workers_benchmark_reports_throughput_latency_and_cpu_for_each
     printed = workers_table(rows)
     for label in ("updates/s", "p99 ms", "load generator", "database and other", "limit"):
         assert label in printed
+
+
+def test_the_audit_lists_a_table_read_in_full_but_not_a_subquery_already_in_memory() -> None:
+    assert _scanned_sqlite("SCAN reports") == {"reports"}
+    assert _scanned_sqlite("SCAN anon_1") == set()
+    assert _scanned_sqlite("SCAN reports USING INDEX ix_reports_village") == set()

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from bot.emulator import FakeBotApi
 from bot.i18n import Catalogs
+from bot.processes import BotProcess, write_config
 from handlers.context import Notifier
 from handlers.notices.delivery import deliver
 from storage.database import Database
 from storage.tables import identities, outbox
-from tests.e2e.processes import BotProcess, write_config
 from tests.factories import load_roster, person_by_phone
 from tests.seeding import seed_accounts
 from village.clock import SystemClock

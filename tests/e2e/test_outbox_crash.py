@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from bot.emulator import FakeBotApi
 from bot.i18n import Catalogs
+from bot.processes import BotProcess, write_config
 from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
 from storage.tables import outbox
-from tests.e2e.processes import BotProcess, write_config
 from tests.factories import bind_telegram, load_roster, person_by_phone
 from village.clock import ManualClock
 from village.outbox import MessageKind

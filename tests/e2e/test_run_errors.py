@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.emulator import FakeBotApi
 from bot.logs import RedactTokens
-from tests.e2e.processes import BotProcess, write_config
+from bot.processes import BotProcess, write_config
 
 REVOKED = "987654321:AAHrevokedTOKENthatTelegramNoLongerKnows"
 

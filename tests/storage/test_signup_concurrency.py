@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.database import Database
@@ -103,3 +103,42 @@ async def test_a_freed_seat_goes_to_one_waiting_person_even_when_cancellations_r
     confirmed = [r.person_id for r in rows if r.status == "confirmed"]
     assert len(confirmed) == CAPACITY
     assert crowd[2].person_id in confirmed
+
+
+async def test_a_sign_up_is_written_and_returned_by_one_statement_without_a_savepoint(
+        database: Database, clock: ManualClock, backend: str) -> None:
+    meeting, crowd = await crowd_and_meeting(database, clock)
+    statements: list[str] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute",
+                 lambda *a: None if str(a[2]).startswith("BEGIN") else statements.append(str(a[2])))
+
+    async with database.transaction() as store:
+        seated = await store.signups.take(meeting.id, crowd[0].person_id or 0, START)
+        waiting = await store.signups.take(meeting.id, crowd[1].person_id or 0, START)
+        again = await store.signups.take(meeting.id, crowd[0].person_id or 0, START)
+
+    assert (seated.status, seated.seat, seated.person_id) == (SignUpStatus.CONFIRMED, CAPACITY, crowd[0].person_id)
+    assert (waiting.status, waiting.seat) == (SignUpStatus.WAITLISTED, None)
+    assert again == seated
+    # PostgreSQL locks the meeting first; the one already signed up is read back after an INSERT that wrote nothing
+    assert len(statements) == (2 + 2 + 3 if backend == "postgresql" else 1 + 1 + 2), statements
+    assert not any("SAVEPOINT" in s for s in statements)
+
+
+async def test_a_meeting_read_twice_in_a_transaction_is_read_once_until_it_changes(
+        database: Database, clock: ManualClock) -> None:
+    meeting, _crowd = await crowd_and_meeting(database, clock)
+    statements: list[str] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
+
+    async with database.transaction() as store:
+        first = await store.meetings.get(meeting.id)
+        again = await store.meetings.get(meeting.id)
+        await store.meetings.set_capacity(meeting.id, CAPACITY + 3)
+        changed = await store.meetings.get(meeting.id)
+
+    assert first == again
+    assert first is not None
+    assert changed is not None
+    assert (first.capacity, changed.capacity) == (CAPACITY, CAPACITY + 3)
+    assert len([s for s in statements if s.startswith("SELECT meetings")]) == 2

@@ -29,7 +29,7 @@ from village.consultation.meetings import (
     reminder_label,
 )
 from village.consultation.settings import ConsultationPolicy
-from village.consultation.signups import SignUp, SignUpStatus, waitlist_order
+from village.consultation.signups import SignUp, SignUpStatus, attendance_figures, waitlist_order
 from village.consultation.times import month_bounds, parse_day, parse_moment
 from village.errors import ErrorCode, VillageError
 
@@ -168,6 +168,15 @@ def test_the_waitlist_is_first_come_first_served() -> None:
     order = waitlist_order([waiting(5, 3), seated, waiting(7, 1), waiting(6, 3)])
 
     assert [s.person_id for s in order] == [7, 5, 6]
+
+
+def test_attendance_counts_seats_the_waitlist_and_who_came_walk_ins_included() -> None:
+    signups = [SignUp(1, 1, SignUpStatus.CONFIRMED, NOW, seat=1), SignUp(1, 2, SignUpStatus.CONFIRMED, NOW, seat=2),
+               SignUp(1, 3, SignUpStatus.WAITLISTED, NOW)]
+
+    figures = attendance_figures(signups, [2, 3, 9])
+
+    assert (figures.confirmed, figures.waitlisted, figures.attended, figures.attended_confirmed) == (2, 1, 3, 1)
 
 
 def test_a_moved_meeting_keeps_its_deadline_offset_unless_that_has_passed() -> None:

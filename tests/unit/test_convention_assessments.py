@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import event
 
 from storage.database import Database
 from tests.convention import BUILDING, GARBAGE, actor, add_convention, clause, group_id, household_id, services
@@ -248,3 +251,40 @@ async def test_quarterly_village_assesses_and_counts_by_quarter(database: Databa
     assert [p.code for p in periods] == ["2026-Q4", "2026-Q3", "2026-Q2"]
     assert published[0].assessment.released_fen == 15_000
     assert (figures.published, figures.faces["smile"]) == (1, 1)
+
+
+async def test_score_reads_its_results_once_and_counts_only_the_year_in_the_reward(
+        database: Database, clock: ManualClock, convention: Convention) -> None:
+    await draft(database, clock, "3-01", {clause(convention, GARBAGE): 10})
+    await publish(database, clock, "三组")
+    resident = await actor(database, "13800000005")
+    statements: list[str] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
+
+    async with services(database, clock) as s:
+        score = await s.scores.score(resident)
+
+    assert score.latest is not None
+    assert score.latest.period == "2026-11"
+    assert [p.total for p in score.trend][-1:] == [90]
+    assert (score.released_fen, score.withheld_fen) == (5_000, 0)
+    # household, convention with clauses (its version is the same: not read again), results with deductions,
+    # tasks, appeal
+    assert len([s for s in statements if not s.startswith("BEGIN")]) == 5, statements
+
+
+async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
+        database: Database, clock: ManualClock, convention: Convention) -> None:
+    await draft(database, clock, "3-01", {clause(convention, GARBAGE): 10})
+    await publish(database, clock, "三组")
+    resident = await actor(database, "13800000005")
+    clock.advance(timedelta(days=800))
+
+    async with services(database, clock) as s:
+        score = await s.scores.score(resident)
+
+    assert score.latest is not None
+    assert score.latest.period == "2026-11"
+    assert score.latest.deductions[0].points == 10
+    assert all(p.total is None for p in score.trend)
+    assert (score.year, score.released_fen, score.withheld_fen) == (2029, 0, 0)

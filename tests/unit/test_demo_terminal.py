@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,36 +49,14 @@ class FakeApi:
 
 
 @dataclass
-class FakeScheduler:
-    ran: list[str] = field(default_factory=list)
-
-    async def run(self, name: str, at: datetime) -> str:
-        self.ran.append(name)
-        return "done"
-
-
-class FakeClock:
-    def now(self) -> datetime:
-        return datetime(2026, 12, 1, tzinfo=UTC)
-
-
-class FakeDispatcher:
-    async def drain(self) -> None:
-        return None
-
-
-@dataclass
-class FakeRuntime:
-    scheduler: FakeScheduler = field(default_factory=FakeScheduler)
-    clock: FakeClock = field(default_factory=FakeClock)
-    dispatcher: FakeDispatcher = field(default_factory=FakeDispatcher)
-
-
-@dataclass
 class FakeHarness:
     tg: FakeTelegram = field(default_factory=FakeTelegram)
     api: FakeApi = field(default_factory=FakeApi)
-    runtime: FakeRuntime = field(default_factory=FakeRuntime)
+    ran: list[str] = field(default_factory=list)
+
+    async def run_job(self, name: str) -> str:
+        self.ran.append(name)
+        return "done"
 
 
 def question(seq: int, labels: list[str], **extra: Any) -> Sent:
@@ -138,7 +115,7 @@ async def test_job_without_a_name_lists_the_jobs(harness: FakeHarness, chat: tup
 
     await demo.handle(":job")
 
-    assert harness.runtime.scheduler.ran == []
+    assert harness.ran == []
     assert all(name in printed[-1] for name in registry.job_names())
 
 
@@ -147,7 +124,7 @@ async def test_job_with_a_name_runs_it(harness: FakeHarness, chat: tuple[DemoCha
 
     await demo.handle(":job monthly_digest")
 
-    assert harness.runtime.scheduler.ran == ["monthly_digest"]
+    assert harness.ran == ["monthly_digest"]
     assert "job monthly_digest: done" in printed
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import event
 
 from storage.database import Database
 from tests.factories import OPERATOR, load_roster, make_media, person_by_phone
@@ -471,7 +472,21 @@ async def test_queue_pages_through_many_reports(village: Database, clock: Manual
 
     assert (first.total, first.pages, len(first.reports)) == (9, 3, 4)
     assert [r.code for r in last.reports] == ["FX01-2611-0009"]
-    assert beyond.page == 2
+    assert (beyond.page, beyond.total, [r.code for r in beyond.reports]) == (2, 9, ["FX01-2611-0009"])
+
+
+async def test_a_queue_page_comes_with_its_total_in_one_statement(village: Database, clock: ManualClock) -> None:
+    for _ in range(5):
+        await file(village, clock)
+    secretary = await actor(village, "13800000009")
+    statements: list[str] = []
+    event.listen(village.engine.sync_engine, "before_cursor_execute",
+                 lambda *a: statements.append(str(a[2])) if "FROM reports" in str(a[2]) else None)
+
+    second = await act(village, clock, lambda s: s.reports.queue(secretary, QueueFilter(), 1, 4))
+
+    assert (second.total, second.pages, second.page, len(second.reports)) == (5, 2, 1, 1)
+    assert len(statements) == 1, statements
 
 
 async def test_deadlines_skip_the_configured_local_holidays(village: Database, clock: ManualClock) -> None:

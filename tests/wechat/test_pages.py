@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bot.i18n import Catalogs
 from bot.wechat.fake import FakeWechat
 from bot.wechat.pages.assembly import PageKit, build_pages
-from bot.wechat.pages.links import PageLinks
+from bot.wechat.pages.links import PageLinks, ReminderSettingsLinks
 from bot.wechat.pages.tickets import signature
 from bot.wechat.settings import WechatSettings
 from bot.wechat.tokens import MemoryTokenStore, TokenStore
@@ -188,3 +188,15 @@ async def test_the_settings_page_without_templates_offers_no_subscription(
 
     assert "提醒功能尚未开通" in page.text
     assert "wx-open-subscribe" not in page.text
+
+
+def test_only_a_wechat_account_gets_a_link_to_its_own_reminder_settings() -> None:
+    links = PageLinks(b"k" * 32, PUBLIC, ManualClock(datetime(2026, 1, 1, tzinfo=UTC)), lifetime=timedelta(days=1))
+    reminders = ReminderSettingsLinks(links)
+
+    on_wechat = reminders.settings_link("wechat", "o_wang_0000000000000000000001")
+    on_telegram = reminders.settings_link("telegram", "1001")
+
+    assert on_wechat is not None
+    assert urlsplit(on_wechat).path.endswith("/settings/o_wang_0000000000000000000001")
+    assert on_telegram is None

@@ -31,7 +31,7 @@ from village.consultation.meetings import (
 )
 from village.consultation.scope import MANAGERS, can_manage, can_read, in_scope, require_manager, require_reader
 from village.consultation.settings import ConsultationPolicy
-from village.consultation.signups import SignUp, SignUpStatus, waitlist_order
+from village.consultation.signups import SignUp, SignUpStatus, attendance_figures, waitlist_order
 from village.consultation.topics import Topic, TopicDecision, TopicStatus, fits
 from village.errors import ConflictError, ErrorCode, NotFoundError, PermissionDeniedError
 from village.family.deputies import household_deputies
@@ -280,14 +280,14 @@ class MeetingService:
             raise NotFoundError()
         person, now = actor.person, self._clock.now()
         signups = await self._store.signups.of_meeting(meeting.id)
+        attended = await self._store.signups.attendees(meeting.id)
         mine = next((s for s in signups if s.person_id == person.id), None)
         line = [s.person_id for s in waitlist_order(signups)]
-        figures = (await self._store.signups.figures([meeting.id]))[meeting.id]
         inside = in_scope(person, meeting.village_id, meeting.group_id)
         window = checkin_open(meeting, now, opens=self._policy.checkin_opens, closes=self._policy.checkin_closes)
         return MeetingPage(
-            meeting, await self._group_name(meeting), tuple(await self._store.topics.on_meeting(meeting.id)), figures,
-            mine, person.id in await self._store.signups.attendees(meeting.id), manages,
+            meeting, await self._group_name(meeting), tuple(await self._store.topics.on_meeting(meeting.id)),
+            attendance_figures(signups, attended), mine, person.id in attended, manages,
             inside and mine is None and signup_open(meeting, now), inside and window,
             line.index(person.id) + 1 if person.id in line else None, await self._for_household(person, signups))
 

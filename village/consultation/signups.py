@@ -8,6 +8,7 @@ seat goes to the first in line.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +20,7 @@ from village.consultation import checkins
 from village.consultation.checkins import CheckIn
 from village.consultation.meetings import (
     HELD,
+    AttendanceFigures,
     Meeting,
     MeetingStatus,
     checkin_open,
@@ -80,6 +82,13 @@ class RosterLine:
     status: SignUpStatus | None  # None: came without signing up
     attended: bool
     deputy: Deputy | None = None  # a relative signed up for their household (亲情代办)
+
+
+def attendance_figures(signups: Sequence[SignUp], attended: Collection[int]) -> AttendanceFigures:
+    """Count a meeting's seats, waitlist and attendance from its sign-ups and who checked in (walk-ins too)."""
+    confirmed = {s.person_id for s in signups if s.status is SignUpStatus.CONFIRMED}
+    waiting = sum(1 for s in signups if s.status is SignUpStatus.WAITLISTED)
+    return AttendanceFigures(len(confirmed), waiting, len(attended), len(confirmed.intersection(attended)))
 
 
 def waitlist_order(signups: list[SignUp]) -> list[SignUp]:

@@ -5,6 +5,7 @@ A resident sees only their own household's details; the board shows faces only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -94,11 +95,17 @@ class ScoreService:
         _person, household_id = member_household(actor)
         household = await self._lookups.household(household_id)
         current = await self._lookups.convention(household.village_id)
-        latest = await self._store.assessments.latest_published(household.id)
-        convention = await self._lookups.version(latest.convention_id) if latest else None
         today = self._lookups.today()
-        trend = await self._trend(household.id, _trend_end(today, current, latest), current)
-        released, withheld = await year_to_date(self._store, household, today.year)
+        # One read serves the latest result, the trend and the year's reward: the results since the earlier of the
+        # trend's first period (it ends at the period due now or later) and the year's start. The latest result
+        # overall is among them when any is; only a household without one since needs a read of its own.
+        since = min(Period.due(today, current.period_kind).recent(TREND_PERIODS)[0].code, f"{today.year}-")
+        recent = await self._store.assessments.published_of_household_since(household.id, since)
+        latest = max(recent, key=lambda a: (a.period, a.id)) if recent \
+            else await self._store.assessments.latest_published(household.id)
+        convention = await self._lookups.version(latest.convention_id) if latest else None
+        trend = _trend(_trend_end(today, current, latest), current, recent)
+        released, withheld = year_to_date(household, today.year, recent)
         tasks = tuple(t for t in await self._store.rectifications.of_household(household.id, 10)
                       if t.status is not RectificationStatus.CANCELLED)
         appeal = await self._store.appeals.latest_for(latest.id) if latest else None
@@ -139,22 +146,22 @@ class ScoreService:
             raise PermissionDeniedError(ErrorCode.CONVENTION_NO_GROUP)
         return await self._lookups.group(village_id, person.group_id)
 
-    async def _trend(self, household_id: int, end: Period, convention: Convention) -> tuple[TrendPoint, ...]:
-        periods = end.recent(TREND_PERIODS)
-        results = {a.period: a for a in await self._store.assessments.published_of_household(
-            household_id, [p.code for p in periods])}
-        points = []
-        for period in periods:
-            result = results.get(period.code)
-            points.append(TrendPoint(period, result.total if result else None, result.face if result else None,
-                                     convention.full_marks))
-        return tuple(points)
+
+def _trend(end: Period, convention: Convention, results: Sequence[Assessment]) -> tuple[TrendPoint, ...]:
+    """Return the trend's points up to `end` from the household's published results."""
+    by_period = {a.period: a for a in results}
+    points = []
+    for period in end.recent(TREND_PERIODS):
+        result = by_period.get(period.code)
+        points.append(TrendPoint(period, result.total if result else None, result.face if result else None,
+                                 convention.full_marks))
+    return tuple(points)
 
 
-async def year_to_date(store: Store, household: Household, year: int) -> tuple[int, int]:
+def year_to_date(household: Household, year: int, results: Sequence[Assessment]) -> tuple[int, int]:
     """Return a household's reward released and withheld so far in a year, from its published results."""
-    results = await store.assessments.published_in_year(household.village_id, year, household_id=household.id)
-    return sum(a.released_fen for a in results), sum(a.withheld_fen for a in results)
+    mine = [a for a in results if a.village_id == household.village_id and f"{year}-" <= a.period < f"{year}."]
+    return sum(a.released_fen for a in mine), sum(a.withheld_fen for a in mine)
 
 
 def _trend_end(today: date, current: Convention, latest: Assessment | None) -> Period:

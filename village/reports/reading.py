@@ -123,10 +123,13 @@ class ReportReading(ReportBase):
         query = ReportQuery(village_id, statuses=_statuses(wanted.status), category=wanted.category,
                             grid_id=wanted.grid_id, assignee_id=None if sees_all else person.id,
                             overdue_at=now if wanted.overdue else None)
-        total = await self._store.reports.count(query)
+        page = max(page, 0)
+        found, total = await self._store.reports.search_counted(query, offset=page * per_page, limit=per_page)
+        if not found and page > 0:  # past the end (the queue shrank since the page was shown): its last page
+            total = await self._store.reports.count(query)
+            page = min(page, max(1, -(-total // per_page)) - 1)
+            found = await self._store.reports.search(query, offset=page * per_page, limit=per_page)
         pages = max(1, -(-total // per_page))
-        page = min(max(page, 0), pages - 1)
-        found = await self._store.reports.search(query, offset=page * per_page, limit=per_page)
         overdue = frozenset(r.id for r in found if is_overdue(r, now))
         return QueuePage(tuple(found), total, page, pages, overdue)
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from bot.wechat.events import CHANNEL
 from village.clock import Clock
 
 SIGNATURE_BYTES = 16  # 128 bits: forging one is hopeless, and the link stays short enough to tap
@@ -71,3 +72,15 @@ class PageLinks:
     def _sign(self, path: str, expires: str) -> str:
         digest = hmac.new(self._key, f"{path}?e={expires}".encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class ReminderSettingsLinks:
+    """Each WeChat follower's own link to the reminder-settings page, for the ⚙️ Settings reply
+    (`handlers.context.ReminderPages`)."""
+
+    def __init__(self, links: PageLinks) -> None:
+        self._links = links
+
+    def settings_link(self, channel: str, external_id: str) -> str | None:
+        """Return the signed link that keeps this person's answers; None for an account on another channel."""
+        return self._links.settings(external_id) if channel == CHANNEL else None

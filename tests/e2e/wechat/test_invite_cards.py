@@ -102,6 +102,20 @@ async def test_both_puts_the_telegram_link_and_the_wechat_code_of_the_same_house
     assert {start_code(codes[0]) for codes in cards.values()} == await issued_codes(wx)
 
 
+async def test_printing_again_reuses_each_invites_permanent_wechat_code(
+        wx: WechatHarness, db_url: str, tmp_path: Path) -> None:
+    await print_cards(wx, db_url, tmp_path / "first.png", "wechat")
+    made = dict(wx.fake.world.qrcodes)
+
+    status = await print_cards(wx, db_url, tmp_path / "again.png", "both")
+
+    again = read_cards(tmp_path / "again.png")
+    assert status == 0
+    assert wx.fake.world.qrcodes == made  # no new permanent code: an account may make 100,000 in all
+    assert wx.fake.api.calls.count("cgi-bin/qrcode/create") == len(made) == 4
+    assert {codes[1] for codes in again.values()} == {c[0] for c in read_cards(tmp_path / "first.png").values()}
+
+
 async def test_scanning_a_printed_card_with_wechat_joins_its_household(
         wx: WechatHarness, db_url: str, tmp_path: Path) -> None:
     await print_cards(wx, db_url, tmp_path / "cards.png", "wechat")

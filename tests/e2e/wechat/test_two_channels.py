@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.app import build_runtime
 from bot.emulator.api import FakeBotApi
@@ -22,6 +23,7 @@ from bot.wechat.fake.server import FakeWechat
 from handlers.context import Notifier
 from handlers.replies import Reply
 from storage.database import Database
+from storage.tables import outbox
 from tests.e2e.conftest import ALICE, MING, SECRETARY, join
 from tests.e2e.test_notices_compose import compose
 from tests.e2e.wechat.conftest import WANG, household_code
@@ -32,6 +34,8 @@ from village.outbox import MessageKind
 from village.services import Services
 
 MING_PHONE = "13800000002"  # 张小明 of household 1-01
+SECRETARY_PHONE = "13800000009"  # 李书记
+LI_ON_WECHAT = "o_li_shuji_000000000000000009"
 
 
 @dataclass
@@ -192,6 +196,53 @@ async def test_a_cadres_notice_counts_and_reaches_someone_on_both_channels_once(
     assert "实际发出消息 1 条\n已送达：1" in report
     assert [t for t in both.wx.fake.sent_to(WANG) if "清理河道" in t] == ["📢【通知】和美村\n本周六上午清理河道。"]
     assert not on_telegram(both, "清理河道")
+
+
+async def test_a_notice_wechat_cannot_carry_now_goes_to_telegram_and_the_report_counts_it_there(
+        both: BothChannels, database: Database, clock: ManualClock) -> None:
+    await join_on_both(both, clock)  # WeChat was used last
+    await join(both.tg, SECRETARY)
+    clock.advance(timedelta(hours=49))  # 张小明's WeChat window has closed; no subscription or template applies
+    await compose(both.tg, text="本周六上午清理河道。", picks=("⬜ 一组",))
+
+    await both.tg.tg.user_taps(SECRETARY, "✅ 发送")
+    await both.wx.runtime.settle()
+    report = next(m.text for m in both.tg.tg.replies_to(SECRETARY) if "已发送完毕" in m.text)
+    async with database.transaction() as store:
+        rows = (await store.connection.execute(select(outbox.c.status, outbox.c.route).where(
+            outbox.c.kind == MessageKind.NOTICE_BROADCAST.value))).all()
+
+    assert on_telegram(both, "清理河道")
+    assert not on_wechat(both, "清理河道")
+    assert [tuple(r) for r in rows] == [("sent", "telegram")]
+    assert "已送达：1\n屏蔽了和美：0" in report
+    assert "暂时联系不上" not in report
+
+
+async def test_the_monthly_digest_goes_once_to_a_cadre_whose_two_accounts_read_two_languages(
+        both: BothChannels, database: Database, clock: ManualClock) -> None:
+    await join(both.tg, SECRETARY)
+    await both.wx.sends(both.wx.fake.inputs.subscribe(LI_ON_WECHAT))
+    secretary = await person_by_phone(database, SECRETARY_PHONE)
+    async with database.transaction() as store:
+        (on_telegram_account,) = await store.identities.of_person(secretary.id)
+        await store.identities.set_locale(on_telegram_account.id, "en")
+        on_wechat_account = await store.identities.seen("wechat", LI_ON_WECHAT, chat_ref=LI_ON_WECHAT,
+                                                        display_name="", now=clock.now())
+        await store.identities.bind(on_wechat_account.id, secretary.id)
+    await both.wx.says(LI_ON_WECHAT, "/me")  # WeChat is used last; its window closes in 48 hours
+    clock.advance(timedelta(hours=49))
+
+    await both.wx.runtime.scheduler.run("monthly_digest", clock.now())
+    await both.wx.runtime.settle()
+
+    on_telegram_digests = [m for m in both.tg.api.messages_to(SECRETARY.id) if "Monthly digest" in m.text]
+    on_wechat_digests = [t for t in both.wx.fake.sent_to(LI_ON_WECHAT) if "一月一汇" in t or "Monthly" in t]
+    async with database.transaction() as store:
+        rows = (await store.connection.execute(select(outbox.c.id).where(
+            outbox.c.kind == MessageKind.DIGEST_MONTHLY.value))).all()
+    assert len(rows) == 1  # one row for the person, not one per language
+    assert len(on_telegram_digests) + len(on_wechat_digests) == 1
 
 
 async def test_a_head_on_telegram_gets_a_wechat_qr_picture_that_opens_the_family_invite_in_wechat(

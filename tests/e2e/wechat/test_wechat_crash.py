@@ -12,12 +12,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.processes import BotProcess
 from bot.wechat.fake import FakeWechat
 from bot.wechat.fake.harness import FAKE_AES_KEY, FAKE_TOKEN
 from bot.wechat.fake.pushes import PushAccount
 from storage.database import Database
 from storage.tables import outbox, wechat_inbound
-from tests.e2e.processes import BotProcess
 from tests.factories import load_roster, person_by_phone
 from village.clock import SystemClock
 

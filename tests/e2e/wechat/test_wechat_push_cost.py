@@ -75,15 +75,3 @@ async def test_a_text_answered_passively_takes_three_transactions(wx: WechatHarn
     assert statements.count("COMMIT") == 3, statements
     assert sum("wechat_inbound" in s for s in statements) == 3, statements  # recorded, read with the rest, done
     assert not any(s.startswith("UPDATE outbox") for s in statements), statements  # nothing parked to release
-
-
-@on_both_backends
-async def test_the_same_choices_offered_again_are_not_written_again(wx: WechatHarness, counter: Counter) -> None:
-    await join(wx, LI)
-    await wx.says(LI, "/menu")
-    counter.armed = True
-    await wx.fake.deliver(wx.fake.inputs.text(LI, "/menu"))  # the same menu again
-    counter.armed = False
-
-    assert not any("wechat_offers" in s and not s.startswith("SELECT") for s in counter.statements), \
-        counter.statements

@@ -241,6 +241,19 @@ async def test_a_mass_send_made_before_a_crash_is_not_made_again(wx: WechatHarne
     assert wx.fake.api.calls.count("cgi-bin/message/mass/send") == 1
 
 
+async def test_settings_in_the_menu_link_to_the_persons_own_reminder_settings_page(wx: WechatHarness) -> None:
+    await join(wx, WANG)
+
+    answer = await wx.sends(wx.fake.inputs.click(WANG, "hemei:settings"))  # 我的 → 设置
+    links = [line for line in answer.text.splitlines() if line.startswith(PUBLIC)]
+    page = await page_text(wx, links[0]) if links else ""
+
+    assert "🔔 提醒设置：选择微信可以给您发哪些提醒" in answer.text
+    assert len(links) == 1
+    assert links[0].startswith(f"{PUBLIC}/pages/settings/{WANG}?")  # signed, and keeps this person's answers
+    assert NOTICE_SUBSCRIPTION in page
+
+
 async def test_a_subscription_accepted_on_the_reminder_settings_page_is_used(
         wx: WechatHarness, clock: ManualClock) -> None:
     await join(wx, WANG)
