@@ -81,6 +81,7 @@ class Run:
     passive: int = 0
     success: int = 0
     unanswered: int = 0
+    dropped: int = 0  # of the unanswered: the connection failed (refused, reset) rather than timed out
     elapsed: float = 0.0
 
     def percentile_ms(self, share: float) -> float:
@@ -90,8 +91,8 @@ class Run:
         return {"callbacks": len(self.latencies) + self.unanswered,
                 "per_second": round((len(self.latencies) + self.unanswered) / max(self.elapsed, 1e-9), 1),
                 "p50_ms": self.percentile_ms(0.5), "p99_ms": self.percentile_ms(0.99),
-                "max_ms": self.percentile_ms(1.0), "passive_replies": self.passive,
-                "success_fallbacks": self.success, "unanswered": self.unanswered,
+                "max_ms": self.percentile_ms(1.0), "elapsed_s": round(self.elapsed, 2), "passive_replies": self.passive,
+                "success_fallbacks": self.success, "unanswered": self.unanswered, "dropped": self.dropped,
                 "p99_ms_by_input": {kind: _percentile_ms(waits, 0.99) for kind, waits in self.by_input.items()}}
 
 
@@ -103,10 +104,10 @@ def _percentile_ms(latencies: list[float], share: float) -> float:
 class Residents:
     """Builds each resident's next push of the round, stamped with the real clock."""
 
-    def __init__(self, fake: FakeWechat, count: int) -> None:
+    def __init__(self, inputs: InputFactory, count: int, photo: Callable[[], str]) -> None:
         # The fake's own factory: message ids must never repeat in a run, or the callback takes a push
         # for WeChat's retry of an earlier one and answers it without a step.
-        self._fake, self._inputs = fake, fake.inputs
+        self._inputs, self._photo = inputs, photo  # `photo` returns the media id of a new photo at the fake
         self._next = [0] * count
 
     def next_push(self, number: int) -> tuple[str, Push]:
@@ -116,10 +117,20 @@ class Residents:
         if step == "click":
             return step, self._inputs.click(who, f"{KEY_PREFIX}report")
         if step == "image":
-            return step, self._inputs.image(who, self._fake.world.add_media("image", PHOTO, SystemClock().now()))
+            return step, self._inputs.image(who, self._photo())
         if step == "location":
             return step, self._inputs.location(who, 30.9211, 121.4745, "奉贤区和美村")
         return ("digit" if step.isdigit() else "text"), self._inputs.text(who, step)
+
+
+def photos(fake: FakeWechat) -> Callable[[], str]:
+    """Return a function adding a new photo to the fake WeChat and returning its media id."""
+    return lambda: fake.world.add_media("image", PHOTO, SystemClock().now())
+
+
+def images_in(rate: float, seconds: float, residents: int) -> int:
+    """Return a bound on the photos a run at `rate` for `seconds` pushes (one in each resident's ROUND)."""
+    return int(rate * seconds) // len(ROUND) + residents + 1
 
 
 async def open_loop(name: str, deliver: Deliver, residents: Residents, count: int, rate: float,
@@ -133,6 +144,10 @@ async def open_loop(name: str, deliver: Deliver, residents: Residents, count: in
             response = await deliver(push)
         except httpx.TimeoutException:
             run.unanswered += 1
+            return
+        except httpx.TransportError:  # a dropped connection: no answer either (WeChat would retry)
+            run.unanswered += 1
+            run.dropped += 1
             return
         run.latencies.append(time.perf_counter() - started)
         run.by_input.setdefault(kind, []).append(run.latencies[-1])
@@ -193,7 +208,7 @@ async def echo(fake: FakeWechat, http: httpx.AsyncClient, args: argparse.Namespa
     try:
         pusher = Pusher(http, PushAccount(f"{server.url}/wechat", FAKE_TOKEN, fake.app_id, FAKE_AES_KEY),
                         SystemClock())
-        residents = Residents(fake, args.wechat_residents)
+        residents = Residents(fake.inputs, args.wechat_residents, photos(fake))
 
         async def deliver(push: Push) -> httpx.Response:
             return await pusher.push(push.xml)
@@ -220,7 +235,7 @@ async def measure(args: argparse.Namespace, folder: Path, database_url: str = ""
         async with running_wechat_bot(url, clock=SystemClock(),
                                       environ={"HEMEI_MEDIA__DIR": str(folder / "media")}) as wx:
             floor = await echo(wx.fake, wx.http, args)
-            residents = Residents(wx.fake, args.wechat_residents)
+            residents = Residents(wx.fake.inputs, args.wechat_residents, photos(wx.fake))
             await warm_up(wx.fake.deliver, wx.fake.inputs, args.wechat_residents)
             hemei = await open_loop("hemei", wx.fake.deliver, residents, args.wechat_residents, args.wechat_rate,
                                     args.wechat_seconds)

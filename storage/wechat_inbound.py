@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from storage.repository import Repository
+from storage.repository import Repository, new_id
 from storage.tables import wechat_inbound, wechat_offers
 
 PENDING = "pending"
@@ -44,9 +44,10 @@ class WechatInboundRepository(Repository):
 
     async def record(self, dedup_key: str, open_id: str, content: str, now: datetime) -> InboundRow:
         """Record a push unless it is known; return its row (new or as it was)."""
-        await self._insert_ignore(wechat_inbound, {"dedup_key": dedup_key, "open_id": open_id, "input": content,
-                                                   "status": PENDING, "received_at": now,
-                                                   "attempts": 0})
+        result = await self._db.execute(self._insert_or_skip(wechat_inbound).values(
+            dedup_key=dedup_key, open_id=open_id, input=content, status=PENDING, received_at=now, attempts=0))
+        if result.rowcount:  # new: no need to read it back (a statement less on every push)
+            return InboundRow(new_id(result), dedup_key, open_id, content, False, None)
         row = await self.get(dedup_key)
         assert row is not None
         return row

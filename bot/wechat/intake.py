@@ -1,7 +1,9 @@
 """The WeChat intake: each push kept durably, one person's pushes in order, replies within the budget.
 
 A push is recorded in `wechat_inbound` before anything else (a retry of one already recorded is not run
-again), then its step runs, and the row is marked done in the step's own transaction. If the step ends
+again), then one read takes the person's pending pushes with what the step starts from (offered choices,
+identity, person), then its step runs, and the row is marked done in the step's own transaction: three
+transactions for a push. If the step ends
 within the passive budget the turn's replies, merged, are the passive reply (kept on the row, so that a
 retry whose first answer got lost gets it again); otherwise the push is answered `success` and the
 replies go out through the outbox as customer-service messages, queued in that same transaction.
@@ -25,7 +27,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import cast
@@ -55,7 +57,7 @@ from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to
 from handlers.texts import _
 from storage.database import Database, is_transient
 from storage.store import SqlStore
-from storage.wechat_inbound import InboundRow, WechatInboundRepository, WechatOfferRepository
+from storage.wechat_inbound import InboundRow, Offer, WechatInboundRepository, WechatOfferRepository
 from village.clock import Clock
 from village.media import MediaKind
 from village.outbox import MessageKind, NewMessage, Priority
@@ -113,21 +115,25 @@ class WechatIntake:
         if row.done:  # a retry: its first answer may have been lost on the way
             return await self._passive(row.passive)
         self._arrived.add(key)
+        left = True  # until handled here: overload, or an error on the way, leaves the row to the drain
         try:
             async with self._turn(received.open_id, deadline) as started:
                 if not started:  # overloaded: `success` now, the drain runs it and replies by customer service
                     return None
-                pending = await self._pending(received.open_id)
+                pending, before = await self._context(received.open_id)
                 if all(r.id != row.id for r in pending):  # a retry that came while the first was handled
+                    left = False
                     done = await self._get(key)
                     return await self._passive(done.passive if done else None)
-                for earlier in pending:
-                    if earlier.id < row.id:  # left behind: handled first, so one person's inputs stay in order
-                        await self._retry(decode(earlier.input), earlier.dedup_key)
-                return await self._attempt(received, key, deadline=deadline)
+                earlier = [r for r in pending if r.id < row.id]
+                for behind in earlier:  # left behind: handled first, so one person's inputs stay in order
+                    await self._retry(decode(behind.input), behind.dedup_key)
+                left = False  # from here a failed step schedules its own try (`_failed` wakes the drain)
+                return await self._attempt(received, key, deadline=deadline, before=None if earlier else before)
         finally:
             self._arrived.discard(key)
-            self._wake.set()  # whatever is left pending is the drain's now
+            if left:
+                self._wake.set()  # whatever is left pending is the drain's now
 
     async def late(self, received: Input, reply: PassiveReply) -> None:
         """Send a passive reply that missed the callback's budget as a customer-service message."""
@@ -219,14 +225,14 @@ class WechatIntake:
         return True
 
     async def _attempt(self, received: Input, key: str, *, deadline: float | None,
-                       tries: int | None = None) -> PassiveReply | None:
+                       tries: int | None = None, before: Before | None = None) -> PassiveReply | None:
         """Run the step; a failure leaves the row pending for another try, or gives up after the last.
 
         `tries`: the tries counted on the row, this one included; None for a push's own first try, counted
         only if it fails (no write before it: the passive reply's budget is short).
         """
         try:
-            reply = await self._handle(received, key, deadline=deadline)
+            reply = await self._handle(received, key, deadline=deadline, before=before)
         except Exception:
             log.warning("WeChat push %s failed", key, exc_info=True)
             await self._failed(received, key, tries)
@@ -247,6 +253,7 @@ class WechatIntake:
             pause = self._pauses.after(counted)
             log.warning("WeChat push %s failed (try %d); trying again in %.0f s", key, counted, pause)
             self._next_try[key] = asyncio.get_running_loop().time() + pause
+            self._wake.set()  # the drain sleeps until the next try is due
             return
         await self._give_up(received, key, counted)
 
@@ -278,14 +285,16 @@ class WechatIntake:
                                                 Priority.URGENT, batch=lane(identity.id),
                                                 kind=MessageKind.REPLY_FALLBACK)], now)
 
-    async def _handle(self, received: Input, key: str, *, deadline: float | None) -> PassiveReply | None:
+    async def _handle(self, received: Input, key: str, *, deadline: float | None,
+                      before: Before | None) -> PassiveReply | None:
         if isinstance(received, Unfollowed):
             await self._unfollowed(received, key)
             return None
-        async with self._database.transaction() as store:  # one read for both: a transaction less per push
-            offers = await WechatOfferRepository(store.connection).of(received.open_id)
-            identity, person = await _whom_in(store, received.open_id)
-        event = event_of(received, offers, clicked=self._clicked(received, identity, person))
+        if before is None:  # the drain, or an input handled after earlier ones: read afresh
+            async with self._database.transaction() as store:
+                before = await _before_in(store, received.open_id)
+        identity, person = before.identity, before.person
+        event = event_of(received, before.offers, clicked=self._clicked(received, identity, person))
         if event is None:
             await self._mark_done(key, None)
             return None
@@ -296,7 +305,8 @@ class WechatIntake:
 
         async def finish(store: Store, _identity: Identity, replies: list[Reply]) -> None:
             nonlocal finished
-            passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline), True
+            passive[0], finished = await self._finish(cast(SqlStore, store), event, key, replies, deadline,
+                                                      before), True
 
         started = time.perf_counter()
         try:
@@ -315,7 +325,7 @@ class WechatIntake:
         return await self._passive(passive[0])
 
     async def _finish(self, store: SqlStore, event: Event, key: str, replies: list[Reply],
-                      deadline: float | None) -> str | None:
+                      deadline: float | None, before: Before) -> str | None:
         """In the step's transaction: keep the offered choices, then the passive reply or the outbox rows."""
         merged = [self._on_disk(r) for r in merge(replies)]
         offering = next((r for r in reversed(merged) if r.choices), None)
@@ -326,7 +336,9 @@ class WechatIntake:
         identity: Identity | None
         if merged and passive is None:  # queueing looks the identity up already: once per step
             identity = await self._queue(store, event, key, merged)
-        else:
+        elif before.identity is not None:  # known before the step, which keeps its id (a look-up less)
+            identity = before.identity
+        else:  # a stranger's first input: the step has just created the identity
             identity = await store.identities.find(event.channel, event.external_id)
         await WechatInboundRepository(store.connection).mark_done(key, self._clock.now(), passive)
         if identity is not None:  # they wrote, so the window is open: what was parked for them goes out now
@@ -454,6 +466,12 @@ class WechatIntake:
             await record_subscriptions(store.connection, received, now, long_term=self._long_term)
             await inbound.mark_done(key, now, None)
 
+    async def _context(self, open_id: str) -> tuple[list[InboundRow], Before]:
+        """Return the person's pending pushes and what their next step starts from, in one transaction."""
+        async with self._database.transaction() as store:
+            pending = await WechatInboundRepository(store.connection).pending(open_id)
+            return pending, await _before_in(store, open_id)
+
     async def _pending(self, open_id: str | None) -> list[InboundRow]:
         async with self._database.transaction() as store:
             return await WechatInboundRepository(store.connection).pending(open_id)
@@ -487,6 +505,21 @@ class PersonLocks:
                 del self._locks[open_id]
             else:
                 self._locks[open_id] = (lock, users - 1)
+
+
+@dataclass(frozen=True)
+class Before:
+    """What a person's step starts from, read before it: the choices offered last, the identity, the person."""
+
+    offers: list[Offer]
+    identity: Identity | None
+    person: Person | None
+
+
+async def _before_in(store: SqlStore, open_id: str) -> Before:
+    offers = await WechatOfferRepository(store.connection).of(open_id)
+    identity, person = await _whom_in(store, open_id)
+    return Before(offers, identity, person)
 
 
 async def _whom_in(store: SqlStore, open_id: str) -> tuple[Identity | None, Person | None]:

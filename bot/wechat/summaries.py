@@ -36,6 +36,8 @@ class ParkedRelease:
     async def release(self, store: SqlStore, identity: Identity, now: datetime) -> None:
         """Queue what was parked for the person, due now; many plain messages as one summary."""
         parked = await store.outbox.parked_of_identity(identity.id)
+        if not parked:  # the usual case: nothing to release, no UPDATE
+            return
         plain = [item for item in parked if _summarisable(item)]
         if len(plain) > SUMMARY_OVER:
             locale = identity.locale or self._locale

@@ -39,13 +39,13 @@ class Pusher:
 
     async def handshake(self, echostr: str = "fake-echo-1234") -> httpx.Response:
         """Send the signed GET that proves ownership of the URL."""
-        params = self._signed()
+        params = self.signed()
         return await self._http.get(self._account.url, params={**params, "echostr": echostr})
 
     async def push(self, xml: str, *, encrypted: bool | None = None,
                    params: dict[str, str] | None = None) -> httpx.Response:
         """POST one push; encrypted when the account is in safe mode unless told otherwise."""
-        query = params if params is not None else self._signed()
+        query = params if params is not None else self.signed()
         body = xml
         if encrypted if encrypted is not None else self._crypto is not None:
             assert self._crypto is not None, "no EncodingAESKey to encrypt with"
@@ -60,7 +60,7 @@ class Pusher:
     async def push_with_retries(self, xml: str) -> list[httpx.Response | None]:
         """Push like WeChat: on no answer in time (None), send the same push again, up to 3 more times."""
         attempts: list[httpx.Response | None] = []
-        params = self._signed()
+        params = self.signed()
         for _ in range(1 + RETRIES):
             try:
                 attempts.append(await self.push(xml, params=params))
@@ -76,7 +76,7 @@ class Pusher:
         return self._crypto.decrypt(body, msg_signature=fields["MsgSignature"], timestamp=fields["TimeStamp"],
                                     nonce=fields["Nonce"])
 
-    def _signed(self) -> dict[str, str]:
+    def signed(self) -> dict[str, str]:
         timestamp, nonce = str(int(self._clock.now().timestamp())), str(next(self._nonces))
         return {"signature": signature(self._account.token, timestamp, nonce), "timestamp": timestamp,
                 "nonce": nonce, "openid": "fake"}
