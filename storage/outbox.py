@@ -46,7 +46,7 @@ class OutboxRepository(Repository):
 
     async def journal(self, messages: Sequence[NewMessage], now: datetime) -> None:
         """Write a turn's direct replies, in the update's transaction, as being sent by this worker (`replying`)."""
-        rows = [{**_row(m, now), "status": _REPLYING, "claimed_at": now, "attempts": 1} for m in messages]
+        rows = [{**_row(m, now), "status": _REPLYING, "claimed_at": now} for m in messages]
         if rows:
             await self._db.execute(self._insert_or_skip(outbox), rows)
 
