@@ -60,13 +60,17 @@ def read_sheet(path: Path, names: Collection[str] | None = None, caps: limits.Ca
         if not titles:
             return []
         sheet = workbook.get_sheet_by_name(titles[0])
-        first_row, first_column = sheet.start or (0, 0)  # calamine's rows start at the first non-empty cell
+        # calamine's rows start at the sheet's first non-empty column (its rows too, in some versions): put the
+        # cells back where the user sees them, so that a refusal names the row they know.
+        first_row, first_column = sheet.start or (0, 0)
         if first_row + sheet.height > caps.rows + 1:
             raise _too_many_rows(path.name, caps)
         padding = [""] * first_column
         rows = ([*padding, *map(_cell_text, row)][:limits.MAX_COLUMNS] for row in sheet.iter_rows())
-        leading: list[list[str]] = [[] for _ in range(first_row)]
-        return _checked_rows(path.name, caps, rows, leading)
+        table = _checked_rows(path.name, caps, rows)
+        if len(table) == sheet.height:
+            table[:0] = [[] for _ in range(first_row)]
+        return table
     except SpreadsheetError:
         raise
     except Exception:  # a damaged sheet only shows while its rows are parsed
