@@ -36,9 +36,11 @@ class RosterRepository(Repository):
     async def phone_holders(self, phones: Collection[str]) -> dict[str, PhoneHolder]:
         """Return who holds each of `phones` today, in any village."""
         holders: dict[str, PhoneHolder] = {}
+        # One statement built once, its list bound at each run: `in_(chunk)` built a parameter object per phone.
+        query = select(people.c.phone, people.c.id, people.c.village_id).where(
+            people.c.phone.in_(bindparam("phones", expanding=True)))
         for chunk in _chunks(sorted(phones)):
-            query = select(people.c.phone, people.c.id, people.c.village_id).where(people.c.phone.in_(chunk))
-            rows = (await self._db.execute(query)).all()
+            rows = (await self._db.execute(query, {"phones": list(chunk)})).all()
             holders.update({phone: PhoneHolder(person_id, village_id) for phone, person_id, village_id in rows})
         return holders
 
@@ -74,8 +76,10 @@ class RosterRepository(Repository):
             grants.setdefault(person_id, set()).add((_ROLES[role], role_village, title))
         query = select(people.c.id, *(people.c[name] for name in _PERSON_COLUMNS)).where(
             people.c.village_id == village_id)
-        return {person_id: RosterFacts(PersonFields(*fields), frozenset(grants.get(person_id, ())))
-                for person_id, *fields in (await self._db.execute(query)).all()}
+        held = {person_id: frozenset(found) for person_id, found in grants.items()}
+        none: frozenset[tuple[Role, int | None, str]] = frozenset()
+        return {row[0]: RosterFacts(PersonFields._make(row[1:]), held.get(row[0], none))
+                for row in (await self._db.execute(query)).all()}
 
     async def add_people(self, fields: Sequence[PersonFields]) -> list[int]:
         """Insert people; return their new ids in the same order.
@@ -86,7 +90,7 @@ class RosterRepository(Repository):
         """
         if not fields:
             return []
-        records = [_person(f) for f in fields]
+        records = list(fields)  # PersonFields are tuples in the columns' order
         if self._postgres:
             await self._copy(people, _PERSON_COLUMNS, records)
         else:  # the driver's own executemany: SQLAlchemy's costs more per row than SQLite's insert
@@ -106,13 +110,13 @@ class RosterRepository(Repository):
         if not changes:
             return
         if not self._postgres:
-            await self._db.exec_driver_sql(_UPDATE_PEOPLE, [(*_person(f), i) for i, f in changes.items()])
+            await self._db.exec_driver_sql(_UPDATE_PEOPLE, [(*f, i) for i, f in changes.items()])
             return
         # Bound names must differ from the columns they set (SQLAlchemy reserves those): prefix them.
         statement = update(people).where(people.c.id == bindparam("p_id")).values(
             {name: bindparam(f"p_{name}") for name in _PERSON_COLUMNS})
         names = [f"p_{name}" for name in _PERSON_COLUMNS]
-        await self._db.execute(statement, [{"p_id": i, **dict(zip(names, _person(f), strict=True))}
+        await self._db.execute(statement, [{"p_id": i, **dict(zip(names, f, strict=True))}
                                            for i, f in changes.items()])
 
     async def clear_roles(self, person_ids: Collection[int], source: RoleSource) -> None:
@@ -173,10 +177,6 @@ _INSERT_PEOPLE = f"INSERT INTO people ({', '.join(_PERSON_COLUMNS)}) VALUES ({',
 _UPDATE_PEOPLE = f"UPDATE people SET {', '.join(f'{c} = ?' for c in _PERSON_COLUMNS)} WHERE id = ?"
 _INSERT_ROLES = (f"INSERT INTO roles ({', '.join(_ROLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ROLE_COLUMNS))}) "
                  "ON CONFLICT DO NOTHING")
-
-
-def _person(fields: PersonFields) -> tuple[Any, ...]:
-    return (fields.village_id, fields.name, fields.phone, fields.household_id, fields.group_id, fields.grid_id)
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from village.people import PersonFields
 from village.roles import Role, RoleGrant, RoleSource
@@ -39,8 +39,7 @@ class RosterWriter(Protocol):
     async def add_roles(self, grants: Sequence[tuple[int, RoleGrant]]) -> None: ...
 
 
-@dataclass(frozen=True)
-class RosterFacts:
+class RosterFacts(NamedTuple):
     """What the roster holds about a person today: their fields and their roster roles."""
 
     fields: PersonFields
