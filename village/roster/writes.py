@@ -138,10 +138,14 @@ def _drop_unchanged(plan: _Plan, facts: Mapping[int, RosterFacts], summary: Impo
 
     A monthly re-import is mostly such people: it then writes only what changed.
     """
+    keys: dict[int, frozenset[tuple[Role, int | None, str]]] = {}  # rows of a kind share one grants list
     for person_id, fields in list(plan.changed.items()):
         before = facts.get(person_id)
         grants = plan.grants.get(person_id, [])
-        if before is not None and before.fields == fields and before.grants == _grant_keys(grants):
+        key = keys.get(id(grants))
+        if key is None:
+            key = keys[id(grants)] = _grant_keys(grants)
+        if before is not None and before.fields == fields and before.grants == key:
             del plan.changed[person_id]
             plan.grants.pop(person_id, None)
             summary.updated -= 1
