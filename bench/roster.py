@@ -163,8 +163,8 @@ def table(people: int, found: dict[str, dict[str, Any]], load: list[float]) -> s
     """Return the figures, one line per backend and step, with the baseline and the targets."""
     lines = [f"roster import of {people:,} people; targets at {TARGETS['people']:,}: under "
              f"{TARGETS['total_s']:g} s and {TARGETS['peak_mb']:g} MB",
-             f"{'backend':<11}{'step':<18}{'read s':>8}{'validate s':>11}{'write s':>9}{'total s':>9}{'peak MB':>9}"
-             f"{'vs baseline':>13}  counted"]
+             f"{'backend':<11}{'step':<18}{'read s':>8}{'validate s':>11}{'write s':>9}{'total s':>9}{'cpu s':>8}"
+             f"{'peak MB':>9}{'vs baseline':>13}  counted"]
     for backend, figures in found.items():
         base = figures["baseline"]
         for step, label in (("first", "import"), ("again", "import again")):

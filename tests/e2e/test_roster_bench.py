@@ -19,6 +19,8 @@ async def test_the_roster_benchmark_imports_a_file_twice_and_prints_every_figure
     assert (found["first"]["added"], found["again"]["unchanged"]) == (people, people)
     assert found["again"]["added"] == found["again"]["updated"] == 0
     printed = table(people, {"sqlite": {"baseline": base, **found}}, [1.0, 2.0])
+    header = printed.splitlines()[1]
+    assert header.index("total s") < header.index("cpu s") < header.index("peak MB")
     for label in (f"{people:,} people", "under 60 s and 1024 MB", "import again", "baseline (bare)", "peak MB",
                   "cpu s", "vs baseline", f"{people} unchanged", "load average"):
         assert label in printed
