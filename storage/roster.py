@@ -36,9 +36,12 @@ class RosterRepository(Repository):
     async def phone_holders(self, phones: Collection[str]) -> dict[str, PhoneHolder]:
         """Return who holds each of `phones` today, in any village."""
         holders: dict[str, PhoneHolder] = {}
+        # One statement built once, its list bound at each run: `in_(chunk)` built a parameter object per phone.
+        query = select(people.c.phone, people.c.id, people.c.village_id).where(
+            people.c.phone.in_(bindparam("phones", expanding=True)))
         for chunk in _chunks(sorted(phones)):
-            query = select(people.c.phone, people.c.id, people.c.village_id).where(people.c.phone.in_(chunk))
-            holders.update({r.phone: PhoneHolder(r.id, r.village_id) for r in await self._db.execute(query)})
+            rows = (await self._db.execute(query, {"phones": list(chunk)})).all()
+            holders.update({phone: PhoneHolder(person_id, village_id) for phone, person_id, village_id in rows})
         return holders
 
     async def save_grids(self, village_id: int, names: Collection[str]) -> dict[str, int]:
@@ -60,7 +63,8 @@ class RosterRepository(Repository):
         query = (select(people.c.id, people.c.household_id, people.c.name)
                  .where(people.c.village_id == village_id, people.c.household_id.is_not(None))
                  .order_by(people.c.id.desc()))
-        return {(r.household_id, r.name): r.id for r in await self._db.execute(query)}
+        return {(household_id, name): person_id for person_id, household_id, name in
+                (await self._db.execute(query)).all()}
 
     async def roster_facts(self, village_id: int) -> dict[int, RosterFacts]:
         """Return the village's people with their roster roles, to tell a changed row from an unchanged one."""
@@ -68,13 +72,14 @@ class RosterRepository(Repository):
         query = (select(roles.c.person_id, roles.c.role, roles.c.village_id, roles.c.title)
                  .join(people, people.c.id == roles.c.person_id)
                  .where(people.c.village_id == village_id, roles.c.source == RoleSource.ROSTER.value))
-        for r in await self._db.execute(query):
-            grants.setdefault(r.person_id, set()).add((Role(r.role), r.village_id, r.title))
-        query = select(people).where(people.c.village_id == village_id)
-        return {r.id: RosterFacts(PersonFields(village_id=r.village_id, name=r.name, phone=r.phone,
-                                               household_id=r.household_id, group_id=r.group_id, grid_id=r.grid_id),
-                                  frozenset(grants.get(r.id, ())))
-                for r in await self._db.execute(query)}
+        for person_id, role, role_village, title in (await self._db.execute(query)).all():
+            grants.setdefault(person_id, set()).add((_ROLES[role], role_village, title))
+        query = select(people.c.id, *(people.c[name] for name in _PERSON_COLUMNS)).where(
+            people.c.village_id == village_id)
+        held = {person_id: frozenset(found) for person_id, found in grants.items()}
+        none: frozenset[tuple[Role, int | None, str]] = frozenset()
+        return {row[0]: RosterFacts(PersonFields._make(row[1:]), held.get(row[0], none))
+                for row in (await self._db.execute(query)).all()}
 
     async def add_people(self, fields: Sequence[PersonFields]) -> list[int]:
         """Insert people; return their new ids in the same order.
@@ -85,28 +90,33 @@ class RosterRepository(Repository):
         """
         if not fields:
             return []
+        records = list(fields)  # PersonFields are tuples in the columns' order
         if self._postgres:
-            await self._copy(people, [_person(f) for f in fields])
-        else:
-            await self._db.execute(insert(people), [_person(f) for f in fields])
+            await self._copy(people, _PERSON_COLUMNS, records)
+        else:  # the driver's own executemany: SQLAlchemy's costs more per row than SQLite's insert
+            await self._db.exec_driver_sql(_INSERT_PEOPLE, records)
         query = (select(people.c.id, people.c.phone, people.c.household_id, people.c.name)
                  .where(people.c.village_id.in_({f.village_id for f in fields})).order_by(people.c.id))
         by_phone: dict[str, int] = {}
         by_member: dict[tuple[int | None, str], int] = {}
-        for row in await self._db.execute(query):
-            if row.phone:
-                by_phone[row.phone] = row.id
-            by_member[(row.household_id, row.name)] = row.id  # the newest wins: ordered by id
+        for person_id, phone, household_id, name in (await self._db.execute(query)).all():
+            if phone:
+                by_phone[phone] = person_id
+            by_member[(household_id, name)] = person_id  # the newest wins: ordered by id
         return [by_phone[f.phone] if f.phone else by_member[(f.household_id, f.name)] for f in fields]
 
     async def update_people(self, changes: Mapping[int, PersonFields]) -> None:
         """Overwrite the roster facts of existing people (person id -> fields)."""
         if not changes:
             return
+        if not self._postgres:
+            await self._db.exec_driver_sql(_UPDATE_PEOPLE, [(*f, i) for i, f in changes.items()])
+            return
         # Bound names must differ from the columns they set (SQLAlchemy reserves those): prefix them.
         statement = update(people).where(people.c.id == bindparam("p_id")).values(
             {name: bindparam(f"p_{name}") for name in _PERSON_COLUMNS})
-        await self._db.execute(statement, [{"p_id": i, **{f"p_{k}": v for k, v in _person(f).items()}}
+        names = [f"p_{name}" for name in _PERSON_COLUMNS]
+        await self._db.execute(statement, [{"p_id": i, **dict(zip(names, f, strict=True))}
                                            for i, f in changes.items()])
 
     async def clear_roles(self, person_ids: Collection[int], source: RoleSource) -> None:
@@ -116,37 +126,36 @@ class RosterRepository(Repository):
 
     async def add_roles(self, grants: Sequence[tuple[int, RoleGrant]]) -> None:
         """Add grants (person id, grant), skipping any a person already holds."""
-        rows = [{"person_id": person_id, "role": g.role.value, "village_id": g.village_id, "title": g.title,
-                 "source": g.source.value} for person_id, g in grants]
-        if not rows:
+        if not grants:
             return
+        records = [(person_id, g.role.value, g.village_id, g.title, g.source.value) for person_id, g in grants]
         if self._postgres:
-            await self._db.execute(_ROLES_FROM_ARRAYS, {column: [row[column] for row in rows] for column in rows[0]})
+            columns = dict(zip(_ROLE_COLUMNS, map(list, zip(*records, strict=True)), strict=True))
+            await self._db.execute(_ROLES_FROM_ARRAYS, columns)
         else:
-            await self._db.execute(self._insert_or_skip(roles), rows)
+            await self._db.exec_driver_sql(_INSERT_ROLES, records)
 
     @property
     def _postgres(self) -> bool:
         return self._db.dialect.name == "postgresql"
 
-    async def _copy(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    async def _copy(self, table: Table, columns: Sequence[str], records: Sequence[tuple[Any, ...]]) -> None:
         """Write rows with PostgreSQL's COPY, through asyncpg's connection under this one, in this transaction."""
         # SQLAlchemy's asyncpg adapter opens its transaction at the first statement it runs: run one, so that
         # the COPY is inside it (and rolled back with the rest when a later row is refused).
         await self._db.execute(select(literal(1)))
         raw = await self._db.get_raw_connection()
-        columns = list(rows[0])
         await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
-            table.name, columns=columns, records=[tuple(row[c] for c in columns) for row in rows])
+            table.name, columns=list(columns), records=records)
 
     async def _ids(self, table: Table, key: str, village_id: int) -> dict[str, int]:
         query = select(table.c.id, table.c[key]).where(table.c.village_id == village_id)
-        return {row[1]: row[0] for row in await self._db.execute(query)}
+        return {key: row_id for row_id, key in (await self._db.execute(query)).all()}
 
     async def _save_children(self, table: Table, key: str, parent: str, village_id: int,
                              parent_of: Mapping[str, int]) -> dict[str, int]:
         query = select(table.c.id, table.c[key], table.c[parent]).where(table.c.village_id == village_id)
-        known = {row[1]: (row[0], row[2]) for row in await self._db.execute(query)}
+        known = {key: (row_id, parent_id) for row_id, key, parent_id in (await self._db.execute(query)).all()}
         await self._insert(table, [{"village_id": village_id, key: k, parent: p}
                                    for k, p in parent_of.items() if k not in known])
         moves = [{"row_id": known[k][0], "parent": p} for k, p in parent_of.items() if k in known and known[k][1] != p]
@@ -160,11 +169,14 @@ class RosterRepository(Repository):
             await self._db.execute(insert(table), rows)
 
 
-_PERSON_COLUMNS = ("village_id", "name", "phone", "household_id", "group_id", "grid_id")
-
-
-def _person(fields: PersonFields) -> dict[str, Any]:
-    return {name: getattr(fields, name) for name in _PERSON_COLUMNS}
+_PERSON_COLUMNS = ("village_id", "name", "phone", "household_id", "group_id", "grid_id")  # PersonFields' order
+_ROLES = {role.value: role for role in Role}  # Role(value) costs microseconds a row
+_ROLE_COLUMNS = ("person_id", "role", "village_id", "title", "source")
+# SQLite's bulk statements, run through the driver's executemany with one tuple a row.
+_INSERT_PEOPLE = f"INSERT INTO people ({', '.join(_PERSON_COLUMNS)}) VALUES ({', '.join('?' * len(_PERSON_COLUMNS))})"
+_UPDATE_PEOPLE = f"UPDATE people SET {', '.join(f'{c} = ?' for c in _PERSON_COLUMNS)} WHERE id = ?"
+_INSERT_ROLES = (f"INSERT INTO roles ({', '.join(_ROLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ROLE_COLUMNS))}) "
+                 "ON CONFLICT DO NOTHING")
 
 
 def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from village.roles import Role, RoleGrant
 
@@ -46,9 +47,8 @@ class Person:
         return any(g.role is Role.ADMIN and g.village_id is None for g in self.roles)
 
 
-@dataclass(frozen=True)
-class PersonFields:
-    """The roster's facts about a person, for adding or updating."""
+class PersonFields(NamedTuple):
+    """The roster's facts about a person, for adding or updating (a tuple: a district's roster makes 300,000)."""
 
     village_id: int
     name: str

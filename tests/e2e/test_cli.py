@@ -12,6 +12,7 @@ from PIL import Image
 
 from bot.cli import main
 from bot.holidays import coverage_warning, official_calendar
+from bot.spreadsheets import limits
 from tests.conftest import SHANGHAI
 from tests.factories import HEADER, ROSTER
 
@@ -263,3 +264,24 @@ def test_roster_xlsx_export_keeps_phones_as_text_and_imports_back(config: Path, 
     assert {(cell.data_type, cell.value) for cell in phones} >= {("s", "+8613800000001"), ("s", "+8613900000009")}
     assert "新增 0 人，更新 0 人，11 人没有变化。" in capsys.readouterr().out
 
+
+
+def test_the_roster_reads_a_districts_file_past_other_imports_row_limit(config: Path, tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_ROWS", 5)  # every other import stops at a town's rows
+    monkeypatch.setattr(limits, "DISTRICT_ROWS", len(ROSTER))
+    source = write_csv(tmp_path / "roster.csv", [HEADER, *ROSTER])
+    care = write_csv(tmp_path / "care.csv", [["village", "name", "category"], *(["FX01", "x", "独居老人"],) * 6])
+
+    status = run("roster", "import", str(source), "--config", str(config))
+    too_many = write_csv(tmp_path / "more.csv", [HEADER, *ROSTER, ["FX01", "", "一网格", "一组", "1-01", "张三",
+                                                                    "13800000099", ""]])
+    refused = run("roster", "import", str(too_many), "--config", str(config))
+    care_refused = run("care", "import", str(care), "--config", str(config))
+
+    printed = capsys.readouterr()
+    assert (status, refused, care_refused) == (0, 1, 1)
+    assert f"新增 {len(ROSTER)} 人" in printed.out
+    assert printed.err.splitlines() == [f"more.csv 超过 {len(ROSTER)} 行，请拆成几个小文件。",
+                                        "care.csv 超过 5 行，请拆成几个小文件。"]

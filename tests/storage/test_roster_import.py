@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from storage.database import Database
+from storage.tables import roles
 from tests.factories import OPERATOR, ROSTER, load_roster, person_by_phone, roster_table
 from village.clock import ManualClock
 from village.roles import Role, RoleGrant, RoleSource
@@ -56,3 +58,30 @@ async def test_a_reimport_keeps_roles_held_already_and_adds_new_ones(database: D
     assert wang.has_role(wang.village_id, Role.GROUP_LEADER)
     assert wang.has_role(wang.village_id, Role.REPRESENTATIVE)
     assert zhang.has_role(zhang.village_id, Role.SUPERVISOR)
+
+
+async def roster_roles(database: Database) -> dict[int, tuple[int, str]]:
+    """Return every roster role row: its id -> (person id, role)."""
+    async with database.connection() as connection:
+        found = await connection.execute(select(roles.c.id, roles.c.person_id, roles.c.role)
+                                         .where(roles.c.source == RoleSource.ROSTER.value))
+        return {row_id: (person_id, role) for row_id, person_id, role in found.all()}
+
+
+async def test_a_monthly_reimport_writes_only_what_changed_and_counts_the_rest(database: Database,
+                                                                               clock: ManualClock) -> None:
+    await load_roster(database, clock, DISTRICT)
+    before = await roster_roles(database)
+    month = [list(r) for r in DISTRICT]
+    month[5][7] = "household_head"  # one person's role changes
+    month.append(["D041", "村41", "一网格", "一组", "1", "新村民", "13900000041", ""])  # one newcomer
+
+    summary = await load_roster(database, clock, month)
+    after = await roster_roles(database)
+    changed = await person_by_phone(database, "13700000005")
+
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 1, 39)
+    assert {g.role for g in changed.roles} == {Role.HOUSEHOLD_HEAD, Role.RESIDENT}
+    kept = {row_id: held for row_id, held in before.items() if held[0] != changed.id}
+    assert kept.items() <= after.items()  # the unchanged people's roles were left as they were, not rewritten
+    assert len(after) == len(before) + 2  # the newcomer's resident role, the changed person's head role

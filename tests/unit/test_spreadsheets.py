@@ -179,3 +179,21 @@ def test_a_one_name_csv_is_read_in_its_own_encoding(tmp_path: Path, encoding: st
     path.write_bytes(f"village,name\nFX01,{name}\n".encode(encoding))
 
     assert read_table(path)[1] == ["FX01", name]
+
+
+def test_a_sheet_that_starts_below_and_right_of_a1_keeps_its_row_numbers(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "offset.xlsx", [[], [None, "village", "name"], [None, "FX01", "张阿婆"],
+                                                [None, "FX01", 13800000003.0]])
+
+    assert read_table(path) == [[], ["", "village", "name"], ["", "FX01", "张阿婆"], ["", "FX01", "13800000003"]]
+
+
+def test_a_sheet_past_the_row_limit_is_refused_before_its_rows_are_read(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_xlsx(tmp_path / "many.xlsx", [["village", "name"], *(["FX01", f"村民{i}"] for i in range(11))])
+    monkeypatch.setattr("bot.spreadsheets.reading._cell_text", pytest.fail)  # the sheet's height says it all
+
+    with pytest.raises(SpreadsheetError) as caught:
+        read_table(path, limits.Caps(rows=10, csv_bytes=1024, unpacked_bytes=1024 * 1024))
+
+    assert caught.value.text.kwargs()["limit"] == 10

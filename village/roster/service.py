@@ -46,9 +46,12 @@ class RosterService:
         holders = await self._store.roster.phone_holders({n.row.phone for n in rows if n.row.phone})
         await self._check_phones_elsewhere(rows, holders)
         summary = ImportSummary()
+        phones_of: dict[int, dict[str, int]] = {}  # village id -> phone -> its holder there
+        for phone, holder in holders.items():
+            phones_of.setdefault(holder.village_id, {})[phone] = holder.person_id
         for code, village_rows in _by_village(rows).items():
             village = await self._save_village(code, village_rows)
-            await write_village(self._store.roster, village.id, village_rows, holders, summary)
+            await write_village(self._store.roster, village.id, village_rows, phones_of.get(village.id, {}), summary)
             summary.villages += 1
             summary.touched_villages.append(code)
         codes = ",".join(summary.touched_villages)

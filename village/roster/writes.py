@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from village.people import PersonFields
 from village.roles import Role, RoleGrant, RoleSource
@@ -39,8 +39,7 @@ class RosterWriter(Protocol):
     async def add_roles(self, grants: Sequence[tuple[int, RoleGrant]]) -> None: ...
 
 
-@dataclass(frozen=True)
-class RosterFacts:
+class RosterFacts(NamedTuple):
     """What the roster holds about a person today: their fields and their roster roles."""
 
     fields: PersonFields
@@ -74,11 +73,15 @@ class _Places:
 
 
 async def write_village(writer: RosterWriter, village_id: int, rows: Sequence[RosterRow],
-                        holders: Mapping[str, PhoneHolder], summary: ImportSummary) -> None:
-    """Write one village's rows: places first, then people and their roster roles."""
+                        phones: Mapping[str, int], summary: ImportSummary) -> None:
+    """Write one village's rows: places first, then people and their roster roles.
+
+    `phones` maps the rows' phones held in this village today to their holders (held in another village,
+    the import was refused).
+    """
     places = await _save_places(writer, village_id, rows)
-    plan = _plan(village_id, rows, places, holders, await writer.members(village_id), summary)
-    _count_unchanged(plan, await writer.roster_facts(village_id), summary)
+    plan = _plan(village_id, rows, places, phones, await writer.members(village_id), summary)
+    _drop_unchanged(plan, await writer.roster_facts(village_id), summary)
     new_ids = await writer.add_people(plan.new)
     await writer.update_people(plan.changed)
     await writer.clear_roles(plan.changed.keys(), RoleSource.ROSTER)
@@ -102,11 +105,12 @@ async def _save_places(writer: RosterWriter, village_id: int, rows: Sequence[Ros
     return _Places(grids, groups, {label: households[label] for label in group_of})
 
 
-def _plan(village_id: int, rows: Sequence[RosterRow], places: _Places, holders: Mapping[str, PhoneHolder],
+def _plan(village_id: int, rows: Sequence[RosterRow], places: _Places, phones: Mapping[str, int],
           members: Mapping[tuple[int, str], int], summary: ImportSummary) -> _Plan:
     plan = _Plan()
-    by_phone: dict[str, _Target] = {phone: h.person_id for phone, h in holders.items()}
+    by_phone: dict[str, _Target] = dict(phones)
     by_member: dict[tuple[int, str], _Target] = dict(members)
+    kinds: dict[tuple[tuple[RoleGrant, ...], bool], list[RoleGrant]] = {}
     for row in rows:
         fields = _fields(village_id, row, places)
         target = _match(fields, by_phone, by_member)
@@ -121,18 +125,35 @@ def _plan(village_id: int, rows: Sequence[RosterRow], places: _Places, holders: 
             by_phone[fields.phone] = target
         if fields.household_id is not None:
             by_member.setdefault((fields.household_id, fields.name), target)
-        plan.grants[target] = _grants(village_id, row)
+        kind = (row.roles, bool(row.household))  # a few kinds of row per village: grant lists are shared
+        grants = kinds.get(kind)
+        if grants is None:
+            grants = kinds[kind] = _grants(village_id, row)
+        plan.grants[target] = grants
     return plan
 
 
-def _count_unchanged(plan: _Plan, facts: Mapping[int, RosterFacts], summary: ImportSummary) -> None:
-    """Move people whose row changes nothing the roster holds from "updated" to "unchanged"."""
-    for person_id, fields in plan.changed.items():
+def _drop_unchanged(plan: _Plan, facts: Mapping[int, RosterFacts], summary: ImportSummary) -> None:
+    """Leave out people whose row changes nothing the roster holds, counted "unchanged" instead of "updated".
+
+    A monthly re-import is mostly such people: it then writes only what changed.
+    """
+    keys: dict[int, frozenset[tuple[Role, int | None, str]]] = {}  # rows of a kind share one grants list
+    for person_id, fields in list(plan.changed.items()):
         before = facts.get(person_id)
-        grants = frozenset((g.role, g.village_id, g.title) for g in plan.grants.get(person_id, []))
-        if before is not None and before.fields == fields and before.grants == grants:
+        grants = plan.grants.get(person_id, [])
+        key = keys.get(id(grants))
+        if key is None:
+            key = keys[id(grants)] = _grant_keys(grants)
+        if before is not None and before.fields == fields and before.grants == key:
+            del plan.changed[person_id]
+            plan.grants.pop(person_id, None)
             summary.updated -= 1
             summary.unchanged += 1
+
+
+def _grant_keys(grants: Sequence[RoleGrant]) -> frozenset[tuple[Role, int | None, str]]:
+    return frozenset((g.role, g.village_id, g.title) for g in grants)
 
 
 def _fields(village_id: int, row: RosterRow, places: _Places) -> PersonFields:
