@@ -18,6 +18,7 @@ from handlers.events import Event
 from storage.database import Database
 from storage.outbox import OutboxRepository
 from storage.tables import wechat_inbound
+from storage.wechat_routing import WechatWindowRepository
 from tests.conftest import on_both_backends
 from village.clock import ManualClock
 
@@ -127,3 +128,25 @@ async def test_the_dispatcher_keeps_sending_after_database_errors_in_a_claim(
     assert answer.passive is None
     assert answer.later  # sent by the dispatcher after both errors
     assert answer_later.later
+
+
+async def test_a_database_busy_while_routing_an_answer_delays_it_but_loses_nothing(
+        wx: WechatHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every pooled connection taken by a flood of steps: the router's look at the person's window times out.
+    is_open = WechatWindowRepository.is_open
+    errors: list[Exception] = [PoolTimeoutError("QueuePool limit reached")] * 2
+
+    async def busy(self: WechatWindowRepository, *args: Any, **kwargs: Any) -> Any:
+        if errors:
+            raise errors.pop(0)
+        return await is_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(WechatWindowRepository, "is_open", busy)
+    assert wx.endpoint.intake is not None
+    wx.endpoint.intake.passive_seconds = 0  # every answer goes through the outbox, and so through the router
+
+    answer = await wx.says("o_busy_000000000000000000000001", "你好")
+
+    assert errors == []
+    assert answer.passive is None
+    assert answer.later  # sent by customer-service message once the database answered
