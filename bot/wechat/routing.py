@@ -14,15 +14,15 @@ Quiet hours were applied before: a row held back by them only becomes due, and i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import unicodedata
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from bot.channels import NotReachableNowError
+from bot.channels import NotReachableNowError, TemporaryError
 from bot.i18n import Catalogs
 from bot.wechat.client import WechatClient
 from bot.wechat.errors import NotFollowerError, NotSubscribedError, RerouteError
@@ -31,18 +31,22 @@ from bot.wechat.settings import WechatSettings
 from bot.wechat.texts import split_text
 from handlers.replies import Reply
 from handlers.texts import _
-from storage.database import Database
+from storage.database import Database, is_transient
+from storage.store import SqlStore
 from storage.wechat_routing import WechatMassCountRepository, WechatSubscriptionRepository, WechatWindowRepository
 from village.clock import Clock
 from village.outbox import MONTHLY_FORMAL_KINDS, DeliveryRoute, OutboxItem
-
-log = logging.getLogger(__name__)
 
 MASS_SENDS_PER_MONTH = 4
 CLIENT_MSG_ID_CHARS = 64
 THING_MAX_CHARS = 20  # a `thing` field of a subscription or template message (47003 beyond)
 PAGE_TITLE = _("A message from the village")
 ZONE = ZoneInfo("Asia/Shanghai")
+# A busy pool (a flood of steps holding every connection) frees one within a step's time: wait that long.
+DATABASE_PAUSES = (0.05, 0.2, 0.5, 1.0)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SendCustom = Callable[[str, Reply], Awaitable[int]]  # sends customer-service messages; returns how many
 
@@ -72,37 +76,34 @@ class WechatRouter:
         raise NotReachableNowError("wechat: no window, subscription or template for " + item.kind.value)
 
     async def _customer_service(self, open_id: str, reply: Reply, send_custom: SendCustom) -> bool:
-        async with self._database.transaction() as store:
-            if not await WechatWindowRepository(store.connection).is_open(open_id, self._clock.now()):
-                return False
+        if not await self._before_send(lambda store: WechatWindowRepository(store.connection).is_open(
+                open_id, self._clock.now())):
+            return False
         try:
             used = await send_custom(open_id, reply)
         except RerouteError:  # WeChat knows better: the window is closed or used up until they write again
-            async with self._database.transaction() as store:
-                await WechatWindowRepository(store.connection).close(open_id)
+            await self._before_send(lambda store: WechatWindowRepository(store.connection).close(open_id))
             return False
-        await self._note_sent(lambda connection: WechatWindowRepository(connection).use(open_id, used))
+        await self._after_send(lambda store: WechatWindowRepository(store.connection).use(open_id, used))
         return True
 
     async def _subscription(self, item: OutboxItem, reply: Reply) -> bool:
         template = self._settings.subscriptions.get(item.kind.value)
         if not template:
             return False
-        async with self._database.transaction() as store:
-            if not await WechatSubscriptionRepository(store.connection).accepted(item.chat_ref, template):
-                return False
+        if not await self._before_send(
+                lambda store: WechatSubscriptionRepository(store.connection).accepted(item.chat_ref, template)):
+            return False
         data, link = self._teaser(reply)
         try:
             await self._client.send_subscription(item.chat_ref, template, data, page=link)
         except NotSubscribedError:  # used up or withdrawn: believe WeChat
-            async with self._database.transaction() as store:
-                await WechatSubscriptionRepository(store.connection).refuse(item.chat_ref, template,
-                                                                            self._clock.now())
+            await self._before_send(lambda store: WechatSubscriptionRepository(store.connection).refuse(
+                item.chat_ref, template, self._clock.now()))
             return False
         if template not in self._settings.long_term_templates:
-            now = self._clock.now()
-            await self._note_sent(lambda connection: WechatSubscriptionRepository(connection).use(
-                item.chat_ref, template, now))
+            await self._after_send(lambda store: WechatSubscriptionRepository(store.connection).use(
+                item.chat_ref, template, self._clock.now()))
         return True
 
     async def _mass(self, item: OutboxItem, reply: Reply) -> bool:
@@ -112,9 +113,9 @@ class WechatRouter:
         one message: to be confirmed on a real account before launch, see the report of this change).
         """
         month = self._clock.now().astimezone(ZONE).strftime("%Y-%m")
-        async with self._database.transaction() as store:
-            if await WechatMassCountRepository(store.connection).sent(item.chat_ref, month) >= MASS_SENDS_PER_MONTH:
-                return False
+        if await self._before_send(lambda store: WechatMassCountRepository(store.connection).sent(
+                item.chat_ref, month)) >= MASS_SENDS_PER_MONTH:
+            return False
         full = str(reply.text)
         parts = split_text(full) or [""]
         text = parts[0] if len(parts) == 1 else " ".join(p for p in (teaser_text(full), self._link(reply)) if p)
@@ -123,7 +124,7 @@ class WechatRouter:
                                               client_msg_id=client_msg_id(item.key))
         except RerouteError:
             return False
-        await self._note_sent(lambda connection: WechatMassCountRepository(connection).count(item.chat_ref, month))
+        await self._after_send(lambda store: WechatMassCountRepository(store.connection).count(item.chat_ref, month))
         return True
 
     async def _template(self, item: OutboxItem, reply: Reply) -> bool:
@@ -137,14 +138,38 @@ class WechatRouter:
             return False
         return True
 
-    async def _note_sent(self, write: Callable[[AsyncConnection], Awaitable[None]]) -> None:
-        """Record what a send used up (a window's message, a subscription, a mass send). The message went out
-        already: a database failure here is logged, never raised, or the dispatcher would send it again."""
+    async def _before_send(self, work: Callable[[SqlStore], Awaitable[T]]) -> T:
+        """Bookkeeping while nothing went out: a database still busy after the pauses fails this delivery
+        as temporary (the dispatcher tries it again later) instead of killing it, with the row left `sending`."""
         try:
-            async with self._database.transaction() as store:
-                await write(store.connection)
-        except Exception:
-            log.exception("wechat: a message went out but what it used up could not be recorded")
+            return await self._patiently(work)
+        except Exception as error:
+            if is_transient(error):
+                raise TemporaryError(f"wechat: database busy: {error}") from error
+            raise
+
+    async def _after_send(self, work: Callable[[SqlStore], Awaitable[object]]) -> None:
+        """Bookkeeping of a message that went out: a database still busy costs only this note (a window's
+        count, a used subscription), never the delivery, which failing would send the message twice."""
+        try:
+            await self._patiently(work)
+        except Exception as error:  # raising would have the dispatcher send it again
+            if not is_transient(error):
+                log.exception("wechat: a sent message could not be noted")
+                return
+            log.warning("wechat: a sent message could not be noted: %s", error)
+
+    async def _patiently(self, work: Callable[[SqlStore], Awaitable[T]]) -> T:
+        """Run `work` in a transaction, trying again while the database is busy (every pooled connection taken)."""
+        for pause in (*DATABASE_PAUSES, None):
+            try:
+                async with self._database.transaction() as store:
+                    return await work(store)
+            except Exception as error:
+                if pause is None or not is_transient(error):
+                    raise
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable: the last try returns or raises")
 
     def _teaser(self, reply: Reply) -> tuple[dict[str, str], str]:
         """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""

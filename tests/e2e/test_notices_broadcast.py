@@ -6,7 +6,6 @@ quiet hours off, and at raised rates so that a thousand messages take seconds.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -101,15 +100,14 @@ async def steady(db_url: str, database: Database, clock: ManualClock) -> AsyncIt
         yield harness, chats
 
 
-async def reply_latency(bot: Harness, user: FakeUser) -> float:
-    """Send /me and return the seconds until the reply arrives."""
-    before = len(bot.api.messages_to(user.id))
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+async def overtaken_by_reply(bot: Harness, user: FakeUser, chats: list[int]) -> int:
+    """Send /me; return how many broadcast messages went out before the reply arrived (counted, not timed:
+    on a busy machine the broadcast slows down too, and a wall-clock bound failed there)."""
+    before, sent = len(bot.api.messages_to(user.id)), delivered(bot, chats)
     bot.api.push(user_message(bot.api.new_message_id(), user.as_json(), text="/me",
                               entities=[{"type": "bot_command", "offset": 0, "length": 3}]))
     await bot.api.wait_until(lambda: len(bot.api.messages_to(user.id)) > before, within=10)
-    return loop.time() - started
+    return delivered(bot, chats) - sent
 
 
 async def test_residents_get_replies_at_once_while_a_broadcast_drains(
@@ -118,13 +116,15 @@ async def test_residents_get_replies_at_once_while_a_broadcast_drains(
     await compose(bot, picks=("⬜ 三组",))
     press_without_waiting(bot, SECRETARY, "✅ 发送")
 
-    latencies = []
+    overtaken = []
     for threshold in (50, 150, 250):
         await bot.api.wait_until(lambda threshold=threshold: delivered(bot, chats) >= threshold, within=20)
-        latencies.append(await reply_latency(bot, ALICE))
+        overtaken.append(await overtaken_by_reply(bot, ALICE, chats))
         assert delivered(bot, chats) < len(chats), "the broadcast should still be running"
     await bot.runtime.settle(within=30)
 
-    assert max(latencies) < 2.0, latencies  # "within a second or two"; typically a few tens of ms
+    # Behind the sends in flight (a handful), not the broadcast's rest (150 to 350 at the thresholds): half a
+    # second of the outbox's 100 a second leaves room for a slow step on a busy machine.
+    assert max(overtaken) < 50, overtaken
     assert bot.tg.last_text(ALICE).startswith("姓名：张阿婆")
     assert delivered(bot, chats) == len(chats)

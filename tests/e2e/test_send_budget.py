@@ -7,7 +7,6 @@ on the real clock, at raised rates so that hundreds of messages take seconds.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -48,25 +47,24 @@ async def village(db_url: str, database: Database, clock: ManualClock) -> AsyncI
         yield harness, chats
 
 
-async def reply_arrives(bot: Harness, text: str) -> float:
-    """Send `text` as Alice without waiting for the outbox; return the seconds until her answer arrives."""
-    before = len(bot.api.messages_to(ALICE.id))
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+async def reply_arrives(bot: Harness, chats: list[int], text: str) -> int:
+    """Send `text` as Alice without waiting for the outbox; return how many broadcast messages went out
+    before her answer arrived (counted, not timed: on a busy machine the broadcast slows down too)."""
+    before, sent = len(bot.api.messages_to(ALICE.id)), delivered(bot, chats)
     entities = [{"type": "bot_command", "offset": 0, "length": len(text)}] if text.startswith("/") else []
     bot.api.push(user_message(bot.api.new_message_id(), ALICE.as_json(), text=text, entities=entities))
     await bot.api.wait_until(lambda: len(bot.api.messages_to(ALICE.id)) > before, within=10)
-    return loop.time() - started
+    return delivered(bot, chats) - sent
 
 
-async def chat_during(bot: Harness, chats: list[int], thresholds: tuple[int, ...]) -> list[float]:
+async def chat_during(bot: Harness, chats: list[int], thresholds: tuple[int, ...]) -> list[int]:
     """Have Alice ask for her card each time the broadcast passes a threshold; each answer must beat the broadcast."""
-    latencies = []
+    overtaken = []
     for threshold in thresholds:
         await bot.api.wait_until(lambda threshold=threshold: delivered(bot, chats) >= threshold, within=20)
-        latencies.append(await reply_arrives(bot, "/me"))
+        overtaken.append(await reply_arrives(bot, chats, "/me"))
         assert delivered(bot, chats) < len(chats), "the reply waited for the broadcast"
-    return latencies
+    return overtaken
 
 
 async def test_a_broadcast_at_the_full_rate_leaves_replies_unstarved_and_reaches_everyone_once_across_a_restart(
@@ -84,7 +82,9 @@ async def test_a_broadcast_at_the_full_rate_leaves_replies_unstarved_and_reaches
     per_chat = Counter({chat: len(bot.api.messages_to(chat)) for chat in chats})
     assert set(per_chat.values()) == {1}  # nobody missed, nobody twice
     assert bot.runtime.dispatcher.resent_after_crash == 0
-    assert max(before + after) < 1.0, before + after  # one token away, typically a few tens of ms
+    # Behind the sends in flight (typically 0 to 6 here), not the broadcast's rest (60 to 270 at the thresholds):
+    # half a second of the full rate leaves room for a slow step on a busy machine, where a timed bound failed.
+    assert max(before + after) < RATE // 2, before + after
     assert bot.tg.last_text(ALICE).startswith("姓名：张阿婆")
     assert bot.api.refused == 0  # Telegram's limits kept: no 429 at all
 

@@ -28,9 +28,12 @@ from tests.wechat.conftest import client_for
 from village.clock import ManualClock
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or DRIVER is None,
-    reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)")
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None or DRIVER is None,
+        reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)"),
+    pytest.mark.xdist_group("browser"),  # one worker runs them all: one chromium (the module's driver), not two
+]
 
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 13; V2219A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 "
              "Mobile Safari/537.36 MicroMessenger/8.0.50.2701(0x28003253) NetType/WIFI Language/zh_CN")

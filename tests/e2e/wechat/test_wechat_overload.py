@@ -253,3 +253,23 @@ async def test_a_push_that_cannot_be_kept_is_not_acknowledged_so_wechat_pushes_i
     assert found == ["done"]
     passive = [r.text for r in tries if r is not None and r.text not in ("", "success")]
     assert len(passive) + len(later) == 1  # answered once
+async def test_a_database_busy_while_routing_an_answer_delays_it_but_loses_nothing(
+        wx: WechatHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every pooled connection taken by a flood of steps: the router's look at the person's window times out.
+    is_open = WechatWindowRepository.is_open
+    errors: list[Exception] = [PoolTimeoutError("QueuePool limit reached")] * 2
+
+    async def busy(self: WechatWindowRepository, *args: Any, **kwargs: Any) -> Any:
+        if errors:
+            raise errors.pop(0)
+        return await is_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(WechatWindowRepository, "is_open", busy)
+    assert wx.endpoint.intake is not None
+    wx.endpoint.intake.passive_seconds = 0  # every answer goes through the outbox, and so through the router
+
+    answer = await wx.says("o_busy_000000000000000000000001", "你好")
+
+    assert errors == []
+    assert answer.passive is None
+    assert answer.later  # sent by customer-service message once the database answered
