@@ -49,6 +49,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14 and 15 of stat)
 
 
+def rss_mb(pid: int) -> float:
+    """Return a process's resident memory now (0 when it is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((round(int(line.split()[1]) / 1024, 1) for line in lines if line.startswith("VmRSS:")), 0.0)
+
+
 def machine_ticks() -> tuple[int, int]:
     """Return the machine's CPU ticks so far: (busy, all), over every core."""
     ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -189,6 +198,8 @@ async def _phase(url: str, api: FakeBotApi, leader: BotProcess, workers: Sequenc
             "unanswered": len(never), "unanswered_handled": await _handled(url, never),
             "updates_per_second": round(len(latencies) / wall, 1), "p50_ms": round(cuts[49] * 1000, 1),
             "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu, "load_average": round(os.getloadavg()[0], 2),
+            # after the load: what a worker holds once it has served the residents (the target is per worker)
+            "worker_rss_mb": max(rss_mb(_pid(w.process)) for w in workers),
             "limit": "cores" if cpu["machine"] >= BUSY_SHARE * CORES * 100 else "database"}
 
 
@@ -219,12 +230,13 @@ def _pid(process: BotProcess) -> int:
 
 def workers_table(rows: Sequence[dict[str, Any]]) -> str:
     """Return the rows as a table: throughput, latency and where the CPU went."""
-    lines = [f"{'workers':>8}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}  cpu % of {CORES * 100}: workers / leader / "
-             "load generator / database and other = machine   limit"]
+    lines = [f"{'workers':>8}{'updates/s':>11}{'p50 ms':>9}{'p99 ms':>9}{'RSS MB':>8}  cpu % of {CORES * 100}: "
+             "workers / leader / load generator / database and other = machine   limit"]
     for row in rows:
         cpu = row["cpu_percent"]
         shares = " / ".join(f"{cpu[k]:.0f}" for k in ("workers", "leader", "load generator", "database and other"))
-        lines.append(f"{row['workers']:>8}{row['updates_per_second']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}  "
+        lines.append(f"{row['workers']:>8}{row['updates_per_second']:>11}{row['p50_ms']:>9}{row['p99_ms']:>9}"
+                     f"{row.get('worker_rss_mb', '–'):>8}  "
                      f"{shares + ' = ' + format(cpu['machine'], '.0f'):<64}{row['limit']} (load average "
                      f"{row['load_average']}){_stragglers(row)}")
     return "\n".join(lines)
