@@ -200,7 +200,15 @@ async def _phase(url: str, api: FakeBotApi, leader: BotProcess, workers: Sequenc
             "p99_ms": round(cuts[98] * 1000, 1), "cpu_percent": cpu, "load_average": round(os.getloadavg()[0], 2),
             # after the load: what a worker holds once it has served the residents (the target is per worker)
             "worker_rss_mb": max(rss_mb(_pid(w.process)) for w in workers),
-            "limit": "cores" if cpu["machine"] >= BUSY_SHARE * CORES * 100 else "database"}
+            "limit": _limit(cpu, len(workers))}
+
+
+def _limit(cpu: dict[str, float], workers: int) -> str:
+    """Name what held throughput back: the machine's cores, each worker's one core (a process runs on one), or
+    else the database."""
+    if cpu["machine"] >= BUSY_SHARE * CORES * 100:
+        return "cores"
+    return "a core per worker" if cpu["workers"] >= BUSY_SHARE * 100 * workers else "database"
 
 
 async def _handled(url: str, update_ids: Sequence[int]) -> int:
