@@ -123,8 +123,8 @@ async def test_residents_get_replies_at_once_while_a_broadcast_drains(
         assert delivered(bot, chats) < len(chats), "the broadcast should still be running"
     await bot.runtime.settle(within=30)
 
-    # Behind the sends in flight (a handful), not the broadcast's rest (150 to 350 at the thresholds): half a
-    # second of the outbox's 100 a second leaves room for a slow step on a busy machine.
-    assert max(overtaken) < 50, overtaken
+    # Behind the sends in flight (a handful), not the broadcast's rest (150 to 350 at the thresholds): a second
+    # of the outbox's 100 a second leaves room for a slow step beside another test process (50 seen once).
+    assert max(overtaken) < 100, overtaken
     assert bot.tg.last_text(ALICE).startswith("姓名：张阿婆")
     assert delivered(bot, chats) == len(chats)
