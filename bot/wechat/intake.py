@@ -67,7 +67,6 @@ from village.ports import Store
 log = logging.getLogger(__name__)
 
 PASSIVE_SECONDS = 3.5  # a step done by then answers passively; the callback itself gives up at 4 s
-RECORD_SECONDS = 3.5  # keeping a push must end within the callback's budget: kept, or WeChat pushes it again
 INBOUND_MEMORY = timedelta(days=7)  # WeChat retries within seconds; a week leaves room to look into a push
 STEPS_AT_ONCE = 8  # pushes whose steps run at once; the endpoint sizes it to the database pool
 MAX_STEP_ATTEMPTS = 5  # a step failing this often is given up, and the person told
@@ -435,22 +434,23 @@ class WechatIntake:
     async def _record(self, key: str, received: Input) -> InboundRow:
         """Keep the push, and the customer-service window it opened (routing.py predicts from it).
 
-        Tried again through transient database errors (recording twice is harmless) for at most `RECORD_SECONDS`,
-        within the callback's budget; a push not kept by then raises `PushNotKept`, and WeChat pushes it again.
+        Tried again through transient database errors (recording twice is harmless); a push not kept after that
+        raises `PushNotKept`, and the callback leaves it unanswered so that WeChat pushes it again. (No deadline
+        of its own: on a saturated process the callback's budget may pass first, and giving up then would lose a
+        push already answered `success`.)
         """
         try:
-            async with asyncio.timeout(RECORD_SECONDS):
-                for pause in (self._pauses.after(1), self._pauses.after(2), None):
-                    try:
-                        async with self._database.transaction() as store:
-                            await open_window(store.connection, received)
-                            return await WechatInboundRepository(store.connection).record(
-                                key, received.open_id, encode(received), self._clock.now())
-                    except Exception as error:
-                        if pause is None or not is_transient(error):
-                            raise
-                        log.warning("could not record WeChat push %s yet: %s", key, error)
-                        await asyncio.sleep(pause)
+            for pause in (self._pauses.after(1), self._pauses.after(2), None):
+                try:
+                    async with self._database.transaction() as store:
+                        await open_window(store.connection, received)
+                        return await WechatInboundRepository(store.connection).record(
+                            key, received.open_id, encode(received), self._clock.now())
+                except Exception as error:
+                    if pause is None or not is_transient(error):
+                        raise
+                    log.warning("could not record WeChat push %s yet: %s", key, error)
+                    await asyncio.sleep(pause)
         except Exception as error:
             raise PushNotKept(f"{type(error).__name__}: {error}") from error
         raise AssertionError("unreachable: the last try returns or raises")
