@@ -40,7 +40,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.district_data import NOW, generate
-from bench.workers import measure_workers, workers_table
+from bench.workers import measure_workers, rss_mb, workers_table
 from bot.config import load_config
 from bot.i18n import Catalogs
 from bot.scheduler import Scheduler
@@ -230,14 +230,6 @@ async def database_megabytes(database: Database, url: str) -> float:
     return round(int(size or 0) / 2**20, 1)
 
 
-def rss_mb() -> float:
-    """Return this process's resident memory now."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 async def measure_backend(url: str, scale: float, samples: int, seed: int) -> dict[str, Any]:
     """Generate the district at `url` and measure everything on it (runs in its own process)."""
     await upgrade(url)
@@ -271,7 +263,7 @@ async def measure_district(database: Database, url: str, samples: int, seed: int
     digest = await digests(database, url, timer)
     scans["digest"] = await explain_scans(database, timer.statements)
     return {"lookups": lookups, "full_scans": {k: v for k, v in scans.items() if v}, **digest,
-            "database_mb": await database_megabytes(database, url), "bench_rss_mb": rss_mb()}
+            "database_mb": await database_megabytes(database, url), "bench_rss_mb": rss_mb(os.getpid())}
 
 
 async def child(backend: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -37,7 +37,7 @@ import httpx
 from bot.direct_replies import lane
 from bot.i18n import Catalogs
 from bot.media import MediaKeeper
-from bot.retry_pauses import RetryPauses
+from bot.retry_pauses import RetryPauses, patiently
 from bot.wechat.callback import PushNotKept
 from bot.wechat.channel import WechatChannel
 from bot.wechat.codec import decode, encode, is_kept
@@ -55,7 +55,7 @@ from handlers.engine import Engine
 from handlers.events import Event
 from handlers.replies import Attachment, AttachmentKind, Reply, from_payload, to_payload
 from handlers.texts import _
-from storage.database import Database, is_transient
+from storage.database import Database
 from storage.store import SqlStore
 from storage.wechat_inbound import InboundRow, Offer, WechatInboundRepository, WechatOfferRepository
 from village.clock import Clock
@@ -439,21 +439,17 @@ class WechatIntake:
         of its own: on a saturated process the callback's budget may pass first, and giving up then would lose a
         push already answered `success`.)
         """
+        async def keep(store: SqlStore) -> InboundRow:
+            await open_window(store.connection, received)
+            return await WechatInboundRepository(store.connection).record(
+                key, received.open_id, encode(received), self._clock.now())
+
         try:
-            for pause in (self._pauses.after(1), self._pauses.after(2), None):
-                try:
-                    async with self._database.transaction() as store:
-                        await open_window(store.connection, received)
-                        return await WechatInboundRepository(store.connection).record(
-                            key, received.open_id, encode(received), self._clock.now())
-                except Exception as error:
-                    if pause is None or not is_transient(error):
-                        raise
-                    log.warning("could not record WeChat push %s yet: %s", key, error)
-                    await asyncio.sleep(pause)
+            return await patiently(self._database, keep, (self._pauses.after(1), self._pauses.after(2)),
+                                   noting=lambda error: log.warning("could not record WeChat push %s yet: %s", key,
+                                                                    error))
         except Exception as error:
             raise PushNotKept(f"{type(error).__name__}: {error}") from error
-        raise AssertionError("unreachable: the last try returns or raises")
 
     async def _subscriptions(self, received: SubscriptionsChanged) -> None:
         """Keep the subscriptions the person accepted or refused, once per push (WeChat retries)."""

@@ -14,7 +14,6 @@ Quiet hours were applied before: a row held back by them only becomes due, and i
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import unicodedata
@@ -24,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import NotReachableNowError, TemporaryError
 from bot.i18n import Catalogs
+from bot.retry_pauses import patiently
 from bot.wechat.client import WechatClient
 from bot.wechat.errors import NotFollowerError, NotSubscribedError, RerouteError
 from bot.wechat.pages.assembly import PageKit
@@ -142,7 +142,7 @@ class WechatRouter:
         """Bookkeeping while nothing went out: a database still busy after the pauses fails this delivery
         as temporary (the dispatcher tries it again later) instead of killing it, with the row left `sending`."""
         try:
-            return await self._patiently(work)
+            return await patiently(self._database, work, DATABASE_PAUSES)
         except Exception as error:
             if is_transient(error):
                 raise TemporaryError(f"wechat: database busy: {error}") from error
@@ -152,24 +152,12 @@ class WechatRouter:
         """Bookkeeping of a message that went out: a database still busy costs only this note (a window's
         count, a used subscription), never the delivery, which failing would send the message twice."""
         try:
-            await self._patiently(work)
+            await patiently(self._database, work, DATABASE_PAUSES)
         except Exception as error:  # raising would have the dispatcher send it again
             if not is_transient(error):
                 log.exception("wechat: a sent message could not be noted")
                 return
             log.warning("wechat: a sent message could not be noted: %s", error)
-
-    async def _patiently(self, work: Callable[[SqlStore], Awaitable[T]]) -> T:
-        """Run `work` in a transaction, trying again while the database is busy (every pooled connection taken)."""
-        for pause in (*DATABASE_PAUSES, None):
-            try:
-                async with self._database.transaction() as store:
-                    return await work(store)
-            except Exception as error:
-                if pause is None or not is_transient(error):
-                    raise
-                await asyncio.sleep(pause)
-        raise AssertionError("unreachable: the last try returns or raises")
 
     def _teaser(self, reply: Reply) -> tuple[dict[str, str], str]:
         """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""
