@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.emulator import FakeUser
+from bot.emulator import FakeBotApi, FakeUser
 from bot.emulator.harness import Harness, running_bot
 from storage.database import Database
 from tests.factories import load_roster
@@ -46,3 +47,15 @@ async def request_to_join(bot: Harness, user: FakeUser, village: str = "和美�
     await bot.tg.user_taps(user, "📱 分享我的手机号")
     await bot.tg.user_taps(user, village)
     await bot.tg.user_says(user, name)
+
+
+@asynccontextmanager
+async def emulator_posting_again_after(seconds: float) -> AsyncIterator[FakeBotApi]:
+    """A running Bot API emulator whose webhook posts a failed update again after `seconds` (Telegram: 2, 4 … 60 s)."""
+    emulator = FakeBotApi()
+    await emulator.start()
+    emulator.webhook.first_retry = emulator.webhook.max_retry = seconds
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()

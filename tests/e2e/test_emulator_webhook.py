@@ -13,6 +13,7 @@ from tornado.web import Application, RequestHandler
 
 from bot.emulator import FakeBotApi
 from bot.emulator.messages import user_message
+from tests.e2e.conftest import emulator_posting_again_after
 
 SECRET = "emulator-webhook-secret-0123456789abc"
 DROP = 0  # in a script: close the connection without answering
@@ -60,11 +61,8 @@ async def receiver() -> AsyncIterator[Receiver]:
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
-    emulator = FakeBotApi()
-    await emulator.start()
-    emulator.webhook.first_retry = emulator.webhook.max_retry = 0.05  # Telegram waits 2, 4 … 60 s
-    yield emulator
-    await emulator.stop()
+    async with emulator_posting_again_after(0.05) as emulator:
+        yield emulator
 
 
 async def call(api: FakeBotApi, method: str, **params: object) -> httpx.Response:

@@ -11,10 +11,11 @@ import pytest
 from bot.emulator.harness import Harness, running_bot
 from bot.health import HealthCheck
 from bot.leadership import Leadership
+from bot.processes import free_port
 from storage.database import Database
 from tests.conftest import on_both_backends
 from tests.e2e.conftest import ALICE, join
-from tests.e2e.test_webhook import SECRET, free_port, start_update
+from tests.e2e.test_webhook import SECRET, start_update
 from tests.factories import load_roster
 from village.clock import ManualClock
 from village.outbox import MessageKind, NewMessage, Priority

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.emulator.harness import Harness, running_bot
 from bot.emulator.messages import user_message
+from bot.processes import free_port
 from handlers.events import Event
 from handlers.replies import Reply
 from storage.database import Database
@@ -23,12 +23,6 @@ from tests.factories import load_roster
 from village.clock import ManualClock
 
 SECRET = "village-secret-42-Kq8v1Xo3Rz7T9bLm2Nw5"  # 32 or more characters, as the config requires
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -19,11 +19,12 @@ from sqlalchemy import func, select, text
 
 from bot.emulator import FakeBotApi
 from bot.emulator.messages import user_message
+from bot.processes import free_port
 from storage.database import Database
 from storage.tables import processed_updates
 from tests.conftest import on_both_backends
+from tests.e2e.conftest import emulator_posting_again_after
 from tests.e2e.processes import BotProcess, write_config
-from tests.e2e.test_webhook import free_port
 from tests.factories import bind_telegram, load_roster
 from village.clock import ManualClock
 
@@ -37,11 +38,8 @@ SECRET = "webhook-crash-secret-0123456789abcdef"
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
-    emulator = FakeBotApi()
-    await emulator.start()
-    emulator.webhook.first_retry = emulator.webhook.max_retry = 0.2  # Telegram waits 2, 4 … 60 s
-    yield emulator
-    await emulator.stop()
+    async with emulator_posting_again_after(0.2) as emulator:
+        yield emulator
 
 
 def worker(tmp_path: Path, api: FakeBotApi, db_url: str, name: str) -> BotProcess:
