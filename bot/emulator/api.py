@@ -111,6 +111,7 @@ class FakeBotApi:
         self.early_chat_calls = 0  # sends to a chat that did not wait out its own flood wait
         self.refused = 0  # 429 answers of every kind
         self.refused_in_chats = 0  # of which for one chat's limit or flood wait
+        self.chat_refusals: list[tuple[int, float, float]] = []  # (chat, when, retry_after) of each such 429
         self._chat_tokens: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when counted)
         self.faults = FaultPlan()
         self.flood_until = 0.0  # after a scripted flood wait, sends before this time are refused again
@@ -398,6 +399,7 @@ class FakeBotApi:
         self.chat_flood_until[chat_id] = max(self.chat_flood_until.get(chat_id, 0.0), now + wait)
         self.refused += 1
         self.refused_in_chats += 1
+        self.chat_refusals.append((chat_id, now, wait))
         raise ApiError(429, f"Too Many Requests: retry after {wait:.2f}", {"retry_after": wait})
 
     def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
