@@ -19,12 +19,11 @@ from sqlalchemy import func, select, text
 
 from bot.emulator import FakeBotApi
 from bot.emulator.messages import user_message
-from bot.processes import free_port
+from bot.processes import BotProcess, free_port, write_config
 from storage.database import Database
 from storage.tables import processed_updates
 from tests.conftest import on_both_backends
 from tests.e2e.conftest import emulator_posting_again_after
-from tests.e2e.processes import BotProcess, write_config
 from tests.factories import bind_telegram, load_roster
 from village.clock import ManualClock
 
