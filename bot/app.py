@@ -100,7 +100,7 @@ class Runtime:
             self.leadership = Leadership(self.config.database.url, on_gained=self._lead, on_lost=self._follow)
             await self.leadership.start()
         if role != "leader":
-            await self._take_updates()
+            await self._take_updates(shared=role == "worker")
         if self.config.metrics.port:
             self.ops = OpsServer(self.health, self.metrics, listen=self.config.metrics.listen,
                                  port=self.config.metrics.port)
@@ -127,9 +127,9 @@ class Runtime:
         await self.dispatcher.stop()
         await self.broadcasts.stop()
 
-    async def _take_updates(self) -> None:
+    async def _take_updates(self, *, shared: bool) -> None:
         if self.wechat is not None:
-            await self.wechat.start(extra_routes=asgi_ops_routes(self.health, self.metrics))
+            await self.wechat.start(extra_routes=asgi_ops_routes(self.health, self.metrics), shared=shared)
         if self.application is None:
             return
         await self.application.start()

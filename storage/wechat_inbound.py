@@ -28,6 +28,7 @@ class InboundRow:
     done: bool
     passive: str | None
     attempts: int = 0  # tries of its step that did not finish
+    received_at: datetime | None = None  # when first recorded
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class WechatInboundRepository(Repository):
         result = await self._db.execute(self._insert_or_skip(wechat_inbound).values(
             dedup_key=dedup_key, open_id=open_id, input=content, status=PENDING, received_at=now, attempts=0))
         if result.rowcount:  # new: no need to read it back (a statement less on every push)
-            return InboundRow(new_id(result), dedup_key, open_id, content, False, None)
+            return InboundRow(new_id(result), dedup_key, open_id, content, False, None, 0, now)
         row = await self.get(dedup_key)
         assert row is not None
         return row
@@ -121,4 +122,4 @@ class WechatOfferRepository(Repository):
 
 def _row(row: Any) -> InboundRow:
     return InboundRow(row.id, row.dedup_key, row.open_id, row.input, row.status != PENDING, row.passive,
-                      row.attempts)
+                      row.attempts, row.received_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 import httpx
 from starlette.applications import Starlette
@@ -17,7 +18,7 @@ from bot.wechat.callback import WechatCallback
 from bot.wechat.channel import WechatChannel
 from bot.wechat.client import WechatClient
 from bot.wechat.dedup import DurableInputs
-from bot.wechat.intake import WechatIntake
+from bot.wechat.intake import OTHERS_GRACE, WechatIntake
 from bot.wechat.pages.app import PAGES_PATH
 from bot.wechat.pages.assembly import PageKit, build_pages
 from bot.wechat.pages.links import ReminderSettingsLinks
@@ -84,11 +85,12 @@ class WechatEndpoint:
         self.callback = WechatCallback(self.settings, self.intake, clock=self._clock, recent=DurableInputs(),
                                        on_late_reply=self.intake.late)
 
-    async def start(self, *, extra_routes: Sequence[BaseRoute] = ()) -> None:
+    async def start(self, *, extra_routes: Sequence[BaseRoute] = (), shared: bool = False) -> None:
         """Serve the callback (and `extra_routes`: /healthz, /metrics); handle again what a previous process left
-        pending."""
+        pending. `shared`: other worker processes take pushes too (see intake.OTHERS_GRACE)."""
         assert self.intake is not None, "attach() the engine first"
         assert self.callback is not None
+        self.intake.others_grace = OTHERS_GRACE if shared else timedelta(0)
         self._stopping = False
         self._server = LocalServer(self._app(extra_routes), host=self.settings.listen, port=self.settings.port)
         await self._server.start()

@@ -72,6 +72,10 @@ STEPS_AT_ONCE = 8  # pushes whose steps run at once; the endpoint sizes it to th
 MAX_STEP_ATTEMPTS = 5  # a step failing this often is given up, and the person told
 RETRY_PAUSES = RetryPauses((1.0, 2.0, 4.0, 8.0))  # before a failed step's next try
 DRAIN_POLL_SECONDS = 5.0  # the drain looks for pending rows this often even when nobody wakes it
+# Where several workers take pushes, a pending push younger than this may be in another worker's hands (its
+# callback's step, or its own drain's): this drain leaves it alone, so the step is not run twice at once and its
+# tries are not counted twice. Older, its worker has died or is far behind: any drain takes it.
+OTHERS_GRACE = timedelta(seconds=30)
 BUSY = _("The system is busy, please try again later.")
 
 
@@ -83,7 +87,7 @@ class WechatIntake:
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
                  locale: str = "zh_CN", staff: StaffTags | None = None,
                  long_term_templates: Collection[str] = (), steps: int = STEPS_AT_ONCE,
-                 retry_pauses: RetryPauses = RETRY_PAUSES,
+                 retry_pauses: RetryPauses = RETRY_PAUSES, others_grace: timedelta = timedelta(0),
                  on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
         self._on_handled = on_handled  # (event kind, ok or error, seconds): the /metrics counters
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
@@ -97,6 +101,8 @@ class WechatIntake:
         self._pauses = retry_pauses
         self._next_try: dict[str, float] = {}  # key of a failed push → loop time of its next try
         self._arrived: set[str] = set()  # keys a callback is handling now: the drain leaves them alone
+        self._left: set[str] = set()  # keys this process's callbacks left to its drain (overload, an error)
+        self.others_grace = others_grace  # 0: no other process takes pushes (see OTHERS_GRACE)
         self._wake = asyncio.Event()
         self.handled = 0  # steps run, for tests and the demo
         self.given_up = 0  # rows marked failed after MAX_STEP_ATTEMPTS tries
@@ -132,6 +138,7 @@ class WechatIntake:
         finally:
             self._arrived.discard(key)
             if left:
+                self._left.add(key)
                 self._wake.set()  # whatever is left pending is the drain's now
 
     async def late(self, received: Input, reply: PassiveReply) -> None:
@@ -162,14 +169,24 @@ class WechatIntake:
         now = asyncio.get_running_loop().time()
         by_person: dict[str, list[InboundRow]] = {}
         pending = await self._pending(None)
+        others: set[str] = set()  # people with a push maybe in another worker's hands: their later ones wait
         for row in pending:
-            if row.dedup_key not in self._arrived:
+            if row.open_id in others or not self._ours(row):
+                others.add(row.open_id)
+            elif row.dedup_key not in self._arrived:
                 by_person.setdefault(row.open_id, []).append(row)
         still = {row.dedup_key for row in pending}
         for gone in [key for key in self._next_try if key not in still]:  # done or given up meanwhile
             del self._next_try[gone]
+        self._left &= still
         tried = await asyncio.gather(*(self._drain_person(rows, now) for rows in by_person.values()))
         return sum(tried)
+
+    def _ours(self, row: InboundRow) -> bool:
+        """Tell whether this drain may take the pending row: its own, or one no other worker can still be on."""
+        if not self.others_grace or row.dedup_key in self._left or row.dedup_key in self._next_try:
+            return True
+        return row.received_at is None or row.received_at <= self._clock.now() - self.others_grace
 
     async def _drain_person(self, rows: list[InboundRow], now: float) -> int:
         tried = 0

@@ -18,6 +18,7 @@ from bot.retry_pauses import RetryPauses
 from bot.wechat.codec import encode
 from bot.wechat.events import dedup_digest
 from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
+from bot.wechat.intake import OTHERS_GRACE
 from bot.wechat.parsing import parse_input
 from handlers.events import Event
 from storage.database import Database
@@ -66,6 +67,9 @@ async def test_a_flood_beyond_the_pool_runs_every_step_once_and_answers_everyone
     intake = small.endpoint.intake
     assert intake is not None
     intake.passive_seconds = 0.3  # most pushes cannot start in time: `success`, then the drain
+    # As a worker beside others (`--role worker`): the pushes its callbacks leave are still its drain's at once,
+    # though the test's clock never reaches the grace after which any worker's drain may take them.
+    intake.others_grace = OTHERS_GRACE
     # A send whose routing met the exhausted pool is tried again at once (not after the usual back-off).
     monkeypatch.setattr("bot.dispatcher.retry_delay", lambda attempts: timedelta(0))
     for person in PEOPLE:
@@ -163,6 +167,37 @@ async def test_a_push_whose_step_was_started_five_times_is_not_started_again(
     assert ran == []
     assert found[-1] == "failed"
     assert wx.new_messages(BROKEN).count("系统繁忙，请稍后再试。") == 1
+
+
+@on_both_backends
+async def test_a_worker_leaves_another_workers_recent_push_alone_and_takes_it_once_that_worker_is_gone(
+        wx: WechatHarness, database: Database) -> None:
+    intake = wx.endpoint.intake
+    assert intake is not None
+    intake.others_grace = OTHERS_GRACE
+    person = "o_elsewhere_0000000000000000001"
+    wx.fake.world.follow(person)
+    wx.fake.has_written(person)
+    first, second = (parse_input(wx.fake.inputs.text(person, text).xml) for text in ("你好", "菜单"))
+    async with database.transaction() as store:  # recorded by another worker, whose steps are under way
+        for received in (first, second):
+            await WechatInboundRepository(store.connection).record(
+                dedup_digest(received.dedup_key), person, encode(received), wx.clock.now())
+
+    assert await intake.drain() == 0
+    wx.clock.advance(OTHERS_GRACE - timedelta(seconds=1))
+    assert await intake.drain() == 0
+    async with database.transaction() as store:
+        assert [row.attempts for row in await WechatInboundRepository(store.connection).pending(person)] == [0, 0]
+    assert wx.new_messages(person) == []
+
+    wx.clock.advance(timedelta(seconds=2))  # that worker died: its pushes are anyone's now, in their order
+    assert await intake.drain() == 2
+    found = await settled(wx, database)
+
+    assert found[-2:] == ["done", "done"]
+    assert intake.handled == 2
+    assert len(wx.new_messages(person)) >= 2
 
 
 async def test_the_dispatcher_keeps_sending_after_database_errors_in_a_claim(
