@@ -157,6 +157,8 @@ class Runtime:
             await self.wechat.stop()
         if application is not None and application.running:
             await application.stop()
+        if self.replies is not None:
+            await self.replies.stop()
         if self.leadership is not None:
             await self.leadership.stop()
         if application is not None:
@@ -165,6 +167,8 @@ class Runtime:
 
     async def settle(self, within: float = 30) -> None:
         """Wait until the outbox has sent everything due, then bring progress messages up to date (tests, demo)."""
+        if self.replies is not None:
+            await self.replies.flush()
         await self.dispatcher.drain(within)
         await self.broadcasts.report_once()
 

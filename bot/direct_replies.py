@@ -6,6 +6,11 @@ is retried with backoff (a flood wait as long as Telegram asks, up to `max_wait_
 If that is not enough, this reply and the rest of the turn's go into the outbox, keyed by the
 update id so that a redelivery cannot queue them twice, and the dispatcher sends them when
 Telegram is back. Until it has, the person's later replies queue behind them: in order.
+
+A reply sent has its journal row deleted by the worker's next step, in that step's transaction (a
+transaction of its own per update cost a third of a /menu's database round trips), or, when no step
+comes within FORGET_AFTER_SECONDS, or at a stop, in a transaction of its own. A worker killed in
+between leaves those rows for the outbox, which sends them again flagged as maybe sent twice.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from village.ports import Store
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+FORGET_AFTER_SECONDS = 1.0  # far below outbox.lost_reply_seconds, after which a row left is sent again
 
 
 class Outcome(Enum):
@@ -69,17 +75,45 @@ class DirectReplies:
         self._on_flood = on_flood
         self._sleep = sleep
         self._behind: dict[str, int] = {}  # chat -> identity whose replies wait in the outbox
+        self._sent: list[str] = []  # journal keys of replies sent, whose rows are still to delete
+        self._forgetting: asyncio.Task[None] | None = None
         self.queued = 0
 
     async def handle(self, engine: Engine, event: Event) -> None:
         """Run the step, its replies journalled in its transaction; then send them in order."""
         journal: list[tuple[str, Reply]] = []
+        taken: list[str] = []
 
         async def keep(store: Store, identity: Identity, replies: list[Reply]) -> None:
+            taken.extend(self._take_sent())  # earlier replies' rows go with this transaction
+            await cast(SqlStore, store).outbox.forget_replies(taken)
             journal.extend(await self._journal(cast(SqlStore, store), identity, event, replies))
 
-        await engine.handle(event, then=keep)
+        try:
+            await engine.handle(event, then=keep)
+        except BaseException:
+            self._sent[:0] = taken  # rolled back: still to delete
+            raise
         await self._deliver(event, journal)
+
+    async def flush(self) -> None:
+        """Delete the journal rows of the replies sent, in a transaction of their own (a stop, an idle worker)."""
+        keys = self._take_sent()
+        if not keys:
+            return
+        try:
+            async with self._database.transaction() as store:
+                await store.outbox.forget_replies(keys)
+        except BaseException:
+            self._sent[:0] = keys
+            raise
+
+    async def stop(self) -> None:
+        """Delete what is left of the journal of replies sent: a graceful stop sends nothing twice."""
+        if self._forgetting is not None:
+            self._forgetting.cancel()
+            await asyncio.gather(self._forgetting, return_exceptions=True)
+        await self.flush()
 
     async def send(self, event: Event, replies: Sequence[Reply]) -> None:
         """Journal replies made outside a step (in a transaction of their own), then send them."""
@@ -102,7 +136,7 @@ class DirectReplies:
                 return
             if outcome is Outcome.GONE:  # blocked: nothing more goes to them
                 break
-        await self._forget(journal)
+        self._forget_soon(journal)
 
     async def _journal(self, store: SqlStore, identity: Identity, event: Event,
                        replies: Sequence[Reply]) -> list[tuple[str, Reply]]:
@@ -121,6 +155,27 @@ class DirectReplies:
                                            kind=MessageKind.REPLY_FALLBACK))
         await store.outbox.journal(messages, self._clock.now())
         return journal
+
+    def _take_sent(self) -> list[str]:
+        keys, self._sent = self._sent, []
+        return keys
+
+    def _forget_soon(self, sent: Sequence[tuple[str, Reply]]) -> None:
+        """Leave the rows of replies sent to the next step's transaction, or to a flush if none comes soon."""
+        self._sent.extend(key for key, _ in sent)
+        if self._sent and self._forgetting is None:
+            self._forgetting = asyncio.create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        try:
+            while self._sent:  # rows sent meanwhile are flushed too: none is left to be sent again
+                await asyncio.sleep(FORGET_AFTER_SECONDS)
+                try:
+                    await self.flush()
+                except Exception:  # tried again (or taken by a step) a little later
+                    log.warning("could not delete the journal of replies sent", exc_info=True)
+        finally:
+            self._forgetting = None
 
     async def _forget(self, sent: Sequence[tuple[str, Reply]]) -> None:
         if sent:

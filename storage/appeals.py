@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from storage.repository import Repository
 from storage.tables import appeals
@@ -30,9 +30,7 @@ class AppealRepository(Repository):
 
     async def latest_for(self, assessment_id: int) -> Appeal | None:
         """Return the result's newest appeal, whatever its status."""
-        query = (select(appeals).where(appeals.c.assessment_id == assessment_id)
-                 .order_by(appeals.c.id.desc()).limit(1))
-        row = (await self._db.execute(query)).first()
+        row = (await self._db.execute(_LATEST_FOR, {"assessment_id": assessment_id})).first()
         return _appeal(row) if row else None
 
     async def open_in_village(self, village_id: int) -> list[Appeal]:
@@ -70,3 +68,8 @@ def _appeal(row: Any) -> Appeal:
         voice_media_id=row.voice_media_id, decided_at=row.decided_at, decided_by=row.decided_by,
         decision_note=row.decision_note,
     )
+
+
+# Built once: every /score of a household with a result reads it.
+_LATEST_FOR = (select(appeals).where(appeals.c.assessment_id == bindparam("assessment_id"))
+               .order_by(appeals.c.id.desc()).limit(1))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.sql import Select
 
 from storage.repository import Repository
@@ -59,20 +59,10 @@ class AssessmentRepository(Repository):
                            assessments.c.period == period))
         return assessed, faces, int((await self._db.execute(appealed)).scalar_one())
 
-    async def published_of_household_since(self, household_id: int, first_period: str) -> list[Assessment]:
+    async def published_for_score(self, household_id: int, first_period: str) -> list[Assessment]:
         """Return the household's published results of `first_period` and every later period (codes compared as
-        text: `2026-` starts the year 2026)."""
-        return await self._load(select(assessments).where(
-            assessments.c.household_id == household_id, assessments.c.status == _PUBLISHED,
-            assessments.c.period >= first_period))
-
-    async def latest_published(self, household_id: int) -> Assessment | None:
-        """Return the household's published result of the latest period."""
-        query = (select(assessments).where(assessments.c.household_id == household_id,
-                                           assessments.c.status == _PUBLISHED)
-                 .order_by(assessments.c.period.desc(), assessments.c.id.desc()).limit(1))
-        found = await self._load(query)
-        return found[0] if found else None
+        text: `2026-` starts the year 2026), and its latest published result whatever its period: one read."""
+        return await self._load(_FOR_SCORE, {"household_id": household_id, "first_period": first_period})
 
     async def published_in_year(
         self, village_id: int, year: int, *, household_id: int | None = None
@@ -141,16 +131,16 @@ class AssessmentRepository(Repository):
                 assessment_id=assessment_id, clause_id=deduction.clause_id, points=deduction.points,
                 reason=deduction.reason))
 
-    async def _load(self, query: Select[Any]) -> list[Assessment]:
-        """Return the results `query` selects, by id, with their deductions: one statement, a row per deduction."""
-        found = query.subquery()
-        joined = (select(found, *(c.label(f"deduction_{c.name}") for c in _DEDUCTION_COLUMNS))
-                  .select_from(found.outerjoin(assessment_deductions,
-                                               assessment_deductions.c.assessment_id == found.c.id))
-                  .order_by(found.c.id, assessment_deductions.c.id))
+    async def _load(self, query: Select[Any], values: dict[str, Any] | None = None) -> list[Assessment]:
+        """Return the results `query` selects, by id, with their deductions: one statement, a row per deduction.
+
+        `query` is a select of assessments to join with the deductions, or such a join built already (by
+        `_with_deductions`, once: building the join costs SQLAlchemy more than running it), given `values`.
+        """
+        joined = query if values is not None else _with_deductions(query)
         rows: dict[int, Any] = {}
         deductions: dict[int, list[Deduction]] = {}
-        for row in await self._db.execute(joined):
+        for row in await self._db.execute(joined, values):
             rows.setdefault(row.id, row)
             if row.deduction_clause_id is not None:
                 deductions.setdefault(row.id, []).append(
@@ -159,6 +149,26 @@ class AssessmentRepository(Repository):
 
 
 _DEDUCTION_COLUMNS = (assessment_deductions.c.clause_id, assessment_deductions.c.points, assessment_deductions.c.reason)
+
+
+def _with_deductions(query: Select[Any]) -> Select[Any]:
+    """Join the results `query` selects with their deductions, in order: a row per deduction."""
+    found = query.subquery()
+    return (select(found, *(c.label(f"deduction_{c.name}") for c in _DEDUCTION_COLUMNS))
+            .select_from(found.outerjoin(assessment_deductions, assessment_deductions.c.assessment_id == found.c.id))
+            .order_by(found.c.id, assessment_deductions.c.id))
+
+
+def _for_score() -> Select[Any]:
+    """Build /score's read: a household's published results since a period, and its latest one in any case."""
+    household, published = assessments.c.household_id == bindparam("household_id"), assessments.c.status == _PUBLISHED
+    latest = (select(assessments.c.id).where(household, published)
+              .order_by(assessments.c.period.desc(), assessments.c.id.desc()).limit(1).scalar_subquery())
+    return _with_deductions(select(assessments).where(
+        household, published, or_(assessments.c.period >= bindparam("first_period"), assessments.c.id == latest)))
+
+
+_FOR_SCORE = _for_score()  # built once: /score runs it on every update
 
 
 def _assessment(row: Any, deductions: tuple[Deduction, ...]) -> Assessment:

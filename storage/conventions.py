@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 
 from storage.repository import Repository, new_id
 from storage.tables import convention_clauses, conventions
@@ -28,23 +28,17 @@ class ConventionRepository(Repository):
 
     async def current(self, village_id: int) -> Convention | None:
         """Return the village's highest version."""
-        highest = (select(conventions.c.id).where(conventions.c.village_id == village_id)
-                   .order_by(conventions.c.version.desc()).limit(1).scalar_subquery())
-        return await self._one(conventions.c.id == highest)
+        return await self._one(_CURRENT, {"village_id": village_id})
 
     async def get(self, convention_id: int) -> Convention | None:
         """Return one version."""
         if convention_id in self._versions:
             return self._versions[convention_id]
-        return await self._one(conventions.c.id == convention_id)
+        return await self._one(_BY_ID, {"convention_id": convention_id})
 
-    async def _one(self, which: ColumnElement[bool]) -> Convention | None:
-        """Return the version `which` picks, with its clauses: one statement, a row per clause."""
-        joined = (select(conventions, *(c.label(f"clause_{c.name}") for c in convention_clauses.c))
-                  .select_from(conventions.outerjoin(convention_clauses,
-                                                     convention_clauses.c.convention_id == conventions.c.id))
-                  .where(which).order_by(convention_clauses.c.position))
-        rows = (await self._db.execute(joined)).fetchall()
+    async def _one(self, statement: Select[Any], values: dict[str, Any]) -> Convention | None:
+        """Return the version `statement` (from `_with_clauses`) picks, with its clauses."""
+        rows = (await self._db.execute(statement, values)).fetchall()
         if not rows:
             return None
         clauses = tuple(Clause(r.clause_id, r.clause_name, r.clause_points, r.clause_step, r.clause_description)
@@ -73,6 +67,21 @@ class ConventionRepository(Repository):
         stored = await self.get(convention_id)
         assert stored is not None
         return stored
+
+
+def _with_clauses(which: ColumnElement[bool]) -> Select[Any]:
+    """Build the read of the version `which` picks, with its clauses: one statement, a row per clause."""
+    return (select(conventions, *(c.label(f"clause_{c.name}") for c in convention_clauses.c))
+            .select_from(conventions.outerjoin(convention_clauses,
+                                               convention_clauses.c.convention_id == conventions.c.id))
+            .where(which).order_by(convention_clauses.c.position))
+
+
+# Built once (every /score reads the convention in force): building them costs SQLAlchemy more than running them.
+_HIGHEST = (select(conventions.c.id).where(conventions.c.village_id == bindparam("village_id"))
+            .order_by(conventions.c.version.desc()).limit(1).scalar_subquery())
+_CURRENT = _with_clauses(conventions.c.id == _HIGHEST)
+_BY_ID = _with_clauses(conventions.c.id == bindparam("convention_id"))
 
 
 def _convention(row: Any, clauses: tuple[Clause, ...]) -> Convention:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 from storage.store import SqlStore
 
@@ -39,6 +40,10 @@ def open_engine(url: str, *, foreign_keys: bool = True, busy_ms: int | None = No
     """
     sized: dict[str, Any] = {"pool_size": pool_size, "max_overflow": max_overflow,
                              "pool_timeout": pool_timeout} if ":memory:" not in url else {}
+    if url.startswith("sqlite"):
+        # The pool's rollback of every connection returned (after a COMMIT, a no-op) is a thread hop of
+        # aiosqlite's: `_on_reset` below rolls back only a transaction still open.
+        sized["pool_reset_on_return"] = None
     engine = create_async_engine(url, hide_parameters=True, **sized)  # parameters carry phone numbers
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, foreign_keys=foreign_keys, busy_ms=busy_ms)
@@ -61,6 +66,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, busy_ms: int |
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: SyncConnection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        # Never hand out a connection holding SQLite's write lock: roll back what a COMMIT or ROLLBACK did not end.
+        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
 
 def is_transient(error: BaseException) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 
 from storage.identities import IdentityRepository
 from storage.repository import Repository
@@ -47,13 +47,13 @@ class OutboxRepository(Repository):
     async def journal(self, messages: Sequence[NewMessage], now: datetime) -> None:
         """Write a turn's direct replies, in the update's transaction, as being sent by this worker (`replying`)."""
         rows = [{**_row(m, now), "status": _REPLYING, "claimed_at": now} for m in messages]
-        if rows:
-            await self._db.execute(self._insert_or_skip(outbox), rows)
+        if rows:  # built once per dialect: every update journals its replies
+            await self._db.execute(self._prepared("journal", lambda: self._insert_or_skip(outbox)), rows)
 
     async def forget_replies(self, keys: Collection[str]) -> None:
         """Drop journalled replies once sent: they were only kept for a worker that dies before sending them."""
         if keys:
-            await self._db.execute(delete(outbox).where(outbox.c.key.in_(list(keys)), outbox.c.status == _REPLYING))
+            await self._db.execute(_FORGET, {"keys": list(keys)})
 
     async def hand_over_replies(self, keys: Collection[str], now: datetime) -> None:
         """Give journalled replies that cannot go now (Telegram away) to the dispatcher, due at once."""
@@ -252,6 +252,10 @@ class OutboxRepository(Repository):
 
     async def _set(self, item_id: int, **values: Any) -> None:
         await self._db.execute(update(outbox).where(outbox.c.id == item_id).values(**values))
+
+
+# Built once: every update forgets its replies once sent (`keys` expands to the list given).
+_FORGET = delete(outbox).where(outbox.c.key.in_(bindparam("keys", expanding=True)), outbox.c.status == _REPLYING)
 
 
 def _row(message: NewMessage, now: datetime) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from storage.repository import Repository, new_id
 from storage.tables import grids, groups, households, villages
@@ -76,7 +76,7 @@ class PlaceRepository(Repository):
 
     async def household(self, household_id: int) -> Household | None:
         """Return the household with this id."""
-        row = (await self._db.execute(select(households).where(households.c.id == household_id))).first()
+        row = (await self._db.execute(_HOUSEHOLD, {"household_id": household_id})).first()
         return Household(row.id, row.village_id, row.group_id, row.label) if row else None
 
     async def households(self, village_id: int) -> list[Household]:
@@ -103,3 +103,6 @@ class PlaceRepository(Repository):
         """Return the village's groups."""
         query = select(groups).where(groups.c.village_id == village_id).order_by(groups.c.id)
         return [Group(r.id, r.village_id, r.grid_id, r.name) for r in await self._db.execute(query)]
+
+
+_HOUSEHOLD = select(households).where(households.c.id == bindparam("household_id"))  # built once: read per /score

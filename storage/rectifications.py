@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from storage.repository import Repository, new_id
 from storage.tables import rectifications
@@ -34,9 +34,8 @@ class RectificationRepository(Repository):
 
     async def of_household(self, household_id: int, limit: int) -> list[Rectification]:
         """Return the household's newest tasks first."""
-        query = (select(rectifications).where(rectifications.c.household_id == household_id)
-                 .order_by(rectifications.c.period.desc(), rectifications.c.id).limit(limit))
-        return [_task(r) for r in await self._db.execute(query)]
+        return [_task(r) for r in await self._db.execute(_OF_HOUSEHOLD, {"household_id": household_id,
+                                                                          "limit": limit})]
 
     async def of_assessment(self, assessment_id: int) -> list[Rectification]:
         """Return the tasks opened for one result."""
@@ -73,3 +72,8 @@ def _task(row: Any) -> Rectification:
         status=RectificationStatus(row.status), photo_media_id=row.photo_media_id,
         reported_at=row.reported_at, inspected_at=row.inspected_at, inspected_by=row.inspected_by,
     )
+
+
+# Built once (every /score reads it): building a statement costs SQLAlchemy more than running it on SQLite.
+_OF_HOUSEHOLD = (select(rectifications).where(rectifications.c.household_id == bindparam("household_id"))
+                 .order_by(rectifications.c.period.desc(), rectifications.c.id).limit(bindparam("limit")))

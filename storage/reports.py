@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -33,6 +33,9 @@ from village.reports.views import ReportQuery
 CODE_ATTEMPTS = 5
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 _SUBMITTED = ReportStatus.SUBMITTED.value
+# Built once: every report begun checks the daily limit with it.
+_FILED_SINCE = select(func.count()).where(reports.c.reporter_id == bindparam("reporter_id"),
+                                          reports.c.created_at >= bindparam("since"))
 _FOLLOWERS = (select(func.count()).where(report_followers.c.report_id == reports.c.id)
               .correlate(reports).scalar_subquery().label("followers"))
 
@@ -138,8 +141,8 @@ class ReportRepository(Repository):
 
     async def count_filed_since(self, reporter_id: int, since: datetime) -> int:
         """Count the reports filed for a person since a moment (the daily limit)."""
-        query = select(func.count()).where(reports.c.reporter_id == reporter_id, reports.c.created_at >= since)
-        return int((await self._db.execute(query)).scalar_one())
+        values = {"reporter_id": reporter_id, "since": since}
+        return int((await self._db.execute(_FILED_SINCE, values)).scalar_one())
 
     async def open_located(self, village_id: int, category: str) -> list[Report]:
         """Return the village's open reports of a category that have a location (duplicate candidates)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiosqlite
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -95,3 +96,40 @@ async def test_a_transaction_queues_behind_a_long_writer_instead_of_failing(
 
     assert database.lock_waits >= 3
     assert seen == Village(seen.id if seen else 0, "FX08", "长村")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_sqlite_rolls_back_a_returned_connection_only_when_a_transaction_is_left_open(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = Database.open(db_url, pool_size=1, max_overflow=0)  # one connection, handed out again and again
+    other = Database.open(db_url)
+    rollbacks: list[object] = []
+    rollback = aiosqlite.Connection.rollback
+
+    async def counted(self: aiosqlite.Connection) -> None:
+        rollbacks.append(self)
+        await rollback(self)
+
+    try:
+        for opened in (database, other):  # open the connections (SQLAlchemy's first connect rolls back)
+            async with opened.transaction() as store:
+                await store.places.village_by_code("FX10")
+        monkeypatch.setattr(aiosqlite.Connection, "rollback", counted)
+        async with database.transaction() as store:
+            await store.places.save_village("FX10", "一村")
+        committed = len(rollbacks)  # a rollback after COMMIT would be a thread hop for nothing
+        async with database.engine.connect() as connection:  # a transaction SQLAlchemy does not know of
+            raw = await connection.get_raw_connection()
+            await raw.driver_connection.execute("BEGIN IMMEDIATE")
+        async with database.transaction() as store:  # the same connection, not mid-transaction
+            await store.places.save_village("FX11", "二村")
+        async with other.transaction() as store:  # and SQLite's write lock was let go
+            await store.places.save_village("FX12", "三村")
+            found = [await store.places.village_by_code(code) for code in ("FX10", "FX11", "FX12")]
+    finally:
+        await database.close()
+        await other.close()
+
+    assert committed == 0
+    assert len(rollbacks) == 1
+    assert [v.name if v else None for v in found] == ["一村", "二村", "三村"]

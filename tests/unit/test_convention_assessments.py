@@ -279,6 +279,8 @@ async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
     await publish(database, clock, "三组")
     resident = await actor(database, "13800000005")
     clock.advance(timedelta(days=800))
+    statements: list[str] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
 
     async with services(database, clock) as s:
         score = await s.scores.score(resident)
@@ -288,3 +290,5 @@ async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
     assert score.latest.deductions[0].points == 10
     assert all(p.total is None for p in score.trend)
     assert (score.year, score.released_fen, score.withheld_fen) == (2029, 0, 0)
+    # the same five reads: the one read of results brings the latest of any period too
+    assert len([s for s in statements if not s.startswith("BEGIN")]) == 5, statements

@@ -97,12 +97,12 @@ class ScoreService:
         current = await self._lookups.convention(household.village_id)
         today = self._lookups.today()
         # One read serves the latest result, the trend and the year's reward: the results since the earlier of the
-        # trend's first period (it ends at the period due now or later) and the year's start. The latest result
-        # overall is among them when any is; only a household without one since needs a read of its own.
+        # trend's first period (it ends at the period due now or later) and the year's start, and the latest result
+        # overall (among them when any is since).
         since = min(Period.due(today, current.period_kind).recent(TREND_PERIODS)[0].code, f"{today.year}-")
-        recent = await self._store.assessments.published_of_household_since(household.id, since)
-        latest = max(recent, key=lambda a: (a.period, a.id)) if recent \
-            else await self._store.assessments.latest_published(household.id)
+        found = await self._store.assessments.published_for_score(household.id, since)
+        latest = max(found, key=lambda a: (a.period, a.id), default=None)
+        recent = [a for a in found if a.period >= since]
         convention = await self._lookups.version(latest.convention_id) if latest else None
         trend = _trend(_trend_end(today, current, latest), current, recent)
         released, withheld = year_to_date(household, today.year, recent)
