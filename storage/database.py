@@ -74,6 +74,12 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool, busy_ms: int |
             dbapi_connection.rollback()
 
 
+async def _discard(connection: AsyncConnection) -> None:
+    """Close the connection for good (not back to the pool): whatever its driver is still doing ends with it."""
+    await connection.invalidate()
+    await connection.close()
+
+
 def is_transient(error: BaseException) -> bool:
     """Return whether `error` is the database being busy or briefly away (worth trying again), not a bug.
 
@@ -133,6 +139,9 @@ class Database:
                 waited += BUSY_TIMEOUT_MS / 1000
                 if "database is locked" not in str(error) or waited >= LOCK_WAIT_SECONDS:
                     raise
+            except BaseException:  # cancelled: the BEGIN may still take the lock in the driver's thread
+                await asyncio.shield(_discard(connection))
+                raise
             pause = _RETRY_PAUSES[min(attempt, len(_RETRY_PAUSES) - 1)]
             self.lock_waits += 1
             log.info("database busy: waiting for the write lock (%.0f s so far)", waited)

@@ -133,3 +133,30 @@ async def test_sqlite_rolls_back_a_returned_connection_only_when_a_transaction_i
     assert committed == 0
     assert len(rollbacks) == 1
     assert [v.name if v else None for v in found] == ["一村", "二村", "三村"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_transaction_cancelled_while_it_waits_for_the_write_lock_does_not_take_it_later(
+        database: Database) -> None:
+    holding = asyncio.Event()
+
+    async def write_when_free() -> None:
+        await holding.wait()
+        async with database.transaction() as store:  # BEGIN IMMEDIATE waits inside SQLite for the holder
+            await store.places.save_village("FX07", "等不到村")
+
+    waiting = asyncio.ensure_future(write_when_free())
+    async with database.transaction() as store:
+        await store.places.save_village("FX08", "长村")
+        holding.set()
+        await asyncio.sleep(0.2)  # the other BEGIN is waiting in aiosqlite's thread now
+        waiting.cancel()  # e.g. a deadline passed: its BEGIN goes on in the thread and gets the lock once free
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+
+    async with asyncio.timeout(5):  # the abandoned BEGIN must not hold the lock (it would for SQLite's 10 s)
+        async with database.transaction() as store:
+            await store.places.save_village("FX09", "后来村")
+    async with database.transaction() as store:
+        assert await store.places.village_by_code("FX07") is None
+        assert await store.places.village_by_code("FX09") is not None
