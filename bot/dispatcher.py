@@ -32,7 +32,6 @@ from bot.channels import (
     Channel,
     DeliveryError,
     NotReachableNowError,
-    PermanentError,
     RateLimitedError,
     RoutePausedError,
     RoutingChannel,
@@ -224,8 +223,8 @@ class Dispatcher:
                 await self._record_blocked(item, "unreachable", stop_identity=False)
             return
         try:
-            if channel is None:
-                raise PermanentError(f"no channel {item.channel!r}")
+            if channel is None:  # an account on a channel this deployment no longer runs: their other one, or kept
+                raise NotReachableNowError(f"no channel {item.channel!r} here")
             route = await self._send(channel, item)
         except NotReachableNowError as error:
             elsewhere = await self._elsewhere(item, tried | {item.identity_id})
