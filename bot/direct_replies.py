@@ -236,7 +236,8 @@ def _payload(event: Event, reply: Reply) -> dict[str, object] | None:
     try:
         return to_payload(reply)
     except ValueError:  # an image drawn in memory: the outbox carries files by path or reference only
-        # By design, not a fault (every /score draws its chart): such pictures show figures the turn's text
-        # replies also carry, and those are journalled. A warning here filled the log (and the demo's screen).
+        # By design, not a fault (every /score draws its chart): such a picture illustrates the turn's text
+        # replies, which are journalled; a dying worker may lose the picture, never the answer. A warning
+        # here filled the log (and the demo's screen).
         log.debug("a reply to update %s carries a picture in memory and is not journalled", event.update_ref)
         return None
