@@ -94,7 +94,7 @@ class WechatRouter:
         if not await self._before_send(
                 lambda store: WechatSubscriptionRepository(store.connection).accepted(item.chat_ref, template)):
             return False
-        data, link = self._teaser(reply)
+        data, link = self._teaser(reply, template)
         try:
             await self._client.send_subscription(item.chat_ref, template, data, page=link)
         except NotSubscribedError:  # used up or withdrawn: believe WeChat
@@ -131,7 +131,7 @@ class WechatRouter:
         template = self._settings.templates.get(item.kind.value)
         if not template:
             return False
-        data, link = self._teaser(reply)
+        data, link = self._teaser(reply, template)
         try:
             await self._client.send_template(item.chat_ref, template, data, url=link)
         except NotFollowerError:
@@ -159,11 +159,13 @@ class WechatRouter:
                 return
             log.warning("wechat: a sent message could not be noted: %s", error)
 
-    def _teaser(self, reply: Reply) -> tuple[dict[str, str], str]:
-        """Return a notification's fields (`thing1`: the message's start, `time2`: now) and its page link."""
+    def _teaser(self, reply: Reply, template: str) -> tuple[dict[str, str], str]:
+        """Return a notification's fields (the message's start, and now, under the template's keywords) and its
+        page link."""
         text = str(reply.text)
         when = self._clock.now().astimezone(ZONE).strftime("%Y年%m月%d日 %H:%M")
-        return {"thing1": teaser_text(text), "time2": when}, self._link(reply)
+        fields = self._settings.fields_of(template)
+        return {fields.text: teaser_text(text), fields.time: when}, self._link(reply)
 
     def _link(self, reply: Reply) -> str:
         """Return a signed link to a page with the full text ("" without pages: the teaser alone)."""

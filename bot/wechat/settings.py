@@ -12,6 +12,19 @@ from village.outbox import MessageKind
 AES_KEY_LENGTH = 43  # WeChat's EncodingAESKey: 43 base64 characters, 32 bytes once '=' is appended
 
 
+class TemplateFields(BaseModel):
+    """Which keywords of a template carry the message's start and when it was sent: each template the account
+    takes from WeChat's library names its own (`thing3`, `time5` ...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str = Field(default="thing1", pattern=r"^thing\d{1,2}$")  # a `thing` keyword: up to 20 characters
+    time: str = Field(default="time2", pattern=r"^(time|date)\d{1,2}$")
+
+
+DEFAULT_FIELDS = TemplateFields()
+
+
 class WechatSettings(BaseModel):
     """A verified Service Account in developer mode; an empty app id turns WeChat off."""
 
@@ -28,9 +41,11 @@ class WechatSettings(BaseModel):
     public_base_url: str = ""
     # Per message kind (a `MessageKind` value such as "report.status_changed"): the template message id
     # (模板消息), and the subscription-notification template id (订阅通知) a resident may have accepted.
-    # Both get two fields: `thing1`, the start of the message (20 characters), and `time2`, when it was sent.
+    # Both get two fields: the start of the message (20 characters) and when it was sent, under the keywords
+    # `fields` names per template id (default `thing1` and `time2`).
     templates: dict[str, str] = Field(default_factory=dict)
     subscriptions: dict[str, str] = Field(default_factory=dict)
+    fields: dict[str, TemplateFields] = Field(default_factory=dict)
     long_term_templates: tuple[str, ...] = ()  # 长期订阅 templates: an acceptance is not used up by a send
     # The pages residents open (bot/wechat/pages): the 订阅通知 templates the settings page offers, the key
     # that signs page links (empty: derived from the app secret), and how long a link works.
@@ -68,6 +83,18 @@ class WechatSettings(BaseModel):
         if unknown := sorted(set(value) - known):
             raise ValueError(f"unknown message kind {unknown[0]!r}; use one of: {', '.join(sorted(known))}")
         return value
+
+    def fields_of(self, template: str) -> TemplateFields:
+        """Return the keywords of a template id's two fields."""
+        return self.fields.get(template, DEFAULT_FIELDS)
+
+    @model_validator(mode="after")
+    def _fields_of_known_templates(self) -> WechatSettings:
+        known = {*self.templates.values(), *self.subscriptions.values()}
+        if unknown := sorted(set(self.fields) - known):
+            raise ValueError(f"wechat.fields names {unknown[0]!r}, which is no template id of wechat.templates "
+                             "or wechat.subscriptions")
+        return self
 
     @model_validator(mode="after")
     def _complete_when_enabled(self) -> WechatSettings:

@@ -55,6 +55,32 @@ def test_a_template_for_an_unknown_kind_is_refused_by_name(tmp_path: Path) -> No
         load_config(path, {})
 
 
+def test_a_templates_keywords_come_from_the_file_and_default_to_thing1_and_time2(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[wechat.subscriptions]\n"report.status_changed" = "SUB-1"\n'
+                    '[wechat.templates]\n"meeting.reminder" = "TPL-1"\n'
+                    '[wechat.fields]\n"SUB-1" = { text = "thing3", time = "date5" }\n', encoding="utf-8")
+    wechat = load_config(path, {}).wechat
+
+    assert (wechat.fields_of("SUB-1").text, wechat.fields_of("SUB-1").time) == ("thing3", "date5")
+    assert (wechat.fields_of("TPL-1").text, wechat.fields_of("TPL-1").time) == ("thing1", "time2")
+
+
+@pytest.mark.parametrize(("fields", "problem"), [
+    ('"SUB-2" = { text = "thing3" }', r"wechat: .*'SUB-2', which is no template id"),
+    ('"SUB-1" = { text = "phrase3" }', r"wechat\.fields\.SUB-1\.text: .*thing"),  # 5 characters: too short
+    ('"SUB-1" = { time = "thing4" }', r"wechat\.fields\.SUB-1\.time: .*time\|date"),
+    ('"SUB-1" = { text = "thing3", title = "thing1" }', r"wechat\.fields\.SUB-1\.title: Extra inputs"),
+])
+def test_a_wrong_template_keyword_is_refused_by_name(tmp_path: Path, fields: str, problem: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[wechat.subscriptions]\n"report.status_changed" = "SUB-1"\n[wechat.fields]\n{fields}\n',
+                    encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=problem):
+        load_config(path, {})
+
+
 @pytest.fixture
 def log_stream() -> Iterator[io.StringIO]:
     root = logging.getLogger()

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.wechat.fake.harness import WechatHarness, running_wechat_bot
+from bot.wechat.routing import ZONE
 from handlers.replies import Reply, to_payload
 from storage.database import Database
 from storage.tables import outbox
@@ -40,7 +41,9 @@ async def wx(db_url: str, database: Database, clock: ManualClock, tmp_path: Path
     await load_roster(database, clock)
     environ = {"HEMEI_MEDIA__DIR": str(tmp_path / "media"), "HEMEI_WECHAT__PUBLIC_BASE_URL": PUBLIC,
                "HEMEI_WECHAT__SUBSCRIPTIONS": json.dumps({"notice.broadcast": NOTICE_SUBSCRIPTION}),
-               "HEMEI_WECHAT__TEMPLATES": json.dumps({"notice.broadcast": NOTICE_TEMPLATE})}
+               "HEMEI_WECHAT__TEMPLATES": json.dumps({"notice.broadcast": NOTICE_TEMPLATE}),
+               # The template's own keywords; the subscription keeps the default thing1 and time2.
+               "HEMEI_WECHAT__FIELDS": json.dumps({NOTICE_TEMPLATE: {"text": "thing3", "time": "time5"}})}
     async with running_wechat_bot(db_url, clock=clock, environ=environ) as harness:
         yield harness
 
@@ -111,6 +114,10 @@ async def test_a_one_time_subscription_is_used_once_then_the_template_follows(
 
     assert routes_to(wx, WANG)[-2:] == ["subscription", "template"]
     assert wx.fake.world.subscriptions[WANG, NOTICE_SUBSCRIPTION] == 0
+    subscription, template = (s.payload["data"] for s in wx.fake.world.sent[WANG][-2:])
+    assert (set(subscription), subscription["thing1"]["value"]) == ({"thing1", "time2"}, "第一条通知")
+    assert (set(template), template["thing3"]["value"]) == ({"thing3", "time5"}, "第二条通知")
+    assert template["time5"]["value"].startswith(clock.now().astimezone(ZONE).strftime("%Y年%m月%d日"))
 
 
 async def test_after_wechat_says_the_window_closed_the_next_messages_do_not_try_it(wx: WechatHarness) -> None:
