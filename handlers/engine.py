@@ -9,6 +9,7 @@ A refusal from the domain rolls back the step's writes and re-asks.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
@@ -349,25 +350,33 @@ class Engine:
         return [*replies, menu]
 
     def _menu_choice(self, ctx: Context) -> Flow | None:
-        if ctx.event.kind is not EventKind.TEXT:
+        """The menu entry whose label the text is: tapped, or typed without its emoji (WeChat's residents type
+        "我的积分" for 😊 我的积分)."""
+        typed = spoken(ctx.event.text) if ctx.event.kind is EventKind.TEXT else ""
+        if not typed:
             return None
-        typed = ctx.event.text.strip()
         for flow in self._menu.flows_for(ctx.person):
-            if flow.menu and self._renderer.text(flow.menu.label, ctx.locale) == typed:
+            if flow.menu and spoken(self._renderer.text(flow.menu.label, ctx.locale)) == typed:
                 return flow
         return None
 
     def _section_choice(self, ctx: Context) -> MenuSection | None:
-        if ctx.event.kind is not EventKind.TEXT or ctx.person is None:
+        if ctx.event.kind is not EventKind.TEXT or ctx.person is None or not (typed := spoken(ctx.event.text)):
             return None
-        typed = ctx.event.text.strip()
-        return next((s for s, label in SECTION_LABELS.items() if self._renderer.text(label, ctx.locale) == typed), None)
+        return next((s for s, label in SECTION_LABELS.items()
+                     if spoken(self._renderer.text(label, ctx.locale)) == typed), None)
 
     def _expiry(self) -> datetime:
         return self._clock.now() + self._settings.conversations.timeout
 
 
 _NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
+
+
+def spoken(text: str) -> str:
+    """Return the words of a label or of what was typed: letters and digits only, lower-cased (no emoji, spaces
+    or punctuation), so that "我的积分" and "😊 我的积分" are the same entry."""
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN").lower()
 
 
 def _withdrawing(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list[Reply], bool]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.menu import Menu
+from bot.i18n import Catalogs
+from handlers.engine import spoken
+from handlers.menu import SECTION_LABELS, Menu
 from handlers.registry import flows
 from village.people import Person
 from village.roles import Role, RoleGrant
@@ -31,3 +33,12 @@ def test_a_cadre_without_household_sees_every_board_but_no_score() -> None:
 
     assert BOARD in shown(cadre)
     assert SCORE not in shown(cadre)
+
+
+def test_every_menu_label_stays_one_entry_when_typed_without_its_emoji() -> None:
+    catalogs = Catalogs.load("zh_CN")
+    labels = [f.menu.label for f in flows() if f.menu] + list(SECTION_LABELS.values())
+    for locale in ("zh_CN", "en"):
+        words = [spoken(catalogs.text(label, locale)) for label in labels]
+        assert all(words), locale
+        assert len(set(words)) == len(words), sorted(w for w in words if words.count(w) > 1)

@@ -192,7 +192,7 @@ async def test_a_worker_leaves_another_workers_recent_push_alone_and_takes_it_on
     assert wx.new_messages(person) == []
 
     wx.clock.advance(timedelta(seconds=2))  # that worker died: its pushes are anyone's now, in their order
-    assert await intake.drain() == 2
+    await intake.drain()  # or the background drain's next pass, if it comes first: either runs each once
     found = await settled(wx, database)
 
     assert found[-2:] == ["done", "done"]
