@@ -9,7 +9,6 @@ A refusal from the domain rolls back the step's writes and re-asks.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
@@ -36,7 +35,7 @@ from handlers.keyboards import (
 )
 from handlers.menu import SECTION_LABELS, Menu
 from handlers.replies import Reply, offers_input
-from handlers.texts import Text, _
+from handlers.texts import Text, _, spoken
 from village.clock import Clock
 from village.conversations import ConversationRecord, Visit
 from village.errors import VillageError
@@ -371,12 +370,6 @@ class Engine:
 
 
 _NAV_LABELS = {BACK: BACK_LABEL, CANCEL: CANCEL_LABEL, MENU: MENU_LABEL}
-
-
-def spoken(text: str) -> str:
-    """Return the words of a label or of what was typed: letters and digits only, lower-cased (no emoji, spaces
-    or punctuation), so that "我的积分" and "😊 我的积分" are the same entry."""
-    return "".join(c for c in text if unicodedata.category(c)[0] in "LN").lower()
 
 
 def _withdrawing(replies: list[Reply], hidden: bool, carrier: Text) -> tuple[list[Reply], bool]:

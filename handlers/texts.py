@@ -6,6 +6,7 @@ rendered for the person who wrote; a queued message for its recipient.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -36,3 +37,9 @@ def _(msgid: str, /, **params: Param) -> Text:
 def lines(*parts: Content | None) -> Content:
     """Join parts on separate lines, skipping empty ones."""
     return tuple(p for p in parts if p)
+
+
+def spoken(text: str) -> str:
+    """Return the words of a label or of what was typed: letters and digits only, lower-cased (no emoji, spaces
+    or punctuation), so that "我的积分" and "😊 我的积分" are the same entry."""
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN").lower()

@@ -1,8 +1,9 @@
 """WeChat inputs as channel-neutral events: who (the OpenID), what, and which offered choice a reply picks.
 
 A numbered choice comes back as a digit, as the option's label (a `bizmsgmenu` link or `msgmenu` tap sends
-the label, its `bizmsgmenuid` has been seen arriving as "0"), or as its menu id; each becomes the button
-press it stands for. The rule for a bare digit: it picks a choice only while choices are offered. A question
+the label, its `bizmsgmenuid` has been seen arriving as "0"), as its menu id, or typed: the label without
+its emoji, or words found in that one label alone ("道路" for "道路/设施"); each becomes the button press it
+stands for. The rule for a bare digit: it picks a choice only while choices are offered. A question
 that asks for typed input (a number of seats, say) offers none, its Back and Cancel being keys, not choices,
 so there a digit is the answer itself; a digit outside the offered range is typed text too, and so is
 any digit where the choices are numbers themselves (seats: 10, 20, 30 ...), "2" being two, not the 20.
@@ -28,6 +29,7 @@ from bot.wechat.inputs import (
 )
 from bot.wechat.inputs import EventKind as WechatEventKind
 from handlers.events import Event, EventKind, Location, Media
+from handlers.texts import spoken
 from storage.wechat_inbound import Offer
 from village.geo import Datum
 
@@ -106,4 +108,15 @@ def pick(content: str, tapped_id: str | None, offers: Sequence[Offer]) -> Offer 
         return by_label[content]
     if content.isascii() and content.isdigit() and not any(o.label.strip().isdigit() for o in offers):
         return next((o for o in offers if o.position == int(content)), None)
-    return None
+    return _by_words(content, offers)
+
+
+def _by_words(content: str, offers: Sequence[Offer]) -> Offer | None:
+    """Return the one choice whose label holds the typed words ("道路" picks "9. 道路/设施"): a label typed
+    without its emoji, or a part of it; None when no choice or several do, for a single letter, or for digits."""
+    typed = spoken(content)
+    if len(typed) < 2 or typed.isdigit():
+        return None
+    same = [o for o in offers if spoken(o.label) == typed]
+    holding = same or [o for o in offers if typed in spoken(o.label)]
+    return holding[0] if len(holding) == 1 else None

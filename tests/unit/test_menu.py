@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.i18n import Catalogs
-from handlers.engine import spoken
 from handlers.menu import SECTION_LABELS, Menu
 from handlers.registry import flows
+from handlers.texts import spoken
 from village.people import Person
 from village.roles import Role, RoleGrant
 

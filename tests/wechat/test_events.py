@@ -36,6 +36,18 @@ def test_a_label_picks_its_choice() -> None:
     assert pick("张阿婆", None, OFFERS) == OFFERS[0]
 
 
+def test_words_of_one_label_pick_it_and_words_of_several_or_one_letter_pick_none() -> None:
+    kinds = (Offer(1, "🏚 违法建筑(五违)", "r:k:1"), Offer(2, "🛣 道路/设施", "r:k:2"), Offer(3, "🌳 绿化", "r:k:3"),
+             Offer(4, "🚮 垃圾/环境卫生", "r:k:4"), Offer(5, "💧 河道/水环境", "r:k:5"))
+
+    assert pick("道路", None, kinds) == kinds[1]  # a part of one label
+    assert pick("道路设施", None, kinds) == kinds[1]  # the label without its emoji and punctuation
+    assert pick(" 绿化！", None, kinds) == kinds[2]
+    assert pick("道", None, kinds) is None  # one letter: too little to tell
+    assert pick("环境", None, kinds) is None  # in two labels: the person is asked again
+    assert pick("路灯坏了，晚上很黑", None, kinds) is None  # a sentence is text, not a choice
+
+
 def test_a_menu_id_picks_its_choice_and_a_zero_id_falls_back_to_the_label() -> None:
     assert pick("whatever", "1", OFFERS) == OFFERS[0]
     assert pick("张小明", "0", OFFERS) == OFFERS[1]

@@ -64,3 +64,16 @@ async def test_a_voice_message_describes_the_problem_and_its_audio_is_kept(wx: W
     assert "➡️ 下一步" in described.text  # on to the photos
     kept = [p.read_bytes() for p in (tmp_path / "media").rglob("*.amr")]
     assert kept == [b"#!AMR\n-voice-of-a-villager"]
+
+
+async def test_a_villager_types_words_of_a_choice_instead_of_its_number(wx: WechatHarness) -> None:
+    await join(wx, WANG)
+    await wx.says(WANG, "我要反映")  # the menu entry without its emoji
+    unclear = await wx.says(WANG, "环境")  # in two categories: asked again
+    described = await wx.says(WANG, "道路")  # in one: 道路/设施
+    await wx.says(WANG, "路灯坏了，晚上很黑")
+    where = await wx.says(WANG, "下一步")  # ➡️ 下一步 without its emoji
+
+    assert "是哪一类问题" in unclear.text
+    assert "请说一说是什么问题" in described.text
+    assert "位置" in where.text
