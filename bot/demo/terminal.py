@@ -144,6 +144,8 @@ class DemoChat(TerminalChat):
         """Save a file the bot sent where the demo user can open it; the terminal shows no images."""
         data = message.file or b""
         name = Path(message.file_name or "").name
+        if name.startswith("application."):  # PTB names bytes after their MIME type: no use for opening them
+            name = ""
         if not Path(name).suffix:
             name = f"{name or message.method.removeprefix('send').lower()}{_extension(data)}"
         path = self._received / f"{message.message_id}-{name}"

@@ -98,10 +98,12 @@ async def test_hash_number_presses_that_button(harness: FakeHarness, chat: tuple
     assert harness.tg.done[-1] == ("presses", "cb:❌ 取消")
 
 
+@pytest.mark.parametrize("file_name", [None, "application.octet-stream"])  # PTB's name for bytes it sends
 async def test_an_image_from_the_bot_is_saved_and_its_path_printed(harness: FakeHarness, tmp_path: Path,
-                                                                   chat: tuple[DemoChat, list[str]]) -> None:
+                                                                   chat: tuple[DemoChat, list[str]],
+                                                                   file_name: str | None) -> None:
     demo, printed = chat
-    harness.api.sent.append(question(5, [], method="sendPhoto", text="📊 一月一汇", file=PNG))
+    harness.api.sent.append(question(5, [], method="sendPhoto", text="📊 一月一汇", file=PNG, file_name=file_name))
 
     await demo.handle("hello")
 
