@@ -168,6 +168,8 @@ class WechatIntake:
         """Run every pending push that is due, oldest first, one person's in order; return how many were tried."""
         now = asyncio.get_running_loop().time()
         by_person: dict[str, list[InboundRow]] = {}
+        # Keys noted before the read: one noted while it runs is missing from `pending` without being done.
+        noted = {*self._next_try, *self._left}
         pending = await self._pending(None)
         others: set[str] = set()  # people with a push maybe in another worker's hands: their later ones wait
         for row in pending:
@@ -175,10 +177,10 @@ class WechatIntake:
                 others.add(row.open_id)
             elif row.dedup_key not in self._arrived:
                 by_person.setdefault(row.open_id, []).append(row)
-        still = {row.dedup_key for row in pending}
-        for gone in [key for key in self._next_try if key not in still]:  # done or given up meanwhile
-            del self._next_try[gone]
-        self._left &= still
+        gone = noted - {row.dedup_key for row in pending}  # done or given up meanwhile
+        for key in gone:
+            self._next_try.pop(key, None)
+        self._left -= gone
         tried = await asyncio.gather(*(self._drain_person(rows, now) for rows in by_person.values()))
         return sum(tried)
 
