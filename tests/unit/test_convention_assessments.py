@@ -15,6 +15,7 @@ from village.convention.assessments import GroupSheet, Published
 from village.convention.models import Convention
 from village.convention.periods import PeriodKind
 from village.convention.rules import Face
+from village.convention.scores import ScoreView
 from village.convention.spec import DEFAULT_CONVENTION, ClauseSpec
 from village.errors import ConflictError, ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
 
@@ -253,16 +254,25 @@ async def test_quarterly_village_assesses_and_counts_by_quarter(database: Databa
     assert (figures.published, figures.faces["smile"]) == (1, 1)
 
 
-async def test_score_reads_its_results_once_and_counts_only_the_year_in_the_reward(
-        database: Database, clock: ManualClock, convention: Convention) -> None:
+async def published_score_read_later(database: Database, clock: ManualClock, convention: Convention,
+                                     later: timedelta) -> tuple[ScoreView, list[str]]:
+    """Publish 3-01's result with a 10-point deduction; `later` on, return its resident's /score and the
+    statements (BEGIN aside) that reading it ran."""
     await draft(database, clock, "3-01", {clause(convention, GARBAGE): 10})
     await publish(database, clock, "三组")
     resident = await actor(database, "13800000005")
+    clock.advance(later)
     statements: list[str] = []
     event.listen(database.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
 
     async with services(database, clock) as s:
         score = await s.scores.score(resident)
+    return score, [s for s in statements if not s.startswith("BEGIN")]
+
+
+async def test_score_reads_its_results_once_and_counts_only_the_year_in_the_reward(
+        database: Database, clock: ManualClock, convention: Convention) -> None:
+    score, statements = await published_score_read_later(database, clock, convention, timedelta(0))
 
     assert score.latest is not None
     assert score.latest.period == "2026-11"
@@ -270,20 +280,12 @@ async def test_score_reads_its_results_once_and_counts_only_the_year_in_the_rewa
     assert (score.released_fen, score.withheld_fen) == (5_000, 0)
     # household, convention with clauses (its version is the same: not read again), results with deductions,
     # tasks, appeal
-    assert len([s for s in statements if not s.startswith("BEGIN")]) == 5, statements
+    assert len(statements) == 5, statements
 
 
 async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
         database: Database, clock: ManualClock, convention: Convention) -> None:
-    await draft(database, clock, "3-01", {clause(convention, GARBAGE): 10})
-    await publish(database, clock, "三组")
-    resident = await actor(database, "13800000005")
-    clock.advance(timedelta(days=800))
-    statements: list[str] = []
-    event.listen(database.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
-
-    async with services(database, clock) as s:
-        score = await s.scores.score(resident)
+    score, statements = await published_score_read_later(database, clock, convention, timedelta(days=800))
 
     assert score.latest is not None
     assert score.latest.period == "2026-11"
@@ -291,4 +293,4 @@ async def test_score_still_shows_a_result_older_than_the_trend_and_the_year(
     assert all(p.total is None for p in score.trend)
     assert (score.year, score.released_fen, score.withheld_fen) == (2029, 0, 0)
     # the same five reads: the one read of results brings the latest of any period too
-    assert len([s for s in statements if not s.startswith("BEGIN")]) == 5, statements
+    assert len(statements) == 5, statements
