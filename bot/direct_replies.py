@@ -131,7 +131,8 @@ class DirectReplies:
         for index, (_, reply) in enumerate(journal):
             outcome = await self._send_one(event, reply)
             if outcome is Outcome.LATER:
-                await self._forget(journal[:index])
+                self._forget_soon(journal[:index])
+                await self.flush()  # now, not later: what is handed over must not wait behind them
                 await self._hand_over(event, journal[index:])
                 return
             if outcome is Outcome.GONE:  # blocked: nothing more goes to them
@@ -176,11 +177,6 @@ class DirectReplies:
                     log.warning("could not delete the journal of replies sent", exc_info=True)
         finally:
             self._forgetting = None
-
-    async def _forget(self, sent: Sequence[tuple[str, Reply]]) -> None:
-        if sent:
-            async with self._database.transaction() as store:
-                await store.outbox.forget_replies([key for key, _ in sent])
 
     async def _send_one(self, event: Event, reply: Reply) -> Outcome:
         backoff = self._settings.backoff_seconds
