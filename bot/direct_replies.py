@@ -132,7 +132,7 @@ class DirectReplies:
             outcome = await self._send_one(event, reply)
             if outcome is Outcome.LATER:
                 self._forget_soon(journal[:index])
-                await self.flush()  # now, not later: what is handed over must not wait behind them
+                await self.flush()  # at once: with Telegram away, no next step may come soon
                 await self._hand_over(event, journal[index:])
                 return
             if outcome is Outcome.GONE:  # blocked: nothing more goes to them
