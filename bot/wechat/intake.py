@@ -87,7 +87,7 @@ class WechatIntake:
                  passive_seconds: float = PASSIVE_SECONDS, catalogs: Catalogs | None = None,
                  locale: str = "zh_CN", staff: StaffTags | None = None,
                  long_term_templates: Collection[str] = (), steps: int = STEPS_AT_ONCE,
-                 retry_pauses: RetryPauses = RETRY_PAUSES, others_grace: timedelta = timedelta(0),
+                 retry_pauses: RetryPauses = RETRY_PAUSES,
                  on_handled: Callable[[str, str, float], None] = lambda _kind, _outcome, _seconds: None) -> None:
         self._on_handled = on_handled  # (event kind, ok or error, seconds): the /metrics counters
         self._engine, self._database, self._clock, self._channel = engine, database, clock, channel
@@ -102,7 +102,7 @@ class WechatIntake:
         self._next_try: dict[str, float] = {}  # key of a failed push → loop time of its next try
         self._arrived: set[str] = set()  # keys a callback is handling now: the drain leaves them alone
         self._left: set[str] = set()  # keys this process's callbacks left to its drain (overload, an error)
-        self.others_grace = others_grace  # 0: no other process takes pushes (see OTHERS_GRACE)
+        self.others_grace = timedelta(0)  # none: no other process takes pushes (the endpoint sets OTHERS_GRACE)
         self._wake = asyncio.Event()
         self.handled = 0  # steps run, for tests and the demo
         self.given_up = 0  # rows marked failed after MAX_STEP_ATTEMPTS tries
